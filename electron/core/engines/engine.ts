@@ -1,0 +1,38 @@
+import type { Detection } from '../../../shared/detection';
+import type { EngineId, Task } from '../../../shared/engines';
+import type { ImageSource } from '../intake/types';
+
+export interface RecognizeRequest {
+  source: ImageSource & { sha256: string };
+  task: Task;
+  /** Engine-specific options from the batch plan, already validated by the engine. */
+  options?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface RecognizeResult {
+  /** Positions in oriented page pixels (see shared/geometry.ts). */
+  detections: Detection[];
+  pageWidth: number;
+  pageHeight: number;
+  /** Traceability: which engine build answered, the vendor's request id, what was sent. */
+  engineVersion: string;
+  requestId?: string;
+  bytesSent?: number;
+  scale?: number;
+  /** Things worth telling the user once (e.g. "QueryBarCode is offline"). */
+  notices?: string[];
+}
+
+/**
+ * A recognition engine. It throws ScanError for failures (whose class tells the runner to
+ * retry, give up on the item, or stop the engine for the batch).
+ */
+export interface Engine {
+  readonly id: EngineId;
+  readonly tasks: readonly Task[];
+  /** How many requests may be in flight at once (the runner never exceeds it). */
+  readonly concurrency: number;
+  recognize(req: RecognizeRequest): Promise<RecognizeResult>;
+  close?(): Promise<void>;
+}

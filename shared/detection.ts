@@ -1,0 +1,62 @@
+import type { Geometry } from './geometry';
+import type { EngineId } from './engines';
+
+/**
+ * One thing an engine found on a page: a code, a line of printed text, or a field of an
+ * identity card. `symbology` uses ZXing's format names for codes ('QRCode', 'EAN-13',
+ * 'DataMatrix', 'PDF417', 'Code128', ...; see SYMBOLOGIES), 'Text' for printed text and
+ * 'IDCard' for card fields (the field name is in `field`).
+ */
+export type DetectionKind = 'code' | 'text' | 'field';
+
+export type ReviewStatus = 'pending' | 'accepted' | 'rejected';
+
+export interface Detection {
+  kind: DetectionKind;
+  symbology: string;
+  /** The decoded text. For binary payloads, a lossless latin-1 reading of `bytes`. */
+  text: string;
+  /** Base64 of the raw payload bytes, present when they are not valid UTF-8 text. */
+  bytesBase64?: string;
+  /** For kind 'field': which field of the document ('Name', 'IdNum', ...). */
+  field?: string;
+  geometry: Geometry;
+  engine: EngineId;
+  /** Vendor- or engine-specific facts worth keeping (warnings, product data, EC level). */
+  extra?: Record<string, unknown>;
+}
+
+/** A detection as stored: with its id and the reviewer's verdict. */
+export interface StoredDetection extends Detection {
+  id: number;
+  itemId: number;
+  review: ReviewStatus;
+  /** The value a reviewer typed in, when the decoded one was wrong. */
+  correctedText: string | null;
+}
+
+/** ZXing-C++ format names, the canonical symbology names of the product. */
+export const SYMBOLOGIES = [
+  'Aztec',
+  'Codabar',
+  'Code39',
+  'Code93',
+  'Code128',
+  'DataBar',
+  'DataBarExpanded',
+  'DataBarLimited',
+  'DataMatrix',
+  'DXFilmEdge',
+  'EAN-8',
+  'EAN-13',
+  'ITF',
+  'MaxiCode',
+  'MicroPDF417',
+  'MicroQRCode',
+  'PDF417',
+  'QRCode',
+  'rMQRCode',
+  'Telepen',
+  'UPC-A',
+  'UPC-E',
+] as const;

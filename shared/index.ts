@@ -1,0 +1,5 @@
+export * from './geometry';
+export * from './errors';
+export * from './detection';
+export * from './engines';
+export * from './batch';
