@@ -1,0 +1,33 @@
+import type { AppError } from '../../../shared/errors';
+import type { BatchSummary, ItemStatus } from '../../../shared/batch';
+import type { Detection, ReviewStatus } from '../../../shared/detection';
+
+export type ExportFormat = 'xlsx' | 'csv' | 'json';
+
+export interface ExportDetection extends Detection {
+  review: ReviewStatus;
+  correctedText: string | null;
+}
+
+/** One page of a batch, with what was found on it, as the export writers read it. */
+export interface ExportItem {
+  path: string; // absolute
+  page: number;
+  status: ItemStatus;
+  error: AppError | null;
+  detections: ExportDetection[];
+}
+
+/**
+ * What a writer needs. `items()` is iterated once, lazily, so a batch of any size is
+ * written in constant memory (the store streams rows out of SQLite).
+ */
+export interface ExportSource {
+  batch: BatchSummary;
+  items(): Iterable<ExportItem>;
+}
+
+export interface ExportOptions {
+  /** Only detections a reviewer accepted. Pages are still all listed. */
+  acceptedOnly?: boolean;
+}

@@ -1,0 +1,67 @@
+import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../shared/detection';
+import type { EnginePlan } from '../../shared/engines';
+import type { SkippedEntry } from './intake/types';
+import type { ExportFormat } from './export/types';
+
+/**
+ * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
+ * (electron/core/service.ts) over one SQLite file; every method is safe to call at any time.
+ */
+export interface CreateBatchInput {
+  paths: string[];
+  name?: string;
+  plan: EnginePlan;
+}
+
+export type ItemFilter = 'all' | 'with-codes' | 'without-codes' | 'errors' | 'needs-review';
+
+export interface ItemQuery {
+  filter?: ItemFilter;
+  /** Substring of a detection's value (decoded or corrected) or of the file name. */
+  search?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface ExportRequest {
+  batchId: number;
+  format: ExportFormat;
+  path: string;
+  acceptedOnly?: boolean;
+}
+
+export interface Notice {
+  batchId: number;
+  engine: string;
+  message: string;
+}
+
+export interface ScanServiceEvents {
+  /** Throttled; always sent once more when a batch settles. */
+  progress: (p: BatchProgress) => void;
+  /** A batch was created, deleted, or changed status. */
+  batches: () => void;
+  /** Something to tell the user once (vendor stopped, operation offline...). */
+  notice: (n: Notice) => void;
+}
+
+export interface ScanService {
+  createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: SkippedEntry[] }>;
+  listBatches(): BatchSummary[];
+  getBatch(batchId: number): BatchSummary;
+  listItems(batchId: number, query?: ItemQuery): { total: number; items: ItemSummary[] };
+  getItem(itemId: number): ItemDetail;
+  pause(batchId: number): BatchSummary;
+  resume(batchId: number): BatchSummary;
+  cancel(batchId: number): BatchSummary;
+  retryFailed(batchId: number): BatchSummary;
+  deleteBatch(batchId: number): void;
+  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection;
+  exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
+  /** Resolves when the batch has nothing left to run (done, paused or cancelled). */
+  whenSettled(batchId: number): Promise<BatchSummary>;
+  on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
+  off<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
+  close(): Promise<void>;
+}
