@@ -1,0 +1,29 @@
+/**
+ * Credentials live in the OS keychain only (keytar: one service name, one account per vendor
+ * field). Vendor clients read them at signing time through this interface; nothing else does.
+ * The renderer only ever sees a CredentialStatus.
+ */
+export type VendorId = 'tencent' | 'wechat' | 'alioss';
+
+/** Secret and identifying fields per vendor (account names in the keychain: `${vendor}.${field}`). */
+export const VENDOR_FIELDS = {
+  tencent: ['secretId', 'secretKey'],
+  wechat: ['appId', 'appSecret'],
+  alioss: ['accessKeyId', 'accessKeySecret'],
+} as const satisfies Record<VendorId, readonly string[]>;
+
+export type VendorField<V extends VendorId> = (typeof VENDOR_FIELDS)[V][number];
+
+export type VendorCredentials<V extends VendorId> = Record<VendorField<V>, string>;
+
+/** What the UI may know: configured or not, and a masked identifier (e.g. "AKID…3f9a"). */
+export interface CredentialStatus {
+  vendor: VendorId;
+  configured: boolean;
+  maskedId: string | null;
+}
+
+export interface CredentialProvider {
+  /** The vendor's credentials, or null when not configured. Throws KEYCHAIN_UNAVAILABLE. */
+  get<V extends VendorId>(vendor: V): Promise<VendorCredentials<V> | null>;
+}
