@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm test`: everything that can run on this machine. Types and layering first (fast, and a
+# layering violation is a design bug), then every vitest file: engine, queue, exports, CLI,
+# vendor emulators, the keychain (its setup starts a private D-Bus + gnome-keyring), the browser
+# end-to-end tests, and the Electron spec (skipped, with its reason, where there is no binary).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+
+npm run -s typecheck || { echo "0 passed, 1 failed (typecheck)"; exit 1; }
+npm run -s lint || { echo "0 passed, 1 failed (lint)"; exit 1; }
+
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
+rc=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+  const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' 2>/dev/null || true
+exit $rc
