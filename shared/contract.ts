@@ -1,0 +1,429 @@
+/**
+ * The one typed contract between the renderer and whatever hosts it (Electron main over IPC,
+ * or the browser host over a WebSocket). Every request has an input schema (strict: extra
+ * fields are rejected; strings, arrays and numbers are bounded) and an output schema; every
+ * event has a payload schema. Both transports register the same handler table
+ * (electron/core/api), so the renderer cannot tell them apart.
+ *
+ * shared/ runs in the renderer too: this file imports zod and shared/ only.
+ */
+import { z } from 'zod';
+import { ENGINE_IDS, TASKS, type EnginePlan } from './engines';
+import { ERROR_CODES, type AppError, type ErrorCode } from './errors';
+import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from './batch';
+import type { StoredDetection } from './detection';
+import {
+  EVENT_NAMES,
+  MEDIA_KINDS,
+  MENU_COMMANDS,
+  REQUEST_NAMES,
+  type EventName,
+  type MediaKind,
+  type RequestName,
+} from './contract/names';
+
+export * from './contract/names';
+
+// ---------------------------------------------------------------------------------------------
+// Limits (exported so the UI can enforce the same bounds before it asks)
+// ---------------------------------------------------------------------------------------------
+export const LIMITS = {
+  pathChars: 4096,
+  pathsPerBatch: 10_000,
+  searchChars: 200,
+  nameChars: 200,
+  correctedTextChars: 10_000,
+  pageSize: 1000,
+  planOptions: 32,
+  planOptionChars: 4096,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+/** Database ids: positive safe integers (NaN, negatives, fractions and strings are rejected). */
+export const Id = z.int().positive();
+
+/** No NUL bytes: they truncate paths in native code and never appear in a real file name. */
+const noNul = (s: string) => !s.includes('\0');
+
+/** Absolute on POSIX (/…), Windows (C:\… or C:/…) or UNC (\\server\share). */
+export function isAbsolutePath(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
+export const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(LIMITS.pathChars)
+  .refine(noNul, { message: 'must not contain NUL characters' })
+  .refine(isAbsolutePath, { message: 'must be an absolute path' });
+
+const PlanOptionValue = z.union([z.string().max(LIMITS.planOptionChars), z.number(), z.boolean(), z.null()]);
+
+export const EnginePlanSchema = z.strictObject({
+  engine: z.enum(ENGINE_IDS),
+  task: z.enum(TASKS),
+  fallback: z.enum(ENGINE_IDS).nullable().optional(),
+  options: z
+    .record(z.string().min(1).max(100), PlanOptionValue)
+    .refine((o) => Object.keys(o).length <= LIMITS.planOptions, { message: `at most ${LIMITS.planOptions} options` })
+    .optional(),
+}) satisfies z.ZodType<EnginePlan>;
+
+export const ItemFilterSchema = z.enum(['all', 'with-codes', 'without-codes', 'errors', 'needs-review']);
+export const ExportFormatSchema = z.enum(['xlsx', 'csv', 'json']);
+export const ReviewStatusSchema = z.enum(['pending', 'accepted', 'rejected']);
+export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
+export const ThemeSchema = z.enum(['system', 'light', 'dark']);
+
+const Empty = z.strictObject({});
+
+// ---------------------------------------------------------------------------------------------
+// Output shapes (mirror shared/batch.ts and shared/detection.ts)
+// ---------------------------------------------------------------------------------------------
+export const AppErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() }) satisfies z.ZodType<AppError>;
+
+const PointSchema = z.object({ x: z.number(), y: z.number() });
+const GeometrySchema = z.object({ kind: z.enum(['quad', 'rect', 'none']), points: z.array(PointSchema) });
+
+export const BatchCountsSchema = z.object({
+  total: z.number(),
+  pending: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  cancelled: z.number(),
+  skipped: z.number(),
+  codes: z.number(),
+});
+
+const BatchStatusSchema = z.enum(['queued', 'running', 'paused', 'cancelled', 'done']);
+
+export const BatchSummarySchema = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: z.string(),
+  status: BatchStatusSchema,
+  plan: z.object({
+    engine: z.enum(ENGINE_IDS),
+    task: z.enum(TASKS),
+    fallback: z.enum(ENGINE_IDS).nullable().optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+  counts: BatchCountsSchema,
+}) satisfies z.ZodType<BatchSummary>;
+
+export const ItemSummarySchema = z.object({
+  id: Id,
+  batchId: Id,
+  path: z.string(),
+  page: z.number(),
+  pageCount: z.number(),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'skipped']),
+  error: AppErrorSchema.nullable(),
+  detectionCount: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+}) satisfies z.ZodType<ItemSummary>;
+
+export const StoredDetectionSchema = z.object({
+  id: Id,
+  itemId: Id,
+  kind: z.enum(['code', 'text', 'field']),
+  symbology: z.string(),
+  text: z.string(),
+  bytesBase64: z.string().optional(),
+  field: z.string().optional(),
+  geometry: GeometrySchema,
+  engine: z.enum(ENGINE_IDS),
+  extra: z.record(z.string(), z.unknown()).optional(),
+  review: ReviewStatusSchema,
+  correctedText: z.string().nullable(),
+}) satisfies z.ZodType<StoredDetection>;
+
+export const ItemDetailSchema = ItemSummarySchema.extend({
+  detections: z.array(StoredDetectionSchema),
+}) satisfies z.ZodType<ItemDetail>;
+
+export const SettingsSchema = z.strictObject({ language: LanguageSchema, theme: ThemeSchema });
+export type Settings = z.infer<typeof SettingsSchema>;
+export const DEFAULT_SETTINGS: Settings = { language: 'system', theme: 'system' };
+
+/**
+ * Native dialogs exist only in Electron. The browser host answers `unavailable` (with a reason
+ * to show) and the renderer offers a typed path instead.
+ */
+export const PathsDialogResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('selected'), paths: z.array(z.string()) }),
+  z.object({ status: z.literal('cancelled') }),
+  z.object({ status: z.literal('unavailable'), reason: z.string() }),
+]);
+export type PathsDialogResult = z.infer<typeof PathsDialogResultSchema>;
+
+export const SaveDialogResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('selected'), path: z.string() }),
+  z.object({ status: z.literal('cancelled') }),
+  z.object({ status: z.literal('unavailable'), reason: z.string() }),
+]);
+export type SaveDialogResult = z.infer<typeof SaveDialogResultSchema>;
+
+export const ExportResultSchema = z.object({ path: z.string(), rows: z.number() });
+
+export const ExportWithDialogResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('done'), path: z.string(), rows: z.number() }),
+  z.object({ status: z.literal('cancelled') }),
+  z.object({ status: z.literal('unavailable'), reason: z.string() }),
+]);
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** process.platform of the machine running the engine. */
+  platform: z.string(),
+  /** Which host runs the renderer; 'browser' means no native dialogs and no file paths from drops. */
+  transport: z.enum(['electron', 'browser']),
+  capabilities: z.object({ nativeDialogs: z.boolean(), pathsFromDrop: z.boolean() }),
+  engines: z.array(z.enum(ENGINE_IDS)),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+const BatchRef = z.strictObject({ batchId: Id });
+
+export const requests = {
+  'app.info': { input: Empty, output: AppInfoSchema },
+  'settings.get': { input: Empty, output: SettingsSchema },
+  /** Partial update; answers the full settings after the change. */
+  'settings.set': {
+    input: z.strictObject({ language: LanguageSchema.optional(), theme: ThemeSchema.optional() }),
+    output: SettingsSchema,
+  },
+
+  'batches.list': { input: Empty, output: z.array(BatchSummarySchema) },
+  'batches.get': { input: BatchRef, output: BatchSummarySchema },
+  'batches.create': {
+    input: z.strictObject({
+      paths: z.array(AbsolutePath).min(1).max(LIMITS.pathsPerBatch),
+      name: z.string().trim().min(1).max(LIMITS.nameChars).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
+      plan: EnginePlanSchema,
+    }),
+    output: z.object({
+      batch: BatchSummarySchema,
+      skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+    }),
+  },
+  'batches.pause': { input: BatchRef, output: BatchSummarySchema },
+  'batches.resume': { input: BatchRef, output: BatchSummarySchema },
+  'batches.cancel': { input: BatchRef, output: BatchSummarySchema },
+  'batches.retryFailed': { input: BatchRef, output: BatchSummarySchema },
+  'batches.delete': { input: BatchRef, output: z.object({ batchId: Id }) },
+
+  'items.list': {
+    input: z.strictObject({
+      batchId: Id,
+      filter: ItemFilterSchema.optional(),
+      search: z.string().max(LIMITS.searchChars).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
+      offset: z.int().min(0).optional(),
+      limit: z.int().min(1).max(LIMITS.pageSize).optional(),
+    }),
+    output: z.object({ total: z.number(), items: z.array(ItemSummarySchema) }),
+  },
+  'items.get': { input: z.strictObject({ itemId: Id }), output: ItemDetailSchema },
+
+  /** Accept / reject / reset a detection and/or correct its value (null clears a correction). */
+  'detections.review': {
+    input: z
+      .strictObject({
+        detectionId: Id,
+        review: ReviewStatusSchema.optional(),
+        correctedText: z.string().max(LIMITS.correctedTextChars).refine(noNul, { message: 'must not contain NUL characters' }).nullable().optional(),
+      })
+      .refine((v) => v.review !== undefined || v.correctedText !== undefined, {
+        message: 'review or correctedText is required',
+        path: ['review'],
+      }),
+    output: StoredDetectionSchema,
+  },
+
+  /** Writes the export to `path`, or (without one) to the app's exports folder; answers where. */
+  'export.run': {
+    input: z.strictObject({
+      batchId: Id,
+      format: ExportFormatSchema,
+      acceptedOnly: z.boolean().optional(),
+      path: AbsolutePath.optional(),
+    }),
+    output: ExportResultSchema,
+  },
+  /** Asks where to save with the native dialog, then exports (Electron); `unavailable` in a browser. */
+  'export.withDialog': {
+    input: z.strictObject({ batchId: Id, format: ExportFormatSchema, acceptedOnly: z.boolean().optional() }),
+    output: ExportWithDialogResultSchema,
+  },
+
+  'dialogs.openFiles': { input: Empty, output: PathsDialogResultSchema },
+  'dialogs.openFolder': { input: Empty, output: PathsDialogResultSchema },
+  'dialogs.saveExport': {
+    input: z.strictObject({
+      format: ExportFormatSchema,
+      defaultName: z.string().min(1).max(255).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
+    }),
+    output: SaveDialogResultSchema,
+  },
+} as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
+
+// ---------------------------------------------------------------------------------------------
+// Events (host -> renderer)
+// ---------------------------------------------------------------------------------------------
+export const events = {
+  /** Throttled progress of a running batch; always sent once more when it settles. */
+  'batch.progress': z.object({ batchId: Id, status: BatchStatusSchema, counts: BatchCountsSchema }) satisfies z.ZodType<BatchProgress>,
+  /** A batch was created, deleted or changed status: reload the list. */
+  'batches.changed': z.object({}),
+  /** Something to tell the user once (a vendor stopped, an operation is offline...). */
+  notice: z.object({ batchId: z.number(), engine: z.string(), message: z.string() }),
+  /** A native menu item was chosen; the renderer performs the action. */
+  'menu.command': z.object({ command: z.enum(MENU_COMMANDS) }),
+  /** Paths handed to the app from outside (second instance argv, dock/file-open): offer a batch. */
+  'paths.opened': z.object({ paths: z.array(z.string()) }),
+} as const satisfies Record<EventName, z.ZodType>;
+
+// Compile-time check that the schema tables and the name lists agree in both directions.
+type _ReqKeysMatch = [keyof typeof requests] extends [RequestName] ? ([RequestName] extends [keyof typeof requests] ? true : never) : never;
+type _EvtKeysMatch = [keyof typeof events] extends [EventName] ? ([EventName] extends [keyof typeof events] ? true : never) : never;
+const _checks: [_ReqKeysMatch, _EvtKeysMatch] = [true, true];
+void _checks;
+void REQUEST_NAMES;
+void EVENT_NAMES;
+
+// ---------------------------------------------------------------------------------------------
+// Types derived from the tables
+// ---------------------------------------------------------------------------------------------
+/** What a caller sends (optional fields may be omitted). */
+export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
+/** What a handler receives after validation. */
+export type ParsedInput<N extends RequestName> = z.output<(typeof requests)[N]['input']>;
+export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string): { ok: false; error: { code: ErrorCode; message: string } } {
+  return { ok: false, error: { code, message } };
+}
+
+/** Validates the outer result shape (used by transports before trusting what came back). */
+export const ResultEnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: AppErrorSchema }),
+]);
+
+/**
+ * A readable one-line message naming every offending field, e.g.
+ * `batches.create: paths[3]: must be an absolute path; plan.engine: Invalid option ...`.
+ */
+export function describeIssues(name: string, error: z.ZodError): string {
+  const parts = error.issues.slice(0, 5).map((issue) => {
+    const where = formatPath(issue.path);
+    let msg = issue.message;
+    if (issue.code === 'unrecognized_keys') msg = `unexpected field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    return where ? `${where}: ${msg}` : msg;
+  });
+  if (error.issues.length > 5) parts.push(`and ${error.issues.length - 5} more`);
+  return `Invalid input for ${name}: ${parts.join('; ')}`.slice(0, 1000);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+/** Validates a request input; the failure message names the field(s). */
+export function parseInput<N extends RequestName>(name: N, input: unknown): Result<ParsedInput<N>> {
+  const schema = requests[name].input as unknown as z.ZodType<ParsedInput<N>>;
+  // An absent input is the same as {} for requests that take no fields.
+  const parsed = schema.safeParse(input === undefined ? {} : input);
+  if (!parsed.success) return fail('INVALID_INPUT', describeIssues(name, parsed.error));
+  return ok(parsed.data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// window.scandesk: what the preload (Electron) and the WebSocket bridge (browser host) expose
+// ---------------------------------------------------------------------------------------------
+export interface ScanDeskApi {
+  /** Which host the renderer runs in. */
+  readonly transport: 'electron' | 'browser';
+  /** Never rejects: failures come back as `{ok:false, error}`. */
+  invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Result<RequestOutput<N>>>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** URL of an item's oriented preview or thumbnail (scandesk: protocol or the host's HTTP route). */
+  mediaUrl(kind: MediaKind, itemId: number): string;
+  /**
+   * The absolute path of a dropped File (Electron's webUtils.getPathForFile); null in a browser,
+   * where dropped files have no path (the UI asks for a typed path instead). Typed loosely:
+   * shared/ has no DOM types; pass the DOM File.
+   */
+  getPathForFile(file: object): string | null;
+}
+
+/** Media URL builders, one per transport, so both agree on the address scheme. */
+export const mediaPaths = {
+  electron: (kind: MediaKind, itemId: number): string => `scandesk://media/${kind}/${itemId}`,
+  http: (kind: MediaKind, itemId: number): string => `/media/${kind}/${itemId}`,
+};
+
+/** Parses `/{kind}/{id}` (the tail of either media URL); null when it is not one. */
+export function parseMediaPath(pathname: string): { kind: MediaKind; itemId: number } | null {
+  const m = /^\/(preview|thumb)\/([1-9][0-9]{0,15})$/.exec(pathname);
+  if (!m) return null;
+  const itemId = Number(m[2]);
+  if (!Number.isSafeInteger(itemId)) return null;
+  return { kind: m[1] as MediaKind, itemId };
+}
+void MEDIA_KINDS;
+
+// ---------------------------------------------------------------------------------------------
+// Typed client for the renderer
+// ---------------------------------------------------------------------------------------------
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+export interface ScanDeskClient {
+  readonly api: ScanDeskApi;
+  /** Like invoke, but resolves with the value and rejects with an ApiError. */
+  call<N extends RequestName>(name: N, ...input: Record<string, never> extends RequestInput<N> ? [RequestInput<N>?] : [RequestInput<N>]): Promise<RequestOutput<N>>;
+  on: ScanDeskApi['on'];
+  mediaUrl: ScanDeskApi['mediaUrl'];
+}
+
+export function createClient(api: ScanDeskApi): ScanDeskClient {
+  return {
+    api,
+    async call(name, ...rest) {
+      const input = (rest[0] ?? {}) as RequestInput<typeof name>;
+      const res = await api.invoke(name, input);
+      if (res.ok) return res.value;
+      throw new ApiError(res.error.code, res.error.message);
+    },
+    on: (event, listener) => api.on(event, listener),
+    mediaUrl: (kind, itemId) => api.mediaUrl(kind, itemId),
+  };
+}

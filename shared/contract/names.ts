@@ -1,0 +1,53 @@
+/**
+ * The names of every request and event that crosses the renderer boundary, with no schema
+ * attached. The sandboxed preload imports only this list (it must not carry zod or the engine);
+ * shared/contract.ts checks at compile time that its schema tables use exactly these names.
+ */
+export const REQUEST_NAMES = [
+  'app.info',
+  'settings.get',
+  'settings.set',
+  'batches.list',
+  'batches.get',
+  'batches.create',
+  'batches.pause',
+  'batches.resume',
+  'batches.cancel',
+  'batches.retryFailed',
+  'batches.delete',
+  'items.list',
+  'items.get',
+  'detections.review',
+  'export.run',
+  'export.withDialog',
+  'dialogs.openFiles',
+  'dialogs.openFolder',
+  'dialogs.saveExport',
+  // Room for the cloud-vendor issue: 'credentials.status', 'credentials.set', 'credentials.clear'
+  // (status only ever travels to the renderer; secrets go renderer -> main -> keychain).
+] as const;
+
+export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;
+
+export type RequestName = (typeof REQUEST_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export function isRequestName(value: unknown): value is RequestName {
+  return typeof value === 'string' && (REQUEST_NAMES as readonly string[]).includes(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
+}
+
+/** IPC channel names used by Electron main and the preload (one per request / event). */
+export const requestChannel = (name: RequestName): string => `scandesk:req:${name}`;
+export const eventChannel = (name: EventName): string => `scandesk:evt:${name}`;
+
+/** The commands the native File/Edit/View/Help menus send to the renderer (event menu.command). */
+export const MENU_COMMANDS = ['addFiles', 'addFolder', 'export', 'settings', 'about', 'find'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** The kinds of image the app serves by item id (scandesk: protocol / host HTTP route). */
+export const MEDIA_KINDS = ['preview', 'thumb'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
