@@ -1,0 +1,7 @@
+export { TokenBucket, type TokenBucketOptions } from './token-bucket';
+export { Semaphore } from './semaphore';
+export { withRetry, seededRandom, type RetryOptions } from './retry';
+export { deadline, transportError, httpStatusError, parseRetryAfter, type Deadline } from './http';
+export { redact, maskIdentifier } from './redact';
+export { sleep, cancelled } from './sleep';
+export { VendorCaller, type VendorCallerOptions, type VendorEvent, type CallOptions } from './vendor-caller';

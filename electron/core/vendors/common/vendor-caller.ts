@@ -1,0 +1,129 @@
+import { ScanError } from '../../errors';
+import { redact } from './redact';
+import { withRetry, type RetryOptions } from './retry';
+import { Semaphore } from './semaphore';
+import { TokenBucket } from './token-bucket';
+
+export interface VendorCallerOptions {
+  /** Shown in messages: "Tencent Cloud OCR", "WeChat", ... */
+  vendor: string;
+  /** Requests per second per operation (the vendor's documented default or the account's own). */
+  rateLimits: Record<string, number>;
+  /** For operations missing from `rateLimits`. */
+  defaultRatePerSecond: number;
+  /** Requests in flight at once, across operations. */
+  concurrency: number;
+  retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  /** Secret values to scrub from every message that leaves this caller (read lazily). */
+  secrets?: () => Iterable<string | null | undefined>;
+  /** Hears about retries and stops; messages are already redacted. */
+  onEvent?: (event: VendorEvent) => void;
+  now?: () => number;
+}
+
+export type VendorEvent =
+  | { type: 'retry'; operation: string; attempt: number; delayMs: number; code: string; message: string }
+  | { type: 'stopped'; operation: string; code: string; message: string };
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /**
+   * Whether a `stop-engine` error from this call stops every later call (default true).
+   * Optional steps (e.g. product-data enrichment) pass false and handle the error themselves.
+   */
+  stopsEngine?: boolean;
+}
+
+/**
+ * Everything a cloud vendor client needs around one HTTP call, in one place: a token bucket per
+ * operation, a cap on requests in flight, retries with backoff and full jitter for `retry`
+ * errors, a latch that turns the first auth/quota failure into the same clear error for every
+ * later item (without calling the vendor again), and secret-free messages.
+ */
+export class VendorCaller {
+  readonly vendor: string;
+  private readonly options: VendorCallerOptions;
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly semaphore: Semaphore;
+  private stopError: ScanError | null = null;
+
+  constructor(options: VendorCallerOptions) {
+    this.options = options;
+    this.vendor = options.vendor;
+    this.semaphore = new Semaphore(options.concurrency);
+    for (const [op, rate] of Object.entries(options.rateLimits)) this.bucket(op, rate);
+  }
+
+  /** The error that stopped this vendor for the batch, if any. */
+  get stopped(): ScanError | null {
+    return this.stopError;
+  }
+
+  get inFlight(): number {
+    return this.semaphore.inFlight;
+  }
+
+  async call<T>(operation: string, fn: (attempt: number) => Promise<T>, opts: CallOptions = {}): Promise<T> {
+    const stopsEngine = opts.stopsEngine ?? true;
+    if (stopsEngine && this.stopError) throw this.stopError;
+    const bucket = this.bucket(operation);
+    try {
+      return await withRetry(
+        (attempt) =>
+          this.semaphore.run(async () => {
+            if (stopsEngine && this.stopError) throw this.stopError;
+            await bucket.take(opts.signal);
+            return await fn(attempt);
+          }, opts.signal),
+        {
+          ...this.options.retry,
+          signal: opts.signal,
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.options.onEvent?.({
+              type: 'retry',
+              operation,
+              attempt,
+              delayMs,
+              code: error.code,
+              message: this.clean(error).message,
+            }),
+        },
+      );
+    } catch (err) {
+      const clean = this.clean(err);
+      if (stopsEngine && clean.errorClass === 'stop-engine' && clean.code !== 'CANCELLED') {
+        // Keep the first one: later concurrent failures say the same thing.
+        if (!this.stopError) {
+          this.stopError = clean;
+          this.options.onEvent?.({ type: 'stopped', operation, code: clean.code, message: clean.message });
+        }
+        throw this.stopError;
+      }
+      throw clean;
+    }
+  }
+
+  /** A ScanError whose message holds no secret; anything else becomes INTERNAL. */
+  clean(err: unknown): ScanError {
+    const secrets = this.options.secrets?.() ?? [];
+    if (err instanceof ScanError) {
+      const message = redact(err.message, secrets);
+      if (message === err.message) return err;
+      return new ScanError(err.code, message, { errorClass: err.errorClass, retryAfterMs: err.retryAfterMs });
+    }
+    const raw = err instanceof Error ? err.message : String(err);
+    return new ScanError('INTERNAL', `Unexpected error talking to ${this.vendor}: ${redact(raw, secrets)}`);
+  }
+
+  private bucket(operation: string, rate?: number): TokenBucket {
+    let b = this.buckets.get(operation);
+    if (!b) {
+      b = new TokenBucket({
+        ratePerSecond: rate ?? this.options.rateLimits[operation] ?? this.options.defaultRatePerSecond,
+        now: this.options.now,
+      });
+      this.buckets.set(operation, b);
+    }
+    return b;
+  }
+}
