@@ -27,3 +27,23 @@ export interface CredentialProvider {
   /** The vendor's credentials, or null when not configured. Throws KEYCHAIN_UNAVAILABLE. */
   get<V extends VendorId>(vendor: V): Promise<VendorCredentials<V> | null>;
 }
+
+/** The field that identifies an account (shown masked); the other field is the secret. */
+export const VENDOR_ID_FIELD = {
+  tencent: 'secretId',
+  wechat: 'appId',
+  alioss: 'accessKeyId',
+} as const satisfies { [V in VendorId]: VendorField<V> };
+
+export const VENDOR_IDS = Object.keys(VENDOR_FIELDS) as VendorId[];
+
+/**
+ * The keychain as the settings screen sees it. When there is no keychain (no D-Bus session,
+ * no Secret Service), `available` is false, every vendor reads as not configured and `error`
+ * says what to do (code KEYCHAIN_UNAVAILABLE).
+ */
+export interface KeychainStatus {
+  available: boolean;
+  error: { code: 'KEYCHAIN_UNAVAILABLE'; message: string } | null;
+  vendors: CredentialStatus[];
+}
