@@ -1,0 +1,60 @@
+import type { Geometry } from '../../../shared/geometry';
+import type { ExportDetection, ExportItem, ExportOptions } from './types';
+
+/**
+ * Pure helpers shared by the three writers: which detections a page exports, which value a
+ * row shows, and how a position reads in a table.
+ */
+
+/** The value a person should see: the reviewer's correction when there is one. */
+export function effectiveText(d: ExportDetection): string {
+  return d.correctedText ?? d.text;
+}
+
+/** With `acceptedOnly`, only what a reviewer accepted; the page itself is always listed. */
+export function exportedDetections(item: ExportItem, options: ExportOptions | undefined): ExportDetection[] {
+  if (!options?.acceptedOnly) return item.detections;
+  return item.detections.filter((d) => d.review === 'accepted');
+}
+
+export const NO_POSITION = 'no position from this engine';
+
+/** Eight numbers x1,y1..x4,y4 (TL, TR, BR, BL), or null when the engine gave no position. */
+export function cornerNumbers(g: Geometry): number[] | null {
+  if (g.kind === 'none' || g.points.length < 4) return null;
+  return g.points.slice(0, 4).flatMap((p) => [round1(p.x), round1(p.y)]);
+}
+
+/** Pixel positions come from resized copies scaled back up: one decimal is plenty. */
+export function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** http(s) values become clickable links; anything else (javascript:, file:, ...) never does. */
+export function httpUrl(value: string): string | null {
+  if (!/^https?:\/\//i.test(value)) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * XML 1.0 cannot hold most C0 control characters, and exceljs silently deletes them, which
+ * would turn a GS1 DataMatrix payload (GS separators) into a different value. Show them as
+ * their Unicode "control pictures" (GS -> U+241D) so the cell stays readable and the
+ * separators stay visible; the exact bytes are in the JSON export.
+ */
+export function xmlSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)));
+}
+
+/** Excel refuses cells longer than this. */
+export const EXCEL_MAX_CELL = 32_767;
+
+export function fitCell(text: string): string {
+  return text.length <= EXCEL_MAX_CELL ? text : `${text.slice(0, EXCEL_MAX_CELL - 1)}…`;
+}

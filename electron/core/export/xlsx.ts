@@ -1,0 +1,211 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import ExcelJS from 'exceljs';
+import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
+import { describePlan } from './describe';
+import { FlowControl, endStream, worksheetDownstream, writeWithBackpressure } from './flow';
+import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, xmlSafe } from './values';
+
+/**
+ * XLSX export with exceljs's streaming WorkbookWriter: memory stays flat whatever the batch
+ * size. Three sheets: Detections (one row per code), Pages (one row per page), Summary.
+ *
+ * The zip container holds one sheet after another, so two sheets cannot really be written
+ * at the same time (the second would be buffered whole in memory). The single pass over
+ * `source.items()` writes Detections directly and spools the small per-page records to a
+ * temporary NDJSON file, which then becomes the Pages sheet; Summary comes last, with
+ * the totals of what was written.
+ */
+
+/** Excel stops making links after this many per sheet; it also bounds exceljs's link list. */
+const MAX_HYPERLINKS = 65_530;
+
+const TEXT = '@';
+
+const DETECTION_COLUMNS: Partial<ExcelJS.Column>[] = [
+  { header: 'Batch', key: 'batch', width: 18 },
+  { header: 'File', key: 'file', width: 48 },
+  { header: 'Page', key: 'page', width: 6 },
+  { header: 'Kind', key: 'kind', width: 7 },
+  { header: 'Symbology', key: 'symbology', width: 13 },
+  { header: 'Field', key: 'field', width: 10 },
+  // Values are text, always: '007' must not become 7 when someone edits the cell.
+  { header: 'Value', key: 'value', width: 40, style: { numFmt: TEXT } },
+  { header: 'Decoded value', key: 'decoded', width: 40, style: { numFmt: TEXT } },
+  { header: 'Corrected', key: 'corrected', width: 10 },
+  { header: 'Position', key: 'position', width: 14 },
+  ...['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].map((k) => ({ header: k, key: k, width: 8 })),
+  { header: 'Engine', key: 'engine', width: 9 },
+  { header: 'Review', key: 'review', width: 10 },
+];
+
+const PAGE_COLUMNS: Partial<ExcelJS.Column>[] = [
+  { header: 'File', key: 'file', width: 48 },
+  { header: 'Page', key: 'page', width: 6 },
+  { header: 'Status', key: 'status', width: 10 },
+  { header: 'Codes found', key: 'codes', width: 12 },
+  { header: 'Exported', key: 'exported', width: 10 },
+  { header: 'Error code', key: 'errorCode', width: 20 },
+  { header: 'Error message', key: 'errorMessage', width: 60 },
+];
+
+interface PageRecord {
+  file: string;
+  page: number;
+  status: string;
+  codes: number;
+  exported: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export async function writeXlsx(
+  path: string,
+  source: ExportSource,
+  options: ExportOptions | undefined,
+): Promise<{ rows: number }> {
+  const spoolPath = `${path}.pages.ndjson`;
+  const out = createWriteStream(path);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'ScanDesk';
+  workbook.created = new Date();
+  const closed = new Promise<void>((resolve, reject) => {
+    out.once('close', resolve);
+    out.once('error', reject);
+  });
+  try {
+    const batchName = xmlSafe(source.batch.name);
+    const detections = addTableSheet(workbook, 'Detections', DETECTION_COLUMNS);
+    const spool = createWriteStream(spoolPath);
+    const flow = new FlowControl(() => worksheetDownstream(detections));
+    let rows = 0;
+    let links = 0;
+    let pages = 0;
+
+    for (const item of source.items()) {
+      pages++;
+      const chosen = exportedDetections(item, options);
+      for (const d of chosen) {
+        const values = detectionRow(batchName, item, d);
+        const row = detections.addRow(values);
+        const url = links < MAX_HYPERLINKS ? httpUrl(effectiveText(d)) : null;
+        if (url) {
+          const cell = row.getCell('value');
+          cell.value = { text: values.value as string, hyperlink: url };
+          cell.font = { color: { argb: 'FF0563C1' }, underline: true };
+          links++;
+        }
+        row.commit();
+        rows++;
+        await flow.tick();
+      }
+      await writeWithBackpressure(spool, `${JSON.stringify(pageRecord(item, chosen.length))}\n`);
+    }
+    detections.commit();
+    await endStream(spool);
+
+    const pageSheet = addTableSheet(workbook, 'Pages', PAGE_COLUMNS);
+    const pageFlow = new FlowControl(() => worksheetDownstream(pageSheet));
+    const lines = createInterface({ input: createReadStream(spoolPath, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line) continue;
+      pageSheet.addRow(JSON.parse(line) as PageRecord).commit();
+      await pageFlow.tick();
+    }
+    pageSheet.commit();
+
+    writeSummary(workbook, source, options, rows, pages);
+    await workbook.commit();
+    await closed;
+    return { rows };
+  } catch (err) {
+    out.destroy();
+    throw err;
+  } finally {
+    await rm(spoolPath, { force: true });
+  }
+}
+
+function addTableSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: Partial<ExcelJS.Column>[],
+): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
+  sheet.columns = columns;
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.commit();
+  return sheet;
+}
+
+function detectionRow(batch: string, item: ExportItem, d: ExportDetection): Record<string, unknown> {
+  const corners = cornerNumbers(d.geometry);
+  const row: Record<string, unknown> = {
+    batch,
+    file: xmlSafe(item.path),
+    page: item.page,
+    kind: d.kind,
+    symbology: d.symbology,
+    field: d.field ?? null,
+    value: fitCell(xmlSafe(effectiveText(d))),
+    decoded: fitCell(xmlSafe(d.text)),
+    corrected: d.correctedText !== null ? 'yes' : '',
+    position: corners ? d.geometry.kind : NO_POSITION,
+    engine: d.engine,
+    review: d.review,
+  };
+  if (corners) ['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].forEach((k, i) => (row[k] = corners[i]));
+  return row;
+}
+
+function pageRecord(item: ExportItem, exported: number): PageRecord {
+  return {
+    file: xmlSafe(item.path),
+    page: item.page,
+    status: item.status,
+    codes: item.detections.length,
+    exported,
+    errorCode: item.error?.code ?? null,
+    errorMessage: item.error ? fitCell(xmlSafe(item.error.message)) : null,
+  };
+}
+
+function writeSummary(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  source: ExportSource,
+  options: ExportOptions | undefined,
+  rows: number,
+  pagesListed: number,
+): void {
+  const { batch } = source;
+  const sheet = workbook.addWorksheet('Summary');
+  sheet.columns = [
+    { header: 'Field', key: 'k', width: 24 },
+    { header: 'Value', key: 'v', width: 48 },
+  ];
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  const lines: [string, string | number][] = [
+    ['Batch', xmlSafe(batch.name)],
+    ['Batch id', batch.id],
+    ['Created', batch.createdAt],
+    ['Status', batch.status],
+    ['Engine / task', describePlan(batch.plan)],
+    ['Pages', batch.counts.total],
+    ['Done', batch.counts.done],
+    ['Failed', batch.counts.failed],
+    ['Skipped', batch.counts.skipped],
+    ['Cancelled', batch.counts.cancelled],
+    ['Pending', batch.counts.pending],
+    ['Codes found', batch.counts.codes],
+    ['Pages listed', pagesListed],
+    ['Detection rows', rows],
+    ['Accepted only', options?.acceptedOnly ? 'yes' : 'no'],
+    ['Generated at', new Date().toISOString()],
+  ];
+  for (const [k, v] of lines) sheet.addRow({ k, v }).commit();
+  sheet.commit();
+}
