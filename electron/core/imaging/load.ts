@@ -1,11 +1,12 @@
-import sharp from 'sharp';
 import type { ImageSource } from '../intake/types';
+import { loadBmp } from './bmp';
+import { fileLabel } from './errors';
+import { loadHeif } from './heif';
+import { loadPdfPage } from './pdf';
+import { openSharpPage, toRgba } from './sharp-input';
 
 /**
  * Oriented RGBA pixels of one page, as a person sees it (EXIF orientation applied).
- *
- * INITIAL VERSION (sharp-readable formats only). The imaging module extends it with HEIC,
- * PDF, BMP, TIFF pages, pixel limits and ScanError codes; keep this signature.
  */
 export interface OrientedPixels {
   data: Buffer; // RGBA, width * height * 4 bytes
@@ -13,11 +14,43 @@ export interface OrientedPixels {
   height: number;
 }
 
+/**
+ * Every supported format to oriented RGBA, as a person sees the page: EXIF orientation applied
+ * (HEIF: irot/imir), PDF pages rendered at 300 dpi. Transparent areas are flattened onto white
+ * (alpha is 255 everywhere): a QR code drawn on a transparent PNG is black-on-nothing, and
+ * readers that ignore alpha would see black-on-black.
+ *
+ * Errors (ScanError): IMAGE_TOO_LARGE before decoding when the header declares absurd
+ * dimensions; IMAGE_DECODE for corrupt/truncated data; PDF_PASSWORD, PDF_CORRUPT;
+ * FILE_NOT_FOUND / FILE_UNREADABLE.
+ */
 export async function loadOriented(source: ImageSource): Promise<OrientedPixels> {
-  const { data, info } = await sharp(source.path, { page: source.page - 1 })
-    .rotate()
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+  const label = fileLabel(source.path, source.page);
+  switch (source.format) {
+    case 'heif':
+      return flattenRgba(await loadHeif(source.path, label));
+    case 'bmp':
+      return loadBmp(source.path, label); // opaque already
+    case 'pdf':
+      return loadPdfPage(source.path, source.page, label); // rendered on white
+    default: {
+      const page = await openSharpPage(source.path, source.page, label);
+      return toRgba(page.image, label);
+    }
+  }
+}
+
+/** Composites RGBA pixels onto white in place (cheap; only when some pixel is not opaque). */
+export function flattenRgba(px: OrientedPixels): OrientedPixels {
+  const d = px.data;
+  for (let i = 3; i < d.length; i += 4) {
+    const a = d[i]!;
+    if (a === 255) continue;
+    const k = 255 - a;
+    d[i - 3] = (d[i - 3]! * a + 255 * k + 127) / 255;
+    d[i - 2] = (d[i - 2]! * a + 255 * k + 127) / 255;
+    d[i - 1] = (d[i - 1]! * a + 255 * k + 127) / 255;
+    d[i] = 255;
+  }
+  return px;
 }

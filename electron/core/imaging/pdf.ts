@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, RenderParameters } from 'pdfjs-dist/types/src/display/api';
+import { ScanError } from '../errors';
+import { decodeError } from './errors';
+import { IMAGE_LIMITS, assertDimensions } from './limits';
+import type { OrientedPixels } from './load';
+
+/**
+ * PDF pages through pdf.js (legacy build, the one for Node) drawing onto @napi-rs/canvas,
+ * which pdf.js picks up itself in Node. Worker, character maps, standard fonts and wasm
+ * decoders (JPX, ICC) all load from node_modules: never from the network.
+ */
+const require = createRequire(import.meta.url);
+type PdfJs = typeof PdfJsModule;
+let pdfjsPromise: Promise<PdfJs> | null = null;
+
+function pdfjs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((m) => {
+    m.GlobalWorkerOptions.workerSrc = pathToFileURL(require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href;
+    return m;
+  });
+  return pdfjsPromise;
+}
+
+function assetDir(sub: string): string {
+  return join(dirname(require.resolve('pdfjs-dist/package.json')), sub) + '/';
+}
+
+/** Opens a PDF; PDF_PASSWORD when it needs a password, PDF_CORRUPT when it is not readable. */
+export async function openPdf(path: string, label: string): Promise<PDFDocumentProxy> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw decodeError(err, label);
+  }
+  const lib = await pdfjs();
+  const task = lib.getDocument({
+    data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    cMapUrl: assetDir('cmaps'),
+    cMapPacked: true,
+    standardFontDataUrl: assetDir('standard_fonts'),
+    wasmUrl: assetDir('wasm'),
+    iccUrl: assetDir('iccs'),
+    isEvalSupported: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  try {
+    return await task.promise;
+  } catch (err) {
+    await task.destroy().catch(() => undefined);
+    const name = (err as { name?: string })?.name;
+    if (name === 'PasswordException') {
+      throw new ScanError('PDF_PASSWORD', `${label}: the PDF is password-protected; save an unprotected copy and add it again.`, {
+        cause: err,
+      });
+    }
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new ScanError('PDF_CORRUPT', `${label}: the PDF is damaged and cannot be opened (${detail}).`, { cause: err });
+  }
+}
+
+/** Number of pages, for intake (each page becomes its own item). */
+export async function pdfPageCount(path: string, label: string): Promise<number> {
+  const doc = await openPdf(path, label);
+  try {
+    return doc.numPages;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** Render scale (CSS px per PDF point): 300 dpi, lowered for huge pages to stay under the pixel cap. */
+export function pdfRenderScale(widthPt: number, heightPt: number): number {
+  let scale = IMAGE_LIMITS.pdfDpi / 72;
+  const pixels = widthPt * scale * heightPt * scale;
+  if (pixels > IMAGE_LIMITS.pdfMaxPixels) scale *= Math.sqrt(IMAGE_LIMITS.pdfMaxPixels / pixels);
+  const side = Math.max(widthPt, heightPt) * scale;
+  if (side > IMAGE_LIMITS.maxSide) scale *= IMAGE_LIMITS.maxSide / side;
+  return scale;
+}
+
+/** One page as RGBA, rotated as the PDF's /Rotate says (what a viewer shows), on white. */
+export async function loadPdfPage(path: string, page: number, label: string): Promise<OrientedPixels> {
+  const doc = await openPdf(path, label);
+  try {
+    if (page < 1 || page > doc.numPages) {
+      throw new ScanError('PDF_CORRUPT', `${label}: the PDF has ${doc.numPages} page(s), page ${page} does not exist.`);
+    }
+    let pdfPage;
+    try {
+      pdfPage = await doc.getPage(page);
+    } catch (err) {
+      throw new ScanError('PDF_CORRUPT', `${label}: the page cannot be read (${(err as Error).message}).`, { cause: err });
+    }
+    const unit = pdfPage.getViewport({ scale: 1 });
+    const viewport = pdfPage.getViewport({ scale: pdfRenderScale(unit.width, unit.height) });
+    const width = Math.max(1, Math.floor(viewport.width));
+    const height = Math.max(1, Math.floor(viewport.height));
+    assertDimensions(width, height, label);
+    // pdf.js made this factory from @napi-rs/canvas; its context is a CanvasRenderingContext2D.
+    const factory = doc.canvasFactory as { create(w: number, h: number): { canvas: unknown; context: unknown } };
+    const { canvas, context } = factory.create(width, height) as {
+      canvas: RenderParameters['canvas'];
+      context: RenderParameters['canvasContext'] & { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+    };
+    try {
+      await pdfPage.render({ canvas, canvasContext: context, viewport, background: 'white' })
+        .promise;
+    } catch (err) {
+      throw new ScanError('PDF_CORRUPT', `${label}: the page cannot be rendered (${(err as Error).message}).`, { cause: err });
+    }
+    const img = context.getImageData(0, 0, width, height);
+    const data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+    return { data, width, height };
+  } finally {
+    await doc.destroy();
+  }
+}
