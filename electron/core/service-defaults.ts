@@ -1,0 +1,25 @@
+import type { Engine } from './engines/engine';
+import { ScanError } from './errors';
+import type { ExportFormat, ExportOptions, ExportSource } from './export/types';
+import type { IntakeResult } from './intake/types';
+
+/**
+ * The parts the service uses unless told otherwise: intake's expandPaths, the local engine and
+ * the export writer. Kept apart so the service can be opened with other ones in tests.
+ */
+export type WriteExport = (
+  format: ExportFormat,
+  path: string,
+  source: ExportSource,
+  options?: ExportOptions,
+) => Promise<{ path: string; rows: number }>;
+
+export async function defaultEngines(): Promise<Engine[]> {
+  throw new ScanError('INTERNAL', 'The local engine is not available yet in this build.');
+}
+
+export async function defaultIntake(_paths: string[]): Promise<IntakeResult> {
+  throw new ScanError('INTERNAL', 'Intake is not available yet in this build.');
+}
+
+export const defaultWriteExport: WriteExport | undefined = undefined;

@@ -1,0 +1,331 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import type { BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../shared/detection';
+import type { Engine } from './engines/engine';
+import { ScanError } from './errors';
+import type { IntakeResult } from './intake/types';
+import { validatePlan } from './plan';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
+import { cancelWaiting, enqueue, jobActivity, leaseOwners, requeueFailed, requeueLost, unblock } from './queue/jobs';
+import { Runner } from './queue/runner';
+import { KeyedThrottle } from './queue/throttle';
+import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
+import {
+  batchRow,
+  deleteBatchRows,
+  getBatch,
+  insertBatchRow,
+  insertItem,
+  insertSkipped,
+  listBatches,
+  setBatchStatus,
+} from './store/batches';
+import { openDatabase, openReadonly, type Db } from './store/db';
+import { exportItems } from './store/export-items';
+import { getItem, listItems, reviewDetection } from './store/items';
+import type { CreateBatchInput, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+
+export interface ScanServiceOptions {
+  /** The profile's SQLite file (created if missing). */
+  dbPath: string;
+  /** Default: [new LocalEngine()]. Engines passed here are the caller's to close. */
+  engines?: Engine[];
+  /** Default: intake's expandPaths. */
+  intake?: (paths: string[]) => Promise<IntakeResult>;
+  /** Default: export's writeExport. */
+  writeExport?: WriteExport;
+  /** A claim lasts this long without a heartbeat (default 30 s): a crashed holder's jobs return after it. */
+  leaseMs?: number;
+  /** Engine calls per job that may end in a retry-class error (default 5). */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** At most one progress event per batch per interval (default 100 ms, i.e. <= 10/s). */
+  progressIntervalMs?: number;
+  /** Jitter source (tests pass a seeded one). */
+  random?: () => number;
+}
+
+const DEFAULT_LEASE_MS = 30_000;
+
+/** Opens the service over one SQLite file and resumes its unfinished batches. */
+export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
+  const owned = options.engines ? [] : await defaultEngines();
+  const engines = options.engines ?? owned;
+  const db = openDatabase(options.dbPath);
+  return new SqliteScanService(db, options, engines, owned);
+}
+
+type Waiter = { resolve: (b: BatchSummary) => void; reject: (e: unknown) => void };
+
+class SqliteScanService extends EventEmitter implements ScanService {
+  private readonly runner: Runner;
+  private readonly engineMap: Map<string, Engine>;
+  private readonly throttle: KeyedThrottle<number>;
+  private readonly waiters = new Map<number, Waiter[]>();
+  private readonly intake: (paths: string[]) => Promise<IntakeResult>;
+  private readonly writeExport: WriteExport | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: ScanServiceOptions,
+    engines: Engine[],
+    private readonly ownedEngines: Engine[],
+  ) {
+    super();
+    this.engineMap = new Map(engines.map((e) => [e.id, e]));
+    this.intake = options.intake ?? defaultIntake;
+    this.writeExport = options.writeExport ?? defaultWriteExport;
+    this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
+    const owner = `${hostname()}:${process.pid}`;
+    this.runner = new Runner({
+      db,
+      engines,
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      maxAttempts: options.maxAttempts ?? 5,
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      owner,
+      random: options.random ?? Math.random,
+      onJobSettled: (batchId) => this.check(batchId),
+      onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
+    });
+    // Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue.
+    requeueLost(db, Date.now(), deadLocalOwners(leaseOwners(db)));
+    this.runner.start();
+    for (const b of listBatches(db)) if (b.status === 'running') this.check(b.id);
+  }
+
+  async createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: IntakeResult['skipped'] }> {
+    this.assertOpen();
+    if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
+      throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
+    }
+    const plan = validatePlan(input.plan, this.engineMap);
+    const found = await this.intake(input.paths);
+    this.assertOpen();
+    const name = input.name?.trim() || defaultName(input.paths);
+    // Batch, items and jobs in one transaction: from its commit on, the batch survives a crash.
+    const batchId = this.db.transaction(() => {
+      const id = insertBatchRow(this.db, name, plan, new Date().toISOString());
+      for (const it of found.items) {
+        const { id: itemId, runnable } = insertItem(this.db, id, it);
+        if (runnable) enqueue(this.db, { batchId: id, itemId, engine: plan.engine, task: plan.task, role: 'primary' });
+      }
+      for (const s of found.skipped) insertSkipped(this.db, id, s);
+      return id;
+    }).immediate();
+    this.emit('batches');
+    this.runner.kick();
+    this.check(batchId);
+    return { batch: getBatch(this.db, batchId), skipped: found.skipped };
+  }
+
+  listBatches(): BatchSummary[] {
+    return listBatches(this.db);
+  }
+
+  getBatch(batchId: number): BatchSummary {
+    return getBatch(this.db, batchId);
+  }
+
+  listItems(batchId: number, query?: ItemQuery): { total: number; items: ItemSummary[] } {
+    batchRow(this.db, batchId);
+    return listItems(this.db, batchId, query);
+  }
+
+  getItem(itemId: number): ItemDetail {
+    return getItem(this.db, itemId);
+  }
+
+  pause(batchId: number): BatchSummary {
+    const row = batchRow(this.db, batchId);
+    if (row.status === 'running' || row.status === 'queued') {
+      setBatchStatus(this.db, batchId, 'paused');
+      this.emit('batches');
+      this.check(batchId);
+    }
+    return getBatch(this.db, batchId);
+  }
+
+  resume(batchId: number): BatchSummary {
+    const row = batchRow(this.db, batchId);
+    if (row.status === 'cancelled') {
+      throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled; retry its failed pages or start a new batch.`);
+    }
+    if (row.status === 'paused' || row.status === 'queued') {
+      this.db.transaction(() => {
+        unblock(this.db, batchId);
+        setBatchStatus(this.db, batchId, 'running');
+      })();
+      this.runner.resetNotices(batchId);
+      this.emit('batches');
+      this.runner.kick();
+      this.check(batchId);
+    }
+    return getBatch(this.db, batchId);
+  }
+
+  cancel(batchId: number): BatchSummary {
+    const row = batchRow(this.db, batchId);
+    if (row.status !== 'done' && row.status !== 'cancelled') {
+      // Waiting jobs are cancelled; jobs being decoded finish and keep their result.
+      this.db.transaction(() => {
+        setBatchStatus(this.db, batchId, 'cancelled');
+        cancelWaiting(this.db, batchId);
+      })();
+      this.emit('batches');
+      this.check(batchId);
+    }
+    return getBatch(this.db, batchId);
+  }
+
+  retryFailed(batchId: number): BatchSummary {
+    batchRow(this.db, batchId);
+    const n = this.db.transaction(() => {
+      const count = requeueFailed(this.db, batchId);
+      if (count > 0) setBatchStatus(this.db, batchId, 'running');
+      return count;
+    })();
+    if (n > 0) {
+      this.emit('batches');
+      this.runner.kick();
+      this.check(batchId);
+    }
+    return getBatch(this.db, batchId);
+  }
+
+  deleteBatch(batchId: number): void {
+    batchRow(this.db, batchId);
+    this.runner.abortBatch(batchId);
+    deleteBatchRows(this.db, batchId);
+    this.throttle.cancel(batchId);
+    const ws = this.waiters.get(batchId) ?? [];
+    this.waiters.delete(batchId);
+    for (const w of ws) w.reject(new ScanError('NOT_FOUND', `Batch ${batchId} was deleted.`));
+    this.emit('batches');
+  }
+
+  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection {
+    return reviewDetection(this.db, detectionId, change ?? {});
+  }
+
+  async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {
+    this.assertOpen();
+    if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
+    if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
+    const batch = getBatch(this.db, req.batchId);
+    // Its own read-only connection: the row cursor stays open across the writer's awaits.
+    const ro = openReadonly(this.options.dbPath);
+    try {
+      return await this.writeExport(
+        req.format,
+        req.path,
+        { batch, items: () => exportItems(ro, req.batchId) },
+        { acceptedOnly: req.acceptedOnly ?? false },
+      );
+    } finally {
+      ro.close();
+    }
+  }
+
+  whenSettled(batchId: number): Promise<BatchSummary> {
+    const batch = getBatch(this.db, batchId);
+    if (this.isSettled(batch)) return Promise.resolve(batch);
+    return new Promise((resolve, reject) => {
+      const list = this.waiters.get(batchId) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(batchId, list);
+    });
+  }
+
+  override on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this {
+    return super.on(event, listener);
+  }
+
+  override off<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this {
+    return super.off(event, listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.runner.close();
+    this.throttle.cancel();
+    for (const [id, ws] of this.waiters) for (const w of ws) w.reject(new ScanError('CANCELLED', `The service closed before batch ${id} settled.`));
+    this.waiters.clear();
+    await Promise.all(this.ownedEngines.map((e) => e.close?.()));
+    this.db.close();
+  }
+
+  private isSettled(b: BatchSummary): boolean {
+    return (b.status === 'done' || b.status === 'paused' || b.status === 'cancelled') && this.runner.inflightFor(b.id) === 0;
+  }
+
+  /**
+   * After anything happened to a batch: a running batch with nothing left to claim or finish
+   * becomes done (or paused, when an engine was stopped and its pages wait); a settled batch
+   * gets its final progress event and wakes whenSettled; otherwise a throttled progress event.
+   */
+  private check(batchId: number): void {
+    if (this.closed) return;
+    let row;
+    try {
+      row = batchRow(this.db, batchId);
+    } catch {
+      return; // deleted meanwhile
+    }
+    if (row.status === 'running') {
+      const a = jobActivity(this.db, batchId);
+      if (a.pending === 0 && a.running === 0) {
+        setBatchStatus(this.db, batchId, a.blocked > 0 ? 'paused' : 'done');
+        this.emit('batches');
+      }
+    }
+    const batch = getBatch(this.db, batchId);
+    if (!this.isSettled(batch)) {
+      this.throttle.schedule(batchId);
+      return;
+    }
+    this.throttle.flush(batchId);
+    const ws = this.waiters.get(batchId) ?? [];
+    this.waiters.delete(batchId);
+    for (const w of ws) w.resolve(batch);
+  }
+
+  private emitProgress(batchId: number): void {
+    if (this.closed) return;
+    try {
+      const b = getBatch(this.db, batchId);
+      this.emit('progress', { batchId, status: b.status, counts: b.counts });
+    } catch {
+      // deleted
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ScanError('CANCELLED', 'The scan service is closed.');
+  }
+}
+
+function defaultName(paths: string[]): string {
+  const first = basename(paths[0]!.replace(/[\\/]+$/, '')) || paths[0]!;
+  return paths.length > 1 ? `${first} +${paths.length - 1}` : first;
+}
+
+/** Lease owners on this host whose process no longer exists (their jobs can return at once). */
+function deadLocalOwners(owners: string[]): string[] {
+  const host = hostname();
+  return owners.filter((o) => {
+    const i = o.lastIndexOf(':');
+    const pid = Number(o.slice(i + 1));
+    if (o.slice(0, i) !== host || !Number.isInteger(pid) || pid === process.pid) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  });
+}

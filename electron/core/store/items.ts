@@ -1,0 +1,95 @@
+import type { ItemDetail, ItemSummary } from '../../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
+import { ScanError } from '../errors';
+import type { ItemFilter, ItemQuery } from '../service-types';
+import type { Db } from './db';
+import { toDetection, toItem, type DetectionRow, type ItemRow } from './rows';
+import { stmt } from './statements';
+
+const FILTERS: Record<ItemFilter, string> = {
+  all: '1',
+  'with-codes': 'detection_count > 0',
+  // "Nothing found" only means something once the page was decoded.
+  'without-codes': `status = 'done' AND detection_count = 0`,
+  errors: `status = 'failed'`,
+  'needs-review': 'review_pending > 0',
+};
+
+const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count';
+
+export const MAX_PAGE = 1000;
+
+/** LIKE pattern for a literal substring (\, % and _ escaped). */
+export function likePattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of a batch's items, in intake order. The filters read columns of `items` kept up to
+ * date as results land (detection_count, review_pending), so they cost one indexed range scan;
+ * search adds a substring match on the file name or any detection's decoded or corrected value.
+ */
+export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: number; items: ItemSummary[] } {
+  const filter = q.filter ?? 'all';
+  const where = FILTERS[filter];
+  if (where === undefined) throw new ScanError('INVALID_INPUT', `Unknown item filter "${String(filter)}".`);
+  const offset = Math.max(0, Math.floor(q.offset ?? 0));
+  const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
+  const search = q.search?.trim() ?? '';
+  let sql = `FROM items WHERE batch_id = @batchId AND ${where}`;
+  const params: Record<string, unknown> = { batchId };
+  if (search !== '') {
+    sql += ` AND (name LIKE @pattern ESCAPE '\\' OR EXISTS (
+        SELECT 1 FROM detections d WHERE d.item_id = items.id
+        AND (d.text LIKE @pattern ESCAPE '\\' OR d.corrected_text LIKE @pattern ESCAPE '\\')))`;
+    params.pattern = likePattern(search);
+  }
+  const total = (stmt(db, `SELECT count(*) AS n ${sql}`).get(params) as { n: number }).n;
+  const rows = stmt(db, `SELECT ${ITEM_COLUMNS} ${sql} ORDER BY id LIMIT @limit OFFSET @offset`).all({
+    ...params,
+    limit,
+    offset,
+  }) as ItemRow[];
+  return { total, items: rows.map(toItem) };
+}
+
+export function itemDetections(db: Db, itemId: number): StoredDetection[] {
+  const rows = stmt(db, `SELECT * FROM detections WHERE item_id = ? ORDER BY id`).all(itemId) as DetectionRow[];
+  return rows.map(toDetection);
+}
+
+export function getItem(db: Db, itemId: number): ItemDetail {
+  const row = stmt(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`).get(itemId) as ItemRow | undefined;
+  if (!row) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
+  return { ...toItem(row), detections: itemDetections(db, itemId) };
+}
+
+const REVIEWS: readonly ReviewStatus[] = ['pending', 'accepted', 'rejected'];
+
+/** Records a reviewer's verdict and/or corrected value; keeps the item's review counter exact. */
+export function reviewDetection(
+  db: Db,
+  detectionId: number,
+  change: { review?: ReviewStatus; correctedText?: string | null },
+): StoredDetection {
+  if (change.review !== undefined && !REVIEWS.includes(change.review)) {
+    throw new ScanError('INVALID_INPUT', `Unknown review status "${String(change.review)}".`);
+  }
+  if (change.correctedText !== undefined && change.correctedText !== null && typeof change.correctedText !== 'string') {
+    throw new ScanError('INVALID_INPUT', 'A corrected value must be text or null.');
+  }
+  return db.transaction(() => {
+    const before = stmt(db, `SELECT * FROM detections WHERE id = ?`).get(detectionId) as DetectionRow | undefined;
+    if (!before) throw new ScanError('NOT_FOUND', `Detection ${detectionId} does not exist.`);
+    stmt(db, `UPDATE detections SET review = ?, corrected_text = ? WHERE id = ?`).run(
+      change.review ?? before.review,
+      change.correctedText === undefined ? before.corrected_text : change.correctedText,
+      detectionId,
+    );
+    stmt(
+      db,
+      `UPDATE items SET review_pending = (SELECT count(*) FROM detections WHERE item_id = ? AND review = 'pending') WHERE id = ?`,
+    ).run(before.item_id, before.item_id);
+    return toDetection(stmt(db, `SELECT * FROM detections WHERE id = ?`).get(detectionId) as DetectionRow);
+  })();
+}

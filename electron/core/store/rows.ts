@@ -1,0 +1,134 @@
+import type { AppError, ErrorCode } from '../../../shared/errors';
+import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus, ItemSummary } from '../../../shared/batch';
+import type { Detection, DetectionKind, ReviewStatus, StoredDetection } from '../../../shared/detection';
+import type { EngineId, EnginePlan } from '../../../shared/engines';
+import type { Geometry } from '../../../shared/geometry';
+
+/** Raw row shapes as SQLite returns them, and their mapping to the shared types. */
+export interface BatchRow {
+  id: number;
+  name: string;
+  created_at: string;
+  status: BatchStatus;
+  plan_json: string;
+}
+
+export interface CountsRow {
+  total: number | null;
+  pending: number | null;
+  done: number | null;
+  failed: number | null;
+  cancelled: number | null;
+  skipped: number | null;
+  codes: number | null;
+}
+
+export interface ItemRow {
+  id: number;
+  batch_id: number;
+  path: string;
+  page: number;
+  page_count: number;
+  status: ItemStatus;
+  error_code: string | null;
+  error_message: string | null;
+  width: number | null;
+  height: number | null;
+  detection_count: number;
+}
+
+export interface DetectionRow {
+  id: number;
+  item_id: number;
+  engine: string;
+  kind: string;
+  symbology: string;
+  text: string;
+  bytes_base64: string | null;
+  field: string | null;
+  geometry_json: string;
+  extra_json: string | null;
+  review: ReviewStatus;
+  corrected_text: string | null;
+}
+
+export function toCounts(r: CountsRow | undefined): BatchCounts {
+  return {
+    total: r?.total ?? 0,
+    pending: r?.pending ?? 0,
+    done: r?.done ?? 0,
+    failed: r?.failed ?? 0,
+    cancelled: r?.cancelled ?? 0,
+    skipped: r?.skipped ?? 0,
+    codes: r?.codes ?? 0,
+  };
+}
+
+export function toBatch(r: BatchRow, counts: BatchCounts): BatchSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    status: r.status,
+    plan: JSON.parse(r.plan_json) as EnginePlan,
+    counts,
+  };
+}
+
+export function toError(code: string | null, message: string | null): AppError | null {
+  return code === null ? null : { code: code as ErrorCode, message: message ?? '' };
+}
+
+export function toItem(r: ItemRow): ItemSummary {
+  return {
+    id: r.id,
+    batchId: r.batch_id,
+    path: r.path,
+    page: r.page,
+    pageCount: r.page_count,
+    status: r.status,
+    error: toError(r.error_code, r.error_message),
+    detectionCount: r.detection_count,
+    width: r.width,
+    height: r.height,
+  };
+}
+
+export function toDetection(r: DetectionRow): StoredDetection {
+  const d: StoredDetection = {
+    id: r.id,
+    itemId: r.item_id,
+    kind: r.kind as DetectionKind,
+    symbology: r.symbology,
+    text: r.text,
+    geometry: JSON.parse(r.geometry_json) as Geometry,
+    engine: r.engine as EngineId,
+    review: r.review,
+    correctedText: r.corrected_text,
+  };
+  if (r.bytes_base64 !== null) d.bytesBase64 = r.bytes_base64;
+  if (r.field !== null) d.field = r.field;
+  if (r.extra_json !== null) d.extra = JSON.parse(r.extra_json) as Record<string, unknown>;
+  return d;
+}
+
+/** The columns a Detection is stored in (shared by fresh results and cache copies). */
+export function detectionColumns(d: Detection): {
+  kind: string;
+  symbology: string;
+  text: string;
+  bytes_base64: string | null;
+  field: string | null;
+  geometry_json: string;
+  extra_json: string | null;
+} {
+  return {
+    kind: d.kind,
+    symbology: d.symbology,
+    text: d.text,
+    bytes_base64: d.bytesBase64 ?? null,
+    field: d.field ?? null,
+    geometry_json: JSON.stringify(d.geometry),
+    extra_json: d.extra === undefined ? null : JSON.stringify(d.extra),
+  };
+}

@@ -1,0 +1,100 @@
+import type { Engine, RecognizeRequest, RecognizeResult } from '../../../electron/core/engines/engine';
+import { ScanError } from '../../../electron/core/errors';
+
+/**
+ * Engines that wrap a real engine and change one thing about it, to drive the runner's error
+ * handling with real decodes around the failures.
+ */
+export class CountingEngine implements Engine {
+  calls = 0;
+  readonly paths: string[] = [];
+  constructor(private readonly inner: Engine) {}
+  get id() {
+    return this.inner.id;
+  }
+  get tasks() {
+    return this.inner.tasks;
+  }
+  get concurrency() {
+    return this.inner.concurrency;
+  }
+  async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    this.calls++;
+    this.paths.push(req.source.path);
+    return this.inner.recognize(req);
+  }
+}
+
+/** Fails its first `failures` calls with `error` (then decodes for real). */
+export class FailingFirstEngine extends CountingEngine {
+  constructor(
+    inner: Engine,
+    private failures: number,
+    private readonly makeError: () => Error,
+  ) {
+    super(inner);
+  }
+  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    if (this.failures > 0) {
+      this.failures--;
+      this.calls++;
+      this.paths.push(req.source.path);
+      throw this.makeError();
+    }
+    return super.recognize(req);
+  }
+}
+
+/** Fails every call for the files whose path matches `pattern`. */
+export class FailingForEngine extends CountingEngine {
+  constructor(
+    inner: Engine,
+    private readonly pattern: RegExp,
+    private readonly makeError: () => Error,
+  ) {
+    super(inner);
+  }
+  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    if (this.pattern.test(req.source.path)) {
+      this.calls++;
+      throw this.makeError();
+    }
+    return super.recognize(req);
+  }
+}
+
+/** Holds every call until `release()`: lets a test act while decodes are in flight. */
+export class GatedEngine extends CountingEngine {
+  private gate: Promise<void>;
+  private open!: () => void;
+  constructor(inner: Engine) {
+    super(inner);
+    this.gate = new Promise((r) => (this.open = r));
+  }
+  release(): void {
+    this.open();
+  }
+  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    await this.gate;
+    return super.recognize(req);
+  }
+}
+
+/** The same engine under another id (e.g. as the fallback of a plan), decoding for real. */
+export class RenamedEngine extends CountingEngine {
+  constructor(
+    inner: Engine,
+    private readonly as: Engine['id'],
+  ) {
+    super(inner);
+  }
+  override get id() {
+    return this.as;
+  }
+  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    const r = await super.recognize(req);
+    return { ...r, detections: r.detections.map((d) => ({ ...d, engine: this.as })) };
+  }
+}
+
+export const vendorServerError = () => new ScanError('VENDOR_SERVER', 'The vendor answered 503 Service Unavailable.');

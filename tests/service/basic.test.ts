@@ -1,0 +1,49 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BatchProgress } from '../../shared/batch';
+import { openScanService } from '../../electron/core/service';
+import { realEngine, realIntake } from '../queue/support/parts';
+import { sampleImages } from '../queue/support/samples';
+import { tempDir } from '../queue/support/tmp';
+
+const tmp = tempDir('svc-basic');
+afterAll(() => tmp.cleanup());
+
+describe('ScanService: a batch of real images', () => {
+  it('decodes every page, stores results with their page size, and reports progress', async () => {
+    const images = sampleImages('zxing/qrcode-2', 6);
+    const svc = await openScanService({ dbPath: join(tmp.dir, 'a.sqlite'), engines: [realEngine()], intake: realIntake });
+    const events: BatchProgress[] = [];
+    svc.on('progress', (p) => events.push(p));
+    const missing = join(tmp.dir, 'missing.png');
+    const notImage = join(tmp.dir, 'notes.txt');
+    writeFileSync(notImage, 'hello');
+    const { batch, skipped } = await svc.createBatch({ paths: [...images, missing, notImage], plan: { engine: 'local', task: 'codes' } });
+    expect(skipped.map((s) => s.path)).toEqual([notImage]);
+    expect(batch.counts.total).toBe(8);
+    const done = await svc.whenSettled(batch.id);
+    expect(done.status).toBe('done');
+    expect(done.counts).toMatchObject({ total: 8, done: 6, failed: 1, skipped: 1, pending: 0 });
+
+    const { items } = svc.listItems(batch.id, { limit: 100 });
+    expect(items.map((i) => i.path)).toEqual([...images, missing, notImage]);
+    const failed = items.find((i) => i.path === missing)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.code).toBe('FILE_NOT_FOUND');
+    let found = 0;
+    for (const it of items.slice(0, 6)) {
+      expect(it.status).toBe('done');
+      expect(it.width).toBeGreaterThan(0);
+      const detail = svc.getItem(it.id);
+      const expected = readFileSync(it.path.replace(/\.\w+$/, '.txt'), 'utf8');
+      if (detail.detections.some((d) => d.text === expected)) found++;
+      expect(detail.detectionCount).toBe(detail.detections.length);
+    }
+    expect(found).toBeGreaterThanOrEqual(4);
+    expect(done.counts.codes).toBe(items.reduce((n, i) => n + i.detectionCount, 0));
+    // The last event is the settled state.
+    expect(events.at(-1)).toEqual({ batchId: batch.id, status: 'done', counts: done.counts });
+    await svc.close();
+  });
+});
