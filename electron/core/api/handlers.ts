@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import {
+  fail,
+  isRequestName,
+  ok,
+  parseInput,
+  REQUEST_NAMES,
+  type AppInfo,
+  type ParsedInput,
+  type RequestName,
+  type RequestOutput,
+  type Result,
+} from '../../../shared/contract';
+import { ENGINE_IDS } from '../../../shared/engines';
+import type { ScanService } from '../service-types';
+import type { DialogProvider } from './dialogs';
+import { boundaryError, stderrLogger, type Logger } from './errors';
+import type { SettingsStore } from './settings-store';
+
+/**
+ * One table of request handlers, registered by both transports (Electron ipcMain and the
+ * browser host's WebSocket). Each handler validates its input with the contract schema, calls
+ * the service, and answers a Result: it never throws across the boundary.
+ */
+export interface HandlerDeps {
+  transport: 'electron' | 'browser';
+  app: { name: string; version: string; dataDir: string };
+  settings: SettingsStore;
+  dialogs: DialogProvider;
+  /** Where `export.run` without a path writes (created on demand). */
+  exportDir: string;
+  log?: Logger;
+}
+
+export type Handler<N extends RequestName> = (input: unknown) => Promise<Result<RequestOutput<N>>>;
+export type HandlerTable = { readonly [N in RequestName]: Handler<N> };
+
+type Impl<N extends RequestName> = (input: ParsedInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
+type ImplTable = { [N in RequestName]: Impl<N> };
+
+export function createHandlers(service: ScanService, deps: HandlerDeps): HandlerTable {
+  const log = deps.log ?? stderrLogger;
+
+  const exportTo = async (batchId: number, format: 'xlsx' | 'csv' | 'json', path: string, acceptedOnly?: boolean) => {
+    const out = await service.exportBatch({ batchId, format, path, acceptedOnly });
+    return { path: out.path, rows: out.rows };
+  };
+
+  const impl: ImplTable = {
+    'app.info': (): AppInfo => ({
+      name: deps.app.name,
+      version: deps.app.version,
+      platform: process.platform,
+      transport: deps.transport,
+      capabilities: { nativeDialogs: deps.transport === 'electron', pathsFromDrop: deps.transport === 'electron' },
+      engines: [...ENGINE_IDS],
+      dataDir: deps.app.dataDir,
+    }),
+    'settings.get': () => deps.settings.get(),
+    'settings.set': (input) => deps.settings.set(input),
+
+    'batches.list': () => service.listBatches(),
+    'batches.get': ({ batchId }) => service.getBatch(batchId),
+    'batches.create': async ({ paths, name, plan }) => {
+      const { batch, skipped } = await service.createBatch({ paths, name, plan });
+      return { batch, skipped };
+    },
+    'batches.pause': ({ batchId }) => service.pause(batchId),
+    'batches.resume': ({ batchId }) => service.resume(batchId),
+    'batches.cancel': ({ batchId }) => service.cancel(batchId),
+    'batches.retryFailed': ({ batchId }) => service.retryFailed(batchId),
+    'batches.delete': ({ batchId }) => {
+      service.deleteBatch(batchId);
+      return { batchId };
+    },
+
+    'items.list': ({ batchId, ...query }) => service.listItems(batchId, query),
+    'items.get': ({ itemId }) => service.getItem(itemId),
+
+    'detections.review': ({ detectionId, review, correctedText }) =>
+      service.reviewDetection(detectionId, {
+        ...(review !== undefined ? { review } : {}),
+        ...(correctedText !== undefined ? { correctedText } : {}),
+      }),
+
+    'export.run': ({ batchId, format, acceptedOnly, path }) => {
+      const target = path ?? join(deps.exportDir, defaultExportName(service.getBatch(batchId).name, batchId, format));
+      return exportTo(batchId, format, target, acceptedOnly);
+    },
+    'export.withDialog': async ({ batchId, format, acceptedOnly }) => {
+      const batch = service.getBatch(batchId); // NOT_FOUND before any dialog opens
+      const choice = await deps.dialogs.saveExport({ format, defaultName: defaultExportName(batch.name, batchId, format) });
+      if (choice.status !== 'selected') return choice;
+      const out = await exportTo(batchId, format, choice.path, acceptedOnly);
+      return { status: 'done' as const, ...out };
+    },
+
+    'dialogs.openFiles': () => deps.dialogs.openFiles(),
+    'dialogs.openFolder': () => deps.dialogs.openFolder(),
+    'dialogs.saveExport': ({ format, defaultName }) =>
+      deps.dialogs.saveExport({ format, defaultName: defaultName ?? `scandesk-export.${format}` }),
+  };
+
+  const table = {} as Record<RequestName, Handler<RequestName>>;
+  for (const name of REQUEST_NAMES) {
+    const run = impl[name] as Impl<RequestName>;
+    table[name] = async (input: unknown) => {
+      const parsed = parseInput(name, input);
+      if (!parsed.ok) return parsed;
+      try {
+        return ok(await run(parsed.value));
+      } catch (err) {
+        return { ok: false, error: boundaryError(err, name, log) };
+      }
+    };
+  }
+  return Object.freeze(table) as HandlerTable;
+}
+
+/**
+ * Entry point for a transport that received a name and an input from outside: unknown names
+ * and malformed calls come back as INVALID_INPUT, never as a throw.
+ */
+export async function dispatch(table: HandlerTable, name: unknown, input: unknown): Promise<Result<unknown>> {
+  if (!isRequestName(name)) {
+    const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : typeof name;
+    return fail('INVALID_INPUT', `Unknown request ${shown}`);
+  }
+  return (table[name] as Handler<RequestName>)(input);
+}
+
+/** "Invoices March-12-20261121-1530.xlsx": the batch name made safe for every file system. */
+export function defaultExportName(batchName: string, batchId: number, format: string, now = new Date()): string {
+  const safe =
+    batchName
+      // Characters Windows, macOS or Linux refuse in names, plus control characters.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^\.+/, '')
+      .slice(0, 80) || `batch-${batchId}`;
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `${safe}-${batchId}-${stamp}.${format}`;
+}

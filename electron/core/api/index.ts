@@ -1,0 +1,7 @@
+export { createHandlers, dispatch, defaultExportName, type HandlerDeps, type HandlerTable, type Handler } from './handlers';
+export { forwardServiceEvents, type EmitEvent } from './events';
+export { fileSettingsStore, type SettingsStore } from './settings-store';
+export { unavailableDialogs, BROWSER_DIALOG_REASON, type DialogProvider } from './dialogs';
+export { boundaryError, stderrLogger, type Logger } from './errors';
+export { createMediaCache, type MediaCache, type MediaCacheOptions } from './media-cache';
+export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';

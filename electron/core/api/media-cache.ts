@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { fileTypeFromBuffer } from 'file-type';
+import type { MediaKind } from '../../../shared/contract';
+import { ScanError } from '../errors';
+import { loadOriented } from '../imaging/load';
+import type { ImageFormat } from '../intake/types';
+
+/**
+ * Oriented previews and thumbnails addressed by item id, for the scandesk: protocol (Electron)
+ * and the host's /media route. Rendering a 4000x3000 scan costs ~150 ms, so results are kept in
+ * memory (bounded by bytes) and on disk, keyed by the source file's path, page, size and
+ * modification time: a changed file gets a fresh preview, a reused item id (new database) never
+ * sees another file's image.
+ */
+export interface MediaSource {
+  path: string;
+  page: number;
+}
+
+export interface MediaImage {
+  data: Buffer;
+  contentType: string;
+}
+
+export type RenderMedia = (source: MediaSource & { format: ImageFormat }, options: { maxSide: number }) => Promise<Buffer>;
+
+export interface MediaCacheOptions {
+  /** Disk cache folder (one per data folder). */
+  dir: string;
+  /** item id → the page to show; throw ScanError NOT_FOUND for unknown ids. */
+  lookup: (itemId: number) => MediaSource;
+  /** Longest side per kind (defaults: preview 2048, thumb 256). */
+  sizes?: Partial<Record<MediaKind, number>>;
+  memoryBytes?: number;
+  render?: RenderMedia;
+}
+
+export interface MediaCache {
+  get(kind: MediaKind, itemId: number): Promise<MediaImage>;
+}
+
+const CONTENT_TYPE = 'image/webp';
+
+/** WebP of the oriented page (EXIF applied by loadOriented), fit inside maxSide. */
+export const renderWebp: RenderMedia = async (source, { maxSide }) => {
+  const px = await loadOriented({ path: source.path, page: source.page, format: source.format });
+  return sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 } })
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 82 })
+    .toBuffer();
+};
+
+export function createMediaCache(options: MediaCacheOptions): MediaCache {
+  const sizes: Record<MediaKind, number> = { preview: 2048, thumb: 256, ...options.sizes };
+  const render = options.render ?? renderWebp;
+  const memLimit = options.memoryBytes ?? 64 * 1024 * 1024;
+  const memory = new Map<string, Buffer>(); // insertion order = LRU order
+  let memBytes = 0;
+  const inflight = new Map<string, Promise<Buffer>>();
+  mkdirSync(options.dir, { recursive: true });
+
+  const remember = (key: string, data: Buffer) => {
+    if (data.length > memLimit) return;
+    const old = memory.get(key);
+    if (old) {
+      memBytes -= old.length;
+      memory.delete(key);
+    }
+    memory.set(key, data);
+    memBytes += data.length;
+    for (const [k, v] of memory) {
+      if (memBytes <= memLimit) break;
+      memory.delete(k);
+      memBytes -= v.length;
+    }
+  };
+
+  const produce = async (key: string, source: MediaSource, maxSide: number): Promise<Buffer> => {
+    const file = join(options.dir, `${key}.webp`);
+    try {
+      return readFileSync(file);
+    } catch {
+      // not cached on disk yet
+    }
+    const format = await sniffFormat(source.path);
+    const data = await render({ ...source, format }, { maxSide });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      writeFileSync(tmp, data);
+      renameSync(tmp, file);
+    } catch {
+      // A full or read-only disk only costs a re-render next time.
+    }
+    return data;
+  };
+
+  return {
+    async get(kind, itemId) {
+      const source = options.lookup(itemId);
+      let st;
+      try {
+        st = statSync(source.path);
+      } catch (err) {
+        throw new ScanError('FILE_NOT_FOUND', `The file of item ${itemId} is no longer available.`, { cause: err });
+      }
+      const key = createHash('sha256')
+        .update(`${kind}\0${sizes[kind]}\0${source.path}\0${source.page}\0${st.size}\0${st.mtimeMs}`)
+        .digest('hex')
+        .slice(0, 40);
+      const hit = memory.get(key);
+      if (hit) {
+        remember(key, hit);
+        return { data: hit, contentType: CONTENT_TYPE };
+      }
+      let job = inflight.get(key);
+      if (!job) {
+        job = produce(key, source, sizes[kind]).finally(() => inflight.delete(key));
+        inflight.set(key, job);
+      }
+      const data = await job;
+      remember(key, data);
+      return { data, contentType: CONTENT_TYPE };
+    },
+  };
+}
+
+const BY_EXT: Record<string, ImageFormat> = {
+  jpg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  tif: 'tiff',
+  bmp: 'bmp',
+  gif: 'gif',
+  heic: 'heif',
+  avif: 'avif',
+  pdf: 'pdf',
+};
+
+/** The format from the file's first bytes (never from its name), as intake does. */
+async function sniffFormat(path: string): Promise<ImageFormat> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4100);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const type = await fileTypeFromBuffer(head.subarray(0, bytesRead));
+    const format = type ? BY_EXT[type.ext] : undefined;
+    if (!format) throw new ScanError('UNSUPPORTED_FORMAT', 'This file is not an image ScanDesk can show.');
+    return format;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fail, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
+import {
+  contentSecurityPolicy,
+  createHandlers,
+  createMediaCache,
+  dispatch,
+  fileSettingsStore,
+  forwardServiceEvents,
+  SECURITY_HEADERS,
+  stderrLogger,
+  unavailableDialogs,
+  type HandlerTable,
+  type Logger,
+  type MediaCache,
+} from '../core/api';
+import { ScanError } from '../core/errors';
+import type { ScanService } from '../core/service-types';
+import { allowedHosts, authenticated, cookieName, hostAllowed, newToken, originAllowed } from './security';
+import { readStatic, rendererBuilt } from './static-files';
+import { InvokeMessage, MAX_MESSAGE_BYTES } from './ws-protocol';
+
+/**
+ * The browser host: the renderer build, window.scandesk over a WebSocket, and item previews,
+ * served on 127.0.0.1 to the one person who holds this run's token. It drives the same handler
+ * table as Electron main, so a browser (and the end-to-end tests) exercise the real app.
+ */
+export interface HostOptions {
+  /** The profile's SQLite file; opened with openScanService unless `service` is given. */
+  dbPath: string;
+  port?: number;
+  host?: string;
+  /** The renderer build (default: out/renderer of this checkout). */
+  rendererDir?: string;
+  /** A service the caller owns (not closed by close()). */
+  service?: ScanService;
+  /** Settings, exports and the media cache (default: the folder of dbPath). */
+  dataDir?: string;
+  log?: Logger;
+}
+
+export interface RunningHost {
+  /** Open this (it carries the token once; the host then sets a cookie and drops it). */
+  url: string;
+  /** The server's origin, without the token. */
+  origin: string;
+  token: string;
+  port: number;
+  service: ScanService;
+  close(): Promise<void>;
+}
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const log = options.log ?? stderrLogger;
+  const bindHost = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir ?? dirname(resolve(options.dbPath)));
+  const rendererDir = resolve(options.rendererDir ?? join(repoRoot, 'out/renderer'));
+  const ownsService = !options.service;
+  const service = options.service ?? (await openDefaultService(options.dbPath));
+  const token = newToken();
+
+  const handlers: HandlerTable = createHandlers(service, {
+    transport: 'browser',
+    app: { name: 'ScanDesk', version: packageVersion(), dataDir },
+    settings: fileSettingsStore(join(dataDir, 'settings.json')),
+    dialogs: unavailableDialogs(),
+    exportDir: join(dataDir, 'exports'),
+    log,
+  });
+  const media: MediaCache = createMediaCache({
+    dir: join(dataDir, 'cache', 'media'),
+    lookup: (itemId) => {
+      const item = service.getItem(itemId);
+      return { path: item.path, page: item.page };
+    },
+  });
+
+  let port = 0;
+  let hosts = new Set<string>();
+  const sockets = new Set<WebSocket>();
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((err) => {
+      log('host: request failed', err);
+      if (!res.headersSent) plain(res, 500, 'Internal error.');
+      else res.destroy();
+    });
+  });
+
+  const headersFor = (contentType: string, extra: Record<string, string> = {}) => ({
+    ...SECURITY_HEADERS,
+    'Content-Type': contentType,
+    'Content-Security-Policy': contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }),
+    ...extra,
+  });
+
+  const plain = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, headersFor('text/plain; charset=utf-8', { 'Cache-Control': 'no-store' }));
+    res.end(text);
+  };
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req, hosts)) return plain(res, 421, 'Unknown host. Open the address printed by the ScanDesk host.');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
+    if (!authenticated(req, url, port, token)) {
+      return plain(res, 401, 'This ScanDesk host needs the address with its token, as printed when it started.');
+    }
+    // First visit with ?token=: keep it in a cookie and take it out of the address bar.
+    if (url.searchParams.has('token')) {
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        ...SECURITY_HEADERS,
+        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + url.search,
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname.slice('/media'.length), res);
+    if (!rendererBuilt(rendererDir)) {
+      return plain(res, 503, `The renderer is not built (${rendererDir}/index.html is missing). Run: npx electron-vite build`);
+    }
+    const file = await readStatic(rendererDir, url.pathname);
+    if (!file) return plain(res, 404, 'Not found.');
+    res.writeHead(200, headersFor(file.contentType, { 'Cache-Control': file.immutable ? 'private, max-age=31536000, immutable' : 'no-store' }));
+    res.end(req.method === 'HEAD' ? undefined : file.data);
+  }
+
+  async function serveMedia(tail: string, res: ServerResponse): Promise<void> {
+    const ref = parseMediaPath(tail);
+    if (!ref) return plain(res, 404, 'Not found.');
+    try {
+      const img = await media.get(ref.kind, ref.itemId);
+      res.writeHead(200, headersFor(img.contentType, { 'Cache-Control': 'private, max-age=3600' }));
+      res.end(img.data);
+    } catch (err) {
+      if (err instanceof ScanError) {
+        const status = err.code === 'NOT_FOUND' || err.code === 'FILE_NOT_FOUND' ? 404 : 422;
+        return plain(res, status, err.message);
+      }
+      log(`host: preview of item ${ref.itemId} failed`, err);
+      plain(res, 500, 'The preview could not be made.');
+    }
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  const reject = (socket: Duplex, status: number, text: string) => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  };
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!hostAllowed(req, hosts)) return reject(socket, 421, 'Misdirected Request');
+    if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
+    if (!originAllowed(req, hosts)) return reject(socket, 403, 'Forbidden');
+    if (!authenticated(req, url, port, token)) return reject(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', (err) => log('host: websocket error', err));
+    ws.on('message', (raw, isBinary) => {
+      void onMessage(ws, raw.toString(), isBinary);
+    });
+  }
+
+  async function onMessage(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
+    let msg: InvokeMessage;
+    try {
+      if (isBinary) throw new Error('binary');
+      const parsed = InvokeMessage.safeParse(JSON.parse(text));
+      if (!parsed.success) {
+        const id = (JSON.parse(text) as { id?: unknown })?.id;
+        if (Number.isSafeInteger(id)) send(ws, { type: 'result', id, result: fail('INVALID_INPUT', 'Malformed message: expected {type:"invoke", id, name, input}.') });
+        return;
+      }
+      msg = parsed.data;
+    } catch {
+      ws.close(1003, 'Expected JSON text messages');
+      return;
+    }
+    const result = await dispatch(handlers, msg.name, msg.input);
+    send(ws, { type: 'result', id: msg.id, result });
+  }
+
+  const send = (ws: WebSocket, message: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+
+  const broadcast = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+    const text = JSON.stringify({ type: 'event', name, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  };
+  const stopEvents = forwardServiceEvents(service, broadcast);
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(bindHost, port);
+  const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const origin = `http://${shownHost}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    port,
+    service,
+    close() {
+      closing ??= (async () => {
+        stopEvents();
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await closed;
+        if (ownsService) await service.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function openDefaultService(dbPath: string): Promise<ScanService> {
+  // Loaded on demand: callers that pass their own service (tests, Electron main) never pay for
+  // opening the engines here.
+  const specifier = '../core/service';
+  const mod = (await import(specifier)) as { openScanService: (o: { dbPath: string }) => Promise<ScanService> };
+  return mod.openScanService({ dbPath });
+}
