@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { AppInfo, ScanDeskClient } from '../../shared/contract';
+import { AppContext, errorMessage, type AppContextValue } from './api/context';
+import { pickLocale, translator, type Locale } from './i18n/i18n';
+import { batchesReducer, initialBatches } from './state/batches';
+import { Sidebar } from './components/Sidebar';
+import { BatchView, type GridQuery } from './components/BatchView';
+import { ReviewView } from './components/ReviewView';
+import { NewBatchDialog, type PickRequest } from './components/NewBatchDialog';
+import { ExportDialog } from './components/ExportDialog';
+import { ConfirmDialog } from './components/ConfirmDialog';
+import { useDrop } from './logic/use-drop';
+
+interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+type Dialog =
+  | { kind: 'create'; paths: string[]; message: string | null; pick: PickRequest }
+  | { kind: 'export'; batchId: number }
+  | { kind: 'delete'; batchId: number }
+  | null;
+
+const LOCALE_KEY = 'scandesk.locale';
+
+export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocale: Locale }) {
+  const { client, info } = props;
+  const [locale, setLocale] = useState<Locale>(props.initialLocale);
+  const [batches, dispatch] = useReducer(batchesReducer, initialBatches);
+  const [review, setReview] = useState<{ index: number; total: number } | null>(null);
+  const [query, setQuery] = useState<GridQuery>({ filter: 'all', search: '' });
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [focusSearch, setFocusSearch] = useState(0);
+  const toastId = useRef(0);
+
+  const t = useMemo(() => translator(locale), [locale]);
+
+  const pushToast = useCallback((kind: Toast['kind'], text: string) => {
+    const id = ++toastId.current;
+    setToasts((all) => [...all.slice(-3), { id, kind, text }]);
+    if (kind === 'info') setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 8000);
+  }, []);
+  const reportError = useCallback((e: unknown) => pushToast('error', errorMessage(e)), [pushToast]);
+  const notify = useCallback((text: string) => pushToast('info', text), [pushToast]);
+
+  const ctx: AppContextValue = useMemo(() => ({ client, info, t, locale, reportError, notify }), [client, info, t, locale, reportError, notify]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = t('app.title');
+  }, [locale, t]);
+
+  const reload = useCallback(async () => {
+    try {
+      dispatch({ type: 'loaded', batches: await client.call('batches.list') });
+    } catch (e) {
+      reportError(e);
+    }
+  }, [client, reportError]);
+
+  const selectedRef = useRef<number | null>(null);
+  selectedRef.current = batches.selectedId;
+
+  useEffect(() => {
+    void reload();
+    const offs = [
+      client.on('batch.progress', (p) => dispatch({ type: 'progress', progress: p })),
+      client.on('batches.changed', () => void reload()),
+      client.on('notice', (n) => notify(n.message)),
+      client.on('paths.opened', (p) => setDialog({ kind: 'create', paths: p.paths, message: null, pick: null })),
+      client.on('menu.command', ({ command }) => {
+        const sel = selectedRef.current;
+        if (command === 'addFiles') setDialog({ kind: 'create', paths: [], message: null, pick: 'files' });
+        else if (command === 'addFolder') setDialog({ kind: 'create', paths: [], message: null, pick: 'folder' });
+        else if (command === 'export' && sel !== null) setDialog({ kind: 'export', batchId: sel });
+        else if (command === 'find') {
+          setReview(null);
+          setFocusSearch((n) => n + 1);
+        } else if (command === 'about') notify(`${info.name} ${info.version}`);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [client, reload, notify, info.name, info.version]);
+
+  const changeLocale = useCallback(
+    (l: Locale) => {
+      setLocale(l);
+      try {
+        localStorage.setItem(LOCALE_KEY, l);
+      } catch {
+        // Storage can be disabled; the host setting below still remembers the choice.
+      }
+      client.call('settings.set', { language: l }).catch(reportError);
+    },
+    [client, reportError],
+  );
+
+  const drop = useDrop(client.api, (paths, missing) => {
+    setDialog({ kind: 'create', paths, message: missing ? t('create.dropNoPaths') : null, pick: null });
+  });
+
+  const selected = batches.batches.find((b) => b.id === batches.selectedId) ?? null;
+
+  const select = useCallback((id: number) => {
+    dispatch({ type: 'select', batchId: id });
+    setReview(null);
+    setQuery({ filter: 'all', search: '' });
+  }, []);
+
+  async function batchAction(a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export') {
+    if (!selected) return;
+    if (a === 'export') return setDialog({ kind: 'export', batchId: selected.id });
+    if (a === 'delete') return setDialog({ kind: 'delete', batchId: selected.id });
+    const name = a === 'retry' ? 'batches.retryFailed' : (`batches.${a}` as const);
+    try {
+      dispatch({ type: 'upsert', batch: await client.call(name, { batchId: selected.id }) });
+    } catch (e) {
+      reportError(e);
+    }
+  }
+
+  const dialogBatch = dialog && dialog.kind !== 'create' ? batches.batches.find((b) => b.id === dialog.batchId) : undefined;
+
+  return (
+    <AppContext.Provider value={ctx}>
+      <div className="app" {...drop.handlers}>
+        <Sidebar
+          batches={batches.batches}
+          loaded={batches.loaded}
+          selectedId={batches.selectedId}
+          onSelect={select}
+          onNew={() => setDialog({ kind: 'create', paths: [], message: null, pick: null })}
+          onLocale={changeLocale}
+        />
+        <main className="main">
+          {selected && review ? (
+            <ReviewView key={`${selected.id}`} batch={selected} query={query} index={review.index} total={review.total} onClose={() => setReview(null)} />
+          ) : selected ? (
+            <BatchView
+              key={selected.id}
+              batch={selected}
+              query={query}
+              onQuery={setQuery}
+              onOpen={(index, total) => setReview({ index, total })}
+              onAction={(a) => void batchAction(a)}
+              focusSearch={focusSearch}
+            />
+          ) : (
+            <div className="empty big">
+              <p className="empty-title">{batches.batches.length === 0 ? t('batches.empty.title') : t('grid.noBatch.title')}</p>
+              <p>{batches.batches.length === 0 ? t('batches.empty.body') : t('grid.noBatch.body')}</p>
+              <button type="button" className="btn primary" onClick={() => setDialog({ kind: 'create', paths: [], message: null, pick: null })}>
+                {t('batches.new')}
+              </button>
+            </div>
+          )}
+        </main>
+        {drop.over && (
+          <div className="drop-overlay" aria-hidden="true">
+            <p>{t('create.dropHint')}</p>
+          </div>
+        )}
+        {dialog?.kind === 'create' && (
+          <NewBatchDialog
+            initialPaths={dialog.paths}
+            message={dialog.message}
+            pick={dialog.pick}
+            onClose={() => setDialog(null)}
+            onCreated={(b, skipped) => {
+              setDialog(null);
+              dispatch({ type: 'upsert', batch: b });
+              select(b.id);
+              if (skipped.length > 0) {
+                const list = skipped.slice(0, 3).map((s) => s.path.split(/[\\/]/).pop()).join(', ');
+                notify(t('create.skipped', { count: skipped.length, list: skipped.length > 3 ? `${list}…` : list }));
+              }
+            }}
+          />
+        )}
+        {dialog?.kind === 'export' && dialogBatch && <ExportDialog batch={dialogBatch} onClose={() => setDialog(null)} />}
+        {dialog?.kind === 'delete' && dialogBatch && (
+          <ConfirmDialog
+            title={t('actions.confirmDelete.title', { name: dialogBatch.name })}
+            body={t('actions.confirmDelete.body')}
+            confirm={t('actions.confirmDelete.ok')}
+            onClose={() => setDialog(null)}
+            onConfirm={() => {
+              const id = dialogBatch.id;
+              setDialog(null);
+              client
+                .call('batches.delete', { batchId: id })
+                .then(() => dispatch({ type: 'removed', batchId: id }))
+                .catch(reportError);
+            }}
+          />
+        )}
+        <div className="toasts" role="status" aria-live="polite">
+          {toasts.map((x) => (
+            <div key={x.id} className={`toast ${x.kind}`} role={x.kind === 'error' ? 'alert' : undefined} data-testid={`toast-${x.kind}`}>
+              <span>{x.kind === 'error' ? t('app.error.generic', { message: x.text }) : x.text}</span>
+              <button type="button" className="btn link" onClick={() => setToasts((all) => all.filter((y) => y.id !== x.id))}>
+                {t('app.dismiss')}
+              </button>
+            </div>
+          ))}
+        </div>
+      </div>
+    </AppContext.Provider>
+  );
+}
+
+export function initialLocale(hostLanguage: string | null): Locale {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(LOCALE_KEY);
+  } catch {
+    stored = null;
+  }
+  const preferred = hostLanguage && hostLanguage !== 'system' ? hostLanguage : stored;
+  return pickLocale(preferred, navigator.languages ?? [navigator.language]);
+}

@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from 'react';
+import type { BatchSummary } from '../../../shared/batch';
+import { useApp } from '../api/context';
+import { ITEM_FILTERS, filterLabel, type ItemFilterName } from '../logic/items';
+import { batchActions } from '../state/batches';
+import { useItems } from '../logic/use-items';
+import { ThumbGrid } from './ThumbGrid';
+import { ProgressBar } from './ProgressBar';
+
+export interface GridQuery {
+  filter: ItemFilterName;
+  search: string;
+}
+
+export function BatchView(props: {
+  batch: BatchSummary;
+  query: GridQuery;
+  onQuery: (q: GridQuery) => void;
+  onOpen: (index: number, total: number) => void;
+  onAction: (a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export') => void;
+  focusSearch: number;
+}) {
+  const { client, t, reportError } = useApp();
+  const { batch, query } = props;
+  const [typed, setTyped] = useState(query.search);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const items = useItems(client, { batchId: batch.id, filter: query.filter, search: query.search }, reportError);
+  const actions = batchActions(batch);
+
+  // Search as the user types, but only once they pause (one request, not one per key).
+  const { onQuery } = props;
+  useEffect(() => {
+    if (typed === query.search) return;
+    const h = setTimeout(() => onQuery({ ...query, search: typed.trim() }), 250);
+    return () => clearTimeout(h);
+  }, [typed, query, onQuery]);
+
+  useEffect(() => {
+    if (props.focusSearch > 0) searchRef.current?.focus();
+  }, [props.focusSearch]);
+
+  // Live thumbnails/badges: refetch what is in view when this batch reports progress.
+  const { refresh } = items;
+  const settled = batch.counts.done + batch.counts.failed + batch.counts.skipped + batch.counts.cancelled;
+  useEffect(() => {
+    refresh();
+  }, [settled, batch.status, refresh]);
+
+  return (
+    <section className="batch-view" aria-label={batch.name} data-testid="batch-view" data-batch-id={batch.id}>
+      <header className="view-head">
+        <div className="view-title">
+          <h2 title={batch.name}>{batch.name}</h2>
+          <span className={`status status-${batch.status}`} data-testid="batch-status">
+            {t(`batches.status.${batch.status}`)}
+          </span>
+        </div>
+        <div className="toolbar" role="toolbar" aria-label={batch.name}>
+          {actions.pause && (
+            <button type="button" className="btn" onClick={() => props.onAction('pause')}>
+              {t('actions.pause')}
+            </button>
+          )}
+          {actions.resume && (
+            <button type="button" className="btn" onClick={() => props.onAction('resume')}>
+              {t('actions.resume')}
+            </button>
+          )}
+          {actions.cancel && (
+            <button type="button" className="btn" onClick={() => props.onAction('cancel')}>
+              {t('actions.cancel')}
+            </button>
+          )}
+          {actions.retry && (
+            <button type="button" className="btn" onClick={() => props.onAction('retry')}>
+              {t('actions.retry')}
+            </button>
+          )}
+          <button type="button" className="btn primary" onClick={() => props.onAction('export')} data-testid="export-open">
+            {t('actions.export')}
+          </button>
+          <button type="button" className="btn danger" onClick={() => props.onAction('delete')} data-testid="delete-open">
+            {t('actions.delete')}
+          </button>
+        </div>
+      </header>
+      <div className="view-progress">
+        <ProgressBar counts={batch.counts} />
+        <span className="muted" data-testid="batch-progress-text">
+          {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
+        </span>
+      </div>
+      <div className="filters">
+        <div className="segmented" role="group" aria-label={t('filter.label')}>
+          {ITEM_FILTERS.map((f) => (
+            <button
+              key={f}
+              type="button"
+              className="seg"
+              aria-pressed={query.filter === f}
+              data-testid={`filter-${f}`}
+              onClick={() => props.onQuery({ ...query, filter: f })}
+            >
+              {t(filterLabel(f))}
+            </button>
+          ))}
+        </div>
+        <input
+          ref={searchRef}
+          type="search"
+          className="search"
+          aria-label={t('search.label')}
+          placeholder={t('search.placeholder')}
+          value={typed}
+          maxLength={200}
+          onChange={(e) => setTyped(e.target.value)}
+          data-testid="search"
+        />
+        <span className="muted" data-testid="grid-count">
+          {items.total === null ? t('app.loading') : t('grid.pages', { count: items.total })}
+        </span>
+      </div>
+      {items.total === 0 ? (
+        <div className="empty">
+          <p>{t('grid.empty')}</p>
+        </div>
+      ) : (
+        <ThumbGrid
+          total={items.total ?? 0}
+          version={items.version}
+          itemAt={items.itemAt}
+          requestRange={items.requestRange}
+          onOpen={(i) => props.onOpen(i, items.total ?? 0)}
+        />
+      )}
+    </section>
+  );
+}

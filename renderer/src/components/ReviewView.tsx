@@ -1,0 +1,422 @@
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
+import type { BatchSummary, ItemDetail } from '../../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
+import { useApp } from '../api/context';
+import { pageLabel } from '../logic/items';
+import { initialReview, keyAction, reviewReducer, SHORTCUTS } from '../state/review';
+import {
+  ZOOM_STEP,
+  fitView,
+  labelAnchor,
+  outlineOnScreen,
+  panBy,
+  revealPoints,
+  svgPoints,
+  wheelZoomFactor,
+  zoomAt,
+  type Size,
+  type View,
+} from '../logic/view-geometry';
+import type { GridQuery } from './BatchView';
+import { Modal } from './Modal';
+
+/**
+ * One page at full quality with every detection outlined, and the list of detections beside
+ * it. Everything works from the keyboard (see state/review.ts); verdicts and corrections are
+ * saved through the contract as soon as they are made.
+ */
+export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index: number; total: number; onClose: () => void }) {
+  const { client, t, reportError } = useApp();
+  const [state, dispatch] = useReducer(reviewReducer, initialReview, () =>
+    reviewReducer(initialReview, { type: 'open', index: props.index, total: props.total }),
+  );
+  const [detail, setDetail] = useState<ItemDetail | null>(null);
+  const [natural, setNatural] = useState<Size | null>(null);
+  const [imageFailed, setImageFailed] = useState(false);
+  const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
+  const [view, setView] = useState<View | null>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  const [draft, setDraft] = useState('');
+  const [spaceDown, setSpaceDown] = useState(false);
+  const stageRef = useRef<HTMLDivElement>(null);
+  const rowRefs = useRef(new Map<number, HTMLElement>());
+  const { batch, query } = props;
+
+  // Load the page at the cursor (its id via the same filtered list the grid shows).
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const list = await client.call('items.list', {
+        batchId: batch.id,
+        filter: query.filter,
+        ...(query.search ? { search: query.search } : {}),
+        offset: state.index,
+        limit: 1,
+      });
+      if (!live) return;
+      if (list.total !== state.total) dispatch({ type: 'total', total: list.total });
+      const item = list.items[0];
+      if (!item) {
+        setDetail(null);
+        return;
+      }
+      const d = await client.call('items.get', { itemId: item.id });
+      if (!live) return;
+      setDetail(d);
+      setImageFailed(false);
+      setNatural(null);
+      setView(null);
+      dispatch({ type: 'pageLoaded', detectionCount: d.detections.length });
+    })().catch((e: unknown) => live && reportError(e));
+    return () => {
+      live = false;
+    };
+    // state.total is deliberately not a dependency: a changed total must not reload the page.
+  }, [client, batch.id, query.filter, query.search, state.index, reportError]);
+
+  useLayoutEffect(() => {
+    const el = stageRef.current;
+    if (!el) return;
+    const measure = () => setViewport({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Page pixels are what detections are stored in; the preview may be a smaller copy.
+  const page: Size | null = detail?.width && detail.height ? { width: detail.width, height: detail.height } : natural;
+
+  const fit = useCallback(() => {
+    if (page && viewport.width > 0) setView(fitView(page, viewport));
+  }, [page?.width, page?.height, viewport.width, viewport.height]);
+
+  useEffect(() => {
+    if (!view) fit();
+  }, [view, fit]);
+
+  const detections = detail?.detections ?? [];
+  const current: StoredDetection | undefined = state.detection >= 0 ? detections[state.detection] : undefined;
+
+  // Tab through detections: bring the selected one into view and focus its row.
+  useEffect(() => {
+    if (!current) return;
+    rowRefs.current.get(current.id)?.scrollIntoView({ block: 'nearest' });
+    if (view && current.geometry.kind !== 'none') {
+      const next = revealPoints(view, current.geometry.points, viewport);
+      if (next !== view) setView(next);
+    }
+  }, [current?.id]);
+
+  const saveReview = useCallback(
+    async (d: StoredDetection, change: { review?: ReviewStatus; correctedText?: string | null }) => {
+      try {
+        const saved = await client.call('detections.review', { detectionId: d.id, ...change });
+        setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (x.id === saved.id ? saved : x)) } : cur));
+      } catch (e) {
+        reportError(e);
+      }
+    },
+    [client, reportError],
+  );
+
+  const verdict = useCallback(
+    (review: ReviewStatus) => {
+      if (!current) return;
+      void saveReview(current, { review });
+      // Move on, like a mail client after archiving, but never wrap to the start.
+      if (state.detection + 1 < state.detectionCount) dispatch({ type: 'nextDetection' });
+    },
+    [current, saveReview, state.detection, state.detectionCount],
+  );
+
+  const startEdit = useCallback(() => {
+    if (!current) return;
+    setDraft(current.correctedText ?? current.text);
+    dispatch({ type: 'edit' });
+  }, [current]);
+
+  const zoomBy = useCallback(
+    (factor: number) => {
+      setView((v) => (v ? zoomAt(v, factor, { x: viewport.width / 2, y: viewport.height / 2 }) : v));
+    },
+    [viewport.width, viewport.height],
+  );
+
+  const { onClose } = props;
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (document.querySelector('dialog[open]:not(.help-dialog)')) return;
+      const target = e.target as HTMLElement | null;
+      const inTextField = !!target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
+      if (e.key === ' ' && !inTextField) {
+        setSpaceDown(true);
+        e.preventDefault();
+        return;
+      }
+      const cmd = keyAction({ key: e.key, shiftKey: e.shiftKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inTextField });
+      if (!cmd) return;
+      // Buttons keep their own Enter/Space.
+      if (e.key === 'Enter' && target?.tagName === 'BUTTON') return;
+      e.preventDefault();
+      switch (cmd) {
+        case 'nextPage':
+          return dispatch({ type: 'nextPage' });
+        case 'prevPage':
+          return dispatch({ type: 'prevPage' });
+        case 'nextDetection':
+          return dispatch({ type: 'nextDetection' });
+        case 'prevDetection':
+          return dispatch({ type: 'prevDetection' });
+        case 'accept':
+          return verdict('accepted');
+        case 'reject':
+          return verdict('rejected');
+        case 'edit':
+          return startEdit();
+        case 'zoomIn':
+          return zoomBy(ZOOM_STEP);
+        case 'zoomOut':
+          return zoomBy(1 / ZOOM_STEP);
+        case 'fit':
+          return fit();
+        case 'help':
+          return dispatch({ type: 'toggleHelp' });
+        case 'close':
+          if (state.help) return dispatch({ type: 'closeHelp' });
+          if (state.editing) return dispatch({ type: 'endEdit' });
+          return onClose();
+      }
+    }
+    function onKeyUp(e: KeyboardEvent) {
+      if (e.key === ' ') setSpaceDown(false);
+    }
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKeyUp);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKeyUp);
+    };
+  }, [verdict, startEdit, zoomBy, fit, onClose, state.help, state.editing]);
+
+  // Wheel zooms at the cursor. A native listener: React's wheel handler cannot preventDefault.
+  useEffect(() => {
+    const el = stageRef.current;
+    if (!el) return;
+    function onWheel(e: WheelEvent) {
+      e.preventDefault();
+      const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+      const anchor = { x: e.clientX - r.left, y: e.clientY - r.top };
+      setView((v) => (v ? zoomAt(v, wheelZoomFactor(e.deltaY), anchor) : v));
+    }
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, []);
+
+  const drag = useRef<{ x: number; y: number; id: number } | null>(null);
+
+  const outlines = view
+    ? detections.map((d, i) => ({ d, i, pts: outlineOnScreen(d.geometry, view) }))
+    : [];
+  const noPosition = detections.some((d) => d.geometry.kind === 'none');
+
+  return (
+    <section className="review" aria-label={t('review.title')} data-testid="review">
+      <header className="view-head">
+        <div className="toolbar" role="toolbar" aria-label={t('review.title')}>
+          <button type="button" className="btn" onClick={props.onClose} data-testid="review-back">
+            ← {t('review.back')}
+          </button>
+          <button type="button" className="btn icon" onClick={() => dispatch({ type: 'prevPage' })} disabled={state.index === 0} aria-label={t('review.prevPage')} title={`${t('review.prevPage')} (K)`}>
+            ‹
+          </button>
+          <span className="page-pos" data-testid="review-pos" aria-live="polite">
+            {t('review.page', { index: state.index + 1, total: state.total })}
+          </span>
+          <button type="button" className="btn icon" onClick={() => dispatch({ type: 'nextPage' })} disabled={state.index + 1 >= state.total} aria-label={t('review.nextPage')} title={`${t('review.nextPage')} (J)`}>
+            ›
+          </button>
+          {detail && (
+            <span className="page-name" title={detail.path}>
+              {pageLabel(detail)}
+            </span>
+          )}
+        </div>
+        <div className="toolbar" role="toolbar" aria-label={t('review.fit')}>
+          <button type="button" className="btn icon" onClick={() => zoomBy(1 / ZOOM_STEP)} aria-label={t('review.zoomOut')} title={`${t('review.zoomOut')} (−)`}>
+            −
+          </button>
+          <span className="zoom" data-testid="zoom">
+            {view ? `${Math.round(view.zoom * 100)}%` : '—'}
+          </span>
+          <button type="button" className="btn icon" onClick={() => zoomBy(ZOOM_STEP)} aria-label={t('review.zoomIn')} title={`${t('review.zoomIn')} (+)`}>
+            +
+          </button>
+          <button type="button" className="btn" onClick={fit} title={`${t('review.fit')} (0)`}>
+            {t('review.fit')}
+          </button>
+          <button type="button" className="btn icon" onClick={() => dispatch({ type: 'toggleHelp' })} aria-label={t('app.shortcuts')} title={`${t('app.shortcuts')} (?)`}>
+            ?
+          </button>
+        </div>
+      </header>
+      <div className="review-body">
+        <div
+          ref={stageRef}
+          className={`stage ${spaceDown ? 'grab' : ''}`}
+          data-testid="stage"
+          onPointerDown={(e) => {
+            if (e.button !== 0 && e.button !== 1) return;
+            drag.current = { x: e.clientX, y: e.clientY, id: e.pointerId };
+            e.currentTarget.setPointerCapture(e.pointerId);
+          }}
+          onPointerMove={(e) => {
+            const d = drag.current;
+            if (!d || d.id !== e.pointerId) return;
+            const dx = e.clientX - d.x;
+            const dy = e.clientY - d.y;
+            drag.current = { x: e.clientX, y: e.clientY, id: d.id };
+            setView((v) => (v ? panBy(v, dx, dy) : v));
+          }}
+          onPointerUp={() => (drag.current = null)}
+          onPointerCancel={() => (drag.current = null)}
+        >
+          {detail && !imageFailed && (
+            <img
+              key={detail.id}
+              className="page-image"
+              data-testid="page-image"
+              src={client.mediaUrl('preview', detail.id)}
+              alt={pageLabel(detail)}
+              draggable={false}
+              onLoad={(e) => setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })}
+              onError={() => setImageFailed(true)}
+              style={
+                view && page
+                  ? { left: view.panX, top: view.panY, width: page.width * view.zoom, height: page.height * view.zoom }
+                  : { visibility: 'hidden' }
+              }
+            />
+          )}
+          {view && page && (
+            <svg className="overlay" data-testid="overlay" width={viewport.width} height={viewport.height} aria-hidden="true">
+              {outlines.map(({ d, i, pts }) => {
+                if (!pts) return null;
+                const a = labelAnchor(pts);
+                const cls = `outline ${d.review} ${i === state.detection ? 'current' : ''} ${hover === d.id ? 'hover' : ''}`;
+                return (
+                  <g key={d.id} className={cls} onMouseEnter={() => setHover(d.id)} onMouseLeave={() => setHover(null)} onClick={() => dispatch({ type: 'selectDetection', detection: i })}>
+                    <polygon points={svgPoints(pts)} data-detection-id={d.id} data-testid="outline" />
+                    {a && (
+                      <text x={a.x} y={a.y - 6} className="outline-label">
+                        {d.symbology}
+                      </text>
+                    )}
+                  </g>
+                );
+              })}
+            </svg>
+          )}
+          {imageFailed && <p className="stage-note error">{t('review.imageError')}</p>}
+          {detail?.error && <p className="stage-note error">{t('review.pageError', { message: detail.error.message })}</p>}
+          {noPosition && <p className="stage-note">{t('review.noPosition')}</p>}
+        </div>
+        <aside className="side" aria-label={t('review.detections', { count: detections.length })}>
+          <h3>{t('review.detections', { count: detections.length })}</h3>
+          {detail && detections.length === 0 && <p className="muted">{t('review.noDetections')}</p>}
+          <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
+            {detections.map((d, i) => (
+              <li
+                key={d.id}
+                ref={(el) => {
+                  if (el) rowRefs.current.set(d.id, el);
+                  else rowRefs.current.delete(d.id);
+                }}
+                role="option"
+                aria-selected={i === state.detection}
+                className={`det ${i === state.detection ? 'current' : ''} ${hover === d.id ? 'hover' : ''} ${d.review}`}
+                data-testid="detection"
+                data-detection-id={d.id}
+                data-review={d.review}
+                onMouseEnter={() => setHover(d.id)}
+                onMouseLeave={() => setHover(null)}
+                onClick={() => dispatch({ type: 'selectDetection', detection: i })}
+              >
+                <div className="det-top">
+                  <span className="symbology">{d.field ?? d.symbology}</span>
+                  <span className={`review-status ${d.review}`}>{t(`review.status.${d.review}`)}</span>
+                </div>
+                {state.editing && i === state.detection ? (
+                  <form
+                    className="edit-form"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      void saveReview(d, { correctedText: draft === d.text ? null : draft });
+                      dispatch({ type: 'endEdit' });
+                    }}
+                  >
+                    <input
+                      autoFocus
+                      value={draft}
+                      maxLength={10000}
+                      aria-label={t('review.edit')}
+                      data-testid="edit-input"
+                      onChange={(e) => setDraft(e.target.value)}
+                    />
+                    <button type="submit" className="btn primary small">
+                      {t('review.save')}
+                    </button>
+                    <button type="button" className="btn small" onClick={() => dispatch({ type: 'endEdit' })}>
+                      {t('review.cancelEdit')}
+                    </button>
+                  </form>
+                ) : (
+                  <div className="value mono" data-testid="detection-value">
+                    {d.correctedText ?? d.text}
+                  </div>
+                )}
+                {d.correctedText !== null && <div className="muted small">{t('review.original', { value: d.text })}</div>}
+                {d.geometry.kind === 'none' && <div className="muted small">{t('review.noPosition')}</div>}
+                <div className="det-actions">
+                  <button type="button" className="btn small" onClick={(e) => { e.stopPropagation(); dispatch({ type: 'selectDetection', detection: i }); void saveReview(d, { review: 'accepted' }); }} title={`${t('review.accept')} (A)`}>
+                    {t('review.accept')}
+                  </button>
+                  <button type="button" className="btn small" onClick={(e) => { e.stopPropagation(); dispatch({ type: 'selectDetection', detection: i }); void saveReview(d, { review: 'rejected' }); }} title={`${t('review.reject')} (R)`}>
+                    {t('review.reject')}
+                  </button>
+                  <button type="button" className="btn small" onClick={(e) => { e.stopPropagation(); dispatch({ type: 'selectDetection', detection: i }); setDraft(d.correctedText ?? d.text); dispatch({ type: 'edit' }); }} title={`${t('review.edit')} (E)`}>
+                    {t('review.edit')}
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </div>
+      <footer className="hints" data-testid="hints">
+        {t('review.hints')}
+      </footer>
+      {state.help && (
+        <Modal title={t('help.title')} onClose={() => dispatch({ type: 'closeHelp' })} className="help-dialog" testId="help">
+          <dl className="shortcuts">
+            {SHORTCUTS.map((s) => (
+              <div key={s.label} className="shortcut">
+                <dt>
+                  {s.keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </dt>
+                <dd>{t(s.label)}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="actions">
+            <button type="button" className="btn primary" onClick={() => dispatch({ type: 'closeHelp' })} autoFocus>
+              {t('help.close')}
+            </button>
+          </div>
+        </Modal>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ItemSummary } from '../../../shared/batch';
+import { useApp } from '../api/context';
+import { badgeFor, pageLabel } from '../logic/items';
+import { columnsFor } from '../logic/page-cache';
+
+const CARD_W = 168;
+const CARD_H = 200;
+const GAP = 12;
+
+/**
+ * Every page of the batch as a thumbnail card. Rows are virtualized (only the rows in view
+ * exist in the DOM) and items are fetched in blocks as rows come into view, so 10,000 pages
+ * cost the same as 100.
+ */
+export function ThumbGrid(props: {
+  total: number;
+  version: number;
+  itemAt: (i: number) => ItemSummary | undefined;
+  requestRange: (first: number, last: number) => void;
+  onOpen: (index: number) => void;
+}) {
+  const { client, t } = useApp();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const cols = columnsFor(width - 2 * GAP, CARD_W, GAP);
+  const rows = Math.ceil(props.total / cols);
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => CARD_H + GAP,
+    overscan: 3,
+  });
+  const vrows = virtualizer.getVirtualItems();
+  const firstRow = vrows[0]?.index ?? 0;
+  const lastRow = vrows[vrows.length - 1]?.index ?? 0;
+  const { requestRange } = props;
+
+  useEffect(() => {
+    requestRange(firstRow * cols, (lastRow + 1) * cols - 1);
+  }, [firstRow, lastRow, cols, requestRange, props.total]);
+
+  return (
+    <div className="grid-scroll" ref={scrollRef} data-testid="grid" tabIndex={-1}>
+      <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }} role="list" aria-label={t('grid.pages', { count: props.total })}>
+        {vrows.map((row) => (
+          <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: CARD_H, gap: GAP, paddingInline: GAP }}>
+            {Array.from({ length: cols }, (_, c) => {
+              const index = row.index * cols + c;
+              if (index >= props.total) return null;
+              const item = props.itemAt(index);
+              return <Card key={index} index={index} item={item} url={item ? client.mediaUrl('thumb', item.id) : null} onOpen={props.onOpen} />;
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
+  const { t } = useApp();
+  const { item } = props;
+  if (!item) {
+    return <div className="card placeholder" role="listitem" aria-busy="true" style={{ width: CARD_W }} />;
+  }
+  const badge = badgeFor(item);
+  const label = pageLabel(item);
+  const badgeText = t(badge.label, { count: badge.count ?? 0 });
+  return (
+    <div role="listitem" style={{ width: CARD_W }}>
+      <button
+        type="button"
+        className="card"
+        data-testid="card"
+        data-item-id={item.id}
+        data-index={props.index}
+        data-badge={badge.kind}
+        onClick={() => props.onOpen(props.index)}
+        title={item.error ? `${label}\n${item.error.message}` : label}
+        aria-label={`${label}: ${badgeText}`}
+      >
+        <span className="thumb">
+          {props.url && item.status !== 'skipped' && <img src={props.url} alt="" loading="lazy" decoding="async" draggable={false} />}
+        </span>
+        <span className="card-name">{label}</span>
+        <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
+      </button>
+    </div>
+  );
+}

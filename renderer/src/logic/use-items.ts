@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ItemSummary } from '../../../shared/batch';
+import type { ScanDeskClient } from '../../../shared/contract';
+import type { ItemFilterName } from './items';
+import { BLOCK_SIZE, BlockCache, blocksForRange } from './page-cache';
+
+export interface ItemsQuery {
+  batchId: number;
+  filter: ItemFilterName;
+  search: string;
+}
+
+/**
+ * The items of one batch under one filter, fetched block by block as the grid asks for
+ * ranges. `refresh()` refetches the blocks in view (progress events call it) without clearing
+ * what is shown, so thumbnails do not flicker while a batch runs.
+ */
+export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e: unknown) => void) {
+  const cache = useRef(new BlockCache<ItemSummary>(BLOCK_SIZE));
+  const inflight = useRef(new Set<number>());
+  const visible = useRef<[number, number]>([0, 0]);
+  const generation = useRef(0);
+  const [total, setTotal] = useState<number | null>(null);
+  const [version, setVersion] = useState(0);
+  const { batchId, filter, search } = query;
+
+  const fetchBlock = useCallback(
+    async (block: number, gen: number) => {
+      if (inflight.current.has(block)) return;
+      inflight.current.add(block);
+      try {
+        const r = await client.call('items.list', {
+          batchId,
+          filter,
+          ...(search ? { search } : {}),
+          offset: block * BLOCK_SIZE,
+          limit: BLOCK_SIZE,
+        });
+        if (gen !== generation.current) return;
+        cache.current.put(block, r.items);
+        setTotal(r.total);
+        setVersion((v) => v + 1);
+      } catch (e) {
+        if (gen === generation.current) onError(e);
+      } finally {
+        inflight.current.delete(block);
+      }
+    },
+    [client, batchId, filter, search, onError],
+  );
+
+  // A new batch, filter or search starts from nothing.
+  useEffect(() => {
+    generation.current++;
+    cache.current.clear();
+    inflight.current.clear();
+    setTotal(null);
+    setVersion((v) => v + 1);
+    void fetchBlock(0, generation.current);
+  }, [fetchBlock]);
+
+  const requestRange = useCallback(
+    (first: number, last: number) => {
+      visible.current = [first, last];
+      if (total === null) return;
+      for (const b of blocksForRange(first, last, total)) {
+        if (!cache.current.has(b)) void fetchBlock(b, generation.current);
+      }
+    },
+    [fetchBlock, total],
+  );
+
+  const refresh = useCallback(() => {
+    const [first, last] = visible.current;
+    const blocks = blocksForRange(first, last, Math.max(total ?? 0, last + 1));
+    for (const b of blocks.length > 0 ? blocks : [0]) void fetchBlock(b, generation.current);
+  }, [fetchBlock, total]);
+
+  const itemAt = useCallback((index: number) => cache.current.get(index), []);
+
+  return { total, version, itemAt, requestRange, refresh };
+}
