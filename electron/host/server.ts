@@ -249,9 +249,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 }
 
 async function openDefaultService(dbPath: string): Promise<ScanService> {
-  // Loaded on demand: callers that pass their own service (tests, Electron main) never pay for
-  // opening the engines here.
-  const specifier = '../core/service';
-  const mod = (await import(specifier)) as { openScanService: (o: { dbPath: string }) => Promise<ScanService> };
-  return mod.openScanService({ dbPath });
+  // Loaded on demand: callers that pass their own service (tests) never load the engines here.
+  const { openScanService } = await import('../core/service');
+  return openScanService({ dbPath });
 }

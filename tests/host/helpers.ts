@@ -1,0 +1,84 @@
+import { request } from 'node:http';
+import WebSocket from 'ws';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A raw HTTP GET with full control of the Host/Cookie headers (fetch forbids setting Host). */
+export function get(port: number, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export function getBytes(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; data: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), data: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens a WebSocket; resolves with it when open, or with the HTTP status the host refused with. */
+export function openWs(port: number, headers: Record<string, string>, path = '/ws'): Promise<{ ws: WebSocket } | { status: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+    });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+/** A tiny client speaking the host's protocol, for round trips without a browser. */
+export class WsClient {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (r: unknown) => void>();
+  readonly events: Array<{ name: string; payload: unknown }> = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(raw.toString()) as { type: string; id?: number; result?: unknown; name?: string; payload?: unknown };
+      if (msg.type === 'result' && typeof msg.id === 'number') {
+        this.waiting.get(msg.id)?.(msg.result);
+        this.waiting.delete(msg.id);
+      } else if (msg.type === 'event') this.events.push({ name: String(msg.name), payload: msg.payload });
+    });
+  }
+
+  invoke(name: unknown, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+    return this.sendRaw({ type: 'invoke', id: this.nextId, name, input }, this.nextId++) as never;
+  }
+
+  sendRaw(message: unknown, id: number): Promise<unknown> {
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.ws.send(JSON.stringify(message));
+    });
+  }
+
+  async waitForEvent(name: string, timeoutMs = 20_000): Promise<unknown> {
+    const start = Date.now();
+    for (;;) {
+      const e = this.events.find((x) => x.name === name);
+      if (e) return e.payload;
+      if (Date.now() - start > timeoutMs) throw new Error(`no ${name} event within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

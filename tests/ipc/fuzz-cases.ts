@@ -1,0 +1,120 @@
+import type { RequestName } from '../../shared/contract';
+
+/**
+ * For every request: one valid input and the kind of each field, from which the fuzz test
+ * derives malformed variants (wrong types, bounds, NaN, negatives, huge strings, missing
+ * required fields). Kept beside the test so adding a request without fuzz cases fails the
+ * "covers every request" check.
+ */
+export type FieldKind = 'id' | 'int0' | 'limit' | 'string' | 'search' | 'path' | 'paths' | 'enum' | 'bool' | 'plan' | 'nullableString';
+
+export interface FuzzCase {
+  valid: Record<string, unknown>;
+  fields: Record<string, { kind: FieldKind; required: boolean }>;
+}
+
+const req = (kind: FieldKind) => ({ kind, required: true });
+const opt = (kind: FieldKind) => ({ kind, required: false });
+
+const plan = { engine: 'local', task: 'codes' };
+
+export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
+  'app.info': { valid: {}, fields: {} },
+  'settings.get': { valid: {}, fields: {} },
+  'settings.set': { valid: { language: 'en', theme: 'dark' }, fields: { language: opt('enum'), theme: opt('enum') } },
+  'batches.list': { valid: {}, fields: {} },
+  'batches.get': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'batches.create': {
+    valid: { paths: ['/tmp/a.png'], name: 'Invoices', plan },
+    fields: { paths: req('paths'), name: opt('string'), plan: req('plan') },
+  },
+  'batches.pause': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'batches.resume': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'batches.cancel': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'batches.retryFailed': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'batches.delete': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'items.list': {
+    valid: { batchId: 1, filter: 'all', search: 'abc', offset: 0, limit: 50 },
+    fields: { batchId: req('id'), filter: opt('enum'), search: opt('search'), offset: opt('int0'), limit: opt('limit') },
+  },
+  'items.get': { valid: { itemId: 1 }, fields: { itemId: req('id') } },
+  'detections.review': {
+    valid: { detectionId: 1, review: 'accepted', correctedText: 'X-1' },
+    fields: { detectionId: req('id'), review: opt('enum'), correctedText: opt('nullableString') },
+  },
+  'export.run': {
+    valid: { batchId: 1, format: 'csv', acceptedOnly: true, path: '/tmp/out.csv' },
+    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), path: opt('path') },
+  },
+  'export.withDialog': {
+    valid: { batchId: 1, format: 'xlsx', acceptedOnly: false },
+    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool') },
+  },
+  'dialogs.openFiles': { valid: {}, fields: {} },
+  'dialogs.openFolder': { valid: {}, fields: {} },
+  'dialogs.saveExport': { valid: { format: 'json', defaultName: 'out.json' }, fields: { format: req('enum'), defaultName: opt('string') } },
+};
+
+const HUGE = 'x'.repeat(100_000);
+
+/** Values that are wrong for a field of this kind, with a label for the test name. */
+export function badValues(kind: FieldKind): Array<[string, unknown]> {
+  const notObject: Array<[string, unknown]> = [
+    ['object', { a: 1 }],
+    ['array', [1]],
+  ];
+  switch (kind) {
+    case 'id':
+      return [
+        ['string id', '1'],
+        ['negative', -1],
+        ['zero', 0],
+        ['fraction', 1.5],
+        ['NaN', NaN],
+        ['Infinity', Infinity],
+        ['unsafe integer', 2 ** 60],
+        ['null', null],
+        ...notObject,
+      ];
+    case 'int0':
+      return [['negative', -1], ['fraction', 0.5], ['NaN', NaN], ['string', '0'], ['null', null]];
+    case 'limit':
+      return [['zero', 0], ['too large', 100_000], ['NaN', NaN], ['string', '10'], ['fraction', 2.5]];
+    case 'string':
+      return [['number', 42], ['huge', HUGE], ['null', null], ['NUL byte', 'a\0b'], ['empty', ''], ...notObject];
+    case 'nullableString':
+      return [['number', 42], ['huge', HUGE], ['NUL byte', 'a\0b'], ...notObject];
+    case 'search':
+      return [['number', 42], ['over 200 chars', 'y'.repeat(201)], ['NUL byte', 'a\0b'], ['null', null], ...notObject];
+    case 'path':
+      return [['relative', 'out.csv'], ['huge', `/${HUGE}`], ['NUL byte', '/tmp/a\0b'], ['number', 7], ['empty', ''], ...notObject];
+    case 'paths':
+      return [
+        ['string instead of array', '/tmp/a.png'],
+        ['empty array', []],
+        ['number element', [42]],
+        ['relative element', ['a.png']],
+        ['huge element', [`/${HUGE}`]],
+        ['NUL element', ['/tmp/a\0.png']],
+        ['10,001 paths', Array.from({ length: 10_001 }, (_, i) => `/tmp/${i}.png`)],
+        ['null', null],
+        ['object', { 0: '/tmp/a.png' }],
+      ];
+    case 'enum':
+      return [['unknown value', 'bogus'], ['number', 1], ['null', null], ['huge', HUGE], ...notObject];
+    case 'bool':
+      return [['string', 'true'], ['number', 1], ['null', null], ...notObject];
+    case 'plan':
+      return [
+        ['string', 'local'],
+        ['unknown engine', { engine: 'nope', task: 'codes' }],
+        ['unknown task', { engine: 'local', task: 'nope' }],
+        ['missing task', { engine: 'local' }],
+        ['extra field', { engine: 'local', task: 'codes', secretKey: 'x' }],
+        ['nested object option', { engine: 'local', task: 'codes', options: { deep: { a: 1 } } }],
+        ['huge option', { engine: 'local', task: 'codes', options: { Config: HUGE } }],
+        ['too many options', { engine: 'local', task: 'codes', options: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i])) }],
+        ['null', null],
+      ];
+  }
+}
