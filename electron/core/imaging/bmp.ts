@@ -20,7 +20,9 @@ export function bmpDimensions(header: Buffer, label: string): { width: number; h
  * orientation tag, so its pixels are already as a person sees them.
  */
 export async function loadBmp(path: string, label: string): Promise<OrientedPixels> {
-  const buf = await readFile(path);
+  const buf = await readFile(path).catch((err: unknown) => {
+    throw decodeError(err, label);
+  });
   const { width, height } = bmpDimensions(buf, label);
   assertDimensions(width, height, label);
   let img;

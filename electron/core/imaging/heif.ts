@@ -11,7 +11,9 @@ import type { OrientedPixels } from './load';
  * informative (it mirrors irot) and must NOT be applied a second time.
  */
 export async function loadHeif(path: string, label: string): Promise<OrientedPixels> {
-  const buf = await readFile(path);
+  const buf = await readFile(path).catch((err: unknown) => {
+    throw decodeError(err, label);
+  });
   let images;
   try {
     images = await decode.all({ buffer: buf });

@@ -24,7 +24,8 @@ function input(path: string, page: number): Sharp {
 export async function openSharpPage(path: string, page: number, label: string): Promise<SharpPage> {
   let meta: Metadata;
   try {
-    meta = await input(path, page).metadata();
+    // Header only; the pixel limit is ours to check (with the dimensions in the message).
+    meta = await sharp(path, { page: page - 1, pages: 1, limitInputPixels: false }).metadata();
   } catch (err) {
     throw decodeError(err, label);
   }
