@@ -1,0 +1,176 @@
+import { ScanError } from '../../errors';
+import type { CredentialProvider } from '../../credentials/types';
+import { deadline, httpStatusError, transportError, VendorCaller, type RetryOptions, type VendorEvent } from '../common';
+import { AccessTokenCache } from './token';
+import { TOKEN_ERRCODES, WECHAT, wechatError } from './errors';
+import { wxBase, wxOcr, wxQrcode, wxToken, type WxOcrResponse, type WxQrcodeResponse } from './wire';
+import type { z } from 'zod';
+
+export const WECHAT_BASE_URL = 'https://api.weixin.qq.com';
+
+export type WeChatOperation = 'qrcode' | 'ocr';
+
+export interface WeChatClientOptions {
+  credentials: CredentialProvider;
+  /** Default https://api.weixin.qq.com (tests point it at the emulator). */
+  baseUrl?: string;
+  /** Per HTTP request. Default 30 s. */
+  timeoutMs?: number;
+  /** Requests in flight at once. Default 2. */
+  concurrency?: number;
+  /** Requests per second per operation. WeChat publishes no per-second figure; default 5. */
+  rateLimits?: Partial<Record<WeChatOperation, number>>;
+  retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  onEvent?: (event: VendorEvent) => void;
+  /** Wall clock for token expiry (tests move it). */
+  now?: () => number;
+}
+
+export interface WeChatImage {
+  data: Buffer;
+  format: 'jpeg' | 'png';
+}
+
+const OPERATION_NAME: Record<WeChatOperation, string> = { qrcode: 'imgQrcode', ocr: 'printedTextOCR' };
+const OPERATION_PATH: Record<WeChatOperation, string> = { qrcode: '/cv/img/qrcode', ocr: '/cv/ocr/comm' };
+
+/**
+ * The WeChat server API for images: access_token management and the two cv/* operations.
+ * Credentials are read from the keychain when a token is needed, never kept beyond that; no
+ * message leaving this client holds the AppSecret or a token (VendorCaller scrubs them).
+ */
+export class WeChatClient {
+  readonly caller: VendorCaller;
+  readonly tokens: AccessTokenCache;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly credentials: CredentialProvider;
+  private lastSecret: string | null = null;
+
+  constructor(options: WeChatClientOptions) {
+    this.credentials = options.credentials;
+    this.baseUrl = (options.baseUrl ?? WECHAT_BASE_URL).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.caller = new VendorCaller({
+      vendor: WECHAT,
+      rateLimits: { qrcode: options.rateLimits?.qrcode ?? 5, ocr: options.rateLimits?.ocr ?? 5 },
+      defaultRatePerSecond: 5,
+      concurrency: options.concurrency ?? 2,
+      retry: options.retry,
+      secrets: () => [this.lastSecret, this.tokens.peek()],
+      onEvent: options.onEvent,
+    });
+    this.tokens = new AccessTokenCache(() => this.fetchToken(), { now: options.now });
+  }
+
+  /** cv/img/qrcode: codes in the image (seed 001). */
+  imgQrcode(image: WeChatImage, signal?: AbortSignal): Promise<WxQrcodeResponse> {
+    return this.cv('qrcode', image, wxQrcode, signal);
+  }
+
+  /** cv/ocr/comm: printed text lines (seed 002; 100 free calls a day). */
+  printedText(image: WeChatImage, signal?: AbortSignal): Promise<WxOcrResponse> {
+    return this.cv('ocr', image, wxOcr, signal);
+  }
+
+  /**
+   * "Test the connection": fetches a fresh token (the cheapest real request that proves the
+   * AppID, AppSecret and IP whitelist). Throws the same ScanErrors a batch would see.
+   */
+  async testConnection(signal?: AbortSignal): Promise<void> {
+    this.tokens.clear();
+    await this.caller.call('token', () => this.tokens.get(), { signal, stopsEngine: false });
+  }
+
+  private async cv<S extends z.ZodType<z.infer<typeof wxBase>>>(
+    op: WeChatOperation,
+    image: WeChatImage,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.infer<S>> {
+    const name = OPERATION_NAME[op];
+    return this.caller.call(
+      op,
+      async () => {
+        let token = await this.tokens.get();
+        let body = await this.postImage(op, token, image, signal);
+        if (body.errcode && TOKEN_ERRCODES.has(body.errcode)) {
+          // Expired or replaced: refresh once (shared with concurrent callers), then retry.
+          this.tokens.invalidate(token);
+          token = await this.tokens.get();
+          body = await this.postImage(op, token, image, signal);
+        }
+        if (body.errcode && TOKEN_ERRCODES.has(body.errcode)) {
+          // A token fetched a moment ago is already refused: someone else fetched a newer one
+          // (each fetch replaces the last) or WeChat is flapping. Worth a later retry, not a
+          // stop: a wrong AppSecret fails at the token fetch itself (40125 / 40013).
+          const e = wechatError(body.errcode, body.errmsg ?? '', name);
+          throw new ScanError('VENDOR_AUTH', e.message, { errorClass: 'retry', retryAfterMs: 1000 });
+        }
+        if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', name);
+        const parsed = schema.safeParse(body);
+        if (!parsed.success) throw malformed(name);
+        return parsed.data;
+      },
+      { signal },
+    );
+  }
+
+  private async postImage(op: WeChatOperation, token: string, image: WeChatImage, signal?: AbortSignal): Promise<z.infer<typeof wxBase> & Record<string, unknown>> {
+    const form = new FormData();
+    const type = image.format === 'png' ? 'image/png' : 'image/jpeg';
+    form.append('img', new Blob([image.data], { type }), `page.${image.format === 'png' ? 'png' : 'jpg'}`);
+    const url = `${this.baseUrl}${OPERATION_PATH[op]}?access_token=${encodeURIComponent(token)}`;
+    return this.request(url, { method: 'POST', body: form }, OPERATION_NAME[op], signal);
+  }
+
+  private async fetchToken(): Promise<{ token: string; expiresInSeconds: number }> {
+    const creds = await this.credentials.get('wechat');
+    if (!creds) {
+      throw new ScanError('VENDOR_AUTH', 'WeChat is not set up: enter the AppID and AppSecret in Settings → Cloud vendors.');
+    }
+    this.lastSecret = creds.appSecret;
+    const q = new URLSearchParams({ grant_type: 'client_credential', appid: creds.appId, secret: creds.appSecret });
+    const body = await this.request(`${this.baseUrl}/cgi-bin/token?${q}`, { method: 'GET' }, 'token');
+    if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', 'token');
+    const parsed = wxToken.safeParse(body);
+    if (!parsed.success) throw malformed('token');
+    return { token: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
+  }
+
+  /** One HTTP exchange → the JSON body. Transport failures carry no cause (URLs hold secrets). */
+  private async request(url: string, init: RequestInit, name: string, signal?: AbortSignal): Promise<z.infer<typeof wxBase> & Record<string, unknown>> {
+    const dl = deadline(this.timeoutMs, signal);
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const res = await fetch(url, { ...init, signal: dl.signal });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      text = await res.text();
+    } catch (err) {
+      throw withoutCause(transportError(`WeChat (${name})`, err, dl));
+    } finally {
+      dl.dispose();
+    }
+    if (status < 200 || status >= 300) throw httpStatusError(`WeChat (${name})`, status, retryAfter);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ScanError('VENDOR_SERVER', `WeChat (${name}) answered something that is not JSON; will retry.`);
+    }
+    const base = wxBase.safeParse(json);
+    if (!base.success || typeof json !== 'object' || json === null) throw malformed(name);
+    return json as z.infer<typeof wxBase> & Record<string, unknown>;
+  }
+}
+
+function malformed(name: string): ScanError {
+  return new ScanError('VENDOR_SERVER', `WeChat (${name}) answered in an unexpected shape.`, { errorClass: 'final' });
+}
+
+function withoutCause(err: ScanError): ScanError {
+  return new ScanError(err.code, err.message, { errorClass: err.errorClass, retryAfterMs: err.retryAfterMs });
+}
