@@ -65,6 +65,8 @@ export class FailingForEngine extends CountingEngine {
 
 /** Holds every call until `release()`: lets a test act while decodes are in flight. */
 export class GatedEngine extends CountingEngine {
+  /** Calls that reached the engine (some may still be held at the gate). */
+  started = 0;
   private gate: Promise<void>;
   private open!: () => void;
   constructor(inner: Engine) {
@@ -75,6 +77,7 @@ export class GatedEngine extends CountingEngine {
     this.open();
   }
   override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    this.started++;
     await this.gate;
     return super.recognize(req);
   }
