@@ -162,6 +162,14 @@ describe('XLSX export options', () => {
     expect(pages.map((p) => p.Exported!.value)).toEqual([2, 2, 0, 0, 0]);
   });
 
+  it('stores line ends as LF (what XML readers make of CR anyway)', async () => {
+    const items = sampleItems('/d').slice(0, 1);
+    items[0]!.detections = [{ ...items[0]!.detections[0]!, text: 'Google\r\nhttp://google.jp\rend' }];
+    const { path } = await writeExport('xlsx', join(dir, 'crlf.xlsx'), onceSource(items));
+    const wb = await read(path);
+    expect(records(wb.getWorksheet('Detections')!)[0]!.Value!.value).toBe('Google\nhttp://google.jp\nend');
+  });
+
   it('writes an empty batch as headers only', async () => {
     const { path, rows } = await writeExport('xlsx', join(dir, 'empty.xlsx'), onceSource([]));
     const wb = await read(path);

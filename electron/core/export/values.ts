@@ -45,11 +45,16 @@ export function httpUrl(value: string): string | null {
  * XML 1.0 cannot hold most C0 control characters, and exceljs silently deletes them, which
  * would turn a GS1 DataMatrix payload (GS separators) into a different value. Show them as
  * their Unicode "control pictures" (GS -> U+241D) so the cell stays readable and the
- * separators stay visible; the exact bytes are in the JSON export.
+ * separators stay visible. Line ends become LF, as every XML reader (Excel included) would
+ * make them anyway. The exact text is in the JSON and CSV exports.
  */
 export function xmlSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)));
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+  );
 }
 
 /** Excel refuses cells longer than this. */

@@ -1,0 +1,89 @@
+import cliProgress from 'cli-progress';
+import type { BatchCounts } from '../../shared/batch';
+
+/** Shows a batch's progress: a live bar on a terminal, plain throttled lines otherwise. */
+export interface ProgressView {
+  update(counts: BatchCounts): void;
+  stop(): void;
+}
+
+function settled(c: BatchCounts): number {
+  return c.done + c.failed + c.cancelled + c.skipped;
+}
+
+export function createProgressView(stream: NodeJS.WriteStream, options: { tty?: boolean; intervalMs?: number } = {}): ProgressView {
+  const tty = options.tty ?? Boolean(stream.isTTY);
+  return tty ? new BarView(stream) : new LineView(stream, options.intervalMs ?? 2000);
+}
+
+class BarView implements ProgressView {
+  private readonly bar: cliProgress.SingleBar;
+  private started = false;
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: ' {bar} {percentage}% | {value}/{total} pages | done {done} | failed {failed} | codes {codes} | ETA {eta_formatted}',
+        hideCursor: true,
+        etaBuffer: 50,
+        fps: 10,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+  }
+
+  update(c: BatchCounts): void {
+    const payload = { done: c.done, failed: c.failed, codes: c.codes };
+    if (!this.started) {
+      this.bar.start(c.total, settled(c), payload);
+      this.started = true;
+    } else {
+      this.bar.setTotal(c.total);
+      this.bar.update(settled(c), payload);
+    }
+  }
+
+  stop(): void {
+    if (this.started) this.bar.stop();
+    this.started = false;
+  }
+}
+
+/**
+ * Logs, CI and pipes get one line per interval (and the last state on stop), never carriage
+ * returns or escape codes.
+ */
+class LineView implements ProgressView {
+  private last: BatchCounts | null = null;
+  private printed: BatchCounts | null = null;
+  private lastAt = 0;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly intervalMs: number,
+  ) {}
+
+  update(c: BatchCounts): void {
+    this.last = c;
+    const now = Date.now();
+    if (now - this.lastAt >= this.intervalMs) {
+      this.lastAt = now;
+      this.print(c);
+    }
+  }
+
+  stop(): void {
+    if (this.last && !sameCounts(this.last, this.printed)) this.print(this.last);
+  }
+
+  private print(c: BatchCounts): void {
+    this.printed = c;
+    const pct = c.total > 0 ? Math.floor((settled(c) / c.total) * 100) : 100;
+    this.stream.write(`progress: ${settled(c)}/${c.total} pages (${pct}%), done ${c.done}, failed ${c.failed}, codes ${c.codes}\n`);
+  }
+}
+
+function sameCounts(a: BatchCounts, b: BatchCounts | null): boolean {
+  return b !== null && settled(a) === settled(b) && a.codes === b.codes && a.total === b.total;
+}

@@ -1,0 +1,208 @@
+import { access, constants, mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { BatchSummary } from '../../shared/batch';
+import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
+import { toAppError } from '../core/errors';
+import { formatFromPath, writeExport } from '../core/export';
+import { expandPaths } from '../core/intake';
+import type { ExportFormat } from '../core/export/types';
+import { openScanService } from '../core/service';
+import type { ScanService } from '../core/service-types';
+import { instrumentEngine, type DecodeCounter } from './decode-log';
+import { createEngines } from './engines';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors';
+import { defaultDbPath } from './paths';
+import { createProgressView } from './progress';
+import { RunRegistry, runKey } from './runs';
+import { addFailure, formatSummary, type FailureGroups } from './summary';
+
+export interface ScanOptions {
+  out: string;
+  db?: string;
+  jobs?: number;
+  engine: string;
+  task: string;
+  fresh?: boolean;
+  name?: string;
+}
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  /** Registers the Ctrl-C handler; returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+interface Validated {
+  paths: string[];
+  out: string;
+  format: ExportFormat;
+  dbPath: string;
+  jobs: number;
+  plan: EnginePlan;
+}
+
+export function validateScanOptions(paths: string[], o: ScanOptions, env: NodeJS.ProcessEnv): Validated {
+  if (paths.length === 0) throw new UsageError('Give at least one file or folder to scan.');
+  const format = formatFromPath(o.out);
+  if (!format) throw new UsageError(`Cannot tell the output format from "${o.out}": the --out file must end in .xlsx, .csv or .json.`);
+  if (!(ENGINE_IDS as readonly string[]).includes(o.engine)) {
+    throw new UsageError(`Unknown engine "${o.engine}": use one of ${ENGINE_IDS.join(', ')}.`);
+  }
+  if (!(TASKS as readonly string[]).includes(o.task)) throw new UsageError(`Unknown task "${o.task}": use one of ${TASKS.join(', ')}.`);
+  if (o.engine !== 'local') {
+    throw new UsageError(`The "${o.engine}" engine is not available from the command line yet; use --engine local.`);
+  }
+  const jobs = o.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${o.jobs}".`);
+  return {
+    paths: paths.map((p) => resolve(p)),
+    out: resolve(o.out),
+    format,
+    dbPath: resolve(o.db ?? defaultDbPath(env)),
+    jobs,
+    plan: { engine: o.engine as EngineId, task: o.task as Task },
+  };
+}
+
+/** Fails now, not after an hour of decoding, when the export could never be written. */
+async function checkOutputWritable(out: string): Promise<void> {
+  const dir = dirname(out);
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+  }
+}
+
+export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
+  const v = validateScanOptions(rawPaths, options, io.env);
+  const started = performance.now();
+  await checkOutputWritable(v.out);
+  await mkdir(dirname(v.dbPath), { recursive: true });
+
+  const counter: DecodeCounter = { count: 0 };
+  const engines = (await createEngines(v.plan, v.jobs)).map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
+  let service: ScanService;
+  try {
+    service = await openScanService({ dbPath: v.dbPath, engines, intake: (p) => expandPaths(p), writeExport });
+  } catch (err) {
+    await Promise.all(engines.map((e) => e.close?.()));
+    throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
+  }
+
+  let interrupted = false;
+  let batchId: number | undefined;
+  const removeInterrupt = io.onInterrupt(() => {
+    if (interrupted) return;
+    interrupted = true;
+    io.stderr.write('\nStopping: letting the pages being decoded finish and saving progress...\n');
+    if (batchId !== undefined) {
+      try {
+        service.pause(batchId);
+      } catch {
+        // closing below still stops the work
+      }
+    }
+  });
+
+  const progress = createProgressView(io.stderr, { tty: Boolean(io.stderr.isTTY) });
+  try {
+    const registry = new RunRegistry(v.dbPath);
+    const key = runKey(v.paths, v.plan);
+    const prior = options.fresh ? undefined : existingBatch(service, registry.get(key));
+    let batch: BatchSummary;
+    let skipped: { path: string; reason: string }[] = [];
+    let resumed = false;
+
+    if (prior) {
+      resumed = true;
+      batch = prior;
+      batchId = batch.id;
+      const c = batch.counts;
+      if (batch.status === 'done') {
+        io.stderr.write(`Batch ${batch.id} for these paths is already finished in ${v.dbPath}: exporting it again (use --fresh to scan again).\n`);
+      } else {
+        io.stderr.write(
+          `Resuming batch ${batch.id} from ${v.dbPath}: ${c.done + c.failed + c.skipped} of ${c.total} pages already processed.\n`,
+        );
+        if (batch.status === 'paused' || batch.status === 'queued') batch = service.resume(batch.id);
+        else if (batch.status === 'cancelled') batch = service.retryFailed(batch.id);
+      }
+    } else {
+      io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${v.plan.engine} (${v.jobs} decoder ${v.jobs === 1 ? 'thread' : 'threads'})...\n`);
+      const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name });
+      batch = created.batch;
+      batchId = batch.id;
+      skipped = created.skipped;
+      await registry.set(key, batch.id);
+    }
+
+    if (interrupted) service.pause(batch.id);
+    const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
+      if (p.batchId === batchId) progress.update(p.counts);
+    };
+    service.on('progress', onProgress);
+    progress.update(batch.counts);
+    batch = await service.whenSettled(batch.id);
+    service.off('progress', onProgress);
+    progress.update(batch.counts);
+    progress.stop();
+
+    if (interrupted || batch.status === 'paused') {
+      const c = batch.counts;
+      io.stderr.write(
+        `${interrupted ? 'Stopped' : 'Paused'} after ${c.done + c.failed + c.skipped} of ${c.total} pages. ` +
+          `Progress is saved in ${v.dbPath}.\nTo resume, run the same command again:\n  ${resumeCommand(rawPaths, options)}\n`,
+      );
+      if (interrupted) return EXIT_INTERRUPTED;
+    }
+
+    const failures: FailureGroups = new Map();
+    for (let offset = 0; ; offset += 1000) {
+      const page = service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
+      for (const it of page.items) addFailure(failures, it);
+      if (page.items.length < 1000) break;
+    }
+    const output = await service.exportBatch({ batchId: batch.id, format: v.format, path: v.out });
+    io.stdout.write(
+      formatSummary({
+        batch,
+        failures,
+        skipped,
+        output,
+        seconds: (performance.now() - started) / 1000,
+        decodedThisRun: counter.count,
+        resumed,
+      }),
+    );
+    return EXIT_OK;
+  } finally {
+    progress.stop();
+    removeInterrupt();
+    await service.close();
+    await Promise.all(engines.map((e) => e.close?.()));
+  }
+}
+
+function existingBatch(service: ScanService, id: number | undefined): BatchSummary | undefined {
+  if (id === undefined) return undefined;
+  try {
+    return service.getBatch(id);
+  } catch {
+    return undefined; // deleted since: start over
+  }
+}
+
+function resumeCommand(paths: string[], o: ScanOptions): string {
+  const q = (s: string) => (/^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const args = ['scandesk', 'scan', ...paths.map(q), '--out', q(o.out)];
+  if (o.db) args.push('--db', q(o.db));
+  if (o.jobs) args.push('--jobs', String(o.jobs));
+  if (o.engine !== 'local') args.push('--engine', q(o.engine));
+  if (o.task !== 'codes') args.push('--task', q(o.task));
+  return args.join(' ');
+}
