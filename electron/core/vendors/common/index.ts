@@ -5,3 +5,4 @@ export { deadline, transportError, httpStatusError, parseRetryAfter, type Deadli
 export { redact, maskIdentifier } from './redact';
 export { sleep, cancelled } from './sleep';
 export { VendorCaller, type VendorCallerOptions, type VendorEvent, type CallOptions } from './vendor-caller';
+export { pinnedAgent } from './pinned-agent';

@@ -19,6 +19,11 @@ export interface VendorCallerOptions {
   /** Hears about retries and stops; messages are already redacted. */
   onEvent?: (event: VendorEvent) => void;
   now?: () => number;
+  /**
+   * How long an auth/quota stop keeps answering without calling the vendor (default 30 s).
+   * Engines live longer than a batch: after this, or `resetStop()`, the vendor is tried again.
+   */
+  stopLatchMs?: number;
 }
 
 export type VendorEvent =
@@ -46,6 +51,7 @@ export class VendorCaller {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly semaphore: Semaphore;
   private stopError: ScanError | null = null;
+  private stoppedAt = 0;
 
   constructor(options: VendorCallerOptions) {
     this.options = options;
@@ -54,9 +60,27 @@ export class VendorCaller {
     for (const [op, rate] of Object.entries(options.rateLimits)) this.bucket(op, rate);
   }
 
-  /** The error that stopped this vendor for the batch, if any. */
+  /** The error that stopped this vendor, while the stop lasts. */
   get stopped(): ScanError | null {
+    if (this.stopError && this.clock() - this.stoppedAt > (this.options.stopLatchMs ?? 30_000)) this.stopError = null;
     return this.stopError;
+  }
+
+  /** Forget a stop (e.g. the user saved new credentials). */
+  resetStop(): void {
+    this.stopError = null;
+  }
+
+  /** Changes an operation's rate (per-batch options may carry the account's own limits). */
+  setRate(operation: string, ratePerSecond: number): void {
+    const b = this.buckets.get(operation);
+    if (b && b.ratePerSecond === ratePerSecond) return;
+    this.buckets.delete(operation);
+    this.bucket(operation, ratePerSecond);
+  }
+
+  private clock(): number {
+    return (this.options.now ?? (() => performance.now()))();
   }
 
   get inFlight(): number {
@@ -65,13 +89,13 @@ export class VendorCaller {
 
   async call<T>(operation: string, fn: (attempt: number) => Promise<T>, opts: CallOptions = {}): Promise<T> {
     const stopsEngine = opts.stopsEngine ?? true;
-    if (stopsEngine && this.stopError) throw this.stopError;
+    if (stopsEngine && this.stopped) throw this.stopError;
     const bucket = this.bucket(operation);
     try {
       return await withRetry(
         (attempt) =>
           this.semaphore.run(async () => {
-            if (stopsEngine && this.stopError) throw this.stopError;
+            if (stopsEngine && this.stopped) throw this.stopError;
             await bucket.take(opts.signal);
             return await fn(attempt);
           }, opts.signal),
@@ -93,8 +117,9 @@ export class VendorCaller {
       const clean = this.clean(err);
       if (stopsEngine && clean.errorClass === 'stop-engine' && clean.code !== 'CANCELLED') {
         // Keep the first one: later concurrent failures say the same thing.
-        if (!this.stopError) {
+        if (!this.stopped) {
           this.stopError = clean;
+          this.stoppedAt = this.clock();
           this.options.onEvent?.({ type: 'stopped', operation, code: clean.code, message: clean.message });
         }
         throw this.stopError;
