@@ -1,6 +1,8 @@
 import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
+import { writeExport } from './export';
 import type { ExportFormat, ExportOptions, ExportSource } from './export/types';
+import { expandPaths } from './intake';
 import type { IntakeResult } from './intake/types';
 
 /**
@@ -18,8 +20,8 @@ export async function defaultEngines(): Promise<Engine[]> {
   throw new ScanError('INTERNAL', 'The local engine is not available yet in this build.');
 }
 
-export async function defaultIntake(_paths: string[]): Promise<IntakeResult> {
-  throw new ScanError('INTERNAL', 'Intake is not available yet in this build.');
+export function defaultIntake(paths: string[]): Promise<IntakeResult> {
+  return expandPaths(paths);
 }
 
-export const defaultWriteExport: WriteExport | undefined = undefined;
+export const defaultWriteExport: WriteExport | undefined = writeExport;

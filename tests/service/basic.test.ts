@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchProgress } from '../../shared/batch';
@@ -17,9 +17,12 @@ describe('ScanService: a batch of real images', () => {
     const events: BatchProgress[] = [];
     svc.on('progress', (p) => events.push(p));
     const missing = join(tmp.dir, 'missing.png');
-    const notImage = join(tmp.dir, 'notes.txt');
+    // A folder with a file that is no image: intake skips it, the batch keeps it as 'skipped'.
+    const folder = join(tmp.dir, 'folder');
+    mkdirSync(folder);
+    const notImage = join(folder, 'notes.txt');
     writeFileSync(notImage, 'hello');
-    const { batch, skipped } = await svc.createBatch({ paths: [...images, missing, notImage], plan: { engine: 'local', task: 'codes' } });
+    const { batch, skipped } = await svc.createBatch({ paths: [...images, missing, folder], plan: { engine: 'local', task: 'codes' } });
     expect(skipped.map((s) => s.path)).toEqual([notImage]);
     expect(batch.counts.total).toBe(8);
     const done = await svc.whenSettled(batch.id);
