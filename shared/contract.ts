@@ -14,7 +14,6 @@ import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from './bat
 import type { StoredDetection } from './detection';
 import {
   EVENT_NAMES,
-  MEDIA_KINDS,
   MENU_COMMANDS,
   REQUEST_NAMES,
   type EventName,
@@ -378,21 +377,6 @@ export interface ScanDeskApi {
   getPathForFile(file: object): string | null;
 }
 
-/** Media URL builders, one per transport, so both agree on the address scheme. */
-export const mediaPaths = {
-  electron: (kind: MediaKind, itemId: number): string => `scandesk://media/${kind}/${itemId}`,
-  http: (kind: MediaKind, itemId: number): string => `/media/${kind}/${itemId}`,
-};
-
-/** Parses `/{kind}/{id}` (the tail of either media URL); null when it is not one. */
-export function parseMediaPath(pathname: string): { kind: MediaKind; itemId: number } | null {
-  const m = /^\/(preview|thumb)\/([1-9][0-9]{0,15})$/.exec(pathname);
-  if (!m) return null;
-  const itemId = Number(m[2]);
-  if (!Number.isSafeInteger(itemId)) return null;
-  return { kind: m[1] as MediaKind, itemId };
-}
-void MEDIA_KINDS;
 
 // ---------------------------------------------------------------------------------------------
 // Typed client for the renderer

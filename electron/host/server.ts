@@ -23,7 +23,7 @@ import {
 import { ScanError } from '../core/errors';
 import type { ScanService } from '../core/service-types';
 import { allowedHosts, authenticated, cookieName, hostAllowed, newToken, originAllowed } from './security';
-import { readStatic, rendererBuilt } from './static-files';
+import { readStatic, rendererBuilt } from '../core/api/static-files';
 import { InvokeMessage, MAX_MESSAGE_BYTES } from './ws-protocol';
 
 /**

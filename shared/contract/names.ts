@@ -51,3 +51,18 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 /** The kinds of image the app serves by item id (scandesk: protocol / host HTTP route). */
 export const MEDIA_KINDS = ['preview', 'thumb'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** Media URL builders, one per transport, so both agree on the address scheme. */
+export const mediaPaths = {
+  electron: (kind: MediaKind, itemId: number): string => `scandesk://media/${kind}/${itemId}`,
+  http: (kind: MediaKind, itemId: number): string => `/media/${kind}/${itemId}`,
+};
+
+/** Parses `/{kind}/{id}` (the tail of either media URL); null when it is not one. */
+export function parseMediaPath(pathname: string): { kind: MediaKind; itemId: number } | null {
+  const m = /^\/(preview|thumb)\/([1-9][0-9]{0,15})$/.exec(pathname);
+  if (!m) return null;
+  const itemId = Number(m[2]);
+  if (!Number.isSafeInteger(itemId)) return null;
+  return { kind: m[1] as MediaKind, itemId };
+}

@@ -5,3 +5,4 @@ export { unavailableDialogs, BROWSER_DIALOG_REASON, type DialogProvider } from '
 export { boundaryError, stderrLogger, type Logger } from './errors';
 export { createMediaCache, type MediaCache, type MediaCacheOptions } from './media-cache';
 export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
+export { readStatic, rendererBuilt, type StaticFile } from './static-files';

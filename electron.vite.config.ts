@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import { LOCAL_WORKER_BUNDLE_NAME } from './electron/core/engines/local/pool';
+
+/**
+ * Three builds (TOOLCHAIN.md: with electron/ and renderer/ instead of src/*, every entry is set
+ * explicitly, and the renderer needs both `root` and `rollupOptions.input`):
+ * - main (ESM): Electron main plus the local decoder's worker thread as its own entry, written
+ *   next to it under the name the pool looks for;
+ * - preload (CJS, self-contained: sandboxed preloads cannot load ESM or node_modules);
+ * - renderer: the React app, served by scandesk://app in Electron and by the browser host.
+ */
+const root = import.meta.dirname;
+// Chunks sit beside index.js: the local engine's pool finds its worker next to its own module
+// (new URL('./local-decode-worker.js', import.meta.url)), wherever the bundler puts the pool.
+const NATIVE = ['better-sqlite3', 'sharp', 'keytar', '@napi-rs/canvas'];
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: { include: NATIVE },
+      lib: {
+        entry: {
+          index: resolve(root, 'electron/main/index.ts'),
+          [LOCAL_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/engines/local/worker.ts'),
+        },
+        formats: ['es'],
+      },
+      rollupOptions: {
+        external: NATIVE,
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      lib: { entry: { index: resolve(root, 'electron/preload/index.ts') }, formats: ['cjs'] },
+      rollupOptions: { external: ['electron'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      emptyOutDir: true,
+      rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+    },
+  },
+});

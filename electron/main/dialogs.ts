@@ -1,0 +1,34 @@
+import { dialog, type BrowserWindow } from 'electron';
+import type { DialogProvider } from '../core/api';
+
+/** The handler table's dialogs, as native Electron dialogs attached to the main window. */
+export function electronDialogs(getWindow: () => BrowserWindow | null, defaultDir: () => string): DialogProvider {
+  const open = async (properties: Array<'openFile' | 'openDirectory' | 'multiSelections'>, filters?: Electron.FileFilter[]) => {
+    const win = getWindow();
+    const options: Electron.OpenDialogOptions = { properties, ...(filters ? { filters } : {}) };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled || r.filePaths.length === 0 ? { status: 'cancelled' as const } : { status: 'selected' as const, paths: r.filePaths };
+  };
+  return {
+    openFiles: () =>
+      open(
+        ['openFile', 'multiSelections'],
+        [
+          { name: 'Images and PDFs', extensions: ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'bmp', 'gif', 'heic', 'heif', 'avif', 'pdf'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      ),
+    openFolder: () => open(['openDirectory', 'multiSelections']),
+    async saveExport({ format, defaultName }) {
+      const win = getWindow();
+      const names: Record<string, string> = { xlsx: 'Excel workbook', csv: 'CSV', json: 'JSON' };
+      const options: Electron.SaveDialogOptions = {
+        defaultPath: `${defaultDir()}/${defaultName}`,
+        filters: [{ name: names[format] ?? format, extensions: [format] }],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      };
+      const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? { status: 'cancelled' as const } : { status: 'selected' as const, path: r.filePath };
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Electron main: lifecycle, the window, menus, dialogs, the scandesk: protocol and IPC. The
+ * engine (electron/core) is plain Node; this file only wires it to the desktop.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, Menu, nativeTheme, session, shell } from 'electron';
+import type { MenuCommand, Settings } from '../../shared/contract';
+import { createHandlers, createMediaCache, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
+import { openScanService } from '../core/service';
+import type { ScanService } from '../core/service-types';
+import { APP_ENTRY_URL, isSafeExternalUrl } from './app-url';
+import { pathsFromArgv } from './argv';
+import { electronDialogs } from './dialogs';
+import { eventSender, registerIpc } from './ipc';
+import { buildMenuTemplate } from './menu';
+import { handleAppProtocol, registerSchemePrivileges } from './protocol';
+import { guardWebContents, hardenSession } from './security';
+import { createMainWindow, preloadPath } from './window';
+
+const mainDir = dirname(fileURLToPath(import.meta.url));
+const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+const log = stderrLogger;
+
+let mainWindow: BrowserWindow | null = null;
+let service: ScanService | null = null;
+let rendererReady = false;
+// Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
+let pendingPaths: string[] = pathsFromArgv(process.argv, process.cwd(), app.isPackaged);
+
+registerSchemePrivileges();
+app.enableSandbox();
+
+const send = eventSender(() => mainWindow);
+
+function offerPaths(paths: string[]): void {
+  if (paths.length === 0) return;
+  if (rendererReady) send('paths.opened', { paths });
+  else pendingPaths = [...pendingPaths, ...paths];
+}
+
+function focusWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+/** Settings that also steer the native side (the theme of menus and dialogs). */
+function nativeAwareSettings(store: SettingsStore): SettingsStore {
+  const apply = (s: Settings) => {
+    nativeTheme.themeSource = s.theme;
+    return s;
+  };
+  apply(store.get());
+  return { get: () => store.get(), set: (change) => apply(store.set(change)) };
+}
+
+function openWindow(): void {
+  rendererReady = false;
+  mainWindow = createMainWindow({
+    preloadPath: preloadPath(mainDir),
+    url: devServerUrl ?? APP_ENTRY_URL,
+    stateFile: join(app.getPath('userData'), 'window-state.json'),
+    title: 'ScanDesk',
+  });
+  mainWindow.webContents.on('did-finish-load', () => {
+    rendererReady = true;
+    const paths = pendingPaths;
+    pendingPaths = [];
+    offerPaths(paths);
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true });
+  service = await openScanService({ dbPath: join(dataDir, 'scandesk.db') });
+  const svc = service;
+
+  const exportDir = join(app.getPath('documents'), 'ScanDesk');
+  const handlers = createHandlers(svc, {
+    transport: 'electron',
+    app: { name: 'ScanDesk', version: app.getVersion(), dataDir },
+    settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
+    dialogs: electronDialogs(() => mainWindow, () => exportDir),
+    exportDir,
+    log,
+  });
+  const media = createMediaCache({
+    dir: join(app.getPath('userData'), 'cache', 'media'),
+    lookup: (itemId) => {
+      const item = svc.getItem(itemId);
+      return { path: item.path, page: item.page };
+    },
+  });
+
+  hardenSession(session.defaultSession, devServerUrl);
+  handleAppProtocol(session.defaultSession, { rendererDir: join(mainDir, '../renderer'), media });
+  registerIpc(handlers, devServerUrl, log);
+  forwardServiceEvents(svc, send);
+
+  const menuCommand = (command: MenuCommand) => send('menu.command', { command });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildMenuTemplate({
+        platform: process.platform,
+        appName: 'ScanDesk',
+        isDev: !app.isPackaged,
+        send: menuCommand,
+        openExternal: (url) => {
+          if (isSafeExternalUrl(url)) void shell.openExternal(url);
+        },
+      }),
+    ),
+  );
+
+  openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another ScanDesk is running: it receives our argv through 'second-instance'.
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    focusWindow();
+    offerPaths(pathsFromArgv(argv, workingDirectory, app.isPackaged));
+  });
+  // macOS: files dropped on the dock icon or opened with the app (may fire before ready).
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    offerPaths([path]);
+    focusWindow();
+  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, devServerUrl));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !service) return;
+    // Close the database cleanly (jobs in flight keep their lease and resume next start).
+    event.preventDefault();
+    quitting = true;
+    const svc = service;
+    service = null;
+    svc.close().finally(() => app.quit());
+  });
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      log('ScanDesk could not start', err);
+      app.exit(1);
+    });
+}
