@@ -30,3 +30,22 @@ export interface PreparedImage {
   /** Bytes as the budget counts them (base64 length or file length). */
   countedBytes: number;
 }
+
+/** Options of `makePreview` (thumbnails and the review view). */
+export interface PreviewOptions {
+  /** Longest side of the preview, in pixels; smaller pages are not enlarged. */
+  maxSide: number;
+  format: 'jpeg' | 'webp';
+  /** Encoder quality, 1-100 (default 80). */
+  quality?: number;
+}
+
+/** An encoded, oriented preview of one page. Positions scale by width / pageWidth. */
+export interface PreviewImage {
+  data: Buffer;
+  format: 'jpeg' | 'webp';
+  width: number;
+  height: number;
+  pageWidth: number;
+  pageHeight: number;
+}

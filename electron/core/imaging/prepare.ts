@@ -1,0 +1,176 @@
+import sharp from 'sharp';
+import type { Geometry } from '../../../shared/geometry';
+import { scaleGeometry } from '../../../shared/geometry';
+import { ScanError } from '../errors';
+import type { ImageSource } from '../intake/types';
+import { decodeError, fileLabel } from './errors';
+import { openOriented } from './oriented';
+import type { Budget, PreparedImage } from './types';
+
+type OutFormat = PreparedImage['format'];
+
+/** Quality steps for lossy formats: a little lower quality costs codes less than fewer pixels. */
+const QUALITIES = [92, 85, 75] as const;
+/** Each resolution step keeps at least this much of the side (gradual), at most this much. */
+const STEP_MIN = 0.5;
+const STEP_MAX = 0.9;
+
+/** Bytes as the engine counts them. */
+export function countedBytes(length: number, countAs: Budget['countAs']): number {
+  return countAs === 'base64' ? 4 * Math.ceil(length / 3) : length;
+}
+
+interface Raw {
+  data: Buffer;
+  width: number;
+  height: number;
+  /** 1 for grey pages (smaller files, same codes), 3 for colour; never alpha (flattened). */
+  channels: 1 | 3;
+}
+
+function channelsOf(n: number): 1 | 3 {
+  return n === 1 ? 1 : 3;
+}
+
+async function encode(raw: Raw, format: OutFormat, quality: number): Promise<Buffer> {
+  const img = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+  switch (format) {
+    case 'png':
+      return img.png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
+    case 'jpeg':
+      return img.jpeg({ quality, mozjpeg: false, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
+    case 'webp':
+      return img.webp({ quality }).toBuffer();
+    case 'bmp':
+      return encodeBmp(raw);
+  }
+}
+
+/** 24-bit BMP, bottom-up: sharp cannot write BMP and the format is trivial. */
+function encodeBmp(raw: Raw): Buffer {
+  const { width, height, data, channels } = raw;
+  const rowBytes = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + rowBytes * height);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(rowBytes * height, 34);
+  for (let y = 0; y < height; y++) {
+    const row = 54 + (height - 1 - y) * rowBytes;
+    for (let x = 0; x < width; x++) {
+      const s = (y * width + x) * channels;
+      const g = channels === 1 ? 0 : 1;
+      out[row + x * 3] = data[s + 2 * g]!;
+      out[row + x * 3 + 1] = data[s + g]!;
+      out[row + x * 3 + 2] = data[s]!;
+    }
+  }
+  return out;
+}
+
+async function resizeRaw(raw: Raw, longest: number): Promise<Raw> {
+  const { data, info } = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
+    .resize({ width: longest, height: longest, fit: 'inside', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: channelsOf(info.channels) };
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}
+
+/**
+ * Produces the image to send to an engine under its budget (bytes as it counts them, accepted
+ * formats, longest side), and the scale back to page pixels.
+ *
+ * Strategy, to keep codes readable: PNG when the source is lossless (scans, PDF renders) and
+ * PNG is accepted and fits; otherwise JPEG (or WebP) at quality 92 → 85 → 75 before any loss of
+ * resolution; then the longest side steps down gradually (by 10-50% a step, estimated from the
+ * overshoot) but never below `budget.minSide`. When even that does not fit: IMAGE_TOO_LARGE
+ * saying why. EXIF/metadata is never copied into the prepared image.
+ */
+export async function prepare(source: ImageSource, budget: Budget): Promise<PreparedImage> {
+  const label = fileLabel(source.path, source.page);
+  const lossy: OutFormat | undefined = (['jpeg', 'webp'] as const).find((f) => budget.formats.includes(f));
+  const pngOk = budget.formats.includes('png');
+  const order: OutFormat[] = [];
+  const page = await openOriented(source);
+  if (page.lossless && pngOk) order.push('png');
+  if (lossy) order.push(lossy);
+  else if (pngOk && !order.includes('png')) order.push('png');
+  if (!lossy && !pngOk && budget.formats.includes('bmp')) order.push('bmp');
+  if (order.length === 0) {
+    throw new ScanError('INTERNAL', `No image format we can produce is in the budget's formats (${budget.formats.join(', ')}).`);
+  }
+
+  const pageLongest = Math.max(page.width, page.height);
+  let side = Math.min(pageLongest, budget.maxSide ?? pageLongest);
+  const floor = Math.min(side, budget.minSide ?? 1);
+
+  // Decode (with shrink-on-load where the format allows) once; every attempt encodes from here.
+  let raw: Raw;
+  try {
+    const { data, info } = await page.image
+      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    raw = { data, width: info.width, height: info.height, channels: channelsOf(info.channels) };
+  } catch (err) {
+    throw decodeError(err, label);
+  }
+  const full = raw;
+
+  let last = { bytes: Infinity, format: order[0]!, quality: 0 };
+  for (;;) {
+    for (const format of order) {
+      // Lossless formats have one setting; PNG is only worth trying at full resolution when a
+      // lossy format exists (below it, JPEG at a larger size reads better).
+      if (format === 'png' && lossy && raw !== full) continue;
+      const qualities = format === 'jpeg' || format === 'webp' ? QUALITIES : [100];
+      let skip85 = false;
+      for (const quality of qualities) {
+        if (quality === 85 && skip85) continue;
+        const data = await encode(raw, format, quality);
+        const counted = countedBytes(data.length, budget.countAs);
+        if (counted <= budget.maxBytes) {
+          return {
+            data,
+            format,
+            width: raw.width,
+            height: raw.height,
+            pageWidth: page.width,
+            pageHeight: page.height,
+            scale: raw.width / page.width,
+            countedBytes: counted,
+          };
+        }
+        last = { bytes: counted, format, quality };
+        // 85 will not close a large gap (92 → 75 is about half the bytes): go straight to 75.
+        if (quality === 92 && counted > budget.maxBytes * 1.6) skip85 = true;
+      }
+    }
+    if (side <= floor) break;
+    const step = Math.min(STEP_MAX, Math.max(STEP_MIN, Math.sqrt(budget.maxBytes / last.bytes) * 0.95));
+    side = Math.max(floor, Math.floor(side * step));
+    raw = await resizeRaw(full, side);
+  }
+  const q = last.format === 'jpeg' || last.format === 'webp' ? ` at quality ${last.quality}` : '';
+  throw new ScanError(
+    'IMAGE_TOO_LARGE',
+    `${label}: cannot fit under this engine's limit of ${fmtBytes(budget.maxBytes)} (${budget.countAs === 'base64' ? 'as base64' : 'file size'}): ` +
+      `even at ${raw.width}x${raw.height}, the smallest size at which codes stay readable (longest side ${floor} px), it is ` +
+      `${fmtBytes(last.bytes)} as ${last.format.toUpperCase()}${q}. The page (${page.width}x${page.height}) is too detailed for this engine; use another engine or crop the page.`,
+  );
+}
+
+/** Maps a position found on the prepared image back to page pixels. */
+export function toPageGeometry(g: Geometry, prepared: Pick<PreparedImage, 'scale'>): Geometry {
+  return scaleGeometry(g, 1 / prepared.scale);
+}
