@@ -1,11 +1,11 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
-import { expandPaths } from '../core/intake';
+import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { openScanService } from '../core/service';
 import type { ScanService } from '../core/service-types';
@@ -86,9 +86,14 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
 
   const counter: DecodeCounter = { count: 0 };
   const engines = (await createEngines(v.plan, v.jobs)).map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
+  const primary = engines.find((e) => e.id === v.plan.engine);
+  if (!primary?.tasks.includes(v.plan.task)) {
+    await Promise.all(engines.map((e) => e.close?.()));
+    throw new UsageError(`The ${v.plan.engine} engine cannot do the "${v.plan.task}" task; it does: ${primary?.tasks.join(', ') ?? 'nothing'}.`);
+  }
   let service: ScanService;
   try {
-    service = await openScanService({ dbPath: v.dbPath, engines, intake: (p) => expandPaths(p), writeExport });
+    service = await openScanService({ dbPath: v.dbPath, engines, intake: ownFilesExcluded(v), writeExport });
   } catch (err) {
     await Promise.all(engines.map((e) => e.close?.()));
     throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
@@ -186,6 +191,21 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     await service.close();
     await Promise.all(engines.map((e) => e.close?.()));
   }
+}
+
+/**
+ * The database, its journal files, the run registry and the output may sit inside a folder
+ * being scanned (`scandesk scan . --out results.xlsx`): they are the CLI's own, not input.
+ */
+function ownFilesExcluded(v: Validated): (paths: string[]) => Promise<IntakeResult> {
+  const own = (p: string) =>
+    p === v.out ||
+    p.startsWith(`${v.dbPath}`) ||
+    (dirname(p) === dirname(v.out) && basename(p).startsWith(`.${basename(v.out)}.`));
+  return async (paths) => {
+    const found = await expandPaths(paths);
+    return { items: found.items.filter((i) => !own(i.path)), skipped: found.skipped.filter((s) => !own(s.path)) };
+  };
 }
 
 function existingBatch(service: ScanService, id: number | undefined): BatchSummary | undefined {

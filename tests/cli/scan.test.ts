@@ -147,6 +147,12 @@ describe('scandesk scan: run failures and bad arguments', () => {
     }
   });
 
+  it('rejects a task the engine cannot do', async () => {
+    const r = await runCli(['scan', input, '--out', join(tmp, 'x.csv'), '--db', join(tmp, 'other.sqlite'), '--task', 'text']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('The local engine cannot do the "text" task');
+  });
+
   it('fails with exit 1 when the output cannot be written', async () => {
     const blocker = join(tmp, 'a-file');
     writeFileSync(blocker, 'x');
@@ -162,6 +168,18 @@ describe('scandesk scan: run failures and bad arguments', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Cannot open the database');
   });
+
+  it('does not scan its own database and output when they sit in the scanned folder', async () => {
+    const dir = join(tmp, 'self');
+    mkdirSync(dir);
+    copySamples(dir, [{ from: 'zxing/ean13-1/1.png', to: 'a.png' }]);
+    const args = ['scan', dir, '--out', join(dir, 'r.json'), '--db', join(dir, 'db.sqlite'), '--jobs', '1'];
+    expect((await runCli(args)).code).toBe(0);
+    const again = await runCli([...args, '--fresh']);
+    expect(again.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(doc.items.map((i: { path: string }) => i.path)).toEqual([join(dir, 'a.png')]);
+  }, 120_000);
 
   it('keeps its default database in the per-user data folder', async () => {
     const home = join(tmp, 'home');
