@@ -36,7 +36,7 @@ const DETECTION_COLUMNS: Partial<ExcelJS.Column>[] = [
   { header: 'Corrected', key: 'corrected', width: 10 },
   { header: 'Position', key: 'position', width: 14 },
   ...['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].map((k) => ({ header: k, key: k, width: 8 })),
-  { header: 'Engine', key: 'engine', width: 9 },
+  { header: 'Engine', key: 'engine', width: 10 },
   { header: 'Review', key: 'review', width: 10 },
 ];
 
@@ -102,6 +102,7 @@ export async function writeXlsx(
       }
       await writeWithBackpressure(spool, `${JSON.stringify(pageRecord(item, chosen.length))}\n`);
     }
+    setFilterRange(detections, rows, DETECTION_COLUMNS.length);
     detections.commit();
     await endStream(spool);
 
@@ -113,6 +114,7 @@ export async function writeXlsx(
       pageSheet.addRow(JSON.parse(line) as PageRecord).commit();
       await pageFlow.tick();
     }
+    setFilterRange(pageSheet, pages, PAGE_COLUMNS.length);
     pageSheet.commit();
 
     writeSummary(workbook, source, options, rows, pages);
@@ -139,6 +141,11 @@ function addTableSheet(
   header.font = { bold: true };
   header.commit();
   return sheet;
+}
+
+/** The filter covers the rows written (the streaming writer emits it at commit). */
+function setFilterRange(sheet: ExcelJS.Worksheet, dataRows: number, columns: number): void {
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: dataRows + 1, column: columns } };
 }
 
 function detectionRow(batch: string, item: ExportItem, d: ExportDetection): Record<string, unknown> {
