@@ -221,7 +221,13 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
   const noPosition = detections.some((d) => d.geometry.kind === 'none');
 
   return (
-    <section className="review" aria-label={t('review.title')} data-testid="review">
+    <section
+      className="review"
+      aria-label={t('review.title')}
+      data-testid="review"
+      data-item-id={detail?.id}
+      data-ready={detail && view && page && (natural || imageFailed) ? 'true' : 'false'}
+    >
       <header className="view-head">
         <div className="toolbar" role="toolbar" aria-label={t('review.title')}>
           <button type="button" className="btn" onClick={props.onClose} data-testid="review-back">
@@ -284,7 +290,7 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
           {detail && !imageFailed && (
             <img
               key={detail.id}
-              className="page-image"
+              className={`page-image ${view && page && natural && (view.zoom * page.width) / natural.width >= 2 ? 'pixels' : ''}`}
               data-testid="page-image"
               src={client.mediaUrl('preview', detail.id)}
               alt={pageLabel(detail)}

@@ -1,0 +1,22 @@
+import { openScanService } from '../../electron/core/service';
+import { LocalEngine } from '../../electron/core/engines/local';
+import { expandPaths } from '../../electron/core/intake';
+import { writeExport } from '../../electron/core/export';
+import type { ScanService } from '../../electron/core/service-types';
+
+/**
+ * The real engine over one SQLite file, its parts named explicitly (intake, the local decoder,
+ * the export writer) so the UI tests do not depend on how the defaults are wired. The browser
+ * host is given this service; close both with `close()`.
+ */
+export async function openRealService(dbPath: string): Promise<{ service: ScanService; close: () => Promise<void> }> {
+  const engine = new LocalEngine();
+  const service = await openScanService({ dbPath, engines: [engine], intake: (paths) => expandPaths(paths), writeExport });
+  return {
+    service,
+    close: async () => {
+      await service.close();
+      await engine.close();
+    },
+  };
+}

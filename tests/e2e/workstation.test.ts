@@ -1,0 +1,355 @@
+/**
+ * The desktop workstation end to end, in a real Chromium against the browser host and the
+ * real engine (SQLite file, intake, local decoder, export writer): create a batch from real
+ * images by path, watch it finish, check every outline against its stored points, review with
+ * the keyboard, export XLSX and read it back. Screenshots of each screen go to
+ * test-results/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { startHost, type RunningHost } from '../../electron/host';
+import type { ItemSummary } from '../../shared/batch';
+import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
+import { launchChromium } from '../../bench/ui/chromium';
+import { openRealService } from '../../bench/ui/real-service';
+
+const SAMPLES = '/work/shared/data/real-samples/zxing';
+/** A dozen real images: photos and prints of QR codes, EAN-13 and DataMatrix. */
+const PICKS = [
+  'qrcode-3/01.png',
+  'qrcode-3/02.png',
+  'qrcode-2/1.png',
+  'qrcode-2/10.png',
+  'ean13-1/1.png',
+  'ean13-1/2.png',
+  'ean13-1/3.png',
+  'ean13-1/4.png',
+  'datamatrix-1/0123456789.png',
+  'datamatrix-1/HelloWorld_Text_L_Kaywa.png',
+  'datamatrix-1/GUID.png',
+  'datamatrix-1/C40.png',
+];
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+let dir: string;
+let folder: string;
+let host: RunningHost;
+let engine: Awaited<ReturnType<typeof openRealService>>;
+let browser: Browser;
+let page: Page;
+const expected = new Map<string, string>(); // file name -> expected text
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-'));
+  folder = join(dir, 'scans');
+  mkdirSync(folder);
+  for (const p of PICKS) {
+    const name = p.replace('/', '_');
+    copyFileSync(join(SAMPLES, p), join(folder, name));
+    expected.set(name, readFileSync(join(SAMPLES, p.replace(/\.png$/, '.txt')), 'utf8'));
+  }
+  const dbPath = join(dir, 'profile.db');
+  engine = await openRealService(dbPath);
+  host = await startHost({ dbPath, port: 0, service: engine.service });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  page.on('pageerror', (e) => console.error('renderer error:', e.message));
+  await page.goto(host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await engine?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function batchId(): number {
+  const b = host.service.listBatches()[0];
+  if (!b) throw new Error('no batch');
+  return b.id;
+}
+
+function itemsInOrder(): ItemSummary[] {
+  return host.service.listItems(batchId(), { limit: 1000 }).items;
+}
+
+interface Drawn {
+  img: { left: number; top: number; width: number; height: number };
+  polygons: { id: number; points: { x: number; y: number }[] }[];
+}
+
+/** Where the UI draws every outline, and where the stored points say it should be. */
+async function checkOutlines(itemId: number): Promise<number> {
+  await page.waitForSelector(`[data-testid=review][data-item-id="${itemId}"][data-ready=true]`);
+  // Runs in the page (a string: this file is type-checked without DOM types).
+  const drawn = (await page.evaluate(`(() => {
+    const img = document.querySelector('[data-testid=page-image]');
+    const svg = document.querySelector('[data-testid=overlay]');
+    const ir = img.getBoundingClientRect();
+    const sr = svg.getBoundingClientRect();
+    return {
+      img: { left: ir.left - sr.left, top: ir.top - sr.top, width: ir.width, height: ir.height },
+      polygons: Array.from(document.querySelectorAll('[data-testid=outline]')).map((p) => ({
+        id: Number(p.getAttribute('data-detection-id')),
+        points: Array.from(p.points).map((pt) => ({ x: pt.x, y: pt.y })),
+      })),
+    };
+  })()`)) as Drawn;
+  const item = host.service.getItem(itemId);
+  expect(item.width).toBeGreaterThan(0);
+  const sx = drawn.img.width / (item.width as number);
+  const sy = drawn.img.height / (item.height as number);
+  // The image keeps the page's aspect ratio.
+  expect(Math.abs(sx - sy) * Math.max(item.width ?? 0, item.height ?? 0)).toBeLessThan(1);
+  const positioned = item.detections.filter((d) => d.geometry.kind !== 'none');
+  expect(drawn.polygons.map((p) => p.id).sort()).toEqual(positioned.map((d) => d.id).sort());
+  for (const d of positioned) {
+    const poly = drawn.polygons.find((p) => p.id === d.id);
+    expect(poly?.points.length).toBe(d.geometry.points.length);
+    d.geometry.points.forEach((pt, i) => {
+      const want = { x: drawn.img.left + pt.x * sx, y: drawn.img.top + pt.y * sy };
+      const got = poly?.points[i] ?? { x: NaN, y: NaN };
+      expect(Math.abs(got.x - want.x), `detection ${d.id} corner ${i} x`).toBeLessThanOrEqual(1);
+      expect(Math.abs(got.y - want.y), `detection ${d.id} corner ${i} y`).toBeLessThanOrEqual(1);
+    });
+  }
+  return positioned.length;
+}
+
+describe('desktop workstation in a browser', () => {
+  it('shows an empty state, then creates a batch from a typed folder path and follows it to the end', async () => {
+    await page.waitForSelector('[data-testid=new-batch]');
+    await expect.poll(() => page.textContent('main')).toContain('No batches yet');
+    await shot('01-empty');
+
+    await page.click('[data-testid=new-batch]');
+    await page.fill('[data-testid=path-input]', folder);
+    await page.click('[data-testid=path-add]');
+    await page.fill('[data-testid=batch-name]', 'Mixed codes');
+    await expect.poll(() => page.textContent("[data-testid=path-list]")).toContain(folder);
+    await shot('02-new-batch');
+    await page.click('[data-testid=start-batch]');
+
+    const row = '[data-testid=batch-row][data-status=done]';
+    await page.waitForSelector(row, { timeout: 120_000 });
+    const b = host.service.getBatch(batchId());
+    expect(b.counts.total).toBe(PICKS.length);
+    expect(b.counts.done + b.counts.failed).toBe(PICKS.length);
+    // The sidebar bar reached the end and says what the service says.
+    const bar = await page.getAttribute(`${row} [role=progressbar]`, 'aria-valuenow');
+    expect(Number(bar)).toBe(PICKS.length);
+    await expect.poll(() => page.textContent('[data-testid=batch-progress-text]')).toBe(
+      `${PICKS.length} of ${PICKS.length} pages done, ${b.counts.failed} failed, ${b.counts.codes} codes`,
+    );
+
+    // Every page has a card whose badge agrees with the stored result.
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid=card]').length === ${PICKS.length} && !document.querySelector('[data-badge=pending],[data-badge=running]')`,
+    );
+    for (const item of itemsInOrder()) {
+      const badge = await page.getAttribute(`[data-testid=card][data-item-id="${item.id}"]`, 'data-badge');
+      expect(badge).toBe(item.status === 'failed' ? 'error' : item.detectionCount > 0 ? 'codes' : 'none');
+    }
+    // The decoder read the real images: most pages carry exactly their known content.
+    let right = 0;
+    for (const item of itemsInOrder()) {
+      const want = expected.get(item.path.split('/').pop() as string);
+      if (host.service.getItem(item.id).detections.some((d) => d.text === want)) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(10);
+    // Thumbnails come by URL from the host and really load.
+    await page.waitForFunction(`Array.from(document.querySelectorAll('.card img')).every((i) => i.complete && i.naturalWidth > 0)`);
+    await shot('03-batch-grid');
+  });
+
+  it('filters and searches through the service', async () => {
+    const id = batchId();
+    for (const f of ['with-codes', 'without-codes', 'errors', 'needs-review', 'all'] as const) {
+      await page.click(`[data-testid=filter-${f}]`);
+      const total = host.service.listItems(id, { filter: f }).total;
+      await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${total} pages`);
+    }
+    const someValue = host.service.getItem(itemsInOrder()[4]!.id).detections[0]?.text ?? 'x';
+    await page.fill('[data-testid=search]', someValue);
+    const total = host.service.listItems(id, { search: someValue }).total;
+    expect(total).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${total} pages`);
+    await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(total);
+    await page.fill('[data-testid=search]', '');
+    await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(PICKS.length);
+  });
+
+  it('draws every outline where its stored points say, at fit, after zooming and after panning', async () => {
+    const items = itemsInOrder();
+    await page.click('[data-testid=card] >> nth=0');
+    let outlines = 0;
+    for (let i = 0; i < items.length; i++) {
+      await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page ${i + 1} of ${items.length}`);
+      outlines += await checkOutlines(items[i]!.id);
+      if (i === 0) await shot('04-review');
+      if (i + 1 < items.length) await page.keyboard.press('j');
+    }
+    expect(outlines).toBeGreaterThanOrEqual(10);
+
+    // Back to the first page with K, zoom in twice with +, and pan by dragging.
+    for (let i = 0; i < items.length - 1; i++) await page.keyboard.press('k');
+    await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${items.length}`);
+    const before = await page.textContent('[data-testid=zoom]');
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await expect.poll(() => page.textContent('[data-testid=zoom]')).not.toBe(before);
+    await checkOutlines(items[0]!.id);
+    const stage = (await page.locator('[data-testid=stage]').boundingBox())!;
+    const img0 = (await page.locator('[data-testid=page-image]').boundingBox())!;
+    await page.mouse.move(stage.x + 200, stage.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(stage.x + 260, stage.y + 170, { steps: 5 });
+    await page.mouse.up();
+    const img1 = (await page.locator('[data-testid=page-image]').boundingBox())!;
+    expect(img1.x - img0.x).toBeCloseTo(60, 0);
+    expect(img1.y - img0.y).toBeCloseTo(-30, 0);
+    await checkOutlines(items[0]!.id);
+    // Wheel zooms too, and 0 fits again.
+    await page.mouse.move(stage.x + 300, stage.y + 300);
+    await page.mouse.wheel(0, -200);
+    await checkOutlines(items[0]!.id);
+    await page.keyboard.press('0');
+    await checkOutlines(items[0]!.id);
+
+    // Hovering an outline highlights its row.
+    const first = host.service.getItem(items[0]!.id).detections[0]!;
+    await page.hover(`[data-testid=outline][data-detection-id="${first.id}"]`);
+    await expect.poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${first.id}"]`, 'class')).toContain('hover');
+  });
+
+  it('reviews with the keyboard: accept, reject, edit a value; shortcuts are listed', async () => {
+    const items = itemsInOrder();
+    const withCodes = items.filter((it) => it.detectionCount > 0);
+    const [a, r, e] = withCodes.map((it) => host.service.getItem(it.id).detections[0]!);
+    expect(a && r && e).toBeTruthy();
+    const indexOf = (itemId: number) => items.findIndex((it) => it.id === itemId);
+
+    async function goTo(itemId: number) {
+      const want = indexOf(itemId);
+      const pos = await page.textContent('[data-testid=review-pos]');
+      const now = Number(/Page (\d+)/.exec(pos ?? '')?.[1]) - 1;
+      for (let i = now; i < want; i++) await page.keyboard.press('j');
+      for (let i = now; i > want; i--) await page.keyboard.press('k');
+      await page.waitForSelector(`[data-testid=review][data-item-id="${itemId}"][data-ready=true]`);
+    }
+
+    await goTo(a!.itemId);
+    await page.keyboard.press('a');
+    await page.waitForSelector(`[data-testid=detection][data-detection-id="${a!.id}"][data-review=accepted]`);
+    expect(host.service.getItem(a!.itemId).detections.find((d) => d.id === a!.id)?.review).toBe('accepted');
+
+    await goTo(r!.itemId);
+    await page.keyboard.press('r');
+    await page.waitForSelector(`[data-testid=detection][data-detection-id="${r!.id}"][data-review=rejected]`);
+    expect(host.service.getItem(r!.itemId).detections.find((d) => d.id === r!.id)?.review).toBe('rejected');
+
+    await goTo(e!.itemId);
+    await page.keyboard.press('e');
+    await page.waitForSelector('[data-testid=edit-input]');
+    await page.fill('[data-testid=edit-input]', 'CORRECTED-0042');
+    await shot('05-review-edit');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent(`[data-testid=detection][data-detection-id="${e!.id}"] [data-testid=detection-value]`)).toBe('CORRECTED-0042');
+    await page.keyboard.press('a');
+    await page.waitForSelector(`[data-testid=detection][data-detection-id="${e!.id}"][data-review=accepted]`);
+    const saved = host.service.getItem(e!.itemId).detections.find((d) => d.id === e!.id)!;
+    expect(saved.correctedText).toBe('CORRECTED-0042');
+    expect(saved.review).toBe('accepted');
+
+    await expect.poll(() => page.textContent('[data-testid=hints]')).toContain('A accept');
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid=help][open]');
+    await shot('06-shortcuts');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=help]', { state: 'detached' });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=grid]');
+  });
+
+  it('exports XLSX through the dialog with review status and the corrected value', async () => {
+    const out = join(dir, 'out', 'results.xlsx');
+    await page.click('[data-testid=export-open]');
+    await page.waitForSelector('[data-testid=export-dialog][open]');
+    await page.check('[data-testid=format-xlsx]');
+    await page.fill('[data-testid=export-path]', out);
+    await shot('07-export');
+    await page.click('[data-testid=export-run]');
+    await page.waitForSelector('[data-testid=toast-info]');
+    expect(await page.textContent('[data-testid=toast-info]')).toContain(out);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const sheet = wb.getWorksheet('Detections');
+    expect(sheet).toBeTruthy();
+    const header = (sheet!.getRow(1).values as unknown[]).map((v) => String(v ?? ''));
+    const col = (name: string) => header.indexOf(name);
+    expect(col('Review')).toBeGreaterThan(0);
+    const rows: Record<string, string>[] = [];
+    sheet!.eachRow((row, n) => {
+      if (n === 1) return;
+      const rec: Record<string, string> = {};
+      header.forEach((h, i) => {
+        if (h) rec[h] = String(row.getCell(i).value ?? '');
+      });
+      rows.push(rec);
+    });
+    expect(rows.filter((x) => x.Review === 'accepted')).toHaveLength(2);
+    expect(rows.filter((x) => x.Review === 'rejected')).toHaveLength(1);
+    const corrected = rows.find((x) => x.Value === 'CORRECTED-0042');
+    expect(corrected).toBeTruthy();
+    expect(corrected!['Decoded value']).not.toBe('CORRECTED-0042');
+    expect(corrected!.Review).toBe('accepted');
+  });
+
+  it('switches to Simplified Chinese, remembers it, and follows a dark system theme', async () => {
+    await page.selectOption('[data-testid=language]', 'zh-CN');
+    await expect.poll(() => page.textContent('.sidebar-title')).toBe('批次');
+    await page.reload();
+    await page.waitForSelector('[data-testid=batch-row]');
+    await expect.poll(() => page.textContent('.sidebar-title')).toBe('批次');
+    await page.click('[data-testid=batch-row]');
+    await page.waitForSelector('[data-testid=card]');
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${PICKS.length} 页`);
+    await shot('08-grid-zh-CN');
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const bg = await page.evaluate(`getComputedStyle(document.querySelector('.sidebar')).backgroundColor`);
+    expect(bg).toBe('rgb(28, 32, 40)');
+    await shot('09-grid-dark');
+    await page.click('[data-testid=card] >> nth=4');
+    await page.waitForSelector('[data-testid=review][data-ready=true]');
+    await shot('10-review-dark');
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.selectOption('[data-testid=language]', 'en');
+    await expect.poll(() => page.textContent('.sidebar-title')).toBe('Batches');
+  });
+
+  it('deletes a batch only after confirmation', async () => {
+    await page.click('[data-testid=delete-open]');
+    await page.waitForSelector('[data-testid=confirm-dialog][open]');
+    await shot('11-confirm-delete');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=confirm-dialog]', { state: 'detached' });
+    expect(host.service.listBatches()).toHaveLength(1);
+    await page.click('[data-testid=delete-open]');
+    await page.click('[data-testid=confirm-ok]');
+    await page.waitForSelector('[data-testid=batch-row]', { state: 'detached' });
+    expect(host.service.listBatches()).toHaveLength(0);
+    await expect.poll(() => page.textContent('main')).toContain('No batches yet');
+  });
+});
