@@ -60,6 +60,15 @@ describe('loadOriented reads every supported format and the codes survive', () =
     expect(meanAbsDiff(px, ref)).toBeLessThan(6);
   });
 
+  it('HEIC stored sideways with an irot box (as phones do) comes out upright', async () => {
+    // Stored 382x535 (rotated 90° clockwise) + irot "90° anti-clockwise"; see make-fixtures.ts.
+    const px = await loadOriented(src(FIX + 'qr-photo-irot.heic', 'heif'));
+    expect([px.width, px.height]).toEqual([535, 382]);
+    const ref = await loadOriented(src(Z + 'qrcode-2/15.png', 'png'));
+    expect(meanAbsDiff(px, ref)).toBeLessThan(6);
+    expect(await texts(px)).toEqual([QR_PHOTO]);
+  });
+
   it('AVIF', async () => {
     const px = await loadOriented(src(FIX + 'qr-photo.avif', 'avif'));
     expect([px.width, px.height]).toEqual([535, 382]);
