@@ -29,6 +29,9 @@ let rendererReady = false;
 // Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
 let pendingPaths: string[] = pathsFromArgv(process.argv, process.cwd(), app.isPackaged);
 
+// Tests and portable set-ups point the profile somewhere else (must happen before 'ready').
+if (process.env.SCANDESK_USER_DATA) app.setPath('userData', process.env.SCANDESK_USER_DATA);
+
 registerSchemePrivileges();
 app.enableSandbox();
 
