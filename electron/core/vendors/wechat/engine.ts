@@ -2,6 +2,7 @@ import type { Task } from '../../../../shared/engines';
 import type { Engine, RecognizeRequest, RecognizeResult } from '../../engines/engine';
 import { ScanError } from '../../errors';
 import type { ImageSource } from '../../intake/types';
+import { prepare as imagingPrepare } from '../../imaging/prepare';
 import type { Budget, PreparedImage } from '../../imaging/types';
 import { WeChatClient, type WeChatClientOptions } from './client';
 import { codesToDetections, textToDetections } from './to-detection';
@@ -12,8 +13,8 @@ export const WECHAT_BUDGET: Budget = { maxBytes: 2 * 1024 * 1024 - 1, countAs: '
 export type PrepareImage = (source: ImageSource, budget: Budget) => Promise<PreparedImage>;
 
 export interface WeChatEngineOptions extends WeChatClientOptions {
-  /** imaging's prepare(source, budget): EXIF orientation baked in, fitted under the budget. */
-  prepare: PrepareImage;
+  /** imaging's prepare(source, budget) (default): EXIF orientation baked in, fitted under the budget. */
+  prepare?: PrepareImage;
 }
 
 export const WECHAT_ENGINE_VERSION = 'wechat-cv/2024 (imgQrcode, printedTextOCR)';
@@ -26,13 +27,13 @@ export class WeChatEngine implements Engine {
   readonly id = 'wechat' as const;
   readonly tasks: readonly Task[] = ['codes', 'text'];
   readonly concurrency: number;
-  private client: WeChatClient;
-  private readonly options: WeChatEngineOptions;
+  private readonly client: WeChatClient;
+  private readonly prepareImage: PrepareImage;
 
   constructor(options: WeChatEngineOptions) {
-    this.options = options;
     this.concurrency = options.concurrency ?? 2;
     this.client = new WeChatClient(options);
+    this.prepareImage = options.prepare ?? imagingPrepare;
   }
 
   /** The HTTP client (token cache, stop latch): exposed for diagnostics and tests. */
@@ -46,7 +47,7 @@ export class WeChatEngine implements Engine {
     }
     // Fail fast for a stopped vendor, before spending time on the image.
     if (this.client.caller.stopped) throw this.client.caller.stopped;
-    const prepared = await this.options.prepare(req.source, WECHAT_BUDGET);
+    const prepared = await this.prepareImage(req.source, WECHAT_BUDGET);
     const image = { data: prepared.data, format: prepared.format === 'png' ? ('png' as const) : ('jpeg' as const) };
     const res = req.task === 'codes' ? await this.client.imgQrcode(image, req.signal) : await this.client.printedText(image, req.signal);
     // Positions are in the pixels WeChat decoded (img_size); normally exactly what we sent.
@@ -71,7 +72,8 @@ export class WeChatEngine implements Engine {
 
   /** Forget a stop (auth/quota) and the cached token, e.g. after the user fixed the credentials. */
   reset(): void {
-    this.client = new WeChatClient(this.options);
+    this.client.caller.resetStop();
+    this.client.tokens.clear();
   }
 
   async close(): Promise<void> {}
