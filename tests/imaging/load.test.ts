@@ -111,6 +111,18 @@ describe('loadOriented reads every supported format and the codes survive', () =
     expect(await texts(p2)).toEqual([QR_B]);
   });
 
+  it('a PDF rewritten on disk is read again (open documents are shared only while unchanged)', async () => {
+    const path = join(tmp, 'rewritten.pdf');
+    copyFileSync(FIX + 'two-qr.pdf', path);
+    expect(await texts(await loadOriented(src(path, 'pdf', 1)))).toEqual([QR_A]);
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([300, 300]);
+    page.drawImage(await doc.embedPng(readFileSync(Z + 'qrcode-3/01.png')), { x: 50, y: 50, width: 200, height: 200 });
+    writeFileSync(path, await doc.save());
+    expect(await texts(await loadOriented(src(path, 'pdf', 1)))).toEqual([QR_B]);
+    expect((await failure(loadOriented(src(path, 'pdf', 2)))).code).toBe('PDF_CORRUPT');
+  });
+
   it('a huge PDF page is rendered below the pixel cap instead of exhausting memory', async () => {
     const doc = await PDFDocument.create();
     const page = doc.addPage([14_400, 14_400]); // 200 x 200 inches: 3.7 GP at 300 dpi

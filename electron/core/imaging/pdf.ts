@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,14 +65,62 @@ export async function openPdf(path: string, label: string): Promise<PDFDocumentP
   }
 }
 
+/**
+ * Open documents are kept briefly and shared, so rendering page after page of a 300-page scan
+ * does not re-read and re-parse the whole file each time. Keyed by path, size and mtime (a
+ * changed file is opened again); closed after a short idle time.
+ */
+interface OpenDoc {
+  doc: Promise<PDFDocumentProxy>;
+  key: string;
+  users: number;
+  timer?: NodeJS.Timeout;
+}
+const OPEN_DOCS = new Map<string, OpenDoc>();
+const IDLE_MS = 3_000;
+const MAX_OPEN = 4;
+
+function closeDoc(path: string, entry: OpenDoc): void {
+  if (OPEN_DOCS.get(path) === entry) OPEN_DOCS.delete(path);
+  clearTimeout(entry.timer);
+  entry.doc.then((d) => d.destroy()).catch(() => undefined);
+}
+
+export async function withPdf<T>(path: string, label: string, fn: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
+  const st = await stat(path).catch((err: unknown) => {
+    throw decodeError(err, label);
+  });
+  const key = `${st.size}:${st.mtimeMs}`;
+  let entry = OPEN_DOCS.get(path);
+  if (!entry || entry.key !== key) {
+    if (entry && entry.users === 0) closeDoc(path, entry);
+    entry = { doc: openPdf(path, label), key, users: 0 };
+    if (!OPEN_DOCS.has(path)) OPEN_DOCS.set(path, entry);
+    for (const [p, e] of OPEN_DOCS) {
+      if (OPEN_DOCS.size <= MAX_OPEN) break;
+      if (e.users === 0 && e !== entry) closeDoc(p, e);
+    }
+  }
+  const shared = OPEN_DOCS.get(path) === entry;
+  entry.users++;
+  clearTimeout(entry.timer);
+  try {
+    return await fn(await entry.doc);
+  } catch (err) {
+    if (!(await entry.doc.then(() => true, () => false))) closeDoc(path, entry); // do not cache a failed open
+    throw err;
+  } finally {
+    entry.users--;
+    if (entry.users === 0) {
+      if (!shared || OPEN_DOCS.get(path) !== entry) closeDoc(path, entry);
+      else entry.timer = setTimeout(() => closeDoc(path, entry), IDLE_MS).unref();
+    }
+  }
+}
+
 /** Number of pages, for intake (each page becomes its own item). */
 export async function pdfPageCount(path: string, label: string): Promise<number> {
-  const doc = await openPdf(path, label);
-  try {
-    return doc.numPages;
-  } finally {
-    await doc.destroy();
-  }
+  return withPdf(path, label, async (doc) => doc.numPages);
 }
 
 /** Render scale (CSS px per PDF point): 300 dpi, lowered for huge pages to stay under the pixel cap. */
@@ -87,38 +135,38 @@ export function pdfRenderScale(widthPt: number, heightPt: number): number {
 
 /** One page as RGBA, rotated as the PDF's /Rotate says (what a viewer shows), on white. */
 export async function loadPdfPage(path: string, page: number, label: string): Promise<OrientedPixels> {
-  const doc = await openPdf(path, label);
-  try {
-    if (page < 1 || page > doc.numPages) {
-      throw new ScanError('PDF_CORRUPT', `${label}: the PDF has ${doc.numPages} page(s), page ${page} does not exist.`);
-    }
-    let pdfPage;
-    try {
-      pdfPage = await doc.getPage(page);
-    } catch (err) {
-      throw new ScanError('PDF_CORRUPT', `${label}: the page cannot be read (${(err as Error).message}).`, { cause: err });
-    }
-    const unit = pdfPage.getViewport({ scale: 1 });
-    const viewport = pdfPage.getViewport({ scale: pdfRenderScale(unit.width, unit.height) });
-    const width = Math.max(1, Math.floor(viewport.width));
-    const height = Math.max(1, Math.floor(viewport.height));
-    assertDimensions(width, height, label);
-    // pdf.js made this factory from @napi-rs/canvas; its context is a CanvasRenderingContext2D.
-    const factory = doc.canvasFactory as { create(w: number, h: number): { canvas: unknown; context: unknown } };
-    const { canvas, context } = factory.create(width, height) as {
-      canvas: RenderParameters['canvas'];
-      context: RenderParameters['canvasContext'] & { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-    };
-    try {
-      await pdfPage.render({ canvas, canvasContext: context, viewport, background: 'white' })
-        .promise;
-    } catch (err) {
-      throw new ScanError('PDF_CORRUPT', `${label}: the page cannot be rendered (${(err as Error).message}).`, { cause: err });
-    }
-    const img = context.getImageData(0, 0, width, height);
-    const data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-    return { data, width, height };
-  } finally {
-    await doc.destroy();
+  return withPdf(path, label, (doc) => renderPage(doc, page, label));
+}
+
+async function renderPage(doc: PDFDocumentProxy, page: number, label: string): Promise<OrientedPixels> {
+  if (page < 1 || page > doc.numPages) {
+    throw new ScanError('PDF_CORRUPT', `${label}: the PDF has ${doc.numPages} page(s), page ${page} does not exist.`);
   }
+  let pdfPage;
+  try {
+    pdfPage = await doc.getPage(page);
+  } catch (err) {
+    throw new ScanError('PDF_CORRUPT', `${label}: the page cannot be read (${(err as Error).message}).`, { cause: err });
+  }
+  const unit = pdfPage.getViewport({ scale: 1 });
+  const viewport = pdfPage.getViewport({ scale: pdfRenderScale(unit.width, unit.height) });
+  const width = Math.max(1, Math.floor(viewport.width));
+  const height = Math.max(1, Math.floor(viewport.height));
+  assertDimensions(width, height, label);
+  // pdf.js made this factory from @napi-rs/canvas; its context is a CanvasRenderingContext2D.
+  const factory = doc.canvasFactory as { create(w: number, h: number): { canvas: unknown; context: unknown } };
+  const { canvas, context } = factory.create(width, height) as {
+    canvas: RenderParameters['canvas'];
+    context: RenderParameters['canvasContext'] & { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+  };
+  try {
+    await pdfPage.render({ canvas, canvasContext: context, viewport, background: 'white' })
+      .promise;
+  } catch (err) {
+    throw new ScanError('PDF_CORRUPT', `${label}: the page cannot be rendered (${(err as Error).message}).`, { cause: err });
+  }
+  const img = context.getImageData(0, 0, width, height);
+  pdfPage.cleanup();
+  const data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  return { data, width, height };
 }
