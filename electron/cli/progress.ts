@@ -13,7 +13,7 @@ function settled(c: BatchCounts): number {
 
 export function createProgressView(stream: NodeJS.WriteStream, options: { tty?: boolean; intervalMs?: number } = {}): ProgressView {
   const tty = options.tty ?? Boolean(stream.isTTY);
-  return tty ? new BarView(stream) : new LineView(stream, options.intervalMs ?? 2000);
+  return tty ? new BarView(stream) : new LineView(stream, options.intervalMs ?? 5000);
 }
 
 class BarView implements ProgressView {

@@ -161,7 +161,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       const c = batch.counts;
       io.stderr.write(
         `${interrupted ? 'Stopped' : 'Paused'} after ${c.done + c.failed + c.skipped} of ${c.total} pages. ` +
-          `Progress is saved in ${v.dbPath}.\nTo resume, run the same command again:\n  ${resumeCommand(rawPaths, options)}\n`,
+          `Progress is saved in ${v.dbPath}.\nTo resume, run the same command again:\n  ${resumeCommand(v, options)}\n`,
       );
       if (interrupted) return EXIT_INTERRUPTED;
     }
@@ -217,10 +217,11 @@ function existingBatch(service: ScanService, id: number | undefined): BatchSumma
   }
 }
 
-function resumeCommand(paths: string[], o: ScanOptions): string {
+/** The same command with absolute paths, so it works from any directory. */
+function resumeCommand(v: Validated, o: ScanOptions): string {
   const q = (s: string) => (/^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const args = ['scandesk', 'scan', ...paths.map(q), '--out', q(o.out)];
-  if (o.db) args.push('--db', q(o.db));
+  const args = ['scandesk', 'scan', ...v.paths.map(q), '--out', q(v.out)];
+  if (o.db) args.push('--db', q(v.dbPath));
   if (o.jobs) args.push('--jobs', String(o.jobs));
   if (o.engine !== 'local') args.push('--engine', q(o.engine));
   if (o.task !== 'codes') args.push('--task', q(o.task));
