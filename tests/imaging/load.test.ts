@@ -69,10 +69,14 @@ describe('loadOriented reads every supported format and the codes survive', () =
     expect(await texts(px)).toEqual([QR_PHOTO]);
   });
 
-  it('AVIF', async () => {
-    const px = await loadOriented(src(FIX + 'qr-photo.avif', 'avif'));
-    expect([px.width, px.height]).toEqual([535, 382]);
-    expect(await texts(px)).toEqual([QR_PHOTO]);
+  it('AVIF, including one stored sideways with irot', async () => {
+    const ref = await loadOriented(src(Z + 'qrcode-2/15.png', 'png'));
+    for (const name of ['qr-photo.avif', 'qr-photo-irot.avif']) {
+      const px = await loadOriented(src(FIX + name, 'avif'));
+      expect([px.width, px.height]).toEqual([535, 382]);
+      expect(meanAbsDiff(px, ref)).toBeLessThan(8);
+      expect(await texts(px)).toEqual([QR_PHOTO]);
+    }
   });
 
   it('BMP (written by an independent encoder), pixel-exact and opaque', async () => {
