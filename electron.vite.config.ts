@@ -19,7 +19,6 @@ const NATIVE = ['better-sqlite3', 'sharp', 'keytar', '@napi-rs/canvas'];
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
       externalizeDeps: { include: NATIVE },
       lib: {
         entry: {
@@ -36,7 +35,6 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
       externalizeDeps: false,
       lib: { entry: { index: resolve(root, 'electron/preload/index.ts') }, formats: ['cjs'] },
       rollupOptions: { external: ['electron'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
@@ -46,7 +44,6 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     plugins: [react()],
     build: {
-      outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
