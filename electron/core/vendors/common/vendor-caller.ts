@@ -97,7 +97,14 @@ export class VendorCaller {
           this.semaphore.run(async () => {
             if (stopsEngine && this.stopped) throw this.stopError;
             await bucket.take(opts.signal);
-            return await fn(attempt);
+            try {
+              return await fn(attempt);
+            } catch (err) {
+              // Latch before the slot is released, so no queued call slips through after a stop.
+              const clean = this.clean(err);
+              if (stopsEngine) this.latch(operation, clean);
+              throw clean;
+            }
           }, opts.signal),
         {
           ...this.options.retry,
@@ -115,17 +122,17 @@ export class VendorCaller {
       );
     } catch (err) {
       const clean = this.clean(err);
-      if (stopsEngine && clean.errorClass === 'stop-engine' && clean.code !== 'CANCELLED') {
-        // Keep the first one: later concurrent failures say the same thing.
-        if (!this.stopped) {
-          this.stopError = clean;
-          this.stoppedAt = this.clock();
-          this.options.onEvent?.({ type: 'stopped', operation, code: clean.code, message: clean.message });
-        }
-        throw this.stopError;
-      }
+      if (stopsEngine && clean.errorClass === 'stop-engine' && clean.code !== 'CANCELLED' && this.stopped) throw this.stopError;
       throw clean;
     }
+  }
+
+  /** Keeps the first stop-engine error: later concurrent failures say the same thing. */
+  private latch(operation: string, err: ScanError): void {
+    if (err.errorClass !== 'stop-engine' || err.code === 'CANCELLED' || this.stopped) return;
+    this.stopError = err;
+    this.stoppedAt = this.clock();
+    this.options.onEvent?.({ type: 'stopped', operation, code: err.code, message: err.message });
   }
 
   /** A ScanError whose message holds no secret; anything else becomes INTERNAL. */
