@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import type { BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
@@ -232,7 +232,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
 
   whenSettled(batchId: number): Promise<BatchSummary> {
     const batch = getBatch(this.db, batchId);
-    if (this.isSettled(batch)) return Promise.resolve(batch);
+    if (this.isSettled(batchId, batch.status)) return Promise.resolve(batch);
     return new Promise((resolve, reject) => {
       const list = this.waiters.get(batchId) ?? [];
       list.push({ resolve, reject });
@@ -259,8 +259,8 @@ class SqliteScanService extends EventEmitter implements ScanService {
     this.db.close();
   }
 
-  private isSettled(b: BatchSummary): boolean {
-    return (b.status === 'done' || b.status === 'paused' || b.status === 'cancelled') && this.runner.inflightFor(b.id) === 0;
+  private isSettled(batchId: number, status: BatchStatus): boolean {
+    return (status === 'done' || status === 'paused' || status === 'cancelled') && this.runner.inflightFor(batchId) === 0;
   }
 
   /**
@@ -270,28 +270,32 @@ class SqliteScanService extends EventEmitter implements ScanService {
    */
   private check(batchId: number): void {
     if (this.closed) return;
-    let row;
+    let status: BatchStatus;
     try {
-      row = batchRow(this.db, batchId);
+      status = batchRow(this.db, batchId).status;
     } catch {
       return; // deleted meanwhile
     }
-    if (row.status === 'running') {
+    if (status === 'running') {
       const a = jobActivity(this.db, batchId);
       if (a.pending === 0 && a.running === 0) {
-        setBatchStatus(this.db, batchId, a.blocked > 0 ? 'paused' : 'done');
+        status = a.blocked > 0 ? 'paused' : 'done';
+        setBatchStatus(this.db, batchId, status);
         this.emit('batches');
       }
     }
-    const batch = getBatch(this.db, batchId);
-    if (!this.isSettled(batch)) {
+    // Counting a big batch costs a scan: only at emit time (throttled) or once when settled.
+    if (!this.isSettled(batchId, status)) {
       this.throttle.schedule(batchId);
       return;
     }
     this.throttle.flush(batchId);
     const ws = this.waiters.get(batchId) ?? [];
     this.waiters.delete(batchId);
-    for (const w of ws) w.resolve(batch);
+    if (ws.length > 0) {
+      const batch = getBatch(this.db, batchId);
+      for (const w of ws) w.resolve(batch);
+    }
   }
 
   private emitProgress(batchId: number): void {

@@ -474,12 +474,14 @@ export interface JobActivity {
 }
 
 export function jobActivity(db: Db, batchId: number): JobActivity {
+  // Three index range counts (jobs_batch), not one scan of the batch's jobs.
   const r = stmt(
     db,
-    `SELECT sum(status = 'pending') AS pending, sum(status = 'running') AS running, sum(status = 'blocked') AS blocked
-     FROM jobs WHERE batch_id = ?`,
-  ).get(batchId) as { pending: number | null; running: number | null; blocked: number | null };
-  return { pending: r.pending ?? 0, running: r.running ?? 0, blocked: r.blocked ?? 0 };
+    `SELECT (SELECT count(*) FROM jobs WHERE batch_id = @b AND status = 'pending') AS pending,
+            (SELECT count(*) FROM jobs WHERE batch_id = @b AND status = 'running') AS running,
+            (SELECT count(*) FROM jobs WHERE batch_id = @b AND status = 'blocked') AS blocked`,
+  ).get({ b: batchId }) as JobActivity;
+  return r;
 }
 
 /** The earliest moment a backed-off job of a running batch becomes claimable. */
