@@ -93,8 +93,12 @@ class SqliteScanService extends EventEmitter implements ScanService {
     });
     // Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue.
     requeueLost(db, Date.now(), deadLocalOwners(leaseOwners(db)));
-    this.runner.start();
-    for (const b of listBatches(db)) if (b.status === 'running') this.check(b.id);
+    // Start on the next turn, so listeners attached right after open hear the first notices.
+    setImmediate(() => {
+      if (this.closed) return;
+      this.runner.start();
+      for (const b of listBatches(db)) if (b.status === 'running') this.check(b.id);
+    });
   }
 
   async createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: IntakeResult['skipped'] }> {
