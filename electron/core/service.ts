@@ -49,7 +49,17 @@ export interface ScanServiceOptions {
 
 const DEFAULT_LEASE_MS = 30_000;
 
-/** Opens the service over one SQLite file and resumes its unfinished batches. */
+/**
+ * Opens the service over one SQLite file and resumes its unfinished batches (jobs held by a
+ * process that is gone go back to the queue at once; others when their lease expires).
+ *
+ * Batch life cycle: `running` -> `done` when every job settled; -> `paused` by pause(), or by
+ * itself when an engine was stopped (auth, quota, engine missing) and its pages wait: resume()
+ * gives that engine another chance; -> `cancelled` by cancel() (waiting pages cancelled, pages
+ * being decoded finish and are kept). retryFailed() re-runs failed pages that had a job (pages
+ * intake could not read are not re-read). whenSettled resolves on done, paused or cancelled
+ * once nothing of the batch is in flight in this process.
+ */
 export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
   const owned = options.engines ? [] : await defaultEngines();
   const engines = options.engines ?? owned;
