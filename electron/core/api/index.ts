@@ -3,6 +3,6 @@ export { forwardServiceEvents, type EmitEvent } from './events';
 export { fileSettingsStore, type SettingsStore } from './settings-store';
 export { unavailableDialogs, BROWSER_DIALOG_REASON, type DialogProvider } from './dialogs';
 export { boundaryError, stderrLogger, type Logger } from './errors';
-export { createMediaCache, type MediaCache, type MediaCacheOptions } from './media-cache';
+export { createMediaCache, renderWebp, type MediaCache, type MediaCacheOptions, type MediaImage, type MediaSource, type RenderMedia } from './media-cache';
 export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 export { readStatic, rendererBuilt, type StaticFile } from './static-files';
