@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,15 +32,18 @@ function assetDir(sub: string): string {
 
 /** Opens a PDF; PDF_PASSWORD when it needs a password, PDF_CORRUPT when it is not readable. */
 export async function openPdf(path: string, label: string): Promise<PDFDocumentProxy> {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    await (await open(path, 'r')).close(); // missing or unreadable: say so, not "damaged"
   } catch (err) {
     throw decodeError(err, label);
   }
   const lib = await pdfjs();
   const task = lib.getDocument({
-    data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    // A file URL (not the bytes): pdf.js then reads only the byte ranges it needs, so counting
+    // the pages of a 1 GB scan does not load it into memory. pathToFileURL escapes '#', '%'.
+    url: pathToFileURL(path).href,
+    disableAutoFetch: true,
+    disableStream: true,
     cMapUrl: assetDir('cmaps'),
     cMapPacked: true,
     standardFontDataUrl: assetDir('standard_fonts'),
