@@ -6,7 +6,7 @@ import {
   parseOssV4Timestamp,
   signOssV4,
 } from '../../../electron/core/vendors/alioss/sign-v4';
-import { decodeCodes } from '../wechat/decode';
+import { decodeCodes, warmUp } from '../wechat/decode';
 import { FaultPlan, RateWindow, type FaultOptions } from '../wechat/faults';
 
 /**
@@ -238,6 +238,7 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
     }
   }
 
+  await warmUp();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -20,6 +20,15 @@ function load(): Promise<unknown> {
   return ready;
 }
 
+/**
+ * Loads the wasm and runs one decode, so the first real request is not slowed by start-up
+ * (the emulators run in the test's process: a cold start would stall the client's timers).
+ */
+export async function warmUp(): Promise<void> {
+  const blank = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  await decodeCodes(blank, {});
+}
+
 export interface Decoded {
   width: number;
   height: number;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeCodes, sniffFormat } from './decode';
+import { decodeCodes, sniffFormat, warmUp } from './decode';
 import { FaultPlan, RateWindow, type Fault, type FaultOptions } from './faults';
 
 /**
@@ -240,6 +240,7 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
     return send(res, { errcode: 0, errmsg: 'ok', items, img_size });
   }
 
+  await warmUp();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

@@ -4,7 +4,7 @@ import { ScanError } from '../../../electron/core/errors';
 import { AliOssClient, type AliOssClientOptions } from '../../../electron/core/vendors/alioss/client';
 import { decodeCodes } from '../../emulators/wechat/decode';
 import { startOssEmulator, type OssEmulator, type OssEmulatorOptions } from '../../emulators/alioss/server';
-import { errorText, sample, staticCredentials } from '../wechat/helpers';
+import { errorText, inOrder, sample, staticCredentials } from '../wechat/helpers';
 
 const KEYS = { accessKeyId: 'LTAI5tQx7ScanDeskTest01', accessKeySecret: 'k8Jf2VnQ9pL3xR7tY1wZ5bC0dE4gH6mN' };
 const BUCKET = 'scandesk-test';
@@ -25,7 +25,7 @@ async function setup(emuOptions: Partial<OssEmulatorOptions> = {}, clientOptions
     region: REGION,
     bucket: BUCKET,
     endpoint: emu.endpoint,
-    timeoutMs: 2_000,
+    timeoutMs: 15_000,
     rateLimits: { PutObject: 200, ProcessImage: 200, DeleteObject: 200 },
     retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40 },
     ...clientOptions,
@@ -124,10 +124,11 @@ describe('OSS client (unchanged ali-oss, signature V4) against the emulator', ()
 
   it('5xx, 503 SlowDown, dropped connections and timeouts are retried', async () => {
     const codes: string[] = [];
-    const { client, emu } = await setup({}, { timeoutMs: 400, retry: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 20 }, onEvent: (e) => e.type === 'retry' && codes.push(e.code) });
+    const { client, emu } = await setup({}, { timeoutMs: 1_000, retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 20 }, onEvent: (e) => e.type === 'retry' && codes.push(e.code) });
     for (const f of ['server-error', 'http-5xx', 'rate-limit', 'reset', 'timeout'] as const) emu.faults.inject(f);
     await client.put('scandesk-tmp/r.png', EAN13.bytes, 'image/png');
-    expect(codes).toEqual(['VENDOR_SERVER', 'VENDOR_SERVER', 'VENDOR_RATE_LIMIT', 'NETWORK', 'TIMEOUT']);
+    expect(emu.faults.served).toEqual(['server-error', 'http-5xx', 'rate-limit', 'reset', 'timeout']);
+    expect(inOrder(codes, ['VENDOR_SERVER', 'VENDOR_SERVER', 'VENDOR_RATE_LIMIT', 'NETWORK', 'TIMEOUT'])).toBe(true);
     expect((await client.detectCodes('scandesk-tmp/r.png')).Codes[0]!.Content).toBe(EAN13.expected);
   });
 

@@ -34,3 +34,10 @@ export function errorText(err: unknown): string {
   }
   return parts.join('\n');
 }
+
+/** True when `expected` appears in `actual` in order (other entries may sit in between). */
+export function inOrder(actual: string[], expected: string[]): boolean {
+  let i = 0;
+  for (const a of actual) if (a === expected[i]) i++;
+  return i === expected.length;
+}

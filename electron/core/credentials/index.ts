@@ -1,0 +1,5 @@
+export { CredentialStore, KEYCHAIN_SERVICE, accountName } from './store';
+export { keytarBackend, KEYCHAIN_HELP, type KeychainBackend } from './keychain';
+export { maskId } from './mask';
+export { testConnection, registerConnectionTest, type ConnectionTester, type ConnectionSettings, type ConnectionTestResult } from './connection-test';
+export * from './types';
