@@ -1,4 +1,4 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { BatchSummary } from '../../shared/batch';
@@ -76,6 +76,8 @@ async function checkOutputWritable(out: string): Promise<void> {
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
   }
+  const existing = await stat(out).catch(() => null);
+  if (existing?.isDirectory()) throw new Error(`Cannot write the output ${out}: it is a folder.`);
 }
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {

@@ -140,11 +140,12 @@ describe('scandesk scan: run failures and bad arguments', () => {
   });
 
   it('rejects bad --jobs, --engine and unknown options', async () => {
-    for (const args of [['--jobs', '0'], ['--jobs', 'many'], ['--engine', 'nope'], ['--frobnicate']]) {
-      const r = await runCli(['scan', tmpdir(), '--out', join(tmp, 'x.csv'), ...args]);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr, args.join(' ')).toMatch(/^error: /m);
-    }
+    const cases = [['--jobs', '0'], ['--jobs', 'many'], ['--engine', 'nope'], ['--frobnicate']];
+    const results = await Promise.all(cases.map((args) => runCli(['scan', tmpdir(), '--out', join(tmp, 'x.csv'), ...args])));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]!.join(' ')).toBe(2);
+      expect(r.stderr, cases[i]!.join(' ')).toMatch(/^error: /m);
+    });
   });
 
   it('rejects a task the engine cannot do', async () => {
@@ -159,6 +160,11 @@ describe('scandesk scan: run failures and bad arguments', () => {
     const r = await runCli(['scan', input, '--out', join(blocker, 'r.xlsx'), '--db', join(tmp, 'other.sqlite')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Cannot write the output');
+    const folder = join(tmp, 'folder.xlsx');
+    mkdirSync(folder);
+    const r2 = await runCli(['scan', input, '--out', folder, '--db', join(tmp, 'other.sqlite')]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('it is a folder');
   });
 
   it('fails with exit 1 when the database cannot be opened', async () => {
