@@ -110,6 +110,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     setQuery({ filter: 'all', search: '' });
   }, []);
 
+  const openReview = useCallback((index: number, total: number) => setReview({ index, total }), []);
+
   async function batchAction(a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export') {
     if (!selected) return;
     if (a === 'export') return setDialog({ kind: 'export', batchId: selected.id });
@@ -144,7 +146,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               batch={selected}
               query={query}
               onQuery={setQuery}
-              onOpen={(index, total) => setReview({ index, total })}
+              onOpen={openReview}
               onAction={(a) => void batchAction(a)}
               focusSearch={focusSearch}
             />

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BatchSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { ITEM_FILTERS, filterLabel, type ItemFilterName } from '../logic/items';
@@ -26,6 +26,9 @@ export function BatchView(props: {
   const searchRef = useRef<HTMLInputElement>(null);
   const items = useItems(client, { batchId: batch.id, filter: query.filter, search: query.search }, reportError);
   const actions = batchActions(batch);
+  const { onOpen } = props;
+  const total = items.total ?? 0;
+  const openAt = useCallback((i: number) => onOpen(i, total), [onOpen, total]);
 
   // Search as the user types, but only once they pause (one request, not one per key).
   const { onQuery } = props;
@@ -130,7 +133,7 @@ export function BatchView(props: {
           version={items.version}
           itemAt={items.itemAt}
           requestRange={items.requestRange}
-          onOpen={(i) => props.onOpen(i, items.total ?? 0)}
+          onOpen={openAt}
         />
       )}
     </section>

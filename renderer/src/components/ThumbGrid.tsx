@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
@@ -69,7 +69,8 @@ export function ThumbGrid(props: {
   );
 }
 
-function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
+/** Memoized: while scrolling only the cards of rows entering the view render. */
+const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
   const { t } = useApp();
   const { item } = props;
   if (!item) {
@@ -99,4 +100,4 @@ function Card(props: { index: number; item: ItemSummary | undefined; url: string
       </button>
     </div>
   );
-}
+});

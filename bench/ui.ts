@@ -1,0 +1,207 @@
+/**
+ * The batch view at scale, measured in headless Chromium against the browser host and the
+ * real service:
+ * - time to show a batch of 10,000 pages ÷ time to show one of 100 (target <= 3): from the
+ *   click on the batch in the sidebar until every card on the first screen shows its page
+ *   (name and badge; thumbnails load after, lazily), median of alternating runs;
+ * - frame time while scrolling the 10,000-page grid (p95 of requestAnimationFrame deltas during
+ *   a scripted scroll, frame rate uncapped so a delta is the real cost of a frame; target under
+ *   16.7 ms), beside the same scroll in the 100-page batch.
+ *
+ * Both batches are real rows in a real SQLite file, created through ScanService: their pages
+ * are hard links to four small real images (so thumbnails are real), listed by a stand-in for
+ * intake that reuses the real intake's reading of those four files instead of hashing 10,000
+ * copies. Both batches are paused right after creation, so the two grids are in the same state
+ * and nothing decodes while the browser is measured.
+ *
+ * Run alone: node --import tsx bench/ui.ts
+ */
+import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { expandPaths } from '../electron/core/intake';
+import type { IntakeResult } from '../electron/core/intake/types';
+import { startHost } from '../electron/host';
+import { ensureRendererBuilt } from './ui/build-renderer';
+import { CHROMIUM_PATH } from './ui/chromium';
+import { openRealService } from './ui/real-service';
+import type { Bench, BenchRow } from './types';
+
+const SOURCES = [
+  '/work/shared/data/real-samples/zxing/qrcode-2/1.png',
+  '/work/shared/data/real-samples/zxing/datamatrix-1/C40.png',
+  '/work/shared/data/real-samples/zxing/qrcode-3/01.png',
+  '/work/shared/data/real-samples/zxing/ean13-1/1.png',
+];
+const SMALL = 100;
+const LARGE = 10_000;
+const RUNS = 7;
+const SCROLL_FRAMES = 600;
+const SCROLL_STEP_PX = 120;
+
+function percentile(xs: number[], p: number): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+}
+
+const median = (xs: number[]) => percentile(xs, 50);
+
+/** Blink's own counters of main-thread time (seconds since start), read over CDP. */
+async function mainThreadSeconds(cdp: CDPSession): Promise<{ task: number; script: number; layout: number }> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0;
+  return { task: m('TaskDuration'), script: m('ScriptDuration'), layout: m('LayoutDuration') + m('RecalcStyleDuration') };
+}
+
+/** Clicks a batch and waits (in the page) until its first screen of cards has its data. */
+async function timeToShow(page: Page, batchId: number): Promise<number> {
+  return (await page.evaluate(`(async () => {
+    const t0 = performance.now();
+    document.querySelector('[data-testid=batch-row][data-batch-id="${batchId}"]').click();
+    await new Promise((resolve) => {
+      const check = () => {
+        const view = document.querySelector('[data-testid=batch-view][data-batch-id="${batchId}"]');
+        const cards = view ? view.querySelectorAll('[data-testid=card]').length : 0;
+        const waiting = view ? view.querySelectorAll('.card.placeholder').length : 1;
+        if (cards > 0 && waiting === 0) resolve(null);
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    // ...and the frame that shows them has been produced.
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - t0;
+  })()`)) as number;
+}
+
+/** Scrolls the grid by a fixed step per frame (bouncing at the ends); the frame deltas. */
+async function scrollFrames(page: Page): Promise<number[]> {
+  return (await page.evaluate(`(async () => {
+    const el = document.querySelector('[data-testid=grid]');
+    const deltas = [];
+    let dir = 1;
+    let last = performance.now();
+    for (let i = 0; i < ${SCROLL_FRAMES}; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      if (i > 0) deltas.push(now - last);
+      last = now;
+      const max = el.scrollHeight - el.clientHeight;
+      let next = el.scrollTop + dir * ${SCROLL_STEP_PX};
+      if (next > max || next < 0) { dir = -dir; next = el.scrollTop + dir * ${SCROLL_STEP_PX}; }
+      el.scrollTop = next;
+    }
+    return deltas;
+  })()`)) as number[];
+}
+
+export const run: Bench = async () => {
+  await ensureRendererBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'scandesk-bench-ui-'));
+  const folders = new Map<string, IntakeResult>();
+  const real = await expandPaths(SOURCES);
+  if (real.items.length !== SOURCES.length) throw new Error('bench/ui: the sample images were not all read by intake');
+
+  function seedFolder(n: number): string {
+    const folder = join(dir, `pages-${n}`);
+    mkdirSync(folder);
+    const items = [];
+    for (let i = 0; i < n; i++) {
+      const path = join(folder, `page-${String(i).padStart(5, '0')}.png`);
+      linkSync(SOURCES[i % SOURCES.length] as string, path);
+      items.push({ ...(real.items[i % SOURCES.length] as IntakeResult['items'][number]), path });
+    }
+    folders.set(folder, { items, skipped: [] });
+    return folder;
+  }
+
+  const dbPath = join(dir, 'profile.db');
+  const svc = await openRealService(dbPath, (paths) => (paths.length === 1 ? (folders.get(paths[0] as string) ?? null) : null));
+  const host = await startHost({ dbPath, port: 0, service: svc.service, log: () => {} });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // Uncapped frame rate: a requestAnimationFrame delta is then what a frame really costs.
+      '--disable-frame-rate-limit', '--disable-gpu-vsync',
+    ],
+  });
+  try {
+    const ids: Record<number, number> = {};
+    for (const n of [SMALL, LARGE]) {
+      const { batch } = await svc.service.createBatch({ paths: [seedFolder(n)], name: `${n} pages`, plan: { engine: 'local', task: 'codes' } });
+      svc.service.pause(batch.id);
+      ids[n] = batch.id;
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    page.on('pageerror', (e) => console.error('renderer error:', e.message));
+    page.on('console', (m) => { if (m.type() === 'error') console.error('renderer console:', m.text()); });
+    await page.goto(host.url);
+    await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${ids[LARGE]}"]`).catch(async (e) => { await page.screenshot({ path: '/tmp/ui-dev/bench-fail.png' }); throw e; });
+
+    // One warm-up each (code paths compiled, statements prepared), then alternate.
+    await timeToShow(page, ids[SMALL] as number);
+    await timeToShow(page, ids[LARGE] as number);
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      small.push(await timeToShow(page, ids[SMALL] as number));
+      large.push(await timeToShow(page, ids[LARGE] as number));
+    }
+    const showRatio = median(large) / median(small);
+
+    // Frame times: the 100-page grid first (baseline), then the 10,000-page one.
+    await timeToShow(page, ids[SMALL] as number);
+    const baseFrames = await scrollFrames(page);
+    await timeToShow(page, ids[LARGE] as number);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const before = await mainThreadSeconds(cdp);
+    const bigFrames = await scrollFrames(page);
+    const after = await mainThreadSeconds(cdp);
+    const perFrame = (k: keyof typeof before) => ((after[k] - before[k]) * 1000) / bigFrames.length;
+    const p95 = percentile(bigFrames, 95);
+    const baseP95 = percentile(baseFrames, 95);
+    const slow = bigFrames.filter((d) => d > 1000 / 60).length;
+
+    const rows: BenchRow[] = [
+      {
+        name: `UI: show a ${LARGE.toLocaleString('en')}-page batch ÷ a ${SMALL}-page batch`,
+        value: showRatio,
+        unit: 'x',
+        target: '<= 3',
+        ok: showRatio <= 3,
+        detail: `median ${median(large).toFixed(1)} ms vs ${median(small).toFixed(1)} ms (${RUNS} runs each, alternating)`,
+      },
+      {
+        name: `UI: frame time p95 scrolling ${LARGE.toLocaleString('en')} pages`,
+        value: p95,
+        unit: 'ms',
+        target: '< 16.7',
+        ok: p95 < 1000 / 60,
+        detail: `${bigFrames.length} frames at ${SCROLL_STEP_PX} px/frame: median ${median(bigFrames).toFixed(1)} ms, max ${Math.max(...bigFrames).toFixed(1)} ms, ${slow} over 16.7 ms; same scroll over ${SMALL} pages: p95 ${baseP95.toFixed(1)} ms (ratio ${(p95 / baseP95).toFixed(2)}x); renderer main thread per frame: tasks ${perFrame('task').toFixed(2)} ms, of which script ${perFrame('script').toFixed(2)}, style+layout ${perFrame('layout').toFixed(2)} ms; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs`,
+      },
+    ];
+    return rows;
+  } finally {
+    await browser.close();
+    await host.close();
+    await svc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  run().then(
+    (rows) => {
+      for (const r of rows) console.log(`${r.name}: ${r.value.toFixed(r.unit === 'x' ? 3 : 1)} ${r.unit} (target ${r.target}) ${r.ok ? 'ok' : 'BELOW TARGET'} — ${r.detail}`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
