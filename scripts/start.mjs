@@ -54,6 +54,19 @@ const args = process.argv.slice(2);
 const binary = electronBinary();
 let child;
 if (binary) {
+  // Native addons compiled for Node (what the tests use) do not load in Electron's ABI.
+  const probe = spawnSync(binary, ['-e', "require('better-sqlite3')(':memory:').close()"], {
+    cwd: repo,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: 'pipe',
+  });
+  if (probe.status !== 0) {
+    console.error(
+      'Native modules are built for Node, not Electron: run `npx electron-builder install-app-deps` first ' +
+        '(and `npm rebuild better-sqlite3 keytar` before running the Node tests again).',
+    );
+    process.exit(1);
+  }
   child = spawn(binary, ['.'], { cwd: repo, stdio: 'inherit' });
 } else {
   console.log('Electron binary not installed (npm run electron:fetch installs it): starting the browser host instead.');

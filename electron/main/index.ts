@@ -5,11 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, Menu, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import type { MenuCommand, Settings } from '../../shared/contract';
 import { createHandlers, createMediaCache, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
 import { openScanService } from '../core/service';
 import type { ScanService } from '../core/service-types';
+import { ScanError } from '../core/errors';
 import { APP_ENTRY_URL, isSafeExternalUrl } from './app-url';
 import { pathsFromArgv } from './argv';
 import { electronDialogs } from './dialogs';
@@ -163,6 +164,9 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((err: unknown) => {
       log('ScanDesk could not start', err);
+      // A ScanError's message is written for people; anything else stays in the log.
+      const detail = err instanceof ScanError ? err.message : 'See the application log for details.';
+      dialog.showErrorBox('ScanDesk could not start', detail);
       app.exit(1);
     });
 }

@@ -11,8 +11,11 @@ import { isTrustedSender } from './app-url';
 export function registerIpc(handlers: HandlerTable, devServerUrl: string | null, log: Logger): () => void {
   for (const name of REQUEST_NAMES) {
     ipcMain.handle(requestChannel(name), async (event: IpcMainInvokeEvent, input: unknown) => {
+      // senderFrame is null when the frame navigated or went away before the call arrived.
       const frame = event.senderFrame;
-      const trusted = isTrustedSender(frame ? { url: frame.url, isMainFrame: frame === event.sender.mainFrame } : null, devServerUrl);
+      const main = event.sender.mainFrame;
+      const isMainFrame = !!frame && frame.parent === null && frame.processId === main.processId && frame.routingId === main.routingId;
+      const trusted = isTrustedSender(frame ? { url: frame.url, isMainFrame } : null, devServerUrl);
       if (!trusted) {
         log(`ipc: refused ${name} from ${frame?.url ?? 'an unknown frame'}`);
         return fail('INVALID_INPUT', 'This request is only accepted from the ScanDesk window.');
