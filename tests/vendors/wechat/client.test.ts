@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScanError } from '../../../electron/core/errors';
 import { WeChatClient, type WeChatClientOptions } from '../../../electron/core/vendors/wechat/client';
@@ -119,6 +120,34 @@ describe('WeChat client against the emulator (real images)', () => {
     const again = await caught(client.imgQrcode(png(QR.bytes)));
     expect(again).toBe(err);
     expect(emu.stats.ocrRequests + emu.stats.qrcodeRequests).toBe(before);
+  });
+});
+
+describe('WeChat client: rate limits and OCR fixtures', () => {
+  it('keeps under the per-operation rate; when WeChat still says 45009 the calls are retried and succeed', async () => {
+    const { client, emu } = await setup({ rateLimits: { qrcode: 5 } }, { rateLimits: { qrcode: 4 } });
+    await Promise.all(Array.from({ length: 8 }, () => client.imgQrcode(png(QR.bytes))));
+    expect(emu.stats.byErrcode['45009']).toBeUndefined();
+
+    const fast = new WeChatClient({
+      credentials: staticCredentials({ wechat: APP }),
+      baseUrl: emu.url,
+      rateLimits: { qrcode: 100 },
+      concurrency: 4,
+      retry: { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 400 },
+    });
+    const results = await Promise.all(Array.from({ length: 10 }, () => fast.imgQrcode(png(QR.bytes))));
+    expect(results.every((r) => r.code_results[0]!.data === QR.expected)).toBe(true);
+    expect(emu.stats.byErrcode['45009']).toBeGreaterThan(0);
+  });
+
+  it('printedTextOCR answers from a fixture keyed by the sha256 of the bytes when one is given', async () => {
+    const sha = createHash('sha256').update(QR.bytes).digest('hex');
+    const pos = { left_top: { x: 10, y: 20 }, right_top: { x: 200, y: 20 }, right_bottom: { x: 200, y: 40 }, left_bottom: { x: 10, y: 40 } };
+    const { client } = await setup({ ocrFixtures: { [sha]: [{ text: '腾讯', pos }, { text: '微信团队' }] } });
+    const res = await client.printedText(png(QR.bytes));
+    expect(res.items.map((i) => i.text)).toEqual(['腾讯', '微信团队']);
+    expect(res.items[0]!.pos).toEqual(pos);
   });
 });
 
