@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { fileTypeFromBuffer } from 'file-type';
 import type { MediaKind } from '../../../shared/contract';
 import { ScanError } from '../errors';
-import { loadOriented } from '../imaging/load';
+import { makePreview } from '../imaging';
 import type { ImageFormat } from '../intake/types';
 
 /**
@@ -45,13 +44,10 @@ export interface MediaCache {
 
 const CONTENT_TYPE = 'image/webp';
 
-/** WebP of the oriented page (EXIF applied by loadOriented), fit inside maxSide. */
+/** WebP of the oriented page (imaging's makePreview: EXIF, HEIC, TIFF/PDF pages), fit inside maxSide. */
 export const renderWebp: RenderMedia = async (source, { maxSide }) => {
-  const px = await loadOriented({ path: source.path, page: source.page, format: source.format });
-  return sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 } })
-    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 82 })
-    .toBuffer();
+  const preview = await makePreview({ path: source.path, page: source.page, format: source.format }, { maxSide, format: 'webp', quality: 82 });
+  return preview.data;
 };
 
 export function createMediaCache(options: MediaCacheOptions): MediaCache {
