@@ -95,6 +95,18 @@ describe('prepare fits big photos under vendor budgets and the codes still decod
     await checkPrepared(prep, budget, photo, photo.text);
   });
 
+  it('steps the resolution down when quality alone is not enough, not below minSide', async () => {
+    const photo = photos[2]!;
+    const budget: Budget = { maxBytes: 600 * 1024, countAs: 'base64', formats: ['jpeg', 'png'], minSide: 1200 };
+    const prep = await prepare(src(photo.path, 'jpeg'), budget);
+    expect(prep.format).toBe('jpeg');
+    expect(prep.scale).toBeLessThan(1);
+    expect(Math.max(prep.width, prep.height)).toBeGreaterThanOrEqual(1200);
+    // Gradual steps: it lands close under the budget, not far below it.
+    expect(prep.countedBytes).toBeGreaterThan(budget.maxBytes * 0.5);
+    await checkPrepared(prep, budget, photo, photo.text);
+  });
+
   it('respects maxSide, and the scale maps back', async () => {
     const photo = photos[1]!; // 3024x4032 portrait
     const budget: Budget = { ...TENCENT, maxSide: 1600 };

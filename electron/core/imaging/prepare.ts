@@ -73,6 +73,17 @@ function encodeBmp(raw: Raw): Buffer {
   return out;
 }
 
+/** Typical JPEG/WebP size relative to quality 75 (measured on phone photos and scans). */
+const RELATIVE_TO_75: Record<number, number> = { 92: 1.9, 85: 1.35, 75: 1 };
+
+/** Bytes per pixel of a setting: measured at a larger size, or derived from quality 75's. */
+function estimateBpp(measured: Map<string, number>, format: OutFormat, quality: number): number {
+  const own = measured.get(`${format}:${quality}`);
+  if (own !== undefined) return own;
+  const at75 = measured.get(`${format}:75`);
+  return at75 === undefined ? 0 : at75 * (RELATIVE_TO_75[quality] ?? 1);
+}
+
 async function resizeRaw(raw: Raw, longest: number): Promise<Raw> {
   const { data, info } = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
     .resize({ width: longest, height: longest, fit: 'inside', kernel: 'lanczos3' })
@@ -128,6 +139,9 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
   const full = raw;
 
   let last = { bytes: Infinity, format: order[0]!, quality: 0 };
+  // Counted bytes per pixel measured for each format/quality: at a smaller size, a setting
+  // that clearly will not fit is not encoded again (each encode of 12 MP costs ~100 ms).
+  const bytesPerPixel = new Map<string, number>();
   for (;;) {
     for (const format of order) {
       // Lossless formats have one setting; PNG is only worth trying at full resolution when a
@@ -137,6 +151,8 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
       let skip85 = false;
       for (const quality of qualities) {
         if (quality === 85 && skip85) continue;
+        const predicted = estimateBpp(bytesPerPixel, format, quality) * raw.width * raw.height;
+        if (quality !== qualities[qualities.length - 1] && predicted > budget.maxBytes * 1.1) continue;
         const data = await encode(raw, format, quality);
         const counted = countedBytes(data.length, budget.countAs);
         if (counted <= budget.maxBytes) {
@@ -152,6 +168,7 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
           };
         }
         last = { bytes: counted, format, quality };
+        bytesPerPixel.set(`${format}:${quality}`, counted / (raw.width * raw.height));
         // 85 will not close a large gap (92 → 75 is about half the bytes): go straight to 75.
         if (quality === 92 && counted > budget.maxBytes * 1.6) skip85 = true;
       }
