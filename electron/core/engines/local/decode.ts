@@ -1,0 +1,116 @@
+import type { ReaderOptions } from 'zxing-wasm/reader';
+import type { Detection } from '../../../../shared/detection';
+import { identityTransform } from './geometry-map';
+import { mergeDetections } from './merge';
+import { fromZBar, fromZXing } from './to-detection';
+import { makeVariant, toGray, type Variant, type VariantSpec } from './variants';
+import { zbarRead } from './zbar';
+import { zxingRead, type Gray } from './zxing';
+
+/** One attempt: a decoder, run on the page or on a re-rendering of it. */
+export interface DecodeStep {
+  name: string;
+  decoder: 'zxing' | 'zbar';
+  variant?: VariantSpec;
+  zxing?: ReaderOptions;
+  /** Run only on pages whose longest side is within these bounds (a 2x copy of a big scan is useless). */
+  maxSide?: number;
+  minSide?: number;
+}
+
+/** What ZXing always gets: every format, the raw text (no HRI brackets), EAN add-ons read. */
+export const BASE_ZXING: ReaderOptions = {
+  formats: [],
+  textMode: 'Plain',
+  eanAddOnSymbol: 'Read',
+  tryHarder: true,
+  tryRotate: true,
+  tryInvert: true,
+  tryDownscale: true,
+};
+
+export function applies(step: DecodeStep, width: number, height: number): boolean {
+  const side = Math.max(width, height);
+  return side <= (step.maxSide ?? Infinity) && side >= (step.minSide ?? 0);
+}
+
+export async function runStep(step: DecodeStep, page: Gray, cache: Map<string, Variant>): Promise<Detection[]> {
+  let variant: Variant;
+  if (!step.variant) variant = { gray: page, transform: identityTransform(page.width, page.height) };
+  else {
+    const key = JSON.stringify(step.variant);
+    let v = cache.get(key);
+    if (!v) {
+      v = await makeVariant(page, step.variant);
+      cache.set(key, v);
+    }
+    variant = v;
+  }
+  if (step.decoder === 'zbar') {
+    const symbols = await zbarRead(variant.gray);
+    return symbols.map((s) => fromZBar(s, variant.transform, step.name)).filter((d): d is Detection => d !== null);
+  }
+  const results = await zxingRead(variant.gray, { ...BASE_ZXING, ...step.zxing });
+  return results.map((r) => fromZXing(r, variant.transform, step.name));
+}
+
+export interface DecodePlan {
+  /** Always run, in order; their results are merged. */
+  fast: DecodeStep[];
+  /**
+   * Tried in order only while ZXing has found nothing (ZBar alone is not trusted to end the
+   * search: it sometimes sees a UPC-E inside a blurred UPC-A); the first step that finds codes
+   * ends it. A step that fails (e.g. a filter on a 1x1 image) is skipped, not fatal.
+   */
+  retries: DecodeStep[];
+  /**
+   * Run when ZXing found an EAN/UPC without add-on: a targeted search that requires the 2- or
+   * 5-digit add-on (ZXing's "read if present" mode gives up on faint ones).
+   */
+  addOn?: DecodeStep;
+}
+
+export interface DecodeOutcome {
+  detections: Detection[];
+  steps: string[]; // the steps that ran, for traceability and tuning
+}
+
+const ADD_ON_HOSTS = new Set(['EAN-13', 'UPC-A', 'UPC-E']);
+
+export async function decodePixels(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  plan: DecodePlan,
+): Promise<DecodeOutcome> {
+  const page = toGray(rgba, width, height);
+  const cache = new Map<string, Variant>();
+  const steps: string[] = [];
+  let found: Detection[] = [];
+  const byZXing = () => found.some((d) => d.extra?.decoder === 'zxing');
+  for (const step of plan.fast) {
+    if (!applies(step, width, height)) continue;
+    steps.push(step.name);
+    found = found.concat(await runStep(step, page, cache));
+  }
+  for (const step of plan.retries) {
+    if (byZXing()) break;
+    if (!applies(step, width, height)) continue;
+    steps.push(step.name);
+    try {
+      found = found.concat(await runStep(step, page, cache));
+    } catch {
+      // a retry is an extra chance, never a reason to lose the page
+    }
+  }
+  const addOn = plan.addOn;
+  if (addOn && found.some((d) => d.extra?.decoder === 'zxing' && ADD_ON_HOSTS.has(d.symbology) && d.extra.eanAddOn === undefined)) {
+    steps.push(addOn.name);
+    try {
+      found = found.concat(await runStep(addOn, page, cache));
+    } catch {
+      // same as above
+    }
+  }
+  return { detections: mergeDetections(found), steps };
+}

@@ -1,0 +1,34 @@
+import type { DecodePlan } from './decode';
+
+/**
+ * The decode strategy, tuned on /work/shared/data/real-samples (tests/quality/real-samples.test.ts;
+ * measured numbers in its output). None of these steps reported anything on the false-positive set.
+ *
+ * Fast path, every page: ZXing-C++ with try-harder/rotate/invert/downscale (~90% of the set
+ * alone), plus ZBar's EAN/UPC scanner, which is cheap and finds low-contrast retail codes that
+ * ZXing's linear binarizer loses on a mostly white page (e.g. a product code beside a QR code).
+ *
+ * Retries, only on pages where ZXing found nothing, the most productive per millisecond first
+ * (greedy choice over the failures of the fast path); the first step that finds codes ends it.
+ */
+export const DEFAULT_PLAN: DecodePlan = {
+  fast: [
+    { name: 'zxing', decoder: 'zxing' },
+    { name: 'zbar', decoder: 'zbar' },
+  ],
+  retries: [
+    // Small photos (modules 1-2 px wide): a 2x bicubic copy gives the binarizer room; the
+    // global-histogram binarizer copes better with the soft edges the upscale leaves.
+    { name: 'zxing-2x-histogram', decoder: 'zxing', variant: { scale: 2 }, zxing: { binarizer: 'GlobalHistogram' }, maxSide: 1200 },
+    // Evenly lit prints where the adaptive threshold breaks thin bars apart.
+    { name: 'zxing-fixed', decoder: 'zxing', zxing: { binarizer: 'FixedThreshold' }, maxSide: 2600 },
+    // Glare and uneven light: local contrast equalisation (CLAHE).
+    { name: 'zxing-clahe', decoder: 'zxing', variant: { clahe: true }, maxSide: 2000 },
+    { name: 'zxing-2x-clahe', decoder: 'zxing', variant: { scale: 2, clahe: true }, maxSide: 1000 },
+  ],
+  addOn: {
+    name: 'zxing-addon',
+    decoder: 'zxing',
+    zxing: { formats: ['EAN13', 'UPCA', 'UPCE'], eanAddOnSymbol: 'Require' },
+  },
+};

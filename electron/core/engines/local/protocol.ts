@@ -1,0 +1,36 @@
+import type { Detection } from '../../../../shared/detection';
+import type { ErrorClass, ErrorCode } from '../../../../shared/errors';
+import type { ImageSource } from '../../intake/types';
+
+/** Messages between the pool (main thread) and a decode worker. */
+export interface DecodeJob {
+  id: number;
+  source: ImageSource;
+}
+
+export interface DecodeSuccess {
+  id: number;
+  ok: true;
+  detections: Detection[];
+  pageWidth: number;
+  pageHeight: number;
+  /** Which decode steps ran (fast pass, then retries), for tuning and traceability. */
+  steps: string[];
+  threadId: number;
+  ms: number;
+}
+
+export interface DecodeFailure {
+  id: number;
+  ok: false;
+  error: { code: ErrorCode; message: string; errorClass: ErrorClass };
+  threadId: number;
+}
+
+export type DecodeReply = DecodeSuccess | DecodeFailure;
+
+/** Passed as workerData: where the wasm binaries are (defaults: resolved from node_modules). */
+export interface WorkerConfig {
+  zxingWasmPath?: string;
+  zbarWasmPath?: string;
+}

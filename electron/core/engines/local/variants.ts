@@ -1,0 +1,101 @@
+import sharp from 'sharp';
+import type { VariantTransform } from './geometry-map';
+import type { Gray } from './zxing';
+
+/** A re-rendering of the page that may decode where the page itself did not. */
+export interface VariantSpec {
+  /** variant pixels per page pixel. */
+  scale?: number;
+  /** Clockwise degrees; for codes tilted off the axes (ZXing already tries 90/180/270). */
+  angle?: number;
+  /** Unsharp mask sigma, for soft focus. */
+  sharpen?: number;
+  /** Strong unsharp mask (amount applied to both flat and jagged areas), for heavy defocus. */
+  deblur?: { sigma: number; amount: number };
+  /** Local contrast equalisation, for glare and uneven light. */
+  clahe?: boolean;
+  /** Median filter size, for speckle and print dots. */
+  median?: number;
+  /** Gaussian blur sigma, for noise, moire and print dots. */
+  blur?: number;
+  /** White border in page pixels, added first: a quiet zone for codes that touch the edge. */
+  pad?: number;
+  /** Stretch contrast to the full range, for glare and washed-out prints. */
+  normalize?: boolean;
+}
+
+export interface Variant {
+  gray: Gray;
+  transform: VariantTransform;
+}
+
+export function toGray(rgba: Uint8Array, width: number, height: number): Gray {
+  const data = new Uint8Array(width * height);
+  for (let i = 0, j = 0; i < data.length; i++, j += 4) {
+    // ITU-R BT.601 luma in integers, as ZXing computes it.
+    data[i] = (306 * rgba[j]! + 601 * rgba[j + 1]! + 117 * rgba[j + 2]! + 512) >> 10;
+  }
+  return { data, width, height };
+}
+
+export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Variant> {
+  const scale = spec.scale ?? 1;
+  const angle = spec.angle ?? 0;
+  // rotate (canvas grows, centred) -> resize -> filters; the transform records the first two.
+  let buf: Buffer = Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength);
+  let width = page.width;
+  let height = page.height;
+  const pad = spec.pad ?? 0;
+  if (pad > 0) {
+    const r = await sharp(buf, { raw: { width, height, channels: 1 } })
+      .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 255, g: 255, b: 255 } })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    buf = r.data;
+    width = r.info.width;
+    height = r.info.height;
+  }
+  const paddedWidth = width;
+  const paddedHeight = height;
+  if (angle !== 0) {
+    const r = await sharp(buf, { raw: { width, height, channels: 1 } })
+      .rotate(angle, { background: { r: 255, g: 255, b: 255 } })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    buf = r.data;
+    width = r.info.width;
+    height = r.info.height;
+  }
+  let pipe = sharp(buf, { raw: { width, height, channels: 1 } });
+  if (scale !== 1) {
+    pipe = pipe.resize(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)), {
+      kernel: scale > 1 ? 'cubic' : 'lanczos3',
+      fit: 'fill',
+    });
+  }
+  if (spec.blur) pipe = pipe.blur(spec.blur);
+  if (spec.sharpen) pipe = pipe.sharpen({ sigma: spec.sharpen });
+  if (spec.median) pipe = pipe.median(spec.median);
+  if (spec.deblur) pipe = pipe.sharpen({ sigma: spec.deblur.sigma, m1: spec.deblur.amount, m2: spec.deblur.amount * 2 });
+  // CLAHE's window must fit inside the image.
+  const outW = scale === 1 ? width : Math.round(width * scale);
+  const outH = scale === 1 ? height : Math.round(height * scale);
+  if (spec.clahe && outW > 24 && outH > 24) pipe = pipe.clahe({ width: 24, height: 24, maxSlope: 4 });
+  if (spec.normalize) pipe = pipe.normalise();
+  const out = await pipe.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const realScale = scale === 1 ? 1 : out.info.width / width;
+  return {
+    gray: { data: out.data, width: out.info.width, height: out.info.height },
+    transform: {
+      scale: realScale,
+      angle,
+      pad,
+      pageWidth: paddedWidth,
+      pageHeight: paddedHeight,
+      width: out.info.width,
+      height: out.info.height,
+    },
+  };
+}

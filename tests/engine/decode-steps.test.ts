@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadOriented } from '../../electron/core/imaging/load';
+import { decodePixels, runStep } from '../../electron/core/engines/local/decode';
+import { DEFAULT_PLAN } from '../../electron/core/engines/local/plan';
+import { toGray } from '../../electron/core/engines/local/variants';
+import { maxCornerDistance, sample } from './helpers';
+
+async function page(rel: string) {
+  const px = await loadOriented({ path: sample(rel), page: 1, format: 'png' });
+  return { px, gray: toGray(px.data, px.width, px.height) };
+}
+
+describe('decode steps', () => {
+  it.each([
+    [{ angle: 30 }],
+    [{ angle: -45, scale: 1.5 }],
+    [{ scale: 2, pad: 20 }],
+    [{ pad: 15, angle: 20, scale: 0.8, clahe: true }],
+  ])('maps corners found on a re-rendered copy %j back onto the page', async (variant) => {
+    const { gray } = await page('zxing/qrcode-2/1.png');
+    const plain = await runStep({ name: 'plain', decoder: 'zxing' }, gray, new Map());
+    const moved = await runStep({ name: 'variant', decoder: 'zxing', variant }, gray, new Map());
+    expect(plain).toHaveLength(1);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.text).toBe(plain[0]!.text);
+    expect(maxCornerDistance(moved[0]!.geometry.points, plain[0]!.geometry.points)).toBeLessThan(4);
+  });
+
+  it('merges one EAN read with and without its add-on, and by both decoders, into one detection', async () => {
+    const { px } = await page('zxing/upcean-extension-1/1.png');
+    const out = await decodePixels(px.data, px.width, px.height, DEFAULT_PLAN);
+    expect(out.steps).toContain('zbar');
+    expect(out.detections).toHaveLength(1);
+    expect(out.detections[0]).toMatchObject({
+      kind: 'code',
+      symbology: 'EAN-13',
+      text: '978073520044951299',
+      engine: 'local',
+      extra: { eanAddOn: '51299', symbologyIdentifier: ']E3', decoder: 'zxing' },
+    });
+  });
+
+  it('runs retries only when the fast pass found nothing', async () => {
+    const easy = await page('zxing/qrcode-2/1.png');
+    const outEasy = await decodePixels(easy.px.data, easy.px.width, easy.px.height, DEFAULT_PLAN);
+    expect(outEasy.steps).toEqual(['zxing', 'zbar']);
+    // a small, soft PDF417 photo: only the 2x copy reads it
+    const hard = await page('zxing/pdf417-2/22.png');
+    const outHard = await decodePixels(hard.px.data, hard.px.width, hard.px.height, DEFAULT_PLAN);
+    expect(outHard.steps).toEqual(['zxing', 'zbar', 'zxing-2x-histogram']);
+    expect(outHard.detections.map((d) => d.text)).toEqual([readFileSync(sample('zxing/pdf417-2/22.txt'), 'utf8')]);
+    const p = outHard.detections[0]!.geometry.points;
+    for (const c of p) {
+      expect(c.x).toBeGreaterThanOrEqual(-1);
+      expect(c.x).toBeLessThanOrEqual(hard.px.width + 1);
+    }
+  });
+
+  it.each(['zxing/pdf417-1/09', 'zxing-cpp/aztec-1/mixed-ecis-41x41', 'zxing-cpp/datamatrix-1/eci-mixed'])(
+    'keeps the exact bytes of a binary payload (%s) and a lossless latin-1 text',
+    async (stem) => {
+      const { px } = await page(`${stem}.png`);
+      const out = await decodePixels(px.data, px.width, px.height, DEFAULT_PLAN);
+      expect(out.detections).toHaveLength(1);
+      const d = out.detections[0]!;
+      const bytes = Buffer.from(d.bytesBase64!, 'base64');
+      expect(bytes.equals(readFileSync(sample(`${stem}.bin`)))).toBe(true);
+      expect(Buffer.from(d.text, 'latin1').equals(bytes)).toBe(true);
+    },
+  );
+});
