@@ -1,43 +1,62 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
-import { prepareZXingModule, readBarcodes, type ReadResult, type ReaderOptions } from 'zxing-wasm/reader';
+import type { ReadResult, ReaderOptions } from 'zxing-wasm/reader';
 
 /**
- * What an emulated vendor "sees": it really decodes the bytes it was sent (zxing-wasm, loaded
- * from node_modules: the default CDN fetch fails offline). Independent of the product's local
- * engine on purpose, like a real vendor is.
+ * What an emulated vendor "sees": it really decodes the bytes it was sent (sharp + zxing-wasm,
+ * loaded from node_modules: the default CDN fetch fails offline). Independent of the product's
+ * local engine on purpose, like a real vendor is. Decoding runs in worker threads
+ * (zxing-worker.mjs) so the emulator's HTTP side stays responsive, as a real front end is.
  */
-const require = createRequire(import.meta.url);
-let ready: Promise<unknown> | null = null;
-
-function load(): Promise<unknown> {
-  if (!ready) {
-    const buf = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    const wasmBinary = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-    ready = prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
-  }
-  return ready;
-}
-
 export interface DecodedImage {
   width: number;
   height: number;
-  results: ReadResult[];
+  results: Array<Pick<ReadResult, 'format' | 'text' | 'position' | 'isValid'>>;
 }
 
-/** Decodes encoded image bytes to pixels (sharp) and reads every code in them. Throws on bad bytes. */
-export async function decodeImageCodes(bytes: Buffer, options: ReaderOptions): Promise<DecodedImage> {
-  const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  await load();
-  const imageData = {
-    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    colorSpace: 'srgb',
-  } as unknown as Extract<Parameters<typeof readBarcodes>[0], { width: number }>;
-  const results = await readBarcodes(imageData, options);
-  return { width: info.width, height: info.height, results: results.filter((r) => r.isValid) };
+interface Reply extends Partial<DecodedImage> {
+  id: number;
+  error?: string;
+}
+
+const POOL_SIZE = 2;
+const pool: Worker[] = [];
+const pending = new Map<number, { resolve: (d: DecodedImage) => void; reject: (e: Error) => void }>();
+let nextId = 1;
+let turn = 0;
+
+function worker(): Worker {
+  if (pool.length < POOL_SIZE) {
+    const w = new Worker(new URL('./zxing-worker.mjs', import.meta.url));
+    w.on('message', (m: Reply) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve({ width: m.width!, height: m.height!, results: m.results! });
+    });
+    w.on('error', (err) => {
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    });
+    // Idle workers must not keep a test process alive.
+    w.unref();
+    pool.push(w);
+    return w;
+  }
+  return pool[turn++ % pool.length]!;
+}
+
+/** Decodes encoded image bytes and reads every code in them. Rejects on undecodable bytes. */
+export function decodeImageCodes(bytes: Buffer, options: ReaderOptions): Promise<DecodedImage> {
+  const id = nextId++;
+  const w = worker();
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    // A copy, transferred: the caller keeps its buffer.
+    const copy = new Uint8Array(bytes);
+    w.postMessage({ id, bytes: copy, options }, [copy.buffer]);
+  });
 }
 
 /** Image dimensions without decoding pixels. */

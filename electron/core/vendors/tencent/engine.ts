@@ -26,7 +26,7 @@ export interface TencentEngineConfig {
   endpoint?: TencentEndpoint;
   /** Per HTTP request (default 30 s). */
   timeoutMs?: number;
-  /** Requests in flight at once (default 5): the runner reads `engine.concurrency`. */
+  /** Requests in flight at once (default 8): the runner reads `engine.concurrency`. */
   concurrency?: number;
   /** Retries inside the engine for rate-limit/server/network errors (default 4 attempts). */
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;

@@ -31,7 +31,7 @@ export const TencentOptionsSchema = z
       .strict()
       .default({}),
     /** Requests in flight at once. */
-    concurrency: z.number().int().min(1).max(32).default(5),
+    concurrency: z.number().int().min(1).max(32).default(8),
     cardSide: z.enum(['FRONT', 'BACK', 'auto']).default('auto'),
     config: z.object(Object.fromEntries(ID_CARD_CONFIG_FLAGS.map((k) => [k, z.boolean().optional()]))).strict().default({}),
     enableRecognitionRectify: z.boolean().optional(),
