@@ -1,20 +1,35 @@
 import { basename } from 'node:path';
-import type { BatchStatus, BatchSummary } from '../../../shared/batch';
+import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus } from '../../../shared/batch';
 import type { EnginePlan } from '../../../shared/engines';
 import { ScanError } from '../errors';
 import type { IntakeItem, SkippedEntry } from '../intake/types';
 import type { Db } from './db';
-import { toBatch, toCounts, type BatchRow, type CountsRow } from './rows';
+import { toBatch, type BatchRow } from './rows';
 import { stmt } from './statements';
 
-const COUNTS = `
-  count(*) AS total,
-  sum(status IN ('pending','running')) AS pending,
-  sum(status = 'done') AS done,
-  sum(status = 'failed') AS failed,
-  sum(status = 'cancelled') AS cancelled,
-  sum(status = 'skipped') AS skipped,
-  sum(detection_count) AS codes`;
+/**
+ * Counts by status in one GROUP BY over the covering index items_batch_counts (migration 002):
+ * a few ms at 20,000 pages, where per-row sums cost several times more.
+ */
+const COUNTS_BY_STATUS = `SELECT batch_id, status, count(*) AS n, sum(detection_count) AS codes FROM items`;
+
+interface StatusCount {
+  batch_id: number;
+  status: ItemStatus;
+  n: number;
+  codes: number | null;
+}
+
+function foldCounts(rows: StatusCount[]): BatchCounts {
+  const c: BatchCounts = { total: 0, pending: 0, done: 0, failed: 0, cancelled: 0, skipped: 0, codes: 0 };
+  for (const r of rows) {
+    c.total += r.n;
+    c.codes += r.codes ?? 0;
+    if (r.status === 'running' || r.status === 'pending') c.pending += r.n;
+    else c[r.status] += r.n;
+  }
+  return c;
+}
 
 export function insertBatchRow(db: Db, name: string, plan: EnginePlan, createdAt: string): number {
   const r = stmt(db, `INSERT INTO batches (name, created_at, status, plan_json) VALUES (?, ?, 'running', ?)`).run(
@@ -69,17 +84,16 @@ export function batchRow(db: Db, batchId: number): BatchRow {
 
 export function getBatch(db: Db, batchId: number): BatchSummary {
   const row = batchRow(db, batchId);
-  const counts = stmt(db, `SELECT ${COUNTS} FROM items WHERE batch_id = ?`).get(batchId) as CountsRow;
-  return toBatch(row, toCounts(counts));
+  const rows = stmt(db, `${COUNTS_BY_STATUS} WHERE batch_id = ? GROUP BY batch_id, status`).all(batchId) as StatusCount[];
+  return toBatch(row, foldCounts(rows));
 }
 
 export function listBatches(db: Db): BatchSummary[] {
   const rows = stmt(db, `SELECT * FROM batches ORDER BY id DESC`).all() as BatchRow[];
-  const counts = stmt(db, `SELECT batch_id, ${COUNTS} FROM items GROUP BY batch_id`).all() as Array<
-    CountsRow & { batch_id: number }
-  >;
-  const byBatch = new Map(counts.map((c) => [c.batch_id, c]));
-  return rows.map((r) => toBatch(r, toCounts(byBatch.get(r.id))));
+  const counts = stmt(db, `${COUNTS_BY_STATUS} GROUP BY batch_id, status`).all() as StatusCount[];
+  const byBatch = new Map<number, StatusCount[]>();
+  for (const c of counts) byBatch.set(c.batch_id, [...(byBatch.get(c.batch_id) ?? []), c]);
+  return rows.map((r) => toBatch(r, foldCounts(byBatch.get(r.id) ?? [])));
 }
 
 export function setBatchStatus(db: Db, batchId: number, status: BatchStatus): void {

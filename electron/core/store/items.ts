@@ -27,7 +27,8 @@ export function likePattern(s: string): string {
 /**
  * One page of a batch's items, in intake order. The filters read columns of `items` kept up to
  * date as results land (detection_count, review_pending), so they cost one indexed range scan;
- * search adds a substring match on the file name or any detection's decoded or corrected value.
+ * search adds a substring match (case-insensitive) on the file name or any detection's decoded
+ * or corrected value, answered by the trigram index item_search.
  */
 export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: number; items: ItemSummary[] } {
   const filter = q.filter ?? 'all';
@@ -39,10 +40,11 @@ export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: 
   let sql = `FROM items WHERE batch_id = @batchId AND ${where}`;
   const params: Record<string, unknown> = { batchId };
   if (search !== '') {
-    sql += ` AND (name LIKE @pattern ESCAPE '\\' OR EXISTS (
-        SELECT 1 FROM detections d WHERE d.item_id = items.id
-        AND (d.text LIKE @pattern ESCAPE '\\' OR d.corrected_text LIKE @pattern ESCAPE '\\')))`;
-    params.pattern = likePattern(search);
+    // Through the trigram index (migration 002). Without ESCAPE the index serves the LIKE;
+    // a search for a literal %, _ or \ needs ESCAPE and scans the index's text instead.
+    const special = /[\\%_]/.test(search);
+    sql += ` AND id IN (SELECT rowid FROM item_search WHERE value LIKE @pattern${special ? ` ESCAPE '\\'` : ''})`;
+    params.pattern = special ? likePattern(search) : `%${search}%`;
   }
   const total = (stmt(db, `SELECT count(*) AS n ${sql}`).get(params) as { n: number }).n;
   const rows = stmt(db, `SELECT ${ITEM_COLUMNS} ${sql} ORDER BY id LIMIT @limit OFFSET @offset`).all({

@@ -13,16 +13,6 @@ export interface BatchRow {
   plan_json: string;
 }
 
-export interface CountsRow {
-  total: number | null;
-  pending: number | null;
-  done: number | null;
-  failed: number | null;
-  cancelled: number | null;
-  skipped: number | null;
-  codes: number | null;
-}
-
 export interface ItemRow {
   id: number;
   batch_id: number;
@@ -50,18 +40,6 @@ export interface DetectionRow {
   extra_json: string | null;
   review: ReviewStatus;
   corrected_text: string | null;
-}
-
-export function toCounts(r: CountsRow | undefined): BatchCounts {
-  return {
-    total: r?.total ?? 0,
-    pending: r?.pending ?? 0,
-    done: r?.done ?? 0,
-    failed: r?.failed ?? 0,
-    cancelled: r?.cancelled ?? 0,
-    skipped: r?.skipped ?? 0,
-    codes: r?.codes ?? 0,
-  };
 }
 
 export function toBatch(r: BatchRow, counts: BatchCounts): BatchSummary {
