@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Geometry } from '../../../shared/geometry';
 import { scaleGeometry } from '../../../shared/geometry';
 import { ScanError } from '../errors';
@@ -32,18 +32,23 @@ function channelsOf(n: number): 1 | 3 {
   return n === 1 ? 1 : 3;
 }
 
+function rawImage(raw: Raw): Sharp {
+  return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+}
+
+/** Encodes a pipeline (JPEG keeps 4:2:0 chroma: codes live in luma, and files stay smaller). */
+function encodeWith(img: Sharp, format: Exclude<OutFormat, 'bmp'>, quality: number): Promise<{ data: Buffer; info: OutputInfo }> {
+  const out =
+    format === 'png'
+      ? img.png({ compressionLevel: 6, adaptiveFiltering: true })
+      : format === 'jpeg'
+        ? img.jpeg({ quality })
+        : img.webp({ quality });
+  return out.toBuffer({ resolveWithObject: true });
+}
+
 async function encode(raw: Raw, format: OutFormat, quality: number): Promise<Buffer> {
-  const img = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
-  switch (format) {
-    case 'png':
-      return img.png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
-    case 'jpeg':
-      return img.jpeg({ quality, mozjpeg: false, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
-    case 'webp':
-      return img.webp({ quality }).toBuffer();
-    case 'bmp':
-      return encodeBmp(raw);
-  }
+  return format === 'bmp' ? encodeBmp(raw) : (await encodeWith(rawImage(raw), format, quality)).data;
 }
 
 /** 24-bit BMP, bottom-up: sharp cannot write BMP and the format is trivial. */
@@ -85,7 +90,7 @@ function estimateBpp(measured: Map<string, number>, format: OutFormat, quality: 
 }
 
 async function resizeRaw(raw: Raw, longest: number): Promise<Raw> {
-  const { data, info } = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
+  const { data, info } = await rawImage(raw)
     .resize({ width: longest, height: longest, fit: 'inside', kernel: 'lanczos3' })
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -123,54 +128,74 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
   const pageLongest = Math.max(page.width, page.height);
   let side = Math.min(pageLongest, budget.maxSide ?? pageLongest);
   const floor = Math.min(side, budget.minSide ?? 1);
+  const resize = { width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' } as const;
+  const qualitiesOf = (f: OutFormat): readonly number[] => (f === 'jpeg' || f === 'webp' ? QUALITIES : [100]);
+  const result = (data: Buffer, format: OutFormat, width: number, height: number, counted: number): PreparedImage => ({
+    data,
+    format,
+    width,
+    height,
+    pageWidth: page.width,
+    pageHeight: page.height,
+    scale: width / page.width,
+    countedBytes: counted,
+  });
 
-  // Decode (with shrink-on-load where the format allows) once; every attempt encodes from here.
+  let last = { bytes: Infinity, format: order[0]!, quality: 0 };
+  // Counted bytes per pixel measured for each format/quality: at a smaller size, a setting
+  // that clearly will not fit is not encoded again (each encode of 12 MP costs ~100 ms).
+  const bytesPerPixel = new Map<string, number>();
+  const triedAtFull = new Set<string>();
+  let skip85 = false;
+  const measure = (format: OutFormat, quality: number, counted: number, pixels: number): void => {
+    last = { bytes: counted, format, quality };
+    bytesPerPixel.set(`${format}:${quality}`, counted / pixels);
+    // 85 will not close a large gap (92 → 75 is about half the bytes): go straight to 75.
+    if (quality === 92 && counted > budget.maxBytes * 1.6) skip85 = true;
+  };
+
+  // 1. The first setting straight from the source, in one pass (decode with shrink-on-load,
+  //    resize, encode): as cheap as a plain resize+encode, and all most pages need.
+  const f0 = order[0]!;
+  const q0 = qualitiesOf(f0)[0]!;
+  if (f0 !== 'bmp') {
+    let first;
+    try {
+      first = await encodeWith(page.image.clone().resize(resize), f0, q0);
+    } catch (err) {
+      throw decodeError(err, label);
+    }
+    const counted = countedBytes(first.data.length, budget.countAs);
+    if (counted <= budget.maxBytes) return result(first.data, f0, first.info.width, first.info.height, counted);
+    measure(f0, q0, counted, first.info.width * first.info.height);
+    triedAtFull.add(`${f0}:${q0}`);
+  }
+
+  // 2. Decode once to raw pixels; every further attempt encodes from them.
   let raw: Raw;
   try {
-    const { data, info } = await page.image
-      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await page.image.clone().resize(resize).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     raw = { data, width: info.width, height: info.height, channels: channelsOf(info.channels) };
   } catch (err) {
     throw decodeError(err, label);
   }
   const full = raw;
 
-  let last = { bytes: Infinity, format: order[0]!, quality: 0 };
-  // Counted bytes per pixel measured for each format/quality: at a smaller size, a setting
-  // that clearly will not fit is not encoded again (each encode of 12 MP costs ~100 ms).
-  const bytesPerPixel = new Map<string, number>();
   for (;;) {
     for (const format of order) {
-      // Lossless formats have one setting; PNG is only worth trying at full resolution when a
-      // lossy format exists (below it, JPEG at a larger size reads better).
+      // PNG is only worth trying at full resolution when a lossy format exists (below it,
+      // JPEG at a larger size reads better).
       if (format === 'png' && lossy && raw !== full) continue;
-      const qualities = format === 'jpeg' || format === 'webp' ? QUALITIES : [100];
-      let skip85 = false;
+      const qualities = qualitiesOf(format);
       for (const quality of qualities) {
+        if (raw === full && triedAtFull.has(`${format}:${quality}`)) continue;
         if (quality === 85 && skip85) continue;
         const predicted = estimateBpp(bytesPerPixel, format, quality) * raw.width * raw.height;
         if (quality !== qualities[qualities.length - 1] && predicted > budget.maxBytes * 1.1) continue;
         const data = await encode(raw, format, quality);
         const counted = countedBytes(data.length, budget.countAs);
-        if (counted <= budget.maxBytes) {
-          return {
-            data,
-            format,
-            width: raw.width,
-            height: raw.height,
-            pageWidth: page.width,
-            pageHeight: page.height,
-            scale: raw.width / page.width,
-            countedBytes: counted,
-          };
-        }
-        last = { bytes: counted, format, quality };
-        bytesPerPixel.set(`${format}:${quality}`, counted / (raw.width * raw.height));
-        // 85 will not close a large gap (92 → 75 is about half the bytes): go straight to 75.
-        if (quality === 92 && counted > budget.maxBytes * 1.6) skip85 = true;
+        if (counted <= budget.maxBytes) return result(data, format, raw.width, raw.height, counted);
+        measure(format, quality, counted, raw.width * raw.height);
       }
     }
     if (side <= floor) break;
