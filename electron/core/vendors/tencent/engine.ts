@@ -74,6 +74,10 @@ export class TencentEngine implements Engine {
     });
   }
 
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+
   /** Validates (and caches) plan options; INVALID_INPUT names the bad field. */
   options(raw: Record<string, unknown> | undefined): TencentOptions {
     if (!raw || Object.keys(raw).length === 0) return this.defaults;

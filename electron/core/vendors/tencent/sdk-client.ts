@@ -61,6 +61,11 @@ export class TencentSdkTransport {
     return this.lastSecrets;
   }
 
+  /** Closes pooled connections (only a pinned endpoint keeps any). */
+  close(): void {
+    this.agent?.destroy();
+  }
+
   /** Identifies the credentials of the last call (a hash: never the secrets themselves). */
   credentialPrint(): string | null {
     return this.lastSecrets.length ? fingerprint(this.lastSecrets[1]!, this.lastSecrets[0]!) : null;
