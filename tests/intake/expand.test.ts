@@ -53,6 +53,7 @@ describe('expandPaths on a real folder tree', () => {
     writeFileSync(join(root, 'backup.gz'), gzipSync(Buffer.alloc(1000)));
     symlinkSync(join(root, 'gone.jpg'), join(root, 'broken.jpg'));
     symlinkSync(join(root, 'self.png'), join(root, 'self.png'));
+    symlinkSync(join(root, 'photo 1.jpg'), join(root, 'zz-link.jpg')); // the same file twice
     // Hidden and system files: skipped quietly.
     put('.DS_Store', PNG);
     put('._photo 1.jpg', JPEG);
@@ -166,6 +167,7 @@ describe('expandPaths on a real folder tree', () => {
       'backup.gz': 'not an image or PDF: looks like a file of type .gz (application/gzip)',
       'empty.txt': 'empty file (0 bytes)',
       'notes.txt': 'not an image or PDF: looks like plain text',
+      'zz-link.jpg': `the same file as ${join(root, 'photo 1.jpg')} (already included)`,
     });
   });
 
