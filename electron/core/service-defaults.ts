@@ -1,5 +1,5 @@
 import type { Engine } from './engines/engine';
-import { ScanError } from './errors';
+import { LocalEngine } from './engines/local';
 import { writeExport } from './export';
 import type { ExportFormat, ExportOptions, ExportSource } from './export/types';
 import { expandPaths } from './intake';
@@ -17,7 +17,7 @@ export type WriteExport = (
 ) => Promise<{ path: string; rows: number }>;
 
 export async function defaultEngines(): Promise<Engine[]> {
-  throw new ScanError('INTERNAL', 'The local engine is not available yet in this build.');
+  return [new LocalEngine()];
 }
 
 export function defaultIntake(paths: string[]): Promise<IntakeResult> {

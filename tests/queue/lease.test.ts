@@ -13,7 +13,7 @@ import {
   type ClaimedJob,
 } from '../../electron/core/queue/jobs';
 import { openDatabase, type Db } from '../../electron/core/store/db';
-import { realEngine } from './support/parts';
+import { closeRealEngines, realEngine } from './support/parts';
 import { sampleImages } from './support/samples';
 import { seedBatch } from './support/seed-batch';
 import { tempDir } from './support/tmp';
@@ -29,7 +29,8 @@ beforeAll(async () => {
   result = await engine.recognize({ source: { path: images[0]!, page: 1, format: 'png', sha256: 'x' }, task: 'codes' });
   expect(result.detections.length).toBeGreaterThan(0);
 });
-afterAll(() => {
+afterAll(async () => {
+  await closeRealEngines();
   db.close();
   tmp.cleanup();
 });

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchProgress } from '../../shared/batch';
 import { openScanService } from '../../electron/core/service';
-import { realEngine, realIntake } from '../queue/support/parts';
+import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
 
 const tmp = tempDir('svc-basic');
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await closeRealEngines();
+  tmp.cleanup();
+});
 
 describe('ScanService: a batch of real images', () => {
   it('decodes every page, stores results with their page size, and reports progress', async () => {

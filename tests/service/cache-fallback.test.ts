@@ -5,13 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ScanError } from '../../electron/core/errors';
 import { openScanService } from '../../electron/core/service';
 import type { Notice } from '../../electron/core/service-types';
-import { realEngine, realIntake } from '../queue/support/parts';
+import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
 import { CountingEngine, FailingForEngine, RenamedEngine } from '../queue/support/wrappers';
 
 const tmp = tempDir('svc-cache');
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await closeRealEngines();
+  tmp.cleanup();
+});
 const plan = { engine: 'local', task: 'codes' } as const;
 
 describe('results cache', () => {

@@ -4,13 +4,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ScanError } from '../../electron/core/errors';
 import { openScanService } from '../../electron/core/service';
 import type { Notice } from '../../electron/core/service-types';
-import { realEngine, realIntake } from '../queue/support/parts';
+import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { mulberry32, sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
 import { CountingEngine, FailingFirstEngine, FailingForEngine, vendorServerError } from '../queue/support/wrappers';
 
 const tmp = tempDir('svc-errors');
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await closeRealEngines();
+  tmp.cleanup();
+});
 const plan = { engine: 'local', task: 'codes' } as const;
 const images = sampleImages('zxing/qrcode-2', 6);
 const fast = { backoff: { baseMs: 20, maxMs: 80 }, random: mulberry32(7) };

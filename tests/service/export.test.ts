@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openScanService } from '../../electron/core/service';
-import { realEngine, realIntake } from '../queue/support/parts';
+import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
 
 const tmp = tempDir('svc-export');
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await closeRealEngines();
+  tmp.cleanup();
+});
 
 describe('exportBatch', () => {
   it('streams the stored batch (statuses, errors, detections, reviews) through the export writer', async () => {

@@ -4,12 +4,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchProgress } from '../../shared/batch';
 import { KeyedThrottle } from '../../electron/core/queue/throttle';
 import { openScanService } from '../../electron/core/service';
-import { realEngine, realIntake } from '../queue/support/parts';
+import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
 
 const tmp = tempDir('svc-progress');
-afterAll(() => tmp.cleanup());
+afterAll(async () => {
+  await closeRealEngines();
+  tmp.cleanup();
+});
 const plan = { engine: 'local', task: 'codes' } as const;
 
 describe('progress events', () => {
