@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events, isRequestName, requests } from '../../shared/contract';
 import { startHost, type RunningHost } from '../../electron/host';
 import { get, getBytes, openWs, WsClient } from './helpers';
 
@@ -106,6 +107,22 @@ describe('a batch through the browser host', () => {
 
     // The dialog-backed variant has no dialog in a browser.
     expect(await client.invoke('export.withDialog', { batchId, format: 'csv' })).toMatchObject({ ok: true, value: { status: 'unavailable' } });
+  });
+
+  it('every answer and event the real service produced matches the contract schemas', () => {
+    expect(client.calls.length).toBeGreaterThanOrEqual(7);
+    for (const { name, result } of client.calls) {
+      if (!result.ok || !isRequestName(name)) continue;
+      const parsed = requests[name].output.safeParse(result.value);
+      expect(parsed.success, `${name}: ${parsed.error?.message}`).toBe(true);
+    }
+    expect(client.events.length).toBeGreaterThan(0);
+    for (const e of client.events) {
+      const schema = events[e.name as keyof typeof events];
+      expect(schema, e.name).toBeDefined();
+      const parsed = schema.safeParse(e.payload);
+      expect(parsed.success, `${e.name}: ${parsed.error?.message}`).toBe(true);
+    }
   });
 
   it('reviews a detection and deletes the batch', async () => {

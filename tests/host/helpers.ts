@@ -50,6 +50,8 @@ export class WsClient {
   private nextId = 1;
   private readonly waiting = new Map<number, (r: unknown) => void>();
   readonly events: Array<{ name: string; payload: unknown }> = [];
+  /** Every invoke and its answer, for checking answers against the contract. */
+  readonly calls: Array<{ name: unknown; result: { ok: boolean; value?: unknown } }> = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (raw) => {
@@ -61,8 +63,14 @@ export class WsClient {
     });
   }
 
-  invoke(name: unknown, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-    return this.sendRaw({ type: 'invoke', id: this.nextId, name, input }, this.nextId++) as never;
+  async invoke(name: unknown, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+    const result = (await this.sendRaw({ type: 'invoke', id: this.nextId, name, input }, this.nextId++)) as {
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string; message: string };
+    };
+    this.calls.push({ name, result });
+    return result;
   }
 
   sendRaw(message: unknown, id: number): Promise<unknown> {
