@@ -41,6 +41,16 @@ describe('decode steps', () => {
     });
   });
 
+  it('merges a UPC-A that one decoder calls EAN-13 0+12 digits and the other UPC-A', async () => {
+    // ZBar reads it in the fast pass, ZXing only in its 2x retry and spells it as an EAN-13
+    const { px } = await page('zxing/upca-2/01.png');
+    const out = await decodePixels(px.data, px.width, px.height, DEFAULT_PLAN);
+    expect(out.steps).toContain('zxing-2x-histogram');
+    expect(out.detections).toHaveLength(1);
+    expect(out.detections[0]!.text.replace(/^0(?=\d{12}$)/, '')).toBe('890444000335');
+    expect(out.detections[0]!.extra?.disagreesWith).toBeUndefined();
+  });
+
   it('runs retries only when the fast pass found nothing', async () => {
     const easy = await page('zxing/qrcode-2/1.png');
     const outEasy = await decodePixels(easy.px.data, easy.px.width, easy.px.height, DEFAULT_PLAN);

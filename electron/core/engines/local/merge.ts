@@ -33,11 +33,17 @@ export function mergeDetections(list: Detection[]): Detection[] {
 }
 
 function sameCode(a: Detection, b: Detection): boolean {
+  const x = gtin(a);
+  const y = gtin(b);
   const samePayload =
-    a.text === b.text ||
-    (family(a) === 'ean' && family(b) === 'ean' && (a.text.startsWith(b.text) || b.text.startsWith(a.text)));
+    a.text === b.text || (family(a) === 'ean' && family(b) === 'ean' && (x.startsWith(y) || y.startsWith(x)));
   if (!samePayload || (a.bytesBase64 ?? '') !== (b.bytesBase64 ?? '')) return false;
   return boxesTouch(a, b);
+}
+
+/** A UPC-A's 12 digits are the GTIN-13 with a leading 0 (ZXing sometimes calls it an EAN-13). */
+function gtin(d: Detection): string {
+  return d.symbology === 'UPC-A' && /^\d{12}/.test(d.text) ? `0${d.text}` : d.text;
 }
 
 function family(d: Detection): string {
