@@ -95,7 +95,7 @@ describe('Tencent error mapping, end to end through the SDK and the emulator', (
   });
 
   it('HTTP 5xx and a hung request are retried, then final', async () => {
-    const engine = engineFor(emu, { ...FAST, timeoutMs: 400 });
+    const engine = engineFor(emu, { ...FAST, timeoutMs: 1500 });
     emu.injectNext({ kind: 'http', status: 502 }, { kind: 'hang' });
     await expect(engine.recognize({ source: QR, task: 'codes' })).resolves.toMatchObject({ detections: [{ symbology: 'QRCode' }] });
     emu.injectNext(...Array.from({ length: 4 }, () => ({ kind: 'http' as const, status: 503 })));

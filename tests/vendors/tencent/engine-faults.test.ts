@@ -48,7 +48,7 @@ describe('TencentEngine under faults', () => {
       },
     });
     const events: VendorEvent[] = [];
-    const engine = engineFor(emu, { ...FAST, timeoutMs: 1500, onEvent: (e) => events.push(e) });
+    const engine = engineFor(emu, { ...FAST, timeoutMs: 3000, onEvent: (e) => events.push(e) });
     try {
       const outcomes = await Promise.allSettled(files.map((f) => engine.recognize({ source: source(f), task: 'codes' })));
       const done = outcomes.filter((o) => o.status === 'fulfilled');
