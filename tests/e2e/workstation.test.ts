@@ -6,9 +6,9 @@
  * test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startHost, type RunningHost } from '../../electron/host';
@@ -34,6 +34,8 @@ const PICKS = [
   'datamatrix-1/C40.png',
 ];
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
+/** Pages in the batch that is paused and resumed. */
+const MORE = 80;
 
 let dir: string;
 let folder: string;
@@ -148,7 +150,7 @@ describe('desktop workstation in a browser', () => {
     const bar = await page.getAttribute(`${row} [role=progressbar]`, 'aria-valuenow');
     expect(Number(bar)).toBe(PICKS.length);
     await expect.poll(() => page.textContent('[data-testid=batch-progress-text]')).toBe(
-      `${PICKS.length} of ${PICKS.length} pages done, ${b.counts.failed} failed, ${b.counts.codes} codes`,
+      `${PICKS.length} of ${PICKS.length} pages finished, ${b.counts.failed} failed, ${b.counts.codes} codes`,
     );
 
     // Every page has a card whose badge agrees with the stored result.
@@ -339,17 +341,110 @@ describe('desktop workstation in a browser', () => {
     await expect.poll(() => page.textContent('.sidebar-title')).toBe('Batches');
   });
 
+  it('asks for a typed path on a drop, then pauses, resumes, shows a broken page and retries it', async () => {
+    const more = join(dir, 'more');
+    mkdirSync(more);
+    // Distinct real images (no result to reuse), so the batch runs long enough to pause it.
+    const distinct = ['qrcode-2', 'qrcode-3', 'qrcode-5', 'qrcode-6', 'ean13-3', 'ean13-5', 'code128-1', 'pdf417-2']
+      .flatMap((d) => readdirSync(join(SAMPLES, d)).filter((f) => /\.(png|jpe?g)$/i.test(f)).map((f) => join(SAMPLES, d, f)))
+      .slice(0, MORE);
+    expect(distinct).toHaveLength(MORE);
+    distinct.forEach((src, i) => linkSync(src, join(more, `scan-${String(i).padStart(3, '0')}${extname(src)}`)));
+    // A PNG cut short: intake accepts it by its signature, decoding it must fail.
+    writeFileSync(join(more, 'broken.png'), readFileSync(join(SAMPLES, 'ean13-1/1.png')).subarray(0, 600));
+
+    // A browser gives no paths for dropped files: the new-batch dialog opens and says so.
+    await page.waitForSelector('.app');
+    await page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'scan.png', { type: 'image/png' }));
+      const target = document.querySelector('.app');
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+      }
+    })()`);
+    await page.waitForSelector('[data-testid=create-dialog][open]');
+    await expect.poll(() => page.textContent('[data-testid=create-dialog] .note')).toContain('cannot read paths of dropped files');
+    await shot('12-drop-without-paths');
+    await page.fill('[data-testid=path-input]', more);
+    await page.click('[data-testid=start-batch]');
+    await page.click('[data-testid=batch-view] >> text=Pause');
+    await expect.poll(() => page.textContent('[data-testid=batch-status]')).toBe('Paused');
+    const id = host.service.listBatches()[0]!.id;
+    const paused = host.service.getBatch(id);
+    expect(paused.status).toBe('paused');
+    expect(paused.counts.total).toBe(MORE + 1);
+    expect(paused.counts.pending).toBeGreaterThan(0);
+    await shot('13-paused');
+
+    await page.click('[data-testid=batch-view] >> text=Resume');
+    await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 120_000 });
+    const done = host.service.getBatch(id);
+    expect(done.counts.failed).toBe(1);
+    expect(done.counts.done).toBe(MORE);
+
+    await page.click('[data-testid=filter-errors]');
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe('1 pages');
+    const broken = host.service.listItems(id, { filter: 'errors' }).items[0]!;
+    expect(broken.error?.message).toBeTruthy();
+    const card = `[data-testid=card][data-item-id="${broken.id}"]`;
+    expect(await page.getAttribute(card, 'data-badge')).toBe('error');
+    expect(await page.getAttribute(card, 'title')).toContain(broken.error!.message);
+    await page.click(card);
+    await page.waitForSelector(`[data-testid=review][data-item-id="${broken.id}"]`);
+    await expect.poll(() => page.textContent('[data-testid=stage]')).toContain(broken.error!.message);
+    await shot('14-review-error');
+    await page.keyboard.press('Escape');
+
+    // Retry failed: the service runs the page again (and it fails again, with the same reason).
+    let events = 0;
+    const count = (p: { batchId: number }) => void (p.batchId === id && events++);
+    host.service.on('progress', count);
+    await page.click('[data-testid=batch-view] >> text=Retry failed');
+    await expect.poll(() => events).toBeGreaterThan(0);
+    await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`);
+    host.service.off('progress', count);
+    expect(host.service.getBatch(id).counts.failed).toBe(1);
+
+    // A page with several codes: Tab and Shift+Tab move between them, outlines follow.
+    const multi = host.service.listItems(id, { limit: 1000 }).items.find((it) => it.detectionCount >= 2);
+    expect(multi, 'a sample page with two or more codes').toBeTruthy();
+    await page.click('[data-testid=filter-all]');
+    await page.fill('[data-testid=search]', multi!.path.split('/').pop()!);
+    await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(1);
+    await page.click('[data-testid=card]');
+    expect(await checkOutlines(multi!.id)).toBe(multi!.detectionCount);
+    const dets = host.service.getItem(multi!.id).detections;
+    const selected = () => page.getAttribute('[data-testid=detection][aria-selected=true]', 'data-detection-id');
+    await expect.poll(selected).toBe(String(dets[0]!.id));
+    await page.keyboard.press('Tab');
+    await expect.poll(selected).toBe(String(dets[1]!.id));
+    await expect.poll(() => page.locator(`g.current [data-detection-id="${dets[1]!.id}"]`).count()).toBe(1);
+    await shot('15-review-several-codes');
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(selected).toBe(String(dets[0]!.id));
+    // Hovering a row highlights its outline.
+    await page.hover(`[data-testid=detection][data-detection-id="${dets[1]!.id}"]`);
+    await expect.poll(() => page.locator(`g.hover [data-detection-id="${dets[1]!.id}"]`).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.fill('[data-testid=search]', '');
+  });
+
   it('deletes a batch only after confirmation', async () => {
+    const before = host.service.listBatches().length;
     await page.click('[data-testid=delete-open]');
     await page.waitForSelector('[data-testid=confirm-dialog][open]');
     await shot('11-confirm-delete');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=confirm-dialog]', { state: 'detached' });
-    expect(host.service.listBatches()).toHaveLength(1);
-    await page.click('[data-testid=delete-open]');
-    await page.click('[data-testid=confirm-ok]');
-    await page.waitForSelector('[data-testid=batch-row]', { state: 'detached' });
-    expect(host.service.listBatches()).toHaveLength(0);
+    expect(host.service.listBatches()).toHaveLength(before);
+    for (let left = before; left > 0; left--) {
+      await page.click('[data-testid=batch-row] >> nth=0');
+      await page.click('[data-testid=delete-open]');
+      await page.click('[data-testid=confirm-ok]');
+      await expect.poll(() => page.locator('[data-testid=batch-row]').count()).toBe(left - 1);
+      expect(host.service.listBatches()).toHaveLength(left - 1);
+    }
     await expect.poll(() => page.textContent('main')).toContain('No batches yet');
   });
 });

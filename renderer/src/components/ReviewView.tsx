@@ -323,13 +323,19 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
               })}
             </svg>
           )}
-          {imageFailed && <p className="stage-note error">{t('review.imageError')}</p>}
-          {detail?.error && <p className="stage-note error">{t('review.pageError', { message: detail.error.message })}</p>}
-          {noPosition && <p className="stage-note">{t('review.noPosition')}</p>}
+          <div className="stage-notes" role="status">
+            {detail?.error ? (
+              <p className="stage-note error">{t('review.pageError', { message: detail.error.message })}</p>
+            ) : (
+              imageFailed && <p className="stage-note error">{t('review.imageError')}</p>
+            )}
+            {noPosition && <p className="stage-note">{t('review.noPosition')}</p>}
+          </div>
         </div>
         <aside className="side" aria-label={t('review.detections', { count: detections.length })}>
           <h3>{t('review.detections', { count: detections.length })}</h3>
-          {detail && detections.length === 0 && <p className="muted">{t('review.noDetections')}</p>}
+          {detail && detections.length === 0 && !detail.error && detail.status === 'done' && <p className="muted">{t('review.noDetections')}</p>}
+          {detail?.error && <p className="error-text">{detail.error.message}</p>}
           <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
             {detections.map((d, i) => (
               <li

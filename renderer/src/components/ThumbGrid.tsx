@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
@@ -69,6 +69,11 @@ export function ThumbGrid(props: {
   );
 }
 
+/** A page the host cannot preview keeps its empty frame rather than a broken-image icon. */
+function hideBroken(e: SyntheticEvent<HTMLImageElement>) {
+  e.currentTarget.style.visibility = 'hidden';
+}
+
 /** Memoized: while scrolling only the cards of rows entering the view render. */
 const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
   const { t } = useApp();
@@ -93,7 +98,7 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         aria-label={`${label}: ${badgeText}`}
       >
         <span className="thumb">
-          {props.url && item.status !== 'skipped' && <img src={props.url} alt="" loading="lazy" decoding="async" draggable={false} />}
+          {props.url && item.status !== 'skipped' && <img src={props.url} alt="" loading="lazy" decoding="async" draggable={false} onError={hideBroken} />}
         </span>
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>

@@ -13,7 +13,7 @@ export const en = {
   'batches.empty.title': 'No batches yet',
   'batches.empty.body': 'Drop files or folders anywhere on this window, or use Add Files / Add Folder.',
   'batches.codes': '{count} codes',
-  'batches.progress': '{done} of {total} pages done, {failed} failed, {codes} codes',
+  'batches.progress': '{done} of {total} pages finished, {failed} failed, {codes} codes',
   'batches.status.queued': 'Queued',
   'batches.status.running': 'Running',
   'batches.status.paused': 'Paused',

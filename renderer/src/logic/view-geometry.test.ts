@@ -113,8 +113,12 @@ describe('outlines', () => {
     expect(parseSvgPoints(text)).toEqual([{ x: 1.23, y: 5 }, { x: 10, y: 20.01 }]);
   });
 
-  it('anchors a label at the top-most corner', () => {
+  it('anchors a label at the top-left of the outline', () => {
     expect(labelAnchor([{ x: 5, y: 9 }, { x: 3, y: 2 }, { x: 1, y: 2 }])).toEqual({ x: 1, y: 2 });
+    // A slightly tilted code: the top-right corner is 2 px higher, the label still goes left.
+    expect(labelAnchor([{ x: 10, y: 12 }, { x: 200, y: 10 }, { x: 202, y: 200 }, { x: 12, y: 202 }])).toEqual({ x: 10, y: 10 });
+    // A code turned 45 degrees: its top corner is the only top.
+    expect(labelAnchor([{ x: 100, y: 0 }, { x: 200, y: 100 }, { x: 100, y: 200 }, { x: 0, y: 100 }])).toEqual({ x: 100, y: 0 });
     expect(labelAnchor([])).toBeNull();
   });
 

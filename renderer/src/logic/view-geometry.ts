@@ -92,13 +92,19 @@ export function parseSvgPoints(text: string): Point[] {
     });
 }
 
-/** Where to put a detection's label: above its top-most corner (left-most on a tie). */
-export function labelAnchor(points: readonly Point[]): Point | null {
+/**
+ * Where to put a detection's label: above its top edge, at the left. Corners within a few
+ * pixels of the top-most one count as "top" (a nearly level code tilts by a pixel or two), and
+ * of those the left-most wins, so labels read from the code's top-left like the eye expects.
+ */
+export function labelAnchor(points: readonly Point[], slack = 8): Point | null {
+  if (points.length === 0) return null;
+  const top = Math.min(...points.map((p) => p.y));
   let best: Point | null = null;
   for (const p of points) {
-    if (!best || p.y < best.y || (p.y === best.y && p.x < best.x)) best = p;
+    if (p.y <= top + slack && (!best || p.x < best.x)) best = p;
   }
-  return best;
+  return best ? { x: best.x, y: top } : null;
 }
 
 /**
