@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
+import type { EnginePlan } from '../../shared/engines';
 import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
 import type { IntakeResult } from './intake/types';
@@ -20,7 +21,10 @@ import {
   insertItem,
   insertSkipped,
   listBatches,
+  reviveItem,
   setBatchStatus,
+  setItemError,
+  unreadItems,
 } from './store/batches';
 import { openDatabase, openReadonly, type Db } from './store/db';
 import { exportItems } from './store/export-items';
@@ -56,9 +60,9 @@ const DEFAULT_LEASE_MS = 30_000;
  * Batch life cycle: `running` -> `done` when every job settled; -> `paused` by pause(), or by
  * itself when an engine was stopped (auth, quota, engine missing) and its pages wait: resume()
  * gives that engine another chance; -> `cancelled` by cancel() (waiting pages cancelled, pages
- * being decoded finish and are kept). retryFailed() re-runs failed pages that had a job (pages
- * intake could not read are not re-read). whenSettled resolves on done, paused or cancelled
- * once nothing of the batch is in flight in this process.
+ * being decoded finish and are kept). retryFailed() re-runs failed pages, and reads the pages
+ * intake could not read again (a file restored, a permission fixed). whenSettled resolves on
+ * done, paused or cancelled once nothing of the batch is in flight in this process.
  */
 export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
   const owned = options.engines ? [] : await defaultEngines();
@@ -74,6 +78,8 @@ class SqliteScanService extends EventEmitter implements ScanService {
   private readonly engineMap: Map<string, Engine>;
   private readonly throttle: KeyedThrottle<number>;
   private readonly waiters = new Map<number, Waiter[]>();
+  /** Batches whose unreadable pages are being read again (retryFailed). */
+  private readonly reading = new Map<number, Promise<void>>();
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
   private closed = false;
@@ -197,17 +203,54 @@ class SqliteScanService extends EventEmitter implements ScanService {
 
   retryFailed(batchId: number): BatchSummary {
     batchRow(this.db, batchId);
+    const unread = unreadItems(this.db, batchId);
     const n = this.db.transaction(() => {
       const count = requeueFailed(this.db, batchId);
-      if (count > 0) setBatchStatus(this.db, batchId, 'running');
+      if (count > 0 || unread.length > 0) setBatchStatus(this.db, batchId, 'running');
       return count;
     })();
-    if (n > 0) {
+    if (unread.length > 0 && !this.reading.has(batchId)) this.reading.set(batchId, this.reread(batchId, unread));
+    if (n > 0 || unread.length > 0) {
       this.emit('batches');
       this.runner.kick();
       this.check(batchId);
     }
     return getBatch(this.db, batchId);
+  }
+
+  /**
+   * Pages intake could not read (missing file, permission denied...) are read again: the ones
+   * that now read get their checksum and a job; the others keep failing with the new reason.
+   * (A file that now has more pages than before keeps only the pages it had.)
+   */
+  private async reread(batchId: number, unread: Array<{ id: number; path: string; page: number }>): Promise<void> {
+    try {
+      const found = await this.intake([...new Set(unread.map((u) => u.path))]);
+      if (this.closed) return;
+      const plan = JSON.parse(batchRow(this.db, batchId).plan_json) as EnginePlan;
+      this.db.transaction(() => {
+        for (const u of unread) {
+          const it =
+            found.items.find((i) => i.path === u.path && i.page === u.page) ?? found.items.find((i) => i.path === u.path && i.error);
+          if (!it) continue;
+          if (it.error || !it.sha256 || !it.format) {
+            if (it.error) setItemError(this.db, u.id, it.error);
+            continue;
+          }
+          if (reviveItem(this.db, u.id, it)) {
+            enqueue(this.db, { batchId, itemId: u.id, engine: plan.engine, task: plan.task, role: 'primary' });
+          }
+        }
+      })();
+    } catch {
+      // Intake itself failed or the batch was deleted meanwhile: the pages stay failed as they were.
+    } finally {
+      this.reading.delete(batchId);
+      if (!this.closed) {
+        this.runner.kick();
+        this.check(batchId);
+      }
+    }
   }
 
   deleteBatch(batchId: number): void {
@@ -274,7 +317,11 @@ class SqliteScanService extends EventEmitter implements ScanService {
   }
 
   private isSettled(batchId: number, status: BatchStatus): boolean {
-    return (status === 'done' || status === 'paused' || status === 'cancelled') && this.runner.inflightFor(batchId) === 0;
+    return (
+      (status === 'done' || status === 'paused' || status === 'cancelled') &&
+      this.runner.inflightFor(batchId) === 0 &&
+      !this.reading.has(batchId)
+    );
   }
 
   /**
@@ -292,7 +339,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
     }
     if (status === 'running') {
       const a = jobActivity(this.db, batchId);
-      if (a.pending === 0 && a.running === 0) {
+      if (a.pending === 0 && a.running === 0 && !this.reading.has(batchId)) {
         status = a.blocked > 0 ? 'paused' : 'done';
         setBatchStatus(this.db, batchId, status);
         this.emit('batches');

@@ -104,3 +104,27 @@ export function deleteBatchRows(db: Db, batchId: number): void {
   batchRow(db, batchId);
   stmt(db, `DELETE FROM batches WHERE id = ?`).run(batchId);
 }
+
+/** Pages intake could not read (failed without ever getting a job): retryFailed reads them again. */
+export function unreadItems(db: Db, batchId: number): Array<{ id: number; path: string; page: number }> {
+  return stmt(
+    db,
+    `SELECT id, path, page FROM items WHERE batch_id = ? AND status = 'failed'
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id) ORDER BY id`,
+  ).all(batchId) as Array<{ id: number; path: string; page: number }>;
+}
+
+/** A page that intake can now read: it gets intake's facts and waits to be decoded. */
+export function reviveItem(db: Db, itemId: number, it: IntakeItem): boolean {
+  return (
+    stmt(
+      db,
+      `UPDATE items SET format = ?, size = ?, sha256 = ?, page_count = ?, status = 'pending', error_code = NULL, error_message = NULL
+       WHERE id = ? AND status = 'failed'`,
+    ).run(it.format, it.size, it.sha256, it.pageCount, itemId).changes === 1
+  );
+}
+
+export function setItemError(db: Db, itemId: number, error: { code: string; message: string }): void {
+  stmt(db, `UPDATE items SET error_code = ?, error_message = ? WHERE id = ? AND status = 'failed'`).run(error.code, error.message, itemId);
+}
