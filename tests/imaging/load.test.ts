@@ -11,10 +11,9 @@ import { IMAGE_LIMITS } from '../../electron/core/imaging/limits';
 import { loadOriented, type OrientedPixels } from '../../electron/core/imaging/load';
 import { ScanError } from '../../electron/core/errors';
 import { readRgba } from './zxing-helper';
+import { Z, ZC } from '../fixtures/samples';
 
 const FIX = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const Z = '/work/shared/data/real-samples/zxing/';
-const ZC = '/work/shared/data/real-samples/zxing-cpp/';
 const text = (p: string): string => readFileSync(p, 'utf8');
 const QR_A = text(Z + 'qrcode-2/1.txt');
 const QR_B = text(Z + 'qrcode-3/01.txt');

@@ -13,9 +13,9 @@ import type { Budget, PreparedImage } from '../../electron/core/imaging/types';
 import type { ImageFormat, ImageSource } from '../../electron/core/intake/types';
 import { makeBigPhoto, type BigPhoto } from '../fixtures/big-photos';
 import { readEncoded, readRgba } from './zxing-helper';
+import { Z } from '../fixtures/samples';
 
 const FIX = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const Z = '/work/shared/data/real-samples/zxing/';
 const MiB = 1024 * 1024;
 /** Tencent QrcodeOCR: 3 MiB of base64; WeChat: 2 MiB - 1 of file. */
 const TENCENT: Budget = { maxBytes: 3 * MiB, countAs: 'base64', formats: ['jpeg', 'png'], minSide: 1000 };

@@ -7,10 +7,9 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandPaths, type IntakeResult } from '../../electron/core/intake';
+import { Z, ZC } from '../fixtures/samples';
 
 const FIX = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const Z = '/work/shared/data/real-samples/zxing/';
-const ZC = '/work/shared/data/real-samples/zxing-cpp/';
 const PNG = Z + 'qrcode-2/1.png';
 const JPEG = ZC + 'qrcode-2/estimate-tilt.jpg';
 const WEBP = ZC + 'qrcode-2/6.webp';

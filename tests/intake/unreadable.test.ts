@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntakeResult } from '../../electron/core/intake';
+import { Z, ZC } from '../fixtures/samples';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const child = fileURLToPath(new URL('./intake-child.ts', import.meta.url));
-const SAMPLE = '/work/shared/data/real-samples/zxing/qrcode-2/1.png';
-const JPEG = '/work/shared/data/real-samples/zxing-cpp/qrcode-2/estimate-tilt.jpg';
+const SAMPLE = Z + 'qrcode-2/1.png';
+const JPEG = ZC + 'qrcode-2/estimate-tilt.jpg';
 
 /**
  * Permission denied for real. Root reads files whatever their mode, so when the tests run as
