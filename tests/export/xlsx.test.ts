@@ -141,6 +141,8 @@ describe('XLSX export', () => {
     expect(summary.get('Failed')).toBe(2);
     expect(summary.get('Codes found')).toBe(10);
     expect(summary.get('Detection rows')).toBe(10);
+    expect(summary.get('Pages with IMAGE_DECODE')).toBe(1);
+    expect(summary.get('Pages with FILE_EMPTY')).toBe(1);
     expect(summary.get('Created')).toBe('2026-03-01T08:00:00.000Z');
     expect(Date.parse(String(summary.get('Generated at')))).toBeGreaterThan(Date.parse('2026-01-01'));
   });

@@ -82,9 +82,11 @@ export async function writeXlsx(
     let rows = 0;
     let links = 0;
     let pages = 0;
+    const errorCounts = new Map<string, number>();
 
     for (const item of source.items()) {
       pages++;
+      if (item.error) errorCounts.set(item.error.code, (errorCounts.get(item.error.code) ?? 0) + 1);
       const chosen = exportedDetections(item, options);
       for (const d of chosen) {
         const values = detectionRow(batchName, item, d);
@@ -117,7 +119,7 @@ export async function writeXlsx(
     setFilterRange(pageSheet, pages, PAGE_COLUMNS.length);
     pageSheet.commit();
 
-    writeSummary(workbook, source, options, rows, pages);
+    writeSummary(workbook, source, options, rows, pages, errorCounts);
     await workbook.commit();
     await closed;
     return { rows };
@@ -186,6 +188,7 @@ function writeSummary(
   options: ExportOptions | undefined,
   rows: number,
   pagesListed: number,
+  errorCounts: Map<string, number>,
 ): void {
   const { batch } = source;
   const sheet = workbook.addWorksheet('Summary');
@@ -213,6 +216,8 @@ function writeSummary(
     ['Accepted only', options?.acceptedOnly ? 'yes' : 'no'],
     ['Generated at', new Date().toISOString()],
   ];
+  // Pages per error code, most frequent first: what to fix before a rerun.
+  for (const [code, n] of [...errorCounts].sort((a, b) => b[1] - a[1])) lines.push([`Pages with ${code}`, n]);
   for (const [k, v] of lines) sheet.addRow({ k, v }).commit();
   sheet.commit();
 }
