@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,5 +52,14 @@ describe('ScanService: a batch of real images', () => {
     // The last event is the settled state.
     expect(events.at(-1)).toEqual({ batchId: batch.id, status: 'done', counts: done.counts });
     await svc.close();
+    // Every result says which engine build answered, what was sent and at which scale.
+    const raw = new Database(join(tmp.dir, 'a.sqlite'), { readonly: true });
+    const results = raw.prepare(`SELECT engine, task, engine_version, scale, page_width, page_height, reused_from FROM results ORDER BY id`).all() as Array<Record<string, unknown>>;
+    raw.close();
+    expect(results).toHaveLength(6);
+    for (const r of results) {
+      expect(r).toMatchObject({ engine: 'local', task: 'codes', engine_version: (realEngine() as { engineVersion?: string }).engineVersion, scale: 1, reused_from: null });
+      expect(r.engine_version).toMatch(/zxing/);
+    }
   });
 });
