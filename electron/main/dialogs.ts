@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { dialog, type BrowserWindow } from 'electron';
 import type { DialogProvider } from '../core/api';
 
@@ -23,7 +24,7 @@ export function electronDialogs(getWindow: () => BrowserWindow | null, defaultDi
       const win = getWindow();
       const names: Record<string, string> = { xlsx: 'Excel workbook', csv: 'CSV', json: 'JSON' };
       const options: Electron.SaveDialogOptions = {
-        defaultPath: `${defaultDir()}/${defaultName}`,
+        defaultPath: join(defaultDir(), defaultName),
         filters: [{ name: names[format] ?? format, extensions: [format] }],
         properties: ['createDirectory', 'showOverwriteConfirmation'],
       };
