@@ -146,5 +146,5 @@ describe(`SIGKILL at random moments (seed ${seed})`, () => {
       db.close();
     }
     console.log(`sigkill seed ${seed}: done items after each kill: ${progress.join(', ')}; final ${final.done.size}`);
-  }, 240_000);
+  }, 420_000);
 });

@@ -19,7 +19,7 @@ describe('pause, resume, cancel, delete', () => {
     const engine = new GatedEngine(realEngine());
     const svc = await openScanService({ dbPath: join(tmp.dir, 'pause.sqlite'), engines: [engine], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: images, plan });
-    const c = engine.concurrency; // in flight at once; the rest waits
+    const c = Math.min(engine.concurrency, images.length); // in flight at once; the rest waits
     expect(engine.started).toBe(c);
     const paused = svc.pause(batch.id);
     expect(paused.status).toBe('paused');
@@ -44,7 +44,7 @@ describe('pause, resume, cancel, delete', () => {
     const engine = new GatedEngine(realEngine());
     const svc = await openScanService({ dbPath: join(tmp.dir, 'cancel.sqlite'), engines: [engine], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: images, plan });
-    const n = engine.concurrency;
+    const n = Math.min(engine.concurrency, images.length);
     const c = svc.cancel(batch.id);
     expect(c.status).toBe('cancelled');
     expect(c.counts.cancelled).toBe(10 - n);
