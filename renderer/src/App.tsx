@@ -18,7 +18,7 @@ interface Toast {
 }
 
 type Dialog =
-  | { kind: 'create'; paths: string[]; message: string | null; pick: PickRequest }
+  | { kind: 'create'; paths: string[]; message: string | null; pick: PickRequest; seq?: number }
   | { kind: 'export'; batchId: number }
   | { kind: 'delete'; batchId: number }
   | null;
@@ -31,7 +31,10 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
   const [batches, dispatch] = useReducer(batchesReducer, initialBatches);
   const [review, setReview] = useState<{ index: number; total: number } | null>(null);
   const [query, setQuery] = useState<GridQuery>({ filter: 'all', search: '' });
-  const [dialog, setDialog] = useState<Dialog>(null);
+  const [dialog, setDialogState] = useState<Dialog>(null);
+  // Each opening is a fresh dialog (a second File > Add Files... re-runs the picker).
+  const dialogSeq = useRef(0);
+  const setDialog = useCallback((d: Dialog) => setDialogState(d && d.kind === 'create' ? { ...d, seq: ++dialogSeq.current } : d), []);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [focusSearch, setFocusSearch] = useState(0);
   const toastId = useRef(0);
@@ -167,6 +170,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
         )}
         {dialog?.kind === 'create' && (
           <NewBatchDialog
+            key={dialog.seq}
             initialPaths={dialog.paths}
             message={dialog.message}
             pick={dialog.pick}

@@ -188,6 +188,25 @@ describe('desktop workstation in a browser', () => {
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(total);
     await page.fill('[data-testid=search]', '');
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(PICKS.length);
+
+    // The grid works from the keyboard: arrows move between cards, Enter opens one.
+    const focused = async () => {
+      const index = (await page.evaluate('document.activeElement.dataset.index')) as string;
+      const box = (await page.locator(`[data-testid=card][data-index="${index}"]`).boundingBox())!;
+      return { index: Number(index), x: box.x, y: box.y };
+    };
+    await page.focus('[data-testid=card][data-index="0"]');
+    await page.keyboard.press('ArrowRight');
+    const right = await focused();
+    expect(right.index).toBe(1);
+    await page.keyboard.press('ArrowDown');
+    const down = await focused();
+    expect(down.x).toBe(right.x);
+    expect(down.y).toBeGreaterThan(right.y);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page ${down.index + 1} of ${PICKS.length}`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=grid]');
   });
 
   it('draws every outline where its stored points say, at fit, after zooming and after panning', async () => {

@@ -67,6 +67,18 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       setNatural(null);
       setView(null);
       dispatch({ type: 'pageLoaded', detectionCount: d.detections.length });
+      // Warm the next page's preview so J shows it at once.
+      if (state.index + 1 < list.total) {
+        const next = await client.call('items.list', {
+          batchId: batch.id,
+          filter: query.filter,
+          ...(query.search ? { search: query.search } : {}),
+          offset: state.index + 1,
+          limit: 1,
+        });
+        const n = next.items[0];
+        if (live && n && n.status !== 'skipped') new Image().src = client.mediaUrl('preview', n.id);
+      }
     })().catch((e: unknown) => live && reportError(e));
     return () => {
       live = false;

@@ -4,6 +4,7 @@ import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { badgeFor, pageLabel } from '../logic/items';
 import { columnsFor } from '../logic/page-cache';
+import { gridMove } from '../logic/grid-keys';
 
 const CARD_W = 168;
 const CARD_H = 200;
@@ -52,7 +53,29 @@ export function ThumbGrid(props: {
   }, [firstRow, lastRow, cols, requestRange, props.total]);
 
   return (
-    <div className="grid-scroll" ref={scrollRef} data-testid="grid" tabIndex={-1}>
+    <div
+      className="grid-scroll"
+      ref={scrollRef}
+      data-testid="grid"
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        // Arrow keys move between cards; the focused card opens with Enter or Space.
+        const el = e.target as HTMLElement;
+        const at = Number(el.dataset.index ?? -1);
+        if (at < 0) return;
+        const perScreen = cols * Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / (CARD_H + GAP)));
+        const next = gridMove(e.key, at, props.total, cols, perScreen);
+        if (next === null || next === at) return;
+        e.preventDefault();
+        virtualizer.scrollToIndex(Math.floor(next / cols), { align: 'auto' });
+        const focus = (tries: number) => {
+          const card = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`);
+          if (card) card.focus();
+          else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+        };
+        requestAnimationFrame(() => focus(10));
+      }}
+    >
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }} role="list" aria-label={t('grid.pages', { count: props.total })}>
         {vrows.map((row) => (
           <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, height: CARD_H, gap: GAP, paddingInline: GAP }}>
