@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -84,5 +84,21 @@ describe('media cache', () => {
     await expect(cache.get('thumb', 4)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     await expect(cache.get('thumb', 3)).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT' });
     expect(existsSync(join(dir, 'c5'))).toBe(true);
+  });
+});
+
+describe('media cache disk budget', () => {
+  it('drops the least recently used files when the folder outgrows its budget', async () => {
+    const cacheDir = join(dir, 'budget');
+    const a = createMediaCache({ dir: cacheDir, lookup, sizes: { preview: 300, thumb: 64 } });
+    await a.get('preview', 2); // the QR photo: the older entry
+    await new Promise((r) => setTimeout(r, 20));
+    await a.get('thumb', 2);
+    const sizes = readdirSync(cacheDir).map((f) => statSync(join(cacheDir, f)).size);
+    expect(sizes).toHaveLength(2);
+    // A new instance with a budget that fits only the smaller, newer file prunes on open.
+    createMediaCache({ dir: cacheDir, lookup, diskBytes: Math.min(...sizes) });
+    const left = readdirSync(cacheDir).map((f) => statSync(join(cacheDir, f)).size);
+    expect(left).toEqual([Math.min(...sizes)]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
@@ -35,6 +35,8 @@ export interface MediaCacheOptions {
   /** Longest side per kind (defaults: preview 2048, thumb 256). */
   sizes?: Partial<Record<MediaKind, number>>;
   memoryBytes?: number;
+  /** Disk budget (default 512 MiB); the least recently used files go first. */
+  diskBytes?: number;
   render?: RenderMedia;
 }
 
@@ -57,7 +59,31 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const memory = new Map<string, Buffer>(); // insertion order = LRU order
   let memBytes = 0;
   const inflight = new Map<string, Promise<Buffer>>();
+  const diskLimit = options.diskBytes ?? 512 * 1024 * 1024;
+  let writesSincePrune = 0;
   mkdirSync(options.dir, { recursive: true });
+
+  // Keeps the folder under its budget: oldest access time (mtime, refreshed on each disk hit) first.
+  const prune = () => {
+    writesSincePrune = 0;
+    try {
+      const entries = readdirSync(options.dir)
+        .filter((f) => f.endsWith('.webp'))
+        .map((f) => {
+          const st = statSync(join(options.dir, f));
+          return { file: join(options.dir, f), size: st.size, used: st.mtimeMs };
+        })
+        .sort((a, b) => a.used - b.used);
+      let total = entries.reduce((n, e) => n + e.size, 0);
+      for (const e of entries) {
+        if (total <= diskLimit) break;
+        rmSync(e.file, { force: true });
+        total -= e.size;
+      }
+    } catch {
+      // Another instance pruning at the same time, or a read-only folder: try again later.
+    }
+  };
 
   const remember = (key: string, data: Buffer) => {
     if (data.length > memLimit) return;
@@ -78,7 +104,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const produce = async (key: string, source: MediaSource, maxSide: number): Promise<Buffer> => {
     const file = join(options.dir, `${key}.webp`);
     try {
-      return readFileSync(file);
+      const data = readFileSync(file);
+      const now = new Date();
+      utimesSync(file, now, now);
+      return data;
     } catch {
       // not cached on disk yet
     }
@@ -88,12 +117,14 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     try {
       writeFileSync(tmp, data);
       renameSync(tmp, file);
+      if (++writesSincePrune >= 32) prune();
     } catch {
       // A full or read-only disk only costs a re-render next time.
     }
     return data;
   };
 
+  prune();
   return {
     async get(kind, itemId) {
       const source = options.lookup(itemId);
