@@ -19,6 +19,7 @@ const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).
 describe('expandPaths on a real folder tree', () => {
   let root: string;
   let result: IntakeResult;
+  const progress: Array<[number, number]> = [];
   const rel = (p: string): string => (p.startsWith(root) ? p.slice(root.length + 1) : p);
 
   beforeAll(async () => {
@@ -65,7 +66,7 @@ describe('expandPaths on a real folder tree', () => {
     mkdirSync(join(root, '.hidden'));
     put('.hidden/z.png', PNG);
 
-    result = await expandPaths([root, join(root, 'does-not-exist.png')]);
+    result = await expandPaths([root, join(root, 'does-not-exist.png')], { onProgress: (d, t) => progress.push([d, t]) });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -168,6 +169,20 @@ describe('expandPaths on a real folder tree', () => {
       'notes.txt': 'not an image or PDF: looks like plain text',
       'zz-link.jpg': `the same file as ${join(root, 'photo 1.jpg')} (already included)`,
     });
+  });
+
+  it('reports progress per file examined', () => {
+    const total = progress[0]![1];
+    // Every distinct file listed as an item, plus the files examined and then skipped.
+    const examinedSkips = result.skipped.filter((s) => /^(not an image|empty file)/.test(s.reason)).length;
+    expect(total).toBe(new Set(result.items.map((i) => i.path)).size + examinedSkips);
+    expect(progress.map(([d]) => d)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('stops when cancelled', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('user cancelled'));
+    await expect(expandPaths([root], { signal: ac.signal })).rejects.toThrow('user cancelled');
   });
 
   it('treats a single file given explicitly like any other, whatever its name', async () => {

@@ -15,6 +15,8 @@ export interface IntakeOptions {
   concurrency?: number;
   /** Stops examining further files; expandPaths then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Called after each file is examined (files, not pages), for a progress bar on big folders. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 type Outcome = { items: IntakeItem[] } | { skipped: SkippedEntry };
@@ -38,11 +40,13 @@ export async function expandPaths(paths: string[], opts: IntakeOptions = {}): Pr
   const { found, skipped } = await walk(paths);
   const outcomes: Outcome[] = new Array(found.length);
   let next = 0;
+  let done = 0;
   const worker = async (): Promise<void> => {
     while (next < found.length) {
       opts.signal?.throwIfAborted();
       const i = next++;
       outcomes[i] = await examine(found[i]!);
+      opts.onProgress?.(++done, found.length);
     }
   };
   const n = Math.max(1, Math.min(opts.concurrency ?? 4, found.length));
