@@ -9,14 +9,14 @@
  *   16.7 ms), beside the same scroll in the 100-page batch.
  *
  * Both batches are real rows in a real SQLite file, created through ScanService: their pages
- * are hard links to four small real images (so thumbnails are real), listed by a stand-in for
+ * are symbolic links to four small real images (so thumbnails are real), listed by a stand-in for
  * intake that reuses the real intake's reading of those four files instead of hashing 10,000
  * copies. Both batches are paused right after creation, so the two grids are in the same state
  * and nothing decodes while the browser is measured.
  *
  * Run alone: node --import tsx bench/ui.ts
  */
-import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,7 +110,7 @@ export const run: Bench = async () => {
     const items = [];
     for (let i = 0; i < n; i++) {
       const path = join(folder, `page-${String(i).padStart(5, '0')}.png`);
-      linkSync(SOURCES[i % SOURCES.length] as string, path);
+      symlinkSync(SOURCES[i % SOURCES.length] as string, path);
       items.push({ ...(real.items[i % SOURCES.length] as IntakeResult['items'][number]), path });
     }
     folders.set(folder, { items, skipped: [] });

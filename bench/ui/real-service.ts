@@ -10,7 +10,7 @@ import type { ScanService } from '../../electron/core/service-types';
  * the export writer) so the UI tests do not depend on how the defaults are wired. The browser
  * host is given this service; close both with `close()`.
  *
- * `intake` replaces intake for the folders it knows (the UI benchmark lists 10,000 hard links
+ * `intake` replaces intake for the folders it knows (the UI benchmark lists 10,000 symbolic links
  * to a few real images without hashing each one); every other path goes to the real intake.
  */
 export async function openRealService(

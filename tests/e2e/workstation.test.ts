@@ -6,7 +6,7 @@
  * test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -368,7 +368,7 @@ describe('desktop workstation in a browser', () => {
       .flatMap((d) => readdirSync(join(SAMPLES, d)).filter((f) => /\.(png|jpe?g)$/i.test(f)).map((f) => join(SAMPLES, d, f)))
       .slice(0, MORE);
     expect(distinct).toHaveLength(MORE);
-    distinct.forEach((src, i) => linkSync(src, join(more, `scan-${String(i).padStart(3, '0')}${extname(src)}`)));
+    distinct.forEach((src, i) => copyFileSync(src, join(more, `scan-${String(i).padStart(3, '0')}${extname(src)}`)));
     // A PNG cut short: intake accepts it by its signature, decoding it must fail.
     writeFileSync(join(more, 'broken.png'), readFileSync(join(SAMPLES, 'ean13-1/1.png')).subarray(0, 600));
 
