@@ -17,6 +17,7 @@ describe('decode steps', () => {
     [{ angle: -45, scale: 1.5 }],
     [{ scale: 2, pad: 20 }],
     [{ pad: 15, angle: 20, scale: 0.8, clahe: true }],
+    [{ angle: -15, scale: 1.2 }],
   ])('maps corners found on a re-rendered copy %j back onto the page', async (variant) => {
     const { gray } = await page('zxing/qrcode-2/1.png');
     const plain = await runStep({ name: 'plain', decoder: 'zxing' }, gray, new Map());

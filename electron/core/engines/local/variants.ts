@@ -8,20 +8,10 @@ export interface VariantSpec {
   scale?: number;
   /** Clockwise degrees; for codes tilted off the axes (ZXing already tries 90/180/270). */
   angle?: number;
-  /** Unsharp mask sigma, for soft focus. */
-  sharpen?: number;
-  /** Strong unsharp mask (amount applied to both flat and jagged areas), for heavy defocus. */
-  deblur?: { sigma: number; amount: number };
   /** Local contrast equalisation, for glare and uneven light. */
   clahe?: boolean;
-  /** Median filter size, for speckle and print dots. */
-  median?: number;
-  /** Gaussian blur sigma, for noise, moire and print dots. */
-  blur?: number;
   /** White border in page pixels, added first: a quiet zone for codes that touch the edge. */
   pad?: number;
-  /** Stretch contrast to the full range, for glare and washed-out prints. */
-  normalize?: boolean;
 }
 
 export interface Variant {
@@ -41,7 +31,7 @@ export function toGray(rgba: Uint8Array, width: number, height: number): Gray {
 export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Variant> {
   const scale = spec.scale ?? 1;
   const angle = spec.angle ?? 0;
-  // rotate (canvas grows, centred) -> resize -> filters; the transform records the first two.
+  // pad -> rotate (the canvas grows, centred) -> resize -> CLAHE; the transform records the first three.
   let buf: Buffer = Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength);
   let width = page.width;
   let height = page.height;
@@ -75,21 +65,19 @@ export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Varian
       fit: 'fill',
     });
   }
-  if (spec.blur) pipe = pipe.blur(spec.blur);
-  if (spec.sharpen) pipe = pipe.sharpen({ sigma: spec.sharpen });
-  if (spec.median) pipe = pipe.median(spec.median);
-  if (spec.deblur) pipe = pipe.sharpen({ sigma: spec.deblur.sigma, m1: spec.deblur.amount, m2: spec.deblur.amount * 2 });
   // CLAHE's window must fit inside the image.
-  const outW = scale === 1 ? width : Math.round(width * scale);
-  const outH = scale === 1 ? height : Math.round(height * scale);
+  const outW = Math.round(width * scale);
+  const outH = Math.round(height * scale);
   if (spec.clahe && outW > 24 && outH > 24) pipe = pipe.clahe({ width: 24, height: 24, maxSlope: 4 });
-  if (spec.normalize) pipe = pipe.normalise();
   const out = await pipe.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  const realScale = scale === 1 ? 1 : out.info.width / width;
+  // the real factors, after rounding to whole pixels
+  const sx = out.info.width / width;
+  const sy = out.info.height / height;
   return {
     gray: { data: out.data, width: out.info.width, height: out.info.height },
     transform: {
-      scale: realScale,
+      sx,
+      sy,
       angle,
       pad,
       pageWidth: paddedWidth,
