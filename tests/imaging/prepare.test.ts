@@ -133,6 +133,26 @@ describe('prepare fits big photos under vendor budgets and the codes still decod
     await checkPrepared(pdf, WECHAT, { width: 1241, height: 1750 }, readFileSync(Z + 'qrcode-3/01.txt', 'utf8'));
   });
 
+  it('produces WebP or BMP when those are all an engine takes', async () => {
+    const text = readFileSync(Z + 'qrcode-2/15.txt', 'utf8');
+    const webpOnly: Budget = { maxBytes: 200 * 1024, countAs: 'file', formats: ['webp'] };
+    const webp = await prepare(src(FIX + 'qr-photo.heic', 'heif'), webpOnly);
+    expect(webp.format).toBe('webp');
+    await checkPrepared(webp, webpOnly, { width: 535, height: 382 }, text);
+
+    const bmpOnly: Budget = { maxBytes: 1024 * 1024, countAs: 'base64', formats: ['bmp'] };
+    const bmp = await prepare(src(Z + 'qrcode-2/15.png', 'png'), bmpOnly);
+    expect(bmp.format).toBe('bmp');
+    expect(bmp.countedBytes).toBe(bmp.data.toString('base64').length);
+    expect(bmp.countedBytes).toBeLessThanOrEqual(bmpOnly.maxBytes);
+    // sharp cannot read BMP: read it back through our own loader.
+    const path = join(cache, `prepared-${process.pid}.bmp`);
+    writeFileSync(path, bmp.data);
+    const px = await loadOriented(src(path, 'bmp'));
+    expect([px.width, px.height]).toEqual([bmp.width, bmp.height]);
+    expect((await readRgba(px)).map((r) => r.text)).toEqual([text]);
+  });
+
   it('never goes below minSide: IMAGE_TOO_LARGE explains why', async () => {
     const photo = photos[0]!;
     const budget: Budget = { maxBytes: 50 * 1024, countAs: 'base64', formats: ['jpeg', 'png'], minSide: 2500 };
