@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { DecodePool } from '../electron/core/engines/local/pool';
 import type { ImageSource } from '../electron/core/intake/types';
@@ -21,10 +21,19 @@ function pickImages(n: number): ImageSource[] {
     .map((s) => ({ path: s.path, page: 1, format: /\.webp$/.test(s.path) ? 'webp' : /\.jpe?g$/.test(s.path) ? 'jpeg' : 'png' }));
 }
 
-async function throughput(pool: DecodePool, images: ImageSource[]): Promise<number> {
+interface Measure {
+  perSecond: number;
+  /** CPU seconds of the whole process (all threads) per wall second: how many cores it kept busy. */
+  coresBusy: number;
+}
+
+async function throughput(pool: DecodePool, images: ImageSource[]): Promise<Measure> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await Promise.all(images.map((src) => pool.run(src)));
-  return images.length / ((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  const wall = (performance.now() - t0) / 1000;
+  return { perSecond: images.length / wall, coresBusy: (c.user + c.system) / 1e6 / wall };
 }
 
 export const run: Bench = async () => {
@@ -38,12 +47,16 @@ export const run: Bench = async () => {
     // interleave two rounds so a noisy neighbour hurts both sides alike
     let single = 0;
     let pooled = 0;
+    let singleCores = 0;
+    let pooledCores = 0;
     for (let round = 0; round < 2; round++) {
-      single += await throughput(one, images);
-      pooled += await throughput(many, images);
+      const a = await throughput(one, images);
+      const b = await throughput(many, images);
+      single += a.perSecond / 2;
+      singleCores += a.coresBusy / 2;
+      pooled += b.perSecond / 2;
+      pooledCores += b.coresBusy / 2;
     }
-    single /= 2;
-    pooled /= 2;
     const ratio = pooled / single;
     const row: BenchRow = {
       name: `local decode: pool of ${cores} workers vs 1 worker`,
@@ -51,7 +64,10 @@ export const run: Bench = async () => {
       unit: 'x',
       target: '>= 1.7 (2 cores)',
       ok: cores < 2 ? undefined : ratio >= 1.7,
-      detail: `${images.length} sample images, ${pooled.toFixed(1)} images/s pooled vs ${single.toFixed(1)} images/s single (mean of 2 rounds)`,
+      // cores busy tells a slow pool from a busy machine (other processes taking the CPU)
+      detail:
+        `${images.length} sample images, ${pooled.toFixed(1)} images/s pooled vs ${single.toFixed(1)} images/s single ` +
+        `(mean of 2 rounds); cores busy ${pooledCores.toFixed(2)} vs ${singleCores.toFixed(2)}; load average ${loadavg()[0]!.toFixed(1)}`,
     };
     return [row];
   } finally {
