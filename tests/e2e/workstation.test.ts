@@ -195,11 +195,14 @@ describe('desktop workstation in a browser', () => {
       const box = (await page.locator(`[data-testid=card][data-index="${index}"]`).boundingBox())!;
       return { index: Number(index), x: box.x, y: box.y };
     };
+    const focusedIndex = () => page.evaluate('document.activeElement.dataset.index');
     await page.focus('[data-testid=card][data-index="0"]');
     await page.keyboard.press('ArrowRight');
+    // Focus moves on the next frame (after the row is scrolled into view).
+    await expect.poll(focusedIndex).toBe('1');
     const right = await focused();
-    expect(right.index).toBe(1);
     await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedIndex).not.toBe('1');
     const down = await focused();
     expect(down.x).toBe(right.x);
     expect(down.y).toBeGreaterThan(right.y);
