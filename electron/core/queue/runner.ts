@@ -110,34 +110,47 @@ export class Runner {
   }
 
   private tick(): void {
-    const now = Date.now();
-    for (const a of this.active.values()) {
-      if (!renewLease(this.o.db, a.job, now + this.o.leaseMs)) a.controller.abort();
+    try {
+      const now = Date.now();
+      for (const a of this.active.values()) {
+        if (!renewLease(this.o.db, a.job, now + this.o.leaseMs)) a.controller.abort();
+      }
+      if (requeueLost(this.o.db, now) > 0) this.pump();
+    } catch (err) {
+      // The file is locked by another process beyond busy_timeout, or the disk is full: try
+      // again at the next beat rather than crash the app.
+      reportStoreError('heartbeat', err);
     }
-    if (requeueLost(this.o.db, now) > 0) this.pump();
   }
 
   private pump(): void {
     if (this.closing || this.pumping) return;
     this.pumping = true;
     try {
-      let wake = Infinity;
-      for (const engine of this.engines.values()) {
-        const limit = Math.max(1, engine.concurrency);
-        while ((this.inflight.get(engine.id) ?? 0) < limit) {
-          const job = claim(this.o.db, engine.id, { now: Date.now(), leaseMs: this.o.leaseMs, owner: this.o.owner });
-          if (!job) {
-            const next = nextAvailableAt(this.o.db, engine.id);
-            if (next !== null) wake = Math.min(wake, next);
-            break;
-          }
-          this.startJob(engine, job);
-        }
-      }
-      this.scheduleWake(wake);
+      this.claimAll();
+    } catch (err) {
+      reportStoreError('claim', err);
+      this.scheduleWake(Date.now() + 1000);
     } finally {
       this.pumping = false;
     }
+  }
+
+  private claimAll(): void {
+    let wake = Infinity;
+    for (const engine of this.engines.values()) {
+      const limit = Math.max(1, engine.concurrency);
+      while ((this.inflight.get(engine.id) ?? 0) < limit) {
+        const job = claim(this.o.db, engine.id, { now: Date.now(), leaseMs: this.o.leaseMs, owner: this.o.owner });
+        if (!job) {
+          const next = nextAvailableAt(this.o.db, engine.id);
+          if (next !== null) wake = Math.min(wake, next);
+          break;
+        }
+        this.startJob(engine, job);
+      }
+    }
+    this.scheduleWake(wake);
   }
 
   /** Wakes up when the earliest backed-off job becomes claimable. */
@@ -163,7 +176,11 @@ export class Runner {
     entry.done = this.runJob(engine, job, controller.signal).then((added) => {
       this.inflight.set(engine.id, (this.inflight.get(engine.id) ?? 1) - 1);
       this.active.delete(job.id);
-      this.o.onJobSettled(job.batchId, added);
+      try {
+        this.o.onJobSettled(job.batchId, added);
+      } catch (err) {
+        reportStoreError('progress', err);
+      }
       this.pump();
     });
   }
@@ -209,8 +226,8 @@ export class Runner {
       try {
         this.recordFailure(job, err, signal);
       } catch (storeErr) {
-        // The database refused (closed, disk full): the lease will expire and the job return.
-        console.error(`scandesk: could not record the outcome of job ${job.id}:`, storeErr);
+        // The database refused (locked, disk full): the lease will expire and the job return.
+        reportStoreError(`outcome of job ${job.id}`, storeErr);
       }
       return 0;
     }
@@ -250,4 +267,9 @@ export class Runner {
     this.noticed.add(k);
     this.o.onNotice(batchId, engine, message);
   }
+}
+
+/** Store failures the runner survives; the message is SQLite's (never a secret). */
+function reportStoreError(what: string, err: unknown): void {
+  console.error(`scandesk queue: ${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
