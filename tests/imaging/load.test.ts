@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, degrees } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageFormat, ImageSource } from '../../electron/core/intake/types';
 import { IMAGE_LIMITS } from '../../electron/core/imaging/limits';
@@ -112,6 +112,22 @@ describe('loadOriented reads every supported format and the codes survive', () =
     expect(p1.data[3]).toBe(255); // on white, not transparent
     expect(await texts(p1)).toEqual([QR_A]);
     expect(await texts(p2)).toEqual([QR_B]);
+  });
+
+  it('a PDF page with /Rotate 90 is rendered as a viewer shows it', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([298, 420]);
+    page.drawImage(await doc.embedPng(readFileSync(Z + 'qrcode-2/15.png')), { x: 10, y: 100, width: 278, height: 198 });
+    page.setRotation(degrees(90));
+    const path = join(tmp, 'rotated.pdf');
+    writeFileSync(path, await doc.save());
+    const px = await loadOriented(src(path, 'pdf'));
+    expect([px.width, px.height]).toEqual([Math.floor((420 * 300) / 72), Math.floor((298 * 300) / 72)]);
+    const [hit] = await readRgba(px);
+    expect(hit?.text).toBe(QR_PHOTO);
+    // The code itself was drawn upright on the unrotated page: on the rotated page it reads
+    // turned by 90 degrees.
+    expect(Math.abs(hit!.orientation)).toBeGreaterThan(45);
   });
 
   it('a PDF rewritten on disk is read again (open documents are shared only while unchanged)', async () => {
