@@ -83,6 +83,31 @@ describe('the worker pool', () => {
     }
   });
 
+  it('fails jobs with a clear error when the decoder cannot start (missing wasm), without hanging', async () => {
+    const pool = new DecodePool({ size: 1, config: { zxingWasmPath: join(tmp.dir, 'missing-zxing_reader.wasm') } });
+    try {
+      const err = (await pool.run(source(sample(PAGES[0]!))).catch((e: unknown) => e)) as ScanError;
+      expect(err).toBeInstanceOf(ScanError);
+      expect(err.code).toBe('INTERNAL');
+      expect(err.message).toMatch(/missing-zxing_reader\.wasm/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a job that overruns its time limit and replaces the stuck worker', async () => {
+    const pool = new DecodePool({ size: 1, jobTimeoutMs: 50 });
+    try {
+      const err = (await pool.run(source(sample(PAGES[0]!))).catch((e: unknown) => e)) as ScanError;
+      expect(err).toBeInstanceOf(ScanError);
+      expect(err.code).toBe('TIMEOUT');
+      expect(err.message).toMatch(/longer than 0\.05 s on .*1\.png/);
+      expect(pool.threadIds).toEqual([]); // terminated, a new one starts with the next job
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('terminates its workers on close and refuses new work', async () => {
     const pool = new DecodePool({ size: 2 });
     await Promise.all(PAGES.slice(0, 4).map((p) => pool.run(source(sample(p)))));
