@@ -34,7 +34,7 @@ import type { CreateBatchInput, ExportRequest, ItemQuery, ScanService, ScanServi
 export interface ScanServiceOptions {
   /** The profile's SQLite file (created if missing). */
   dbPath: string;
-  /** Default: [new LocalEngine()]. Engines passed here are the caller's to close. */
+  /** Default: the local engine and the cloud vendors (service-defaults.ts). Engines passed here are the caller's to close. */
   engines?: Engine[];
   /** Default: intake's expandPaths. */
   intake?: (paths: string[]) => Promise<IntakeResult>;
@@ -65,7 +65,7 @@ const DEFAULT_LEASE_MS = 30_000;
  * done, paused or cancelled once nothing of the batch is in flight in this process.
  */
 export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
-  const owned = options.engines ? [] : await defaultEngines();
+  const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
   const db = openDatabase(options.dbPath);
   return new SqliteScanService(db, options, engines, owned);
@@ -313,6 +313,11 @@ class SqliteScanService extends EventEmitter implements ScanService {
     for (const [id, ws] of this.waiters) for (const w of ws) w.reject(new ScanError('CANCELLED', `The service closed before batch ${id} settled.`));
     this.waiters.clear();
     await Promise.all(this.ownedEngines.map((e) => e.close?.()));
+    try {
+      this.db.pragma('optimize'); // keeps the query planner's statistics fresh, cheap on close
+    } catch {
+      // locked by another process: next time
+    }
     this.db.close();
   }
 

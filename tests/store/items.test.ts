@@ -136,6 +136,11 @@ describe('item queries over 10,000 pages', () => {
     expect(page.total).toBe(want.length);
     expect(page.items.map((i) => i.id)).toEqual(want.slice(250, 300));
     expect(page.items[0]).toMatchObject({ batchId, page: 1, pageCount: 1, status: 'done', width: 1000, height: 800 });
+    // Nonsense paging falls back to the defaults instead of reaching SQL.
+    const odd = listItems(db, batchId, { offset: Number.NaN, limit: Infinity });
+    expect(odd.items.map((i) => i.id)).toEqual(expected('all').slice(0, 100));
+    expect(listItems(db, batchId, { limit: 5000 }).items).toHaveLength(1000);
+    expect(() => listItems(db, batchId, { filter: 'everything' as never })).toThrow(/Unknown item filter/);
   });
 
   it('review and correction: needs-review and search follow', () => {

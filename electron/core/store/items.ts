@@ -19,6 +19,10 @@ const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, 
 
 export const MAX_PAGE = 1000;
 
+function whole(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : fallback;
+}
+
 /** LIKE pattern for a literal substring (\, % and _ escaped). */
 export function likePattern(s: string): string {
   return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -34,9 +38,9 @@ export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: 
   const filter = q.filter ?? 'all';
   const where = FILTERS[filter];
   if (where === undefined) throw new ScanError('INVALID_INPUT', `Unknown item filter "${String(filter)}".`);
-  const offset = Math.max(0, Math.floor(q.offset ?? 0));
-  const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
-  const search = q.search?.trim() ?? '';
+  const offset = Math.max(0, whole(q.offset, 0));
+  const limit = Math.min(MAX_PAGE, Math.max(0, whole(q.limit, 100)));
+  const search = typeof q.search === 'string' ? q.search.trim() : '';
   let sql = `FROM items WHERE batch_id = @batchId AND ${where}`;
   const params: Record<string, unknown> = { batchId };
   if (search !== '') {
