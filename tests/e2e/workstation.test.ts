@@ -302,6 +302,23 @@ describe('desktop workstation in a browser', () => {
     await page.waitForSelector('[data-testid=help]', { state: 'detached' });
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=grid]');
+
+    // "Needs review" works like an inbox: accepting the last open code on a page brings the next.
+    await page.click('[data-testid=filter-needs-review]');
+    const open = host.service.listItems(batchId(), { filter: 'needs-review' }).total;
+    expect(open).toBe(items.filter((it) => it.detectionCount > 0).length - 3);
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${open} pages`);
+    await page.click('[data-testid=card] >> nth=0');
+    await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${open}`);
+    const firstId = Number(await page.getAttribute('[data-testid=review]', 'data-item-id'));
+    await page.waitForSelector(`[data-testid=review][data-item-id="${firstId}"][data-ready=true]`);
+    const codes = host.service.getItem(firstId).detections.length;
+    for (let i = 0; i < codes; i++) await page.keyboard.press('a');
+    await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${open - 1}`);
+    await expect.poll(async () => Number(await page.getAttribute('[data-testid=review]', 'data-item-id'))).not.toBe(firstId);
+    expect(host.service.getItem(firstId).detections.every((d) => d.review === 'accepted')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=filter-all]');
   });
 
   it('exports XLSX through the dialog with review status and the corrected value', async () => {
@@ -331,7 +348,7 @@ describe('desktop workstation in a browser', () => {
       });
       rows.push(rec);
     });
-    expect(rows.filter((x) => x.Review === 'accepted')).toHaveLength(2);
+    expect(rows.filter((x) => x.Review === 'accepted')).toHaveLength(3);
     expect(rows.filter((x) => x.Review === 'rejected')).toHaveLength(1);
     const corrected = rows.find((x) => x.Value === 'CORRECTED-0042');
     expect(corrected).toBeTruthy();

@@ -41,6 +41,11 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
   const stageRef = useRef<HTMLDivElement>(null);
   const rowRefs = useRef(new Map<number, HTMLElement>());
   const { batch, query } = props;
+  // Bumped when the page in view leaves the filtered list (the last code on it reviewed while
+  // showing "needs review"): the same index then holds the next page, like an inbox.
+  const [reload, setReload] = useState(0);
+  const detailRef = useRef<ItemDetail | null>(null);
+  detailRef.current = detail;
 
   // Load the page at the cursor (its id via the same filtered list the grid shows).
   useEffect(() => {
@@ -62,11 +67,13 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       }
       const d = await client.call('items.get', { itemId: item.id });
       if (!live) return;
+      const samePage = detailRef.current?.id === d.id;
       setDetail(d);
       setImageFailed(false);
       setNatural(null);
       setView(null);
       dispatch({ type: 'pageLoaded', detectionCount: d.detections.length });
+      if (!samePage) dispatch({ type: 'selectDetection', detection: 0 });
       // Warm the next page's preview so J shows it at once.
       if (state.index + 1 < list.total) {
         const next = await client.call('items.list', {
@@ -84,7 +91,7 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       live = false;
     };
     // state.total is deliberately not a dependency: a changed total must not reload the page.
-  }, [client, batch.id, query.filter, query.search, state.index, reportError]);
+  }, [client, batch.id, query.filter, query.search, state.index, reload, reportError]);
 
   useLayoutEffect(() => {
     const el = stageRef.current;
@@ -125,11 +132,15 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       try {
         const saved = await client.call('detections.review', { detectionId: d.id, ...change });
         setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (x.id === saved.id ? saved : x)) } : cur));
+        const others = detailRef.current?.detections.filter((x) => x.id !== saved.id) ?? [];
+        if (query.filter === 'needs-review' && saved.review !== 'pending' && others.every((x) => x.review !== 'pending')) {
+          setReload((n) => n + 1);
+        }
       } catch (e) {
         reportError(e);
       }
     },
-    [client, reportError],
+    [client, reportError, query.filter],
   );
 
   const verdict = useCallback(
