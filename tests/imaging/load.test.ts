@@ -321,6 +321,16 @@ describe('bombs and broken files fail with a clear code, without decoding', () =
     expect(err.message).toContain(name);
   });
 
+  it('tolerates what viewers tolerate: stray bytes between JPEG segments (a libjpeg warning)', async () => {
+    const jpg = readFileSync(ZC + 'qrcode-2/#199b.jpg');
+    const dqt = jpg.indexOf(Buffer.from([0xff, 0xdb]));
+    expect(dqt).toBeGreaterThan(0);
+    const path = join(tmp, 'stray-bytes.jpg');
+    // libjpeg: "Corrupt JPEG data: 3 extraneous bytes before marker 0xdb"; viewers open it.
+    writeFileSync(path, Buffer.concat([jpg.subarray(0, dqt), Buffer.from([0x12, 0x34, 0x56]), jpg.subarray(dqt)]));
+    expect(await texts(await loadOriented(src(path, 'jpeg')))).toEqual([text(ZC + 'qrcode-2/#199b.txt')]);
+  });
+
   it('PDFs: password → PDF_PASSWORD, damaged → PDF_CORRUPT, missing page → PDF_CORRUPT', async () => {
     expect((await failure(loadOriented(src(FIX + 'two-qr-encrypted.pdf', 'pdf')))).code).toBe('PDF_PASSWORD');
     const bad = join(tmp, 'bad.pdf');

@@ -14,7 +14,9 @@ export interface SharpPage {
 
 function input(path: string, page: number): Sharp {
   // limitInputPixels is the second line of defence; the header check below is the first.
-  return sharp(path, { page: page - 1, pages: 1, limitInputPixels: IMAGE_LIMITS.maxPixels, failOn: 'warning' });
+  // failOn 'error': truncated or corrupt data fails (IMAGE_DECODE), but libjpeg's mere
+  // warnings (stray bytes before a marker, common in phone JPEGs viewers open fine) do not.
+  return sharp(path, { page: page - 1, pages: 1, limitInputPixels: IMAGE_LIMITS.maxPixels, failOn: 'error' });
 }
 
 /**
