@@ -20,11 +20,21 @@ export class FlowControl {
     if (++this.count % this.every !== 0) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     const down = this.downstream();
-    if (down?.writableNeedDrain) await once(down, 'drain');
+    if (down && needsDrain(down)) await once(down, 'drain');
   }
 }
 
-/** The compressor stream an exceljs worksheet pipes into (internal, hence the guard). */
+/**
+ * archiver wraps the worksheet in a readable-stream (v2) PassThrough, which predates
+ * `writableNeedDrain`: read its state directly, as `write()` would have reported it.
+ */
+function needsDrain(s: Writable): boolean {
+  if (typeof s.writableNeedDrain === 'boolean') return s.writableNeedDrain;
+  const state = (s as unknown as { _writableState?: { needDrain?: boolean } })._writableState;
+  return Boolean(state?.needDrain);
+}
+
+/** The stream an exceljs worksheet pipes into, on its way to the compressor (internal, hence the guard). */
 export function worksheetDownstream(worksheet: unknown): Writable | undefined {
   const stream = (worksheet as { stream?: { pipes?: unknown[] } }).stream;
   const first = stream?.pipes?.[0];
