@@ -51,6 +51,8 @@ describe('expandPaths on a real folder tree', () => {
     writeFileSync(join(root, 'empty.txt'), '');
     writeFileSync(join(root, 'notes.txt'), 'Invoice 2024-05 — 收据 ✓\nline two\n');
     writeFileSync(join(root, 'backup.gz'), gzipSync(Buffer.alloc(1000)));
+    // An icon: an image, but not one we read. The user should see it, with the reason.
+    writeFileSync(join(root, 'favicon.ico'), Buffer.from([0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 0x68, 4, 0, 0, 22, 0, 0, 0]));
     symlinkSync(join(root, 'gone.jpg'), join(root, 'broken.jpg'));
     symlinkSync(join(root, 'self.png'), join(root, 'self.png'));
     symlinkSync(join(root, 'photo 1.jpg'), join(root, 'zz-link.jpg')); // the same file twice
@@ -81,6 +83,7 @@ describe('expandPaths on a real folder tree', () => {
       'corrupt.pdf#1/1',
       'empty.png#1/1',
       'fake.jpg#1/1',
+      'favicon.ico#1/1',
       'img2.png#1/1',
       'IMG3.png#1/1',
       'img10.png#1/1',
@@ -128,6 +131,7 @@ describe('expandPaths on a real folder tree', () => {
       'corrupt.pdf': 'PDF_CORRUPT',
       'empty.png': 'FILE_EMPTY',
       'fake.jpg': 'UNSUPPORTED_FORMAT',
+      'favicon.ico': 'UNSUPPORTED_FORMAT',
       'img2.png': null,
       'IMG3.png': null,
       'img10.png': null,
@@ -144,6 +148,7 @@ describe('expandPaths on a real folder tree', () => {
     });
     const msg = (name: string): string => result.items.find((i) => rel(i.path) === name)!.error!.message;
     expect(msg('fake.jpg')).toBe('fake.jpg: not an image or PDF we can read; it looks like plain text.');
+    expect(msg('favicon.ico')).toBe('favicon.ico: not an image or PDF we can read; it looks like an image in ICO format (image/x-icon), which is not supported.');
     expect(msg('broken.jpg')).toContain('broken link');
     expect(msg('self.png')).toContain('symbolic link loop');
     expect(msg('locked.pdf')).toContain('password-protected');
@@ -164,7 +169,7 @@ describe('expandPaths on a real folder tree', () => {
     expect(skipped).toEqual({
       'a/nested/back': `symbolic link loop: leads back to the folder ${root}, which is already being scanned`,
       'b-again': `the same folder as ${join(root, 'b')} (already included)`,
-      'backup.gz': 'not an image or PDF: looks like a file of type .gz (application/gzip)',
+      'backup.gz': 'not an image or PDF: looks like a .gz file (application/gzip)',
       'empty.txt': 'empty file (0 bytes)',
       'notes.txt': 'not an image or PDF: looks like plain text',
       'zz-link.jpg': `the same file as ${join(root, 'photo 1.jpg')} (already included)`,

@@ -35,7 +35,8 @@ export async function sniff(head: Uint8Array, path?: string, size = head.length)
     const format = MIME_TO_FORMAT[ft.mime];
     if (format && (ft.ext !== 'ai' || startsWith(head, '%PDF'))) return { format };
     const image = ft.mime.startsWith('image/');
-    return { format: null, image, description: `${image ? 'an image format we do not read' : 'a file'} of type .${ft.ext} (${ft.mime})` };
+    const description = image ? `an image in ${ft.ext.toUpperCase()} format (${ft.mime}), which is not supported` : `a .${ft.ext} file (${ft.mime})`;
+    return { format: null, image, description };
   }
   return { format: null, image: false, description: describeUnknown(head) };
 }
