@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { AppInfo, ScanDeskClient } from '../../shared/contract';
+import type { AppInfo, ScanDeskClient, Settings } from '../../shared/contract';
 import { AppContext, errorMessage, type AppContextValue } from './api/context';
 import { pickLocale, translator, type Locale } from './i18n/i18n';
 import { batchesReducer, initialBatches } from './state/batches';
@@ -25,9 +25,10 @@ type Dialog =
 
 const LOCALE_KEY = 'scandesk.locale';
 
-export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocale: Locale }) {
+export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocale: Locale; initialTheme: Settings['theme'] }) {
   const { client, info } = props;
   const [locale, setLocale] = useState<Locale>(props.initialLocale);
+  const [theme, setTheme] = useState<Settings['theme']>(props.initialTheme);
   const [batches, dispatch] = useReducer(batchesReducer, initialBatches);
   const [review, setReview] = useState<{ index: number; total: number } | null>(null);
   const [query, setQuery] = useState<GridQuery>({ filter: 'all', search: '' });
@@ -101,6 +102,15 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     [client, reportError],
   );
 
+  const changeTheme = useCallback(
+    (th: Settings['theme']) => {
+      setTheme(th);
+      applyTheme(th);
+      client.call('settings.set', { theme: th }).catch(reportError);
+    },
+    [client, reportError],
+  );
+
   const drop = useDrop(client.api, (paths, missing) => {
     setDialog({ kind: 'create', paths, message: missing ? t('create.dropNoPaths') : null, pick: null });
   });
@@ -139,6 +149,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
           onSelect={select}
           onNew={() => setDialog({ kind: 'create', paths: [], message: null, pick: null })}
           onLocale={changeLocale}
+          theme={theme}
+          onTheme={changeTheme}
         />
         <main className="main">
           {selected && review ? (
@@ -216,6 +228,12 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
       </div>
     </AppContext.Provider>
   );
+}
+
+/** Light or dark by choice; 'system' leaves it to prefers-color-scheme (see styles.css). */
+export function applyTheme(theme: Settings['theme']): void {
+  if (theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
 }
 
 export function initialLocale(hostLanguage: string | null): Locale {

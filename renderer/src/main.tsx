@@ -1,6 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { createClient, type AppInfo, type Settings } from '../../shared/contract';
-import { App, initialLocale } from './App';
+import { App, applyTheme, initialLocale } from './App';
 import { loadApi } from './bridge-loader';
 import { translator } from './i18n/i18n';
 import './styles.css';
@@ -23,8 +23,8 @@ async function boot() {
     root.render(<p className="fatal" role="alert">{`${t('app.error.noBridge')} (${e instanceof Error ? e.message : String(e)})`}</p>);
     return;
   }
-  if (settings.theme !== 'system') document.documentElement.dataset.theme = settings.theme;
-  root.render(<App client={client} info={info} initialLocale={initialLocale(settings.language)} />);
+  applyTheme(settings.theme);
+  root.render(<App client={client} info={info} initialLocale={initialLocale(settings.language)} initialTheme={settings.theme} />);
 }
 
 void boot();

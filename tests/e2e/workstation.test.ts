@@ -375,6 +375,16 @@ describe('desktop workstation in a browser', () => {
     await page.waitForSelector('[data-testid=review][data-ready=true]');
     await shot('10-review-dark');
     await page.keyboard.press('Escape');
+    // A chosen theme wins over the system's, and is remembered by the host.
+    const sidebarBg = () => page.evaluate(`getComputedStyle(document.querySelector('.sidebar')).backgroundColor`);
+    await page.selectOption('[data-testid=theme]', 'light');
+    await expect.poll(sidebarBg).toBe('rgb(255, 255, 255)');
+    await page.reload();
+    await page.waitForSelector('[data-testid=batch-row]');
+    await expect.poll(sidebarBg).toBe('rgb(255, 255, 255)');
+    await page.selectOption('[data-testid=theme]', 'system');
+    await expect.poll(sidebarBg).toBe('rgb(28, 32, 40)');
+    await page.click('[data-testid=batch-row]');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.selectOption('[data-testid=language]', 'en');
     await expect.poll(() => page.textContent('.sidebar-title')).toBe('Batches');

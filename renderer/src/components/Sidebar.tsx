@@ -2,6 +2,9 @@ import type { BatchSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { ProgressBar } from './ProgressBar';
 import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/i18n';
+import type { Settings } from '../../../shared/contract';
+
+const THEMES: Settings['theme'][] = ['system', 'light', 'dark'];
 
 export function Sidebar(props: {
   batches: BatchSummary[];
@@ -10,6 +13,8 @@ export function Sidebar(props: {
   onSelect: (id: number) => void;
   onNew: () => void;
   onLocale: (l: Locale) => void;
+  theme: Settings['theme'];
+  onTheme: (t: Settings['theme']) => void;
 }) {
   const { t, locale } = useApp();
   return (
@@ -68,6 +73,16 @@ export function Sidebar(props: {
             {LOCALES.map((l) => (
               <option key={l} value={l}>
                 {LOCALE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('app.theme')}</span>
+          <select value={props.theme} onChange={(e) => props.onTheme(e.target.value as Settings['theme'])} data-testid="theme">
+            {THEMES.map((th) => (
+              <option key={th} value={th}>
+                {t(`theme.${th}`)}
               </option>
             ))}
           </select>

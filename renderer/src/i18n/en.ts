@@ -2,6 +2,10 @@
 export const en = {
   'app.title': 'ScanDesk',
   'app.language': 'Language',
+  'app.theme': 'Theme',
+  'theme.system': 'Follow system',
+  'theme.light': 'Light',
+  'theme.dark': 'Dark',
   'app.shortcuts': 'Keyboard shortcuts',
   'app.loading': 'Loading…',
   'app.error.generic': 'Something went wrong: {message}',

@@ -4,6 +4,10 @@ import type { MessageKey } from './en';
 export const zhCN: Record<MessageKey, string> = {
   'app.title': 'ScanDesk',
   'app.language': '语言',
+  'app.theme': '外观',
+  'theme.system': '跟随系统',
+  'theme.light': '浅色',
+  'theme.dark': '深色',
   'app.shortcuts': '键盘快捷键',
   'app.loading': '正在加载…',
   'app.error.generic': '出错了：{message}',
