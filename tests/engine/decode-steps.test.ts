@@ -18,6 +18,7 @@ describe('decode steps', () => {
     [{ scale: 2, pad: 20 }],
     [{ pad: 15, angle: 20, scale: 0.8, clahe: true }],
     [{ angle: -15, scale: 1.2 }],
+    [{ crop: { left: 6, top: 4, width: 396, height: 398 }, pad: 10, angle: 10 }],
   ])('maps corners found on a re-rendered copy %j back onto the page', async (variant) => {
     const { gray } = await page('zxing/qrcode-2/1.png');
     const plain = await runStep({ name: 'plain', decoder: 'zxing' }, gray, new Map());

@@ -1,5 +1,6 @@
 import type { ReaderOptions } from 'zxing-wasm/reader';
 import type { Detection } from '../../../../shared/detection';
+import { boundingBox } from '../../../../shared/geometry';
 import { identityTransform } from './geometry-map';
 import { mergeDetections } from './merge';
 import { fromZBar, fromZXing } from './to-detection';
@@ -64,8 +65,9 @@ export interface DecodePlan {
    */
   retries: DecodeStep[];
   /**
-   * Run when ZXing found an EAN/UPC without add-on: a targeted search that requires the 2- or
-   * 5-digit add-on (ZXing's "read if present" mode gives up on faint ones).
+   * Run around each EAN/UPC that ZXing found without add-on: a targeted search, in a crop of
+   * the page around that code, that requires the 2- or 5-digit add-on (ZXing's "read if
+   * present" mode gives up on faint ones).
    */
   addOn?: DecodeStep;
 }
@@ -103,11 +105,26 @@ export async function decodePixels(
       // a retry is an extra chance, never a reason to lose the page
     }
   }
+  // Add-on search, only around each retail code found without one (cheap even on a full page).
   const addOn = plan.addOn;
-  if (addOn && found.some((d) => d.extra?.decoder === 'zxing' && ADD_ON_HOSTS.has(d.symbology) && d.extra.eanAddOn === undefined)) {
+  const hosts = addOn
+    ? found.filter(
+        (d) =>
+          d.extra?.decoder === 'zxing' &&
+          ADD_ON_HOSTS.has(d.symbology) &&
+          d.extra.eanAddOn === undefined &&
+          !found.some((o) => o.text.length > d.text.length && o.text.startsWith(d.text)), // add-on read already
+      )
+    : [];
+  for (const host of hosts) {
+    const box = boundingBox(host.geometry);
+    if (!addOn || !box) continue;
+    // the add-on sits beside the code, up to ~2/3 of its width away; its rows may extend higher
+    const m = 0.75 * Math.max(box.width, box.height);
+    const crop = { left: box.left - m, top: box.top - m, width: box.width + 2 * m, height: box.height + 2 * m };
     steps.push(addOn.name);
     try {
-      found = found.concat(await runStep(addOn, page, cache));
+      found = found.concat(await runStep({ ...addOn, variant: { ...addOn.variant, crop } }, page, cache));
     } catch {
       // same as above
     }

@@ -12,6 +12,8 @@ export interface VariantSpec {
   clahe?: boolean;
   /** White border in page pixels, added first: a quiet zone for codes that touch the edge. */
   pad?: number;
+  /** Only this region of the page (cut before anything else), e.g. around a code already found. */
+  crop?: { left: number; top: number; width: number; height: number };
 }
 
 export interface Variant {
@@ -31,10 +33,22 @@ export function toGray(rgba: Uint8Array, width: number, height: number): Gray {
 export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Variant> {
   const scale = spec.scale ?? 1;
   const angle = spec.angle ?? 0;
-  // pad -> rotate (the canvas grows, centred) -> resize -> CLAHE; the transform records the first three.
+  // crop -> pad -> rotate (the canvas grows, centred) -> resize -> CLAHE; the transform records all
+  // but the last.
   let buf: Buffer = Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength);
   let width = page.width;
   let height = page.height;
+  const crop = spec.crop ? clampRegion(spec.crop, width, height) : null;
+  if (crop) {
+    const r = await sharp(buf, { raw: { width, height, channels: 1 } })
+      .extract(crop)
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    buf = r.data;
+    width = r.info.width;
+    height = r.info.height;
+  }
   const pad = spec.pad ?? 0;
   if (pad > 0) {
     const r = await sharp(buf, { raw: { width, height, channels: 1 } })
@@ -80,10 +94,23 @@ export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Varian
       sy,
       angle,
       pad,
+      offsetX: crop?.left ?? 0,
+      offsetY: crop?.top ?? 0,
       pageWidth: paddedWidth,
       pageHeight: paddedHeight,
       width: out.info.width,
       height: out.info.height,
     },
+  };
+}
+
+function clampRegion(r: NonNullable<VariantSpec['crop']>, width: number, height: number) {
+  const left = Math.max(0, Math.min(width - 1, Math.floor(r.left)));
+  const top = Math.max(0, Math.min(height - 1, Math.floor(r.top)));
+  return {
+    left,
+    top,
+    width: Math.max(1, Math.min(width - left, Math.ceil(r.width))),
+    height: Math.max(1, Math.min(height - top, Math.ceil(r.height))),
   };
 }
