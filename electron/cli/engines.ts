@@ -1,11 +1,25 @@
-import type { EnginePlan } from '../../shared/engines';
+import type { EngineId, EnginePlan } from '../../shared/engines';
 import type { Engine } from '../core/engines/engine';
-import { LocalEngine } from '../core/engines/local';
+import { createEngineRegistry, type EngineRegistry } from '../core/engines/registry';
+import { VendorSettingsStore, vendorSettingsPath, type VendorSettingsPatch } from '../core/settings';
 
 /**
- * The engines a CLI run needs, built here so --jobs sizes the local engine's pool of decoder
- * threads. Vendor engines (tencent, wechat, alioss) are not wired into the CLI yet.
+ * The engines a CLI run needs (only those its plan names, so a local run never starts vendor
+ * clients), built by the engine registry: --jobs sizes the local engine's pool; the vendors
+ * read the settings file beside the database, the endpoint variables and this run's flags,
+ * and their credentials from the OS keychain when a page first needs them.
  */
-export async function createEngines(_plan: EnginePlan, jobs: number): Promise<Engine[]> {
-  return [new LocalEngine({ size: jobs })];
+export function createEngines(
+  plan: EnginePlan,
+  jobs: number,
+  context: { dbPath: string; env: NodeJS.ProcessEnv; overrides?: VendorSettingsPatch },
+): { engines: Engine[]; registry: EngineRegistry } {
+  const include = [plan.engine, plan.fallback].filter((e): e is EngineId => !!e);
+  const registry = createEngineRegistry({
+    settings: new VendorSettingsStore(vendorSettingsPath(context.dbPath), context.env),
+    overrides: context.overrides,
+    local: { size: jobs },
+    include,
+  });
+  return { engines: registry.engines, registry };
 }

@@ -4,6 +4,8 @@ import { ENGINE_IDS, TASKS } from '../../shared/engines';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors';
 import { defaultDbPath } from './paths';
 import { runScan, type CliIo, type ScanOptions } from './scan';
+import { runCredentials, type CredentialsOptions } from './credentials';
+import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
 /**
  * `scandesk`: the offline batch command line. Same engine, queue, store and exports as the
@@ -37,7 +39,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addHelpText(
       'after',
       `
-Every option of a command: scandesk scan --help
+Every option of a command: scandesk scan --help, scandesk credentials --help
 Example: scandesk scan ~/Scans/March --out march.xlsx`,
     );
 
@@ -45,11 +47,17 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .command('scan')
     .description('Scan files and folders (recursively) for codes and write one spreadsheet or JSON file.')
     .argument('<paths...>', 'image or PDF files, and folders to scan recursively')
-    .requiredOption('-o, --out <file>', 'output file; its extension picks the format: .xlsx, .csv or .json')
+    .requiredOption('-o, --out <file>', 'output file: .xlsx, .csv or .json (its extension picks the format)')
     .option('--db <file>', `SQLite file holding the batch and its progress; run the same command with the same --db to resume (default: ${defaultDbPath(io.env)})`)
     .option('-j, --jobs <n>', 'decoder workers for the local engine (default: the number of CPU cores)', parseJobs)
-    .addOption(new Option('--engine <id>', 'recognition engine (only local is available from the CLI for now)').choices([...ENGINE_IDS]).default('local'))
-    .addOption(new Option('--task <task>', 'what to look for').choices([...TASKS]).default('codes'))
+    .addOption(new Option('--engine <id>', 'recognition engine: the offline decoder or a cloud vendor').choices([...ENGINE_IDS]).default('local'))
+    .addOption(new Option('--task <task>', 'what to look for: codes (every engine), text (wechat), idcard (tencent)').choices([...TASKS]).default('codes'))
+    .addOption(new Option('--fallback <vendor>', 'send the pages where --engine found nothing to this vendor too').choices(ENGINE_IDS.filter((e) => e !== 'local')))
+    .option('--region <region>', 'tencent: ap-guangzhou (default) or ap-beijing; alioss: the bucket\'s region, e.g. cn-hangzhou')
+    .option('--bucket <name>', 'alioss: the bucket pages are uploaded to for recognition (deleted after, unless --keep-uploads)')
+    .addOption(new Option('--card-side <side>', 'tencent idcard: which side the images show').choices(['FRONT', 'BACK', 'auto']))
+    .option('--product-data', 'tencent codes: look up product data (QueryBarCode) for EAN/UPC codes')
+    .option('--keep-uploads', 'alioss: keep the uploaded pages in the bucket')
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
     .addHelpText(
@@ -59,6 +67,15 @@ Output formats:
   .xlsx  sheets Detections (one row per code), Pages (one row per page, with errors) and Summary
   .csv   UTF-8 with BOM, one row per code plus one row per page without codes or with an error
   .json  {"items":[{"path","page","status","error","detections":[...]}]}
+
+Cloud vendors (tencent, wechat, alioss): store the credentials first with
+"scandesk credentials set <vendor>" (they live in the system keychain, never in files or on
+the command line). Other vendor settings (endpoints, rate limits, concurrency, OSS bucket and
+region) are read from vendor-settings.json beside the --db file; flags override them for one
+run. A page whose result is already stored (same bytes, engine, task and options) is never sent
+again. When a vendor refuses the credentials or the quota is used up, it is stopped for the
+batch with one notice: its pages wait (run again to resume), the other engine's pages go on.
+${ENDPOINT_ENV_HELP}
 
 Resuming: progress is saved in the --db file as pages finish. After Ctrl-C, a crash or a kill,
 run the same command again (same paths, same --db): finished pages are not decoded again. If
@@ -70,10 +87,49 @@ summary and the output); 1 when the run itself failed (output not writable, data
 
 Examples:
   scandesk scan ~/Scans/March --out march.xlsx
-  scandesk scan a.jpg b.pdf folder/ --out results.json --jobs 2 --db ./scandesk.sqlite`,
+  scandesk scan a.jpg b.pdf folder/ --out results.json --jobs 2 --db ./scandesk.sqlite
+  scandesk scan cards/ --engine tencent --task idcard --card-side FRONT --out cards.xlsx
+  scandesk scan ~/Scans --engine local --fallback wechat --out codes.json`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       setExitCode(await runScan(paths, opts, io));
+    });
+
+  program
+    .command('credentials')
+    .description('Store, check, test or delete a cloud vendor\'s credentials in the system keychain.')
+    .argument('<action>', 'set | status | delete | test')
+    .argument('[vendor]', 'tencent | wechat | alioss (not needed for status)')
+    .option('--db <file>', 'test: use the vendor settings beside this database (as scan --db)')
+    .option('--region <region>', 'test: the region to try (tencent: ap-guangzhou/ap-beijing; alioss: the bucket\'s)')
+    .option('--bucket <name>', 'test alioss: the bucket to try')
+    .addHelpText(
+      'after',
+      `
+Actions:
+  set <vendor>     read the credentials and store them in the system keychain. On a terminal
+                   you are asked for each field (the secret is not shown as you type);
+                   otherwise they are read from stdin, one per line or as JSON:
+                     tencent  SecretId, SecretKey       {"secretId":"...","secretKey":"..."}
+                     wechat   AppID, AppSecret          {"appId":"...","appSecret":"..."}
+                     alioss   AccessKey ID and secret   {"accessKeyId":"...","accessKeySecret":"..."}
+                   Never on the command line: other users can see a command's arguments.
+  status           which vendors are set up (with a masked id)
+  delete <vendor>  remove the vendor's credentials from the keychain
+  test <vendor>    one cheap real request with the stored credentials (tencent: QrcodeOCR on a
+                   blank image; wechat: a new access_token; alioss: GetBucketInfo)
+
+Exit status: 0 on success, 1 when the keychain or the vendor refused, 2 for bad arguments.
+Linux needs a Secret Service (GNOME Keyring or KWallet) in the session.
+${ENDPOINT_ENV_HELP}
+
+Examples:
+  scandesk credentials set tencent
+  printf '%s\\n%s\\n' "$APP_ID" "$APP_SECRET" | scandesk credentials set wechat
+  scandesk credentials test alioss --bucket my-scans --region cn-hangzhou`,
+    )
+    .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
+      setExitCode(await runCredentials(action, vendor, opts, io));
     });
 
   return program;
@@ -103,6 +159,7 @@ function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     env: process.env,
     onInterrupt(handler) {
       let count = 0;

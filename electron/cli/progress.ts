@@ -4,6 +4,8 @@ import type { BatchCounts } from '../../shared/batch';
 /** Shows a batch's progress: a live bar on a terminal, plain throttled lines otherwise. */
 export interface ProgressView {
   update(counts: BatchCounts): void;
+  /** A line to show now (a vendor notice), without breaking the bar. */
+  note(line: string): void;
   stop(): void;
 }
 
@@ -20,7 +22,7 @@ class BarView implements ProgressView {
   private readonly bar: cliProgress.SingleBar;
   private started = false;
 
-  constructor(stream: NodeJS.WriteStream) {
+  constructor(private readonly stream: NodeJS.WriteStream) {
     this.bar = new cliProgress.SingleBar(
       {
         stream,
@@ -42,6 +44,11 @@ class BarView implements ProgressView {
       this.bar.setTotal(c.total);
       this.bar.update(settled(c), payload);
     }
+  }
+
+  note(line: string): void {
+    // Clear the bar's line and print; the bar redraws itself below on its next frame.
+    this.stream.write(this.started ? `\r\x1b[2K${line}\n` : `${line}\n`);
   }
 
   stop(): void {
@@ -71,6 +78,10 @@ class LineView implements ProgressView {
       this.lastAt = now;
       this.print(c);
     }
+  }
+
+  note(line: string): void {
+    this.stream.write(`${line}\n`);
   }
 
   stop(): void {

@@ -11,6 +11,9 @@ import { openScanService } from '../core/service';
 import type { ScanService } from '../core/service-types';
 import { instrumentEngine, type DecodeCounter } from './decode-log';
 import { createEngines } from './engines';
+import { VENDOR_TASKS, VENDOR_NAMES } from '../core/engines/registry';
+import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
+import type { Notice } from '../core/service-types';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
 import { createProgressView } from './progress';
@@ -25,12 +28,20 @@ export interface ScanOptions {
   task: string;
   fresh?: boolean;
   name?: string;
+  fallback?: string;
+  region?: string;
+  bucket?: string;
+  cardSide?: string;
+  productData?: boolean;
+  keepUploads?: boolean;
 }
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Where `credentials set` reads secrets from (a prompt on a terminal, else piped text). */
+  stdin?: NodeJS.ReadStream;
   /** Registers the Ctrl-C handler; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -42,6 +53,8 @@ interface Validated {
   dbPath: string;
   jobs: number;
   plan: EnginePlan;
+  /** This run's changes to the vendor settings (never saved). */
+  overrides: VendorSettingsPatch;
 }
 
 export function validateScanOptions(paths: string[], o: ScanOptions, env: NodeJS.ProcessEnv): Validated {
@@ -52,19 +65,81 @@ export function validateScanOptions(paths: string[], o: ScanOptions, env: NodeJS
     throw new UsageError(`Unknown engine "${o.engine}": use one of ${ENGINE_IDS.join(', ')}.`);
   }
   if (!(TASKS as readonly string[]).includes(o.task)) throw new UsageError(`Unknown task "${o.task}": use one of ${TASKS.join(', ')}.`);
-  if (o.engine !== 'local') {
-    throw new UsageError(`The "${o.engine}" engine is not available from the command line yet; use --engine local.`);
-  }
   const jobs = o.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${o.jobs}".`);
-  return {
-    paths: paths.map((p) => resolve(p)),
-    out: resolve(o.out),
-    format,
-    dbPath: resolve(o.db ?? defaultDbPath(env)),
-    jobs,
-    plan: { engine: o.engine as EngineId, task: o.task as Task },
+  const dbPath = resolve(o.db ?? defaultDbPath(env));
+  const { plan, overrides } = vendorPlan(o, dbPath, env);
+  return { paths: paths.map((p) => resolve(p)), out: resolve(o.out), format, dbPath, jobs, plan, overrides };
+}
+
+/**
+ * The plan and the per-run vendor settings from the flags, checked before anything runs:
+ * each engine can do the task, flags that only one vendor understands name a vendor of the
+ * plan, and OSS knows its bucket and region.
+ */
+function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { plan: EnginePlan; overrides: VendorSettingsPatch } {
+  const engine = o.engine as EngineId;
+  const task = o.task as Task;
+  if (o.fallback !== undefined && !(ENGINE_IDS as readonly string[]).includes(o.fallback)) {
+    throw new UsageError(`Unknown fallback engine "${o.fallback}": use one of ${ENGINE_IDS.filter((e) => e !== 'local').join(', ')}.`);
+  }
+  const fallback = o.fallback as EngineId | undefined;
+  if (fallback === engine) throw new UsageError(`--fallback must name another engine than --engine (both are ${engine}).`);
+  const used = [engine, ...(fallback ? [fallback] : [])];
+  for (const id of used) {
+    const tasks = id === 'local' ? ['codes'] : VENDOR_TASKS[id];
+    if (!tasks.includes(task)) throw new UsageError(`The ${id} engine cannot do the "${task}" task; it does: ${tasks.join(', ')}.`);
+  }
+  const needs = (flag: string, vendor: EngineId) => {
+    if (!used.includes(vendor)) throw new UsageError(`${flag} is for the ${vendor} engine, which this run does not use.`);
   };
+  const options: Record<string, unknown> = {};
+  const overrides: VendorSettingsPatch = {};
+  if (o.cardSide !== undefined) {
+    needs('--card-side', 'tencent');
+    if (task !== 'idcard') throw new UsageError('--card-side goes with --task idcard.');
+    if (!['FRONT', 'BACK', 'auto'].includes(o.cardSide)) throw new UsageError(`--card-side must be FRONT, BACK or auto, not "${o.cardSide}".`);
+    options.cardSide = o.cardSide;
+  }
+  if (o.productData) {
+    needs('--product-data', 'tencent');
+    if (task !== 'codes') throw new UsageError('--product-data goes with --task codes.');
+    options.enrichWithProductData = true;
+  }
+  if (o.keepUploads) {
+    needs('--keep-uploads', 'alioss');
+    options.keepUploads = true;
+  }
+  if (o.bucket !== undefined) {
+    needs('--bucket', 'alioss');
+    overrides.alioss = { bucket: o.bucket };
+  }
+  if (o.region !== undefined) {
+    const withRegion = used.filter((e) => e === 'tencent' || e === 'alioss');
+    if (withRegion.length === 0) throw new UsageError('--region is for the tencent or alioss engine, which this run does not use.');
+    if (used.includes('tencent')) {
+      if (o.region !== 'ap-guangzhou' && o.region !== 'ap-beijing') {
+        throw new UsageError(`Tencent QrcodeOCR/IDCardOCR run in ap-guangzhou or ap-beijing, not "${o.region}".`);
+      }
+      overrides.tencent = { region: o.region };
+    }
+    if (used.includes('alioss')) overrides.alioss = { ...overrides.alioss, region: o.region };
+  }
+  let settings: VendorSettings;
+  try {
+    settings = mergePatch(new VendorSettingsStore(vendorSettingsPath(dbPath), env).get(), overrides);
+  } catch (err) {
+    throw new UsageError(toAppError(err).message);
+  }
+  if (used.includes('alioss') && (!settings.alioss.bucket || !settings.alioss.region)) {
+    throw new UsageError(
+      `The alioss engine needs a bucket and its region: give --bucket and --region (or set them in ${vendorSettingsPath(dbPath)}).`,
+    );
+  }
+  const plan: EnginePlan = { engine, task };
+  if (fallback) plan.fallback = fallback;
+  if (Object.keys(options).length > 0) plan.options = options;
+  return { plan, overrides };
 }
 
 /** Fails now, not after an hour of decoding, when the export could never be written. */
@@ -87,17 +162,13 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   await mkdir(dirname(v.dbPath), { recursive: true });
 
   const counter: DecodeCounter = { count: 0 };
-  const engines = (await createEngines(v.plan, v.jobs)).map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
-  const primary = engines.find((e) => e.id === v.plan.engine);
-  if (!primary?.tasks.includes(v.plan.task)) {
-    await Promise.all(engines.map((e) => e.close?.()));
-    throw new UsageError(`The ${v.plan.engine} engine cannot do the "${v.plan.task}" task; it does: ${primary?.tasks.join(', ') ?? 'nothing'}.`);
-  }
+  const built = createEngines(v.plan, v.jobs, { dbPath: v.dbPath, env: io.env, overrides: v.overrides });
+  const engines = built.engines.map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
   let service: ScanService;
   try {
     service = await openScanService({ dbPath: v.dbPath, engines, intake: ownFilesExcluded(v), writeExport });
   } catch (err) {
-    await Promise.all(engines.map((e) => e.close?.()));
+    await built.registry.close();
     throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
   }
 
@@ -117,6 +188,14 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   });
 
   const progress = createProgressView(io.stderr, { tty: Boolean(io.stderr.isTTY) });
+  // Vendor notices (engine stopped, product data offline...): each said once, as it happens.
+  const notices: Notice[] = [];
+  const onNotice = (n: Notice) => {
+    if (batchId !== undefined && n.batchId !== batchId) return;
+    notices.push(n);
+    progress.note(`${engineLabel(n.engine)}: ${n.message}`);
+  };
+  service.on('notice', onNotice);
   try {
     const registry = new RunRegistry(v.dbPath);
     const key = runKey(v.paths, v.plan);
@@ -140,7 +219,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         else if (batch.status === 'cancelled') batch = service.retryFailed(batch.id);
       }
     } else {
-      io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${v.plan.engine} (${v.jobs} decoder ${v.jobs === 1 ? 'thread' : 'threads'})...\n`);
+      io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${describePlan(v)}...\n`);
       const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name });
       batch = created.batch;
       batchId = batch.id;
@@ -184,14 +263,16 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         seconds: (performance.now() - started) / 1000,
         decodedThisRun: counter.count,
         resumed,
+        notices: notices.map((n) => `${engineLabel(n.engine)}: ${n.message}`),
       }),
     );
     return EXIT_OK;
   } finally {
     progress.stop();
     removeInterrupt();
+    service.off('notice', onNotice);
     await service.close();
-    await Promise.all(engines.map((e) => e.close?.()));
+    await built.registry.close();
   }
 }
 
@@ -227,5 +308,22 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.jobs) args.push('--jobs', String(o.jobs));
   if (o.engine !== 'local') args.push('--engine', q(o.engine));
   if (o.task !== 'codes') args.push('--task', q(o.task));
+  if (o.fallback) args.push('--fallback', q(o.fallback));
+  if (o.region) args.push('--region', q(o.region));
+  if (o.bucket) args.push('--bucket', q(o.bucket));
+  if (o.cardSide) args.push('--card-side', q(o.cardSide));
+  if (o.productData) args.push('--product-data');
+  if (o.keepUploads) args.push('--keep-uploads');
   return args.join(' ');
+}
+
+function engineLabel(id: string): string {
+  return id in VENDOR_NAMES ? VENDOR_NAMES[id as keyof typeof VENDOR_NAMES] : `${id} engine`;
+}
+
+function describePlan(v: Validated): string {
+  const local = `${v.jobs} decoder ${v.jobs === 1 ? 'thread' : 'threads'}`;
+  const name = (id: EngineId) => (id === 'local' ? `local (${local})` : engineLabel(id));
+  const main = `${name(v.plan.engine)}, task ${v.plan.task}`;
+  return v.plan.fallback ? `${main}; pages it finds nothing on go to ${name(v.plan.fallback)}` : main;
 }

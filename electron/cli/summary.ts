@@ -22,6 +22,8 @@ export interface RunReport {
   seconds: number;
   decodedThisRun: number;
   resumed: boolean;
+  /** What the engines said during the run (vendor stopped, operation offline), once each. */
+  notices?: string[];
 }
 
 /** The end-of-run report: counts, failures grouped by error code (with a few examples), output. */
@@ -55,6 +57,10 @@ export function formatSummary(r: RunReport): string {
     lines.push(`  not images, skipped (${r.skipped.length}):`);
     for (const s of r.skipped.slice(0, EXAMPLES_PER_CODE)) lines.push(`      ${s.path}: ${s.reason}`);
     if (r.skipped.length > EXAMPLES_PER_CODE) lines.push(`      ... and ${r.skipped.length - EXAMPLES_PER_CODE} more`);
+  }
+  if (r.notices && r.notices.length > 0) {
+    lines.push('  notices:');
+    for (const n of r.notices) lines.push(`    ${n}`);
   }
   if (r.output) lines.push(`  output:  ${r.output.path} (${r.output.rows} rows)`);
   lines.push(`  time:    ${formatSeconds(r.seconds)}`);

@@ -1,9 +1,11 @@
 import type { Engine } from './engines/engine';
-import { LocalEngine } from './engines/local';
+import { createEngineRegistry } from './engines/registry';
 import { writeExport } from './export';
 import type { ExportFormat, ExportOptions, ExportSource } from './export/types';
 import { expandPaths } from './intake';
 import type { IntakeResult } from './intake/types';
+import { defaultVendorSettings } from './settings/schema';
+import { VendorSettingsStore, vendorSettingsPath } from './settings/store';
 
 /**
  * The parts the service uses unless told otherwise: intake's expandPaths, the local engine and
@@ -16,8 +18,15 @@ export type WriteExport = (
   options?: ExportOptions,
 ) => Promise<{ path: string; rows: number }>;
 
-export async function defaultEngines(): Promise<Engine[]> {
-  return [new LocalEngine()];
+/**
+ * The local engine and the three cloud vendors (engines/registry.ts), with the vendor settings
+ * kept beside the database (settings/store.ts) and credentials from the OS keychain, loaded on
+ * first use. Callers that need to change settings or credentials at run time (the desktop app)
+ * build an EngineRegistry themselves and pass its engines to openScanService.
+ */
+export async function defaultEngines(options: { dbPath?: string } = {}): Promise<Engine[]> {
+  const settings = options.dbPath ? new VendorSettingsStore(vendorSettingsPath(options.dbPath)) : () => defaultVendorSettings();
+  return createEngineRegistry({ settings }).engines;
 }
 
 export function defaultIntake(paths: string[]): Promise<IntakeResult> {

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { testConnection } from '../core/credentials/connection-test';
+import { CredentialStore } from '../core/credentials/store';
+import { VENDOR_IDS, type VendorId } from '../core/credentials/types';
+import { connectionSettings, VENDOR_NAMES } from '../core/engines/registry';
+import { ScanError } from '../core/errors';
+import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettingsPatch } from '../core/settings';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import { defaultDbPath } from './paths';
+import type { CliIo } from './scan';
+import { readCredentials } from './secret-input';
+
+export interface CredentialsOptions {
+  db?: string;
+  region?: string;
+  bucket?: string;
+}
+
+export function parseVendor(value: string | undefined): VendorId {
+  if (!value || !(VENDOR_IDS as string[]).includes(value)) {
+    throw new UsageError(`Name a vendor: ${VENDOR_IDS.join(', ')}${value ? ` (not "${value}")` : ''}.`);
+  }
+  return value as VendorId;
+}
+
+/**
+ * `scandesk credentials set|status|delete|test`: the OS keychain entries of the cloud vendors.
+ * Secrets come from a prompt or stdin, never from argv; nothing printed here holds a secret
+ * (status shows a masked id only).
+ */
+export async function runCredentials(action: string, vendorArg: string | undefined, o: CredentialsOptions, io: CliIo): Promise<number> {
+  const store = new CredentialStore();
+  try {
+    switch (action) {
+      case 'status': {
+        const st = await store.status();
+        if (!st.available) {
+          io.stderr.write(`${st.error?.message ?? 'The keychain is not available.'}\n`);
+          return EXIT_FAILURE;
+        }
+        for (const v of st.vendors) {
+          io.stdout.write(`${v.vendor.padEnd(8)} ${v.configured ? `configured  ${v.maskedId ?? ''}` : 'not set up'}\n`);
+        }
+        return EXIT_OK;
+      }
+      case 'set': {
+        const vendor = parseVendor(vendorArg);
+        if (!io.stdin) throw new UsageError('No input to read the credentials from.');
+        const creds = await readCredentials(vendor, io.stdin, io.stderr);
+        const st = await store.set(vendor, creds as never);
+        io.stdout.write(`Stored the ${VENDOR_NAMES[vendor]} credentials in the system keychain (${st.maskedId ?? 'id hidden'}).\n`);
+        return EXIT_OK;
+      }
+      case 'delete': {
+        const vendor = parseVendor(vendorArg);
+        const removed = await store.delete(vendor);
+        io.stdout.write(removed ? `Deleted the ${VENDOR_NAMES[vendor]} credentials.\n` : `No ${VENDOR_NAMES[vendor]} credentials were stored.\n`);
+        return EXIT_OK;
+      }
+      case 'test': {
+        const vendor = parseVendor(vendorArg);
+        const dbPath = resolve(o.db ?? defaultDbPath(io.env));
+        const patch: VendorSettingsPatch = {};
+        if (o.region) patch[vendor] = { region: o.region } as never;
+        if (o.bucket) patch.alioss = { ...patch.alioss, bucket: o.bucket };
+        const settings = mergePatch(new VendorSettingsStore(vendorSettingsPath(dbPath), io.env).get(), patch);
+        const r = await testConnection(vendor, store, connectionSettings(vendor, settings));
+        if (r.ok) {
+          io.stdout.write(`${VENDOR_NAMES[vendor]}: connection OK (${r.elapsedMs} ms).\n`);
+          return EXIT_OK;
+        }
+        io.stdout.write(`${VENDOR_NAMES[vendor]}: connection failed: ${r.error!.code}: ${r.error!.message}\n`);
+        return EXIT_FAILURE;
+      }
+      default:
+        throw new UsageError(`Unknown action "${action}": use set, status, delete or test.`);
+    }
+  } catch (err) {
+    if (err instanceof ScanError && err.code !== 'INTERNAL') {
+      io.stderr.write(`error: ${err.code}: ${err.message}\n`);
+      return err.code === 'INVALID_INPUT' ? 2 : EXIT_FAILURE;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,164 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { ScanError } from '../errors';
+import { defaultVendorSettings, VendorSettingsSchema, type VendorSettings, type VendorSettingsPatch } from './schema';
+
+export const VENDOR_SETTINGS_FILE = 'vendor-settings.json';
+
+/** The settings file of a profile: beside its database. */
+export function vendorSettingsPath(dbPath: string): string {
+  return join(dirname(dbPath), VENDOR_SETTINGS_FILE);
+}
+
+/**
+ * Environment variables that point a vendor somewhere else for this process only (emulators,
+ * a proxy, a private endpoint). They override the file and are never written to it.
+ */
+export const ENDPOINT_ENV = {
+  tencent: 'SCANDESK_TENCENT_ENDPOINT',
+  wechat: 'SCANDESK_WECHAT_BASE_URL',
+  alioss: 'SCANDESK_ALIOSS_ENDPOINT',
+} as const;
+
+export const ENDPOINT_ENV_HELP = `Endpoint overrides (environment, this run only):
+  ${ENDPOINT_ENV.tencent}=<url>   Tencent Cloud OCR (default https://ocr.tencentcloudapi.com;
+                                   an IP address is called while signing for the real host)
+  ${ENDPOINT_ENV.wechat}=<url>    WeChat API (default https://api.weixin.qq.com)
+  ${ENDPOINT_ENV.alioss}=<url>    Alibaba Cloud OSS (default https://oss-<region>.aliyuncs.com)`;
+
+/**
+ * Non-secret vendor settings in one JSON file (validated with zod). A missing file means
+ * defaults; a damaged one means defaults too (the app must start) with `problem` saying why,
+ * and it is only replaced when someone saves. Writes go to a temporary file that is flushed
+ * and renamed over the old one, so a crash never leaves half a file.
+ */
+export class VendorSettingsStore {
+  private cached: VendorSettings | null = null;
+  private damaged: string | null = null;
+  private readonly listeners = new Set<(s: VendorSettings) => void>();
+
+  constructor(
+    readonly file: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Why the file could not be used (defaults are in effect), or null. */
+  get problem(): string | null {
+    this.stored();
+    return this.damaged;
+  }
+
+  /** What the file says (defaults filled in), without environment overrides. */
+  stored(): VendorSettings {
+    if (this.cached) return this.cached;
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.damaged = `Cannot read ${this.file} (${(err as NodeJS.ErrnoException).code}); using defaults.`;
+      this.cached = defaultVendorSettings();
+      return this.cached;
+    }
+    try {
+      const parsed = VendorSettingsSchema.safeParse(JSON.parse(text));
+      if (parsed.success) {
+        this.cached = parsed.data;
+        this.damaged = null;
+      } else {
+        this.damaged = `${this.file} is not valid (${describe(parsed.error)}); using defaults.`;
+        this.cached = defaultVendorSettings();
+      }
+    } catch {
+      this.damaged = `${this.file} is not valid JSON; using defaults.`;
+      this.cached = defaultVendorSettings();
+    }
+    return this.cached;
+  }
+
+  /** The settings in effect: the file with this process's endpoint overrides applied. */
+  get(): VendorSettings {
+    return applyEndpointEnv(this.stored(), this.env);
+  }
+
+  /**
+   * Merges a change into the stored settings (null clears an optional field), validates the
+   * result and writes it. Throws INVALID_INPUT naming the bad field; the file is unchanged then.
+   */
+  update(patch: VendorSettingsPatch): VendorSettings {
+    const merged = mergePatch(this.stored(), patch);
+    const parsed = VendorSettingsSchema.safeParse(merged);
+    if (!parsed.success) throw new ScanError('INVALID_INPUT', `Invalid vendor settings: ${describe(parsed.error)}.`);
+    writeAtomic(this.file, `${JSON.stringify(parsed.data, null, 2)}\n`);
+    this.cached = parsed.data;
+    this.damaged = null;
+    const effective = this.get();
+    for (const l of this.listeners) l(effective);
+    return effective;
+  }
+
+  /** Told after every successful update (the engine registry rebuilds the vendor it concerns). */
+  onChange(listener: (s: VendorSettings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Settings with endpoint overrides from the environment; a bad value is an INVALID_INPUT naming the variable. */
+export function applyEndpointEnv(settings: VendorSettings, env: NodeJS.ProcessEnv): VendorSettings {
+  const patch: VendorSettingsPatch = {};
+  const t = env[ENDPOINT_ENV.tencent];
+  const w = env[ENDPOINT_ENV.wechat];
+  const a = env[ENDPOINT_ENV.alioss];
+  if (t) patch.tencent = { endpoint: t };
+  if (w) patch.wechat = { baseUrl: w };
+  if (a) patch.alioss = { endpoint: a };
+  if (!t && !w && !a) return settings;
+  const parsed = VendorSettingsSchema.safeParse(mergePatch(settings, patch));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const vendor = String(issue?.path[0] ?? '') as keyof typeof ENDPOINT_ENV;
+    throw new ScanError('INVALID_INPUT', `${ENDPOINT_ENV[vendor] ?? 'An endpoint variable'}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
+}
+
+/** Deep merge of plain objects; null removes a key. */
+export function mergePatch<T>(base: T, patch: unknown): T {
+  if (patch === undefined) return base;
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch) || base === null || typeof base !== 'object') {
+    return patch as T;
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out as T;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)
+    .join('; ');
+}
+
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new ScanError('INVALID_INPUT', `Cannot save the vendor settings to ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, { cause: err });
+  }
+}
