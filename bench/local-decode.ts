@@ -67,7 +67,8 @@ export const run: Bench = async () => {
       // cores busy tells a slow pool from a busy machine (other processes taking the CPU)
       detail:
         `${images.length} sample images, ${pooled.toFixed(1)} images/s pooled vs ${single.toFixed(1)} images/s single ` +
-        `(mean of 2 rounds); cores busy ${pooledCores.toFixed(2)} vs ${singleCores.toFixed(2)}; load average ${loadavg()[0]!.toFixed(1)}`,
+        `(mean of 2 rounds); cores busy ${pooledCores.toFixed(2)} vs ${singleCores.toFixed(2)}, images per CPU-second ` +
+        `${(pooled / pooledCores).toFixed(1)} vs ${(single / singleCores).toFixed(1)}; load average ${loadavg()[0]!.toFixed(1)}`,
     };
     return [row];
   } finally {
