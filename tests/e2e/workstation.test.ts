@@ -426,8 +426,19 @@ describe('desktop workstation in a browser', () => {
     expect(paused.counts.pending).toBeGreaterThan(0);
     await shot('13-paused');
 
+    // Record every value the sidebar's bar shows while the batch runs (batch.progress events).
+    await page.evaluate(`(() => {
+      const bar = document.querySelector('[data-testid=batch-row][data-batch-id="${id}"] [role=progressbar]');
+      window.__seen = [Number(bar.getAttribute('aria-valuenow'))];
+      new MutationObserver(() => window.__seen.push(Number(bar.getAttribute('aria-valuenow'))))
+        .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+    })()`);
     await page.click('[data-testid=batch-view] >> text=Resume');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 120_000 });
+    const seen = (await page.evaluate('window.__seen')) as number[];
+    expect(seen.at(-1)).toBe(MORE + 1);
+    expect(seen.filter((v) => v > seen[0]! && v < MORE + 1).length, `live steps: ${seen.join(',')}`).toBeGreaterThanOrEqual(2);
+    expect(seen.every((v, i) => i === 0 || v >= seen[i - 1]!)).toBe(true);
     const done = host.service.getBatch(id);
     expect(done.counts.failed).toBe(1);
     expect(done.counts.done).toBe(MORE);
