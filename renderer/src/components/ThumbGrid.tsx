@@ -42,6 +42,8 @@ export function ThumbGrid(props: {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => CARD_H + GAP,
     overscan: 3,
+    // Let React batch scroll updates instead of rendering synchronously inside each scroll event.
+    useFlushSync: false,
   });
   const vrows = virtualizer.getVirtualItems();
   const firstRow = vrows[0]?.index ?? 0;
