@@ -81,11 +81,14 @@ export type TencentSettings = VendorSettings['tencent'];
 export type WeChatSettings = VendorSettings['wechat'];
 export type AliOssSettings = VendorSettings['alioss'];
 
+/** Fields of a change; null clears an optional field (back to its default). */
+type PatchOf<T> = { [K in keyof T]?: T[K] | null };
+
 /** A change: any subset of fields of any vendor (nested objects are merged, not replaced). */
 export type VendorSettingsPatch = {
-  tencent?: Partial<z.input<typeof TencentSettingsSchema>>;
-  wechat?: Partial<z.input<typeof WeChatSettingsSchema>>;
-  alioss?: Partial<z.input<typeof AliOssSettingsSchema>>;
+  tencent?: PatchOf<z.input<typeof TencentSettingsSchema>>;
+  wechat?: PatchOf<z.input<typeof WeChatSettingsSchema>>;
+  alioss?: PatchOf<z.input<typeof AliOssSettingsSchema>>;
 };
 
 export function defaultVendorSettings(): VendorSettings {
