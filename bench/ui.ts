@@ -26,7 +26,7 @@ import type { IntakeResult } from '../electron/core/intake/types';
 import { startHost } from '../electron/host';
 import { ensureRendererBuilt } from './ui/build-renderer';
 import { CHROMIUM_PATH } from './ui/chromium';
-import { openRealService } from './ui/real-service';
+import { openScanService } from '../electron/core/service';
 import type { Bench, BenchRow } from './types';
 
 const SOURCES = [
@@ -118,8 +118,12 @@ export const run: Bench = async () => {
   }
 
   const dbPath = join(dir, 'profile.db');
-  const svc = await openRealService(dbPath, (paths) => (paths.length === 1 ? (folders.get(paths[0] as string) ?? null) : null));
-  const host = await startHost({ dbPath, port: 0, service: svc.service, log: () => {} });
+  // The product's service (default engines and export writer), intake aside for these folders.
+  const service = await openScanService({
+    dbPath,
+    intake: async (paths) => (paths.length === 1 ? folders.get(paths[0] as string) : undefined) ?? expandPaths(paths),
+  });
+  const host = await startHost({ dbPath, port: 0, service, log: () => {} });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -131,8 +135,8 @@ export const run: Bench = async () => {
   try {
     const ids: Record<number, number> = {};
     for (const n of [SMALL, LARGE]) {
-      const { batch } = await svc.service.createBatch({ paths: [seedFolder(n)], name: `${n} pages`, plan: { engine: 'local', task: 'codes' } });
-      svc.service.pause(batch.id);
+      const { batch } = await service.createBatch({ paths: [seedFolder(n)], name: `${n} pages`, plan: { engine: 'local', task: 'codes' } });
+      service.pause(batch.id);
       ids[n] = batch.id;
     }
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
@@ -188,7 +192,7 @@ export const run: Bench = async () => {
   } finally {
     await browser.close();
     await host.close();
-    await svc.close();
+    await service.close();
     rmSync(dir, { recursive: true, force: true });
   }
 };

@@ -15,7 +15,6 @@ import { startHost, type RunningHost } from '../../electron/host';
 import type { ItemSummary } from '../../shared/batch';
 import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
 import { launchChromium } from '../../bench/ui/chromium';
-import { openRealService } from '../../bench/ui/real-service';
 
 const SAMPLES = '/work/shared/data/real-samples/zxing';
 /** A dozen real images: photos and prints of QR codes, EAN-13 and DataMatrix. */
@@ -40,7 +39,6 @@ const MORE = 80;
 let dir: string;
 let folder: string;
 let host: RunningHost;
-let engine: Awaited<ReturnType<typeof openRealService>>;
 let browser: Browser;
 let page: Page;
 const expected = new Map<string, string>(); // file name -> expected text
@@ -58,9 +56,9 @@ beforeAll(async () => {
     copyFileSync(join(SAMPLES, p), join(folder, name));
     expected.set(name, readFileSync(join(SAMPLES, p.replace(/\.png$/, '.txt')), 'utf8'));
   }
-  const dbPath = join(dir, 'profile.db');
-  engine = await openRealService(dbPath);
-  host = await startHost({ dbPath, port: 0, service: engine.service });
+  // The host opens the service itself, with the product's defaults: intake, the local
+  // decoder, the export writer.
+  host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   page.on('pageerror', (e) => console.error('renderer error:', e.message));
@@ -70,7 +68,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
-  await engine?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
