@@ -56,6 +56,12 @@ export interface ScanService {
   resume(batchId: number): BatchSummary;
   cancel(batchId: number): BatchSummary;
   retryFailed(batchId: number): BatchSummary;
+  /**
+   * Runs a finished (or paused, cancelled) batch again with another engine or task; each
+   * page keeps every engine's detections, each named by its engine. Pages that engine already
+   * did are not sent again. The batch's plan becomes `plan`.
+   */
+  rerun(batchId: number, plan: EnginePlan): BatchSummary;
   deleteBatch(batchId: number): void;
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection;
   exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;

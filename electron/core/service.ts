@@ -8,6 +8,7 @@ import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
 import type { IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
+import { enqueueRerun } from './rerun';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
 import { cancelWaiting, enqueue, jobActivity, leaseOwners, requeueFailed, requeueLost, unblock } from './queue/jobs';
 import { Runner } from './queue/runner';
@@ -196,6 +197,31 @@ class SqliteScanService extends EventEmitter implements ScanService {
         cancelWaiting(this.db, batchId);
       })();
       this.emit('batches');
+      this.check(batchId);
+    }
+    return getBatch(this.db, batchId);
+  }
+
+  /**
+   * Runs a settled batch's pages again with another engine (or task), keeping what the earlier
+   * engines found (see rerun.ts). Refused while the batch still runs.
+   */
+  rerun(batchId: number, plan: EnginePlan): BatchSummary {
+    this.assertOpen();
+    const row = batchRow(this.db, batchId);
+    if (row.status === 'running' || row.status === 'queued') {
+      throw new ScanError('INVALID_INPUT', `Batch ${batchId} is still running: wait for it to finish (or pause it) before running it again.`);
+    }
+    const next = validatePlan(plan, this.engineMap);
+    const queued = this.db.transaction(() => {
+      const n = enqueueRerun(this.db, batchId, next);
+      if (n > 0) setBatchStatus(this.db, batchId, 'running');
+      return n;
+    }).immediate();
+    this.runner.resetNotices(batchId);
+    this.emit('batches');
+    if (queued > 0) {
+      this.runner.kick();
       this.check(batchId);
     }
     return getBatch(this.db, batchId);

@@ -1,0 +1,36 @@
+import type { EnginePlan } from '../../shared/engines';
+import type { Db } from './store/db';
+import { stmt } from './store/statements';
+
+/**
+ * "Run this finished batch again with another engine": every page that was read gets a job for
+ * the new engine and task, beside the jobs it already had. The store keeps one result per
+ * item, engine and task, so each engine's detections stay on the page, each named by its
+ * engine (the exports have an Engine column). A page that already has a job for that engine
+ * and task is left alone (nothing is sent twice; retryFailed re-runs failed ones), and the
+ * results cache answers for bytes that engine already did in any batch.
+ * The batch's plan becomes the new one (options and fallback apply to the new jobs).
+ * Returns how many pages were queued. Runs inside the caller's transaction.
+ */
+export function enqueueRerun(db: Db, batchId: number, plan: EnginePlan): number {
+  const items = stmt(
+    db,
+    `SELECT id FROM items WHERE batch_id = ? AND sha256 IS NOT NULL AND format IS NOT NULL
+       AND status IN ('done', 'failed', 'cancelled') ORDER BY id`,
+  ).all(batchId) as Array<{ id: number }>;
+  const insert = stmt(
+    db,
+    `INSERT OR IGNORE INTO jobs (batch_id, item_id, engine, task, role, status, available_at)
+     VALUES (?, ?, ?, ?, 'primary', 'pending', 0)`,
+  );
+  const wait = stmt(db, `UPDATE items SET status = 'pending', error_code = NULL, error_message = NULL WHERE id = ?`);
+  let queued = 0;
+  for (const it of items) {
+    if (insert.run(batchId, it.id, plan.engine, plan.task).changes === 1) {
+      wait.run(it.id);
+      queued++;
+    }
+  }
+  stmt(db, `UPDATE batches SET plan_json = ? WHERE id = ?`).run(JSON.stringify(plan), batchId);
+  return queued;
+}
