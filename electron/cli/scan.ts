@@ -193,7 +193,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   const onNotice = (n: Notice) => {
     if (batchId !== undefined && n.batchId !== batchId) return;
     notices.push(n);
-    progress.note(`${engineLabel(n.engine)}: ${n.message}`);
+    progress.note(`${engineLabel(n.engine)}: ${n.message}${cliHint(n)}`);
   };
   service.on('notice', onNotice);
   try {
@@ -315,6 +315,15 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.productData) args.push('--product-data');
   if (o.keepUploads) args.push('--keep-uploads');
   return args.join(' ');
+}
+
+/** The app's messages point at its Settings screen; on the command line, say the command. */
+function cliHint(n: Notice): string {
+  if (!(n.engine in VENDOR_NAMES)) return '';
+  if (/VENDOR_AUTH|credential|AppSecret|SecretKey|AccessKey|not set up/i.test(n.message) && !/bucket/.test(n.message)) {
+    return `\n  (command line: scandesk credentials set ${n.engine}, then run the same command again)`;
+  }
+  return '';
 }
 
 function engineLabel(id: string): string {
