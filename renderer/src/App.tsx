@@ -10,6 +10,7 @@ import { NewBatchDialog, type PickRequest } from './components/NewBatchDialog';
 import { ExportDialog } from './components/ExportDialog';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { useDrop } from './logic/use-drop';
+import { mergePaths } from './logic/engines';
 
 interface Toast {
   id: number;
@@ -112,7 +113,13 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
   );
 
   const drop = useDrop(client.api, (paths, missing) => {
-    setDialog({ kind: 'create', paths, message: missing ? t('create.dropNoPaths') : null, pick: null });
+    const message = missing ? t('create.dropNoPaths') : null;
+    // A drop onto an open new-batch dialog adds to it instead of starting over.
+    setDialogState((cur) =>
+      cur?.kind === 'create'
+        ? { ...cur, paths: mergePaths(cur.paths, paths), message: message ?? cur.message }
+        : { kind: 'create', paths, message, pick: null, seq: ++dialogSeq.current },
+    );
   });
 
   const selected = batches.batches.find((b) => b.id === batches.selectedId) ?? null;

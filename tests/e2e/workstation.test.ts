@@ -413,6 +413,13 @@ describe('desktop workstation in a browser', () => {
     await expect.poll(() => page.textContent('[data-testid=create-dialog] .note')).toContain('cannot read paths of dropped files');
     await shot('12-drop-without-paths');
     await page.fill('[data-testid=path-input]', more);
+    // Another drop onto the open dialog keeps what was typed (the dialog is not replaced).
+    await page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'other.png', { type: 'image/png' }));
+      document.querySelector('[data-testid=create-dialog]').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    })()`);
+    expect(await page.inputValue('[data-testid=path-input]')).toBe(more);
     await page.click('[data-testid=start-batch]');
     await page.click('[data-testid=batch-view] >> text=Pause');
     await expect.poll(() => page.textContent('[data-testid=batch-status]')).toBe('Paused');

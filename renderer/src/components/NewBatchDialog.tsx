@@ -45,6 +45,14 @@ export function NewBatchDialog(props: {
   }
 
   // A menu command (File > Add Files...) opens this dialog and the native picker at once.
+  // More files dropped while the dialog is open arrive as new initial paths.
+  useEffect(() => {
+    setPaths((p) => mergePaths(p, props.initialPaths));
+  }, [props.initialPaths]);
+  useEffect(() => {
+    if (props.message) setNote(props.message);
+  }, [props.message]);
+
   useEffect(() => {
     if (props.pick && !pickedOnce.current) {
       pickedOnce.current = true;

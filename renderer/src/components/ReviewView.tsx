@@ -172,13 +172,15 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       if (document.querySelector('dialog[open]:not(.help-dialog)')) return;
       const target = e.target as HTMLElement | null;
       const inTextField = !!target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
-      if (e.key === ' ' && !inTextField) {
+      if (e.key === ' ' && !inTextField && target?.tagName !== 'BUTTON' && target?.tagName !== 'A') {
         setSpaceDown(true);
         e.preventDefault();
         return;
       }
       const cmd = keyAction({ key: e.key, shiftKey: e.shiftKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inTextField });
       if (!cmd) return;
+      // With the shortcut list open, only ? and Esc (which close it) act.
+      if (state.help && cmd !== 'help' && cmd !== 'close') return;
       // Buttons keep their own Enter/Space.
       if (e.key === 'Enter' && target?.tagName === 'BUTTON') return;
       e.preventDefault();
