@@ -1,11 +1,10 @@
 import type { Engine } from './engines/engine';
-import { createEngineRegistry } from './engines/registry';
+import { createEngineRegistry, profileEngines } from './engines/registry';
 import { writeExport } from './export';
 import type { ExportFormat, ExportOptions, ExportSource } from './export/types';
 import { expandPaths } from './intake';
 import type { IntakeResult } from './intake/types';
 import { defaultVendorSettings } from './settings/schema';
-import { VendorSettingsStore, vendorSettingsPath } from './settings/store';
 
 /**
  * The parts the service uses unless told otherwise: intake's expandPaths, the local engine and
@@ -22,11 +21,11 @@ export type WriteExport = (
  * The local engine and the three cloud vendors (engines/registry.ts), with the vendor settings
  * kept beside the database (settings/store.ts) and credentials from the OS keychain, loaded on
  * first use. Callers that need to change settings or credentials at run time (the desktop app)
- * build an EngineRegistry themselves and pass its engines to openScanService.
+ * call profileEngines(dbPath) themselves and pass `registry.engines` to openScanService.
  */
 export async function defaultEngines(options: { dbPath?: string } = {}): Promise<Engine[]> {
-  const settings = options.dbPath ? new VendorSettingsStore(vendorSettingsPath(options.dbPath)) : () => defaultVendorSettings();
-  return createEngineRegistry({ settings }).engines;
+  if (options.dbPath) return profileEngines(options.dbPath).registry.engines;
+  return createEngineRegistry({ settings: () => defaultVendorSettings() }).engines;
 }
 
 export function defaultIntake(paths: string[]): Promise<IntakeResult> {

@@ -9,6 +9,7 @@ import { openScanService } from '../../electron/core/service';
 import type { Notice, ScanService } from '../../electron/core/service-types';
 import { VendorSettingsStore } from '../../electron/core/settings';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
+import { filesSearched, findSecrets } from './support/find-secrets';
 import { BUCKET, CREDS, OSS_REGION, WRONG, copySamples, startEmulators, type Emulators } from './support/vendors';
 
 /**
@@ -140,6 +141,15 @@ describe('vendor engines from the registry, inside the ScanService', () => {
       expect(done.counts).toMatchObject({ done: 3, failed: 0, pending: 0 });
       expect(done.counts.codes).toBeGreaterThan(0);
       expect((await registry.testConnection('wechat')).ok).toBe(true);
+
+      // While the service is open its WAL and shared-memory files exist: none of them, nor the
+      // notices (what the renderer is told), holds a secret or the tokens the emulator issued.
+      const secrets: Record<string, string> = { wrong: WRONG.wechat, right: CREDS.wechat.appSecret };
+      emu.wechat.stats.issuedTokens.forEach((t, i) => (secrets[`token${i}`] = t));
+      const dir = join(tmp, 'auth');
+      const written = filesSearched({ dirs: [dir] }).map((f) => f.slice(dir.length + 1));
+      expect(written).toEqual(expect.arrayContaining(['scandesk.db', 'scandesk.db-wal', 'scandesk.db-shm', 'vendor-settings.json']));
+      expect(findSecrets({ secrets, dirs: [dir], texts: { notices: JSON.stringify(notices) } })).toEqual([]);
     } finally {
       await service.close();
       await registry.close();
@@ -160,7 +170,17 @@ describe('vendor engines from the registry, inside the ScanService', () => {
       const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'tencent', task: 'codes' } });
       expect((await service.whenSettled(batch.id)).counts).toMatchObject({ done: 1, codes: 1 });
 
+      const ready = await registry.status();
+      expect(ready.keychain).toEqual({ available: true, error: null });
+      expect(ready.vendors.map((v) => [v.vendor, v.ready, v.credentials.maskedId])).toEqual([
+        ['tencent', true, 'AKID…9pV2'],
+        ['wechat', true, 'wx9l…pp01'],
+        ['alioss', true, 'LTAI…Id01'],
+      ]);
+      expect(JSON.stringify(ready)).not.toContain(CREDS.tencent.secretKey);
+
       settings.update({ alioss: { bucket: null } });
+      expect((await registry.status()).vendors[2]).toMatchObject({ vendor: 'alioss', ready: false, missing: ['bucket'] });
       const notices: Notice[] = [];
       service.on('notice', (n) => notices.push(n));
       const oss = await service.createBatch({ paths: [pages], plan: { engine: 'alioss', task: 'codes' } });

@@ -1,10 +1,10 @@
 import type { EngineId, Task } from '../../../shared/engines';
 import { testConnection, type ConnectionSettings, type ConnectionTestResult } from '../credentials/connection-test';
 import { CredentialStore } from '../credentials/store';
-import type { CredentialProvider, VendorCredentials, VendorId } from '../credentials/types';
+import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
 import { ScanError } from '../errors';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
-import { mergePatch, type VendorSettingsStore } from '../settings/store';
+import { mergePatch, VendorSettingsStore, vendorSettingsPath } from '../settings/store';
 import { tencentEndpoint } from '../settings/endpoints';
 import { AliOssEngine } from '../vendors/alioss/engine';
 import type { RetryOptions, VendorEvent } from '../vendors/common';
@@ -106,6 +106,29 @@ export class EngineRegistry {
     return removed;
   }
 
+  /**
+   * What a settings screen shows per vendor: credentials configured (masked id only), the
+   * settings in effect, and whether it can run now (`missing` says what is not set up).
+   * Never throws for a missing keychain: `keychain.available` is false with the reason.
+   */
+  async status(): Promise<VendorsStatus> {
+    const keychain =
+      this.credentials instanceof CredentialStore
+        ? await this.credentials.status()
+        : { available: true, error: null, vendors: VENDOR_IDS.map((vendor) => ({ vendor, configured: true, maskedId: null })) };
+    const s = this.settings();
+    const vendors = VENDOR_IDS.map((vendor) => {
+      const credentials = keychain.vendors.find((v) => v.vendor === vendor)!;
+      const missing: string[] = [];
+      if (!keychain.available) missing.push('keychain');
+      else if (!credentials.configured) missing.push('credentials');
+      if (vendor === 'alioss' && !s.alioss.bucket) missing.push('bucket');
+      if (vendor === 'alioss' && !s.alioss.region) missing.push('region');
+      return { vendor, name: VENDOR_NAMES[vendor], tasks: VENDOR_TASKS[vendor], credentials, settings: s[vendor], ready: missing.length === 0, missing };
+    });
+    return { keychain: { available: keychain.available, error: keychain.error }, vendors };
+  }
+
   /** One cheap real request with the stored credentials and the settings in effect. */
   testConnection(vendor: VendorId, signal?: AbortSignal): Promise<ConnectionTestResult> {
     return testConnection(vendor, this.credentials, connectionSettings(vendor, this.settings()), signal);
@@ -170,6 +193,34 @@ export class EngineRegistry {
 
 export function createEngineRegistry(options: EngineRegistryOptions): EngineRegistry {
   return new EngineRegistry(options);
+}
+
+export interface VendorStatus {
+  vendor: VendorId;
+  name: string;
+  tasks: readonly Task[];
+  credentials: CredentialStatus;
+  settings: VendorSettings[VendorId];
+  /** Credentials and required settings are in place (the vendor may still refuse them: test it). */
+  ready: boolean;
+  /** What is not set up: 'keychain', 'credentials', 'bucket', 'region'. */
+  missing: string[];
+}
+
+export interface VendorsStatus {
+  keychain: Pick<KeychainStatus, 'available' | 'error'>;
+  vendors: VendorStatus[];
+}
+
+/**
+ * The registry of one profile (what the desktop app and the browser host use): settings in
+ * vendor-settings.json beside the database, credentials in the OS keychain. Give
+ * `registry.engines` to openScanService, keep `settings` for the settings screen, and close
+ * the registry after the service.
+ */
+export function profileEngines(dbPath: string, options: Omit<EngineRegistryOptions, 'settings'> = {}): { registry: EngineRegistry; settings: VendorSettingsStore } {
+  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath));
+  return { registry: createEngineRegistry({ ...options, settings }), settings };
 }
 
 /** What a vendor's connection test needs from the settings. */
