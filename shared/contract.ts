@@ -20,8 +20,18 @@ import {
   type MediaKind,
   type RequestName,
 } from './contract/names';
+import {
+  ConnectionTestSchema,
+  CredentialsSetInput,
+  EngineInfoSchema,
+  KeychainStatusSchema,
+  VendorIdSchema,
+  VendorSettingsPatchSchema,
+  VendorSettingsResultSchema,
+} from './contract/vendors';
 
 export * from './contract/names';
+export * from './contract/vendors';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -272,6 +282,22 @@ export const requests = {
     }),
     output: SaveDialogResultSchema,
   },
+
+  /** Run a settled batch again with another engine or task; earlier detections stay. */
+  'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
+
+  /** Keychain status: configured + masked id per vendor; never a secret. */
+  'credentials.status': { input: Empty, output: KeychainStatusSchema },
+  /** Writes one vendor's credentials to the keychain; answers the status (the secret is not echoed). */
+  'credentials.set': { input: CredentialsSetInput, output: KeychainStatusSchema },
+  'credentials.delete': { input: z.strictObject({ vendor: VendorIdSchema }), output: KeychainStatusSchema },
+  /** One cheap real request with the stored credentials and the settings in effect. */
+  'credentials.test': { input: z.strictObject({ vendor: VendorIdSchema }), output: ConnectionTestSchema },
+  'vendorSettings.get': { input: Empty, output: VendorSettingsResultSchema },
+  /** Partial change (null clears a field); answers the settings after it. */
+  'vendorSettings.set': { input: VendorSettingsPatchSchema, output: VendorSettingsResultSchema },
+  /** Every engine with its tasks and whether it can take a batch now. */
+  'engines.list': { input: Empty, output: z.array(EngineInfoSchema) },
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import {
   type HandlerTable,
   type Logger,
   type MediaCache,
+  type VendorDeps,
 } from '../core/api';
 import { ScanError } from '../core/errors';
 import type { ScanService } from '../core/service-types';
@@ -40,6 +41,8 @@ export interface HostOptions {
   rendererDir?: string;
   /** A service the caller owns (not closed by close()). */
   service?: ScanService;
+  /** The cloud vendors of `service` (keychain, settings, registry); built here when the host opens the service. */
+  vendors?: VendorDeps;
   /** Settings, exports and the media cache (default: the folder of dbPath). */
   dataDir?: string;
   log?: Logger;
@@ -72,7 +75,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const dataDir = resolve(options.dataDir ?? dirname(resolve(options.dbPath)));
   const rendererDir = resolve(options.rendererDir ?? join(repoRoot, 'out/renderer'));
   const ownsService = !options.service;
-  const service = options.service ?? (await openDefaultService(options.dbPath));
+  const opened = options.service ? null : await openDefaultService(options.dbPath);
+  const service = options.service ?? opened!.service;
+  const vendors = options.vendors ?? opened?.vendors;
   const token = newToken();
 
   const handlers: HandlerTable = createHandlers(service, {
@@ -81,6 +86,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     settings: fileSettingsStore(join(dataDir, 'settings.json')),
     dialogs: unavailableDialogs(),
     exportDir: join(dataDir, 'exports'),
+    ...(vendors ? { vendors } : {}),
     log,
   });
   const media: MediaCache = createMediaCache({
@@ -241,15 +247,34 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
-        if (ownsService) await service.close();
+        if (ownsService) {
+          await service.close();
+          await opened?.vendors.registry.close();
+        }
       })();
       return closing;
     },
   };
 }
 
-async function openDefaultService(dbPath: string): Promise<ScanService> {
+/**
+ * The product's service with the local engine and the cloud vendors, whose registry and
+ * settings the vendor requests (Settings view) change at run time.
+ */
+async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps }> {
   // Loaded on demand: callers that pass their own service (tests) never load the engines here.
-  const { openScanService } = await import('../core/service');
-  return openScanService({ dbPath });
+  const [{ openScanService }, { createEngineRegistry }, { VendorSettingsStore, vendorSettingsPath }] = await Promise.all([
+    import('../core/service'),
+    import('../core/engines/registry'),
+    import('../core/settings/store'),
+  ]);
+  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath));
+  const registry = createEngineRegistry({ settings });
+  try {
+    const service = await openScanService({ dbPath, engines: registry.engines });
+    return { service, vendors: { registry, settings } };
+  } catch (err) {
+    await registry.close();
+    throw err;
+  }
 }

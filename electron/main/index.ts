@@ -9,6 +9,8 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'e
 import type { MenuCommand, Settings } from '../../shared/contract';
 import { createHandlers, createMediaCache, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
 import { openScanService } from '../core/service';
+import { createEngineRegistry, type EngineRegistry } from '../core/engines/registry';
+import { VendorSettingsStore, vendorSettingsPath } from '../core/settings/store';
 import type { ScanService } from '../core/service-types';
 import { ScanError } from '../core/errors';
 import { APP_ENTRY_URL, isSafeExternalUrl } from './app-url';
@@ -26,6 +28,7 @@ const log = stderrLogger;
 
 let mainWindow: BrowserWindow | null = null;
 let service: ScanService | null = null;
+let registry: EngineRegistry | null = null;
 let rendererReady = false;
 // Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
 let pendingPaths: string[] = pathsFromArgv(process.argv, process.cwd(), app.isPackaged);
@@ -83,7 +86,11 @@ function openWindow(): void {
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
-  service = await openScanService({ dbPath: join(dataDir, 'scandesk.db') });
+  const dbPath = join(dataDir, 'scandesk.db');
+  // The registry is ours (not the service's): Settings changes credentials and vendor settings at run time.
+  const vendorSettings = new VendorSettingsStore(vendorSettingsPath(dbPath));
+  registry = createEngineRegistry({ settings: vendorSettings });
+  service = await openScanService({ dbPath, engines: registry.engines });
   const svc = service;
 
   const exportDir = join(app.getPath('documents'), 'ScanDesk');
@@ -93,6 +100,7 @@ async function start(): Promise<void> {
     settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
     dialogs: electronDialogs(() => mainWindow, () => exportDir),
     exportDir,
+    vendors: { registry, settings: vendorSettings },
     log,
   });
   const media = createMediaCache({
@@ -156,7 +164,12 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true;
     const svc = service;
     service = null;
-    svc.close().finally(() => app.quit());
+    const reg = registry;
+    registry = null;
+    svc
+      .close()
+      .then(() => reg?.close())
+      .finally(() => app.quit());
   });
 
   app

@@ -23,8 +23,16 @@ export const REQUEST_NAMES = [
   'dialogs.openFiles',
   'dialogs.openFolder',
   'dialogs.saveExport',
-  // Room for the cloud-vendor issue: 'credentials.status', 'credentials.set', 'credentials.clear'
-  // (status only ever travels to the renderer; secrets go renderer -> main -> keychain).
+  // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
+  // keychain (credentials.set) and never come back.
+  'credentials.status',
+  'credentials.set',
+  'credentials.delete',
+  'credentials.test',
+  'vendorSettings.get',
+  'vendorSettings.set',
+  'engines.list',
+  'batches.rerun',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

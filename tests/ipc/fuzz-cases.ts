@@ -6,7 +6,20 @@ import type { RequestName } from '../../shared/contract';
  * required fields). Kept beside the test so adding a request without fuzz cases fails the
  * "covers every request" check.
  */
-export type FieldKind = 'id' | 'int0' | 'limit' | 'string' | 'search' | 'path' | 'paths' | 'enum' | 'bool' | 'plan' | 'nullableString';
+export type FieldKind =
+  | 'id'
+  | 'int0'
+  | 'limit'
+  | 'string'
+  | 'search'
+  | 'path'
+  | 'paths'
+  | 'enum'
+  | 'bool'
+  | 'plan'
+  | 'nullableString'
+  | 'credFields'
+  | 'vendorPatch';
 
 export interface FuzzCase {
   valid: Record<string, unknown>;
@@ -53,6 +66,24 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'dialogs.openFiles': { valid: {}, fields: {} },
   'dialogs.openFolder': { valid: {}, fields: {} },
   'dialogs.saveExport': { valid: { format: 'json', defaultName: 'out.json' }, fields: { format: req('enum'), defaultName: opt('string') } },
+  'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
+  'credentials.status': { valid: {}, fields: {} },
+  'credentials.set': {
+    valid: { vendor: 'tencent', fields: { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'fuzzSecretKey' } },
+    fields: { vendor: req('enum'), fields: req('credFields') },
+  },
+  'credentials.delete': { valid: { vendor: 'wechat' }, fields: { vendor: req('enum') } },
+  'credentials.test': { valid: { vendor: 'alioss' }, fields: { vendor: req('enum') } },
+  'vendorSettings.get': { valid: {}, fields: {} },
+  'vendorSettings.set': {
+    valid: {
+      tencent: { region: 'ap-beijing', endpoint: null, rateLimits: { QrcodeOCR: 5 } },
+      wechat: { concurrency: 2 },
+      alioss: { bucket: 'my-bucket', region: 'cn-hangzhou', keepUploads: false },
+    },
+    fields: { tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
+  },
+  'engines.list': { valid: {}, fields: {} },
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -104,6 +135,32 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
       return [['unknown value', 'bogus'], ['number', 1], ['null', null], ['huge', HUGE], ...notObject];
     case 'bool':
       return [['string', 'true'], ['number', 1], ['null', null], ...notObject];
+    case 'credFields':
+      // Every message is checked to name the field; none may quote a value (see vendors.test.ts).
+      return [
+        ['string', 'AKIDx:secret'],
+        ['null', null],
+        ['array', ['a', 'b']],
+        ['unknown field', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'k', password: 'p' }],
+        ['another vendor\'s fields', { appId: 'wx1', appSecret: 's' }],
+        ['missing secret', { secretId: 'AKIDfuzzfuzzfuzz' }],
+        ['empty secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: '   ' }],
+        ['huge secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: HUGE }],
+        ['newline in secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'a\nb' }],
+        ['number secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 12345 }],
+      ];
+    case 'vendorPatch':
+      return [
+        ['string', 'ap-beijing'],
+        ['number', 3],
+        ['array', [1]],
+        ['a credential field', { secretKey: 'x' }],
+        ['unknown field', { colour: 'red' }],
+        ['NaN', { concurrency: NaN, timeoutMs: NaN, region: 'x', bucket: 'x' }],
+        ['string number', { concurrency: '4', timeoutMs: '4' }],
+        ['huge endpoint', { endpoint: HUGE, baseUrl: HUGE }],
+        ['nested unknown', { rateLimits: { Everything: 1 } }],
+      ];
     case 'plan':
       return [
         ['string', 'local'],

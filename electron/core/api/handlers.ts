@@ -16,6 +16,7 @@ import type { ScanService } from '../service-types';
 import type { DialogProvider } from './dialogs';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
+import { vendorHandlers, type VendorDeps } from './vendors';
 
 /**
  * One table of request handlers, registered by both transports (Electron ipcMain and the
@@ -29,6 +30,8 @@ export interface HandlerDeps {
   dialogs: DialogProvider;
   /** Where `export.run` without a path writes (created on demand). */
   exportDir: string;
+  /** Cloud vendors (keychain, vendor settings, engine registry); without it only local runs. */
+  vendors?: VendorDeps;
   log?: Logger;
 }
 
@@ -45,6 +48,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     const out = await service.exportBatch({ batchId, format, path, acceptedOnly });
     return { path: out.path, rows: out.rows };
   };
+
+  const vendors = vendorHandlers(deps.vendors);
+  const offered = () => new Set<string>(deps.vendors ? deps.vendors.registry.engines.map((e) => e.id) : ['local']);
 
   const impl: ImplTable = {
     'app.info': (): AppInfo => ({
@@ -69,6 +75,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.resume': ({ batchId }) => service.resume(batchId),
     'batches.cancel': ({ batchId }) => service.cancel(batchId),
     'batches.retryFailed': ({ batchId }) => service.retryFailed(batchId),
+    'batches.rerun': ({ batchId, plan }) => service.rerun(batchId, plan),
     'batches.delete': ({ batchId }) => {
       service.deleteBatch(batchId);
       return { batchId };
@@ -94,6 +101,14 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
       const out = await exportTo(batchId, format, choice.path, acceptedOnly);
       return { status: 'done' as const, ...out };
     },
+
+    'credentials.status': () => vendors.status(),
+    'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
+    'credentials.delete': ({ vendor }) => vendors.remove(vendor),
+    'credentials.test': ({ vendor }) => vendors.test(vendor),
+    'vendorSettings.get': () => vendors.getSettings(),
+    'vendorSettings.set': (patch) => vendors.setSettings(patch),
+    'engines.list': () => vendors.engines(offered()),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),

@@ -6,3 +6,4 @@ export { boundaryError, stderrLogger, type Logger } from './errors';
 export { createMediaCache, renderWebp, type MediaCache, type MediaCacheOptions, type MediaImage, type MediaSource, type RenderMedia } from './media-cache';
 export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 export { readStatic, rendererBuilt, type StaticFile } from './static-files';
+export { vendorHandlers, VENDORS_NOT_SET_UP, type VendorDeps } from './vendors';
