@@ -5,6 +5,7 @@ import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors
 import { defaultDbPath } from './paths';
 import { runScan, type CliIo, type ScanOptions } from './scan';
 import { runCredentials, type CredentialsOptions } from './credentials';
+import { runSettings, type SettingsOptions } from './settings';
 import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
 /**
@@ -39,7 +40,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addHelpText(
       'after',
       `
-Every option of a command: scandesk scan --help, scandesk credentials --help
+Every option of a command: scandesk scan --help, scandesk credentials --help, scandesk settings --help
 Example: scandesk scan ~/Scans/March --out march.xlsx`,
     );
 
@@ -130,6 +131,34 @@ Examples:
     )
     .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
       setExitCode(await runCredentials(action, vendor, opts, io));
+    });
+
+  program
+    .command('settings')
+    .description('Show or change the non-secret vendor settings (endpoints, rate limits, OSS bucket...).')
+    .argument('<action>', 'show | set')
+    .argument('[key]', 'set: a dotted key, e.g. alioss.bucket, tencent.region, wechat.rateLimits.qrcode')
+    .argument('[value]', 'set: the value (JSON when it parses: 5, true, null to clear; text otherwise)')
+    .option('--db <file>', 'the settings beside this database (as scan --db)')
+    .addHelpText(
+      'after',
+      `
+The settings live in vendor-settings.json beside the database. Keys:
+  tencent  region (ap-guangzhou|ap-beijing), endpoint, concurrency, timeoutMs,
+           enrichWithProductData, rateLimits.{QrcodeOCR,IDCardOCR,QueryBarCode} (requests/s)
+  wechat   baseUrl, concurrency, timeoutMs, rateLimits.{qrcode,ocr}
+  alioss   region, bucket, endpoint, keepUploads, prefix, concurrency, timeoutMs,
+           rateLimits.{PutObject,ProcessImage,DeleteObject,GetBucketInfo}
+Credentials are not settings: use "scandesk credentials set <vendor>".
+
+Examples:
+  scandesk settings set alioss.bucket my-scans
+  scandesk settings set alioss.region cn-hangzhou
+  scandesk settings set tencent.rateLimits.QrcodeOCR 10
+  scandesk settings show`,
+    )
+    .action((action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+      setExitCode(runSettings(action, key, value, opts, io));
     });
 
   return program;

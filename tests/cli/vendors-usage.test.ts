@@ -75,4 +75,27 @@ describe('scandesk scan vendor flags', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Name a vendor: tencent, wechat, alioss/);
   });
+
+  it('settings set/show: saved beside the database, validated, credentials refused', async () => {
+    const db = ['--db', join(dir, 'prof', 'cli.sqlite')];
+    expect((await run(['settings', 'set', 'alioss.bucket', 'my-scans', ...db])).code).toBe(0);
+    expect((await run(['settings', 'set', 'tencent.rateLimits.QrcodeOCR', '10', ...db])).code).toBe(0);
+    const shown = await run(['settings', 'show', ...db]);
+    expect(shown.stdout).toContain(join(dir, 'prof', 'vendor-settings.json'));
+    const json = JSON.parse(shown.stdout.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { alioss: { bucket: string }; tencent: { rateLimits: { QrcodeOCR: number } } };
+    expect(json.alioss.bucket).toBe('my-scans');
+    expect(json.tencent.rateLimits.QrcodeOCR).toBe(10);
+    const bad = await run(['settings', 'set', 'wechat.concurrency', '0', ...db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/wechat.concurrency/);
+    const secret = await run(['settings', 'set', 'tencent.secretKey', 'abc', ...db]);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toMatch(/scandesk credentials set/);
+    expect((await run(['settings', 'set', 'alioss.bucket', 'null', ...db])).code).toBe(0);
+    expect((await run(['settings', 'show', ...db])).stdout).not.toContain('my-scans');
+    // The bucket from the settings file is what scan uses when --bucket is not given.
+    await run(['settings', 'set', 'alioss.bucket', 'my-scans', ...db]);
+    const needsRegion = await run(['scan', dir, '--out', join(dir, 'o.json'), ...db, '--engine', 'alioss']);
+    expect(needsRegion.stderr).toMatch(/needs a bucket and its region/);
+  });
 });
