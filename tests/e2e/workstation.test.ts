@@ -42,6 +42,8 @@ let host: RunningHost;
 let browser: Browser;
 let page: Page;
 const expected = new Map<string, string>(); // file name -> expected text
+/** Uncaught errors and CSP refusals seen in the page, all run long. */
+const pageErrors: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
@@ -61,7 +63,10 @@ beforeAll(async () => {
   host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  page.on('pageerror', (e) => console.error('renderer error:', e.message));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
+  });
   await page.goto(host.url);
 });
 
@@ -492,6 +497,10 @@ describe('desktop workstation in a browser', () => {
     await expect.poll(() => page.locator(`g.hover [data-detection-id="${dets[1]!.id}"]`).count()).toBe(1);
     await page.keyboard.press('Escape');
     await page.fill('[data-testid=search]', '');
+  });
+
+  it('ran under the strict CSP without a refusal or an uncaught error', () => {
+    expect(pageErrors).toEqual([]);
   });
 
   it('deletes a batch only after confirmation', async () => {
