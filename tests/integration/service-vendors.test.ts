@@ -156,6 +156,31 @@ describe('vendor engines from the registry, inside the ScanService', () => {
     }
   }, 120_000);
 
+  it('quota used up: the vendor stops for the batch with one notice, local pages go on', async () => {
+    emu.tencent.configure({ quotaError: 'ResourceUnavailable.InArrears' });
+    const settings = settingsFile('quota');
+    const registry = createEngineRegistry({ settings, credentials: store, include: ['local', 'tencent'], local: { size: 1 } });
+    const service = await open('quota', registry);
+    const notices: Notice[] = [];
+    service.on('notice', (n) => notices.push(n));
+    const pages = join(tmp, 'quota', 'pages');
+    copySamples(pages, { 'a.png': 'zxing/qrcode-3/01.png', 'n1.png': 'zxing-cpp/falsepositives-1/07.webp', 'n2.png': 'zxing-cpp/falsepositives-1/08.webp' });
+    const before = emu.tencent.stats.requests.QrcodeOCR ?? 0;
+    try {
+      const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'local', task: 'codes', fallback: 'tencent' } });
+      const s = await service.whenSettled(batch.id);
+      expect(s.status).toBe('paused');
+      expect(s.counts).toMatchObject({ done: 1, pending: 2, codes: 1 });
+      expect(notices).toEqual([{ batchId: batch.id, engine: 'tencent', message: expect.stringMatching(/arrears/) }]);
+      // The stop is latched: the second page was not sent after the first was refused.
+      expect((emu.tencent.stats.requests.QrcodeOCR ?? 0) - before).toBeLessThanOrEqual(2);
+    } finally {
+      emu.tencent.configure({ quotaError: null });
+      await service.close();
+      await registry.close();
+    }
+  }, 120_000);
+
   it('a settings change applies at the next page (the endpoint moved), and OSS without a bucket says what to set', async () => {
     const settings = settingsFile('moved');
     settings.update({ tencent: { endpoint: 'http://127.0.0.1:9' } }); // nothing listens there
