@@ -2,12 +2,13 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { LOCAL_WORKER_BUNDLE_NAME } from './electron/core/engines/local/pool';
+import { PREPARE_WORKER_BUNDLE_NAME } from './electron/core/imaging/prepare-pool';
 
 /**
  * Three builds (TOOLCHAIN.md: with electron/ and renderer/ instead of src/*, every entry is set
  * explicitly, and the renderer needs both `root` and `rollupOptions.input`):
- * - main (ESM): Electron main plus the local decoder's worker thread as its own entry, written
- *   next to it under the name the pool looks for;
+ * - main (ESM): Electron main plus the worker threads (local decoder, image preparation for
+ *   cloud vendors) as their own entries, written next to it under the names their pools look for;
  * - preload (CJS, self-contained: sandboxed preloads cannot load ESM or node_modules);
  * - renderer: the React app, served by scandesk://app in Electron and by the browser host.
  */
@@ -24,6 +25,7 @@ export default defineConfig({
         entry: {
           index: resolve(root, 'electron/main/index.ts'),
           [LOCAL_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/engines/local/worker.ts'),
+          [PREPARE_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/imaging/prepare-worker.ts'),
         },
         formats: ['es'],
       },

@@ -3,6 +3,7 @@ import { testConnection, type ConnectionSettings, type ConnectionTestResult } fr
 import { CredentialStore } from '../credentials/store';
 import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
 import { ScanError } from '../errors';
+import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath } from '../settings/store';
 import { tencentEndpoint } from '../settings/endpoints';
@@ -56,6 +57,8 @@ export class EngineRegistry {
   readonly credentials: CredentialProvider;
   private readonly vendors = new Map<VendorId, VendorEngine>();
   private readonly unsubscribe: (() => void) | null;
+  /** Vendor pages are prepared (HEIC decoding, PDF rendering, encoding) off the service's thread. */
+  private readonly preparePool = new PreparePool();
 
   constructor(private readonly options: EngineRegistryOptions) {
     this.credentials = options.credentials ?? new CredentialStore();
@@ -137,12 +140,14 @@ export class EngineRegistry {
   async close(): Promise<void> {
     this.unsubscribe?.();
     await Promise.all(this.engines.map((e) => e.close?.()));
+    await this.preparePool.close();
   }
 
   private build(vendor: VendorId, s: VendorSettings): Engine {
     const credentials = this.credentials;
     const onEvent = this.options.onVendorEvent ? (e: VendorEvent) => this.options.onVendorEvent!(vendor, e) : undefined;
     const retry = this.options.retry;
+    const prepare = this.preparePool.prepare;
     if (vendor === 'tencent') {
       const t = s.tencent;
       return new TencentEngine({
@@ -153,6 +158,7 @@ export class EngineRegistry {
         defaults: { region: t.region, rateLimits: t.rateLimits, concurrency: t.concurrency, enrichWithProductData: t.enrichWithProductData },
         ...(retry ? { retry } : {}),
         onEvent,
+        prepare,
       });
     }
     if (vendor === 'wechat') {
@@ -165,6 +171,7 @@ export class EngineRegistry {
         rateLimits: w.rateLimits,
         ...(retry ? { retry } : {}),
         onEvent,
+        prepare,
       });
     }
     const a = s.alioss;
@@ -187,6 +194,7 @@ export class EngineRegistry {
       rateLimits: a.rateLimits as Record<string, number>,
       ...(retry ? { retry } : {}),
       onEvent,
+      prepare,
     });
   }
 }

@@ -14,20 +14,22 @@ import type { OrientedPixels } from './load';
  * which pdf.js picks up itself in Node. Worker, character maps, standard fonts and wasm
  * decoders (JPX, ICC) all load from node_modules: never from the network.
  */
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own module-level `require` to ESM chunks that
+// call require(), and two declarations in one chunk fail to load ("already been declared").
+const nodeRequire = createRequire(import.meta.url);
 type PdfJs = typeof PdfJsModule;
 let pdfjsPromise: Promise<PdfJs> | null = null;
 
 function pdfjs(): Promise<PdfJs> {
   pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((m) => {
-    m.GlobalWorkerOptions.workerSrc = pathToFileURL(require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href;
+    m.GlobalWorkerOptions.workerSrc = pathToFileURL(nodeRequire.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href;
     return m;
   });
   return pdfjsPromise;
 }
 
 function assetDir(sub: string): string {
-  return join(dirname(require.resolve('pdfjs-dist/package.json')), sub) + '/';
+  return join(dirname(nodeRequire.resolve('pdfjs-dist/package.json')), sub) + '/';
 }
 
 /** Opens a PDF; PDF_PASSWORD when it needs a password, PDF_CORRUPT when it is not readable. */

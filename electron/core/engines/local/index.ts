@@ -5,8 +5,8 @@
  * started lazily on the first page), `engine.recognize({source, task: 'codes'})`, and
  * `engine.close()` at shutdown (terminates the workers).
  *
- * The worker runs from sources under vitest and `node --import tsx` (worker-bootstrap.mjs
- * registers tsx in the thread) and, bundled, as the separate main-bundle entry
+ * The worker runs from sources under vitest and `node --import tsx` (the shared WorkerPool,
+ * electron/core/workers, registers tsx in the thread) and, bundled, as the separate main-bundle entry
  * LOCAL_WORKER_ENTRY built to LOCAL_WORKER_BUNDLE_NAME next to the bundle (electron.vite.config.ts).
  * Options: `workerUrl` to point at another worker file, `config.{zxing,zbar}WasmPath` where
  * the wasm binaries are not resolvable from node_modules (e.g. a packaged app that unpacks them).

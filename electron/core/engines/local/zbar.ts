@@ -16,10 +16,12 @@ import type { Gray } from './zxing';
  * bundled main process (whose import.meta.url is elsewhere) still finds it, and so nothing is
  * ever fetched.
  */
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own module-level `require` to ESM chunks that
+// call require(), and two declarations in one chunk fail to load ("already been declared").
+const nodeRequire = createRequire(import.meta.url);
 
 export function zbarWasmPath(): string {
-  return require.resolve('@undecaf/zbar-wasm/dist/zbar.wasm');
+  return nodeRequire.resolve('@undecaf/zbar-wasm/dist/zbar.wasm');
 }
 
 let scanner: Promise<ZBarScanner> | null = null;

@@ -12,12 +12,14 @@ import {
  * its .wasm from a CDN, which fails offline and would leak that we are scanning: we always hand
  * it the binary ourselves.
  */
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own module-level `require` to ESM chunks that
+// call require(), and two declarations in one chunk fail to load ("already been declared").
+const nodeRequire = createRequire(import.meta.url);
 
 let ready: Promise<unknown> | null = null;
 
 export function zxingWasmPath(): string {
-  return require.resolve('zxing-wasm/reader/zxing_reader.wasm');
+  return nodeRequire.resolve('zxing-wasm/reader/zxing_reader.wasm');
 }
 
 export function loadZXing(wasmPath: string = zxingWasmPath()): Promise<unknown> {

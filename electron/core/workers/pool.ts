@@ -1,0 +1,225 @@
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ScanError } from '../errors';
+import type { FailureReply, JobMessage, SuccessReply } from './protocol';
+
+/**
+ * A pool of worker threads that each run one job at a time: started lazily (a thread per job
+ * waiting, up to `size`), a crashed thread's job failed with a clear error and the thread
+ * replaced, a job over its time limit failed and its thread terminated (a wasm hang must not
+ * hang the batch), everything terminated on close. Used by the local decoder and by imaging's
+ * prepare for cloud vendors (workers answer through serve.ts).
+ *
+ * A worker given as a .ts file (running from sources: vitest, `node --import tsx`) is started
+ * through ts-bootstrap.mjs, which registers tsx in the new thread first; a bundled build points
+ * at its built .js worker, started directly.
+ */
+export interface WorkerPoolOptions<P extends object> {
+  /** The worker script: a .ts source, or a built .js/.mjs file (path or file: URL). */
+  workerUrl: string | URL;
+  /** Number of worker threads; default os.availableParallelism(). */
+  size?: number;
+  /** Passed to every worker as workerData. */
+  workerData?: unknown;
+  /** A job that takes longer is failed with TIMEOUT and its worker replaced. Default 120 s. */
+  jobTimeoutMs?: number;
+  /** Terminate a worker idle this long (its memory, e.g. a wasm heap, goes with it). Default: never. */
+  idleMs?: number;
+  /** Who this pool is, at the start of its messages: 'The local decoder'. */
+  name: string;
+  /** The job as the user recognises it, for crash and timeout messages (e.g. its file). */
+  describeJob: (payload: P) => string;
+}
+
+/** Per-job options: an abort signal, and ArrayBuffers to move (not copy) into the worker. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  transfer?: ArrayBuffer[];
+}
+
+interface Pending<P extends object, R> {
+  job: JobMessage<P>;
+  payload: P;
+  transfer: ArrayBuffer[];
+  resolve: (r: R) => void;
+  reject: (e: Error) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface Slot<P extends object, R> {
+  worker: Worker;
+  current: Pending<P, R> | null;
+  timer: NodeJS.Timeout | null;
+  idle: NodeJS.Timeout | null;
+}
+
+const TS_BOOTSTRAP = (): URL => new URL('./ts-bootstrap.mjs', import.meta.url);
+
+export function toFileUrl(w: string | URL): URL {
+  return typeof w === 'string' ? (w.startsWith('file:') ? new URL(w) : pathToFileURL(w)) : w;
+}
+
+export class WorkerPool<P extends object, R extends SuccessReply> {
+  readonly size: number;
+  private readonly workerUrl: URL;
+  private readonly jobTimeoutMs: number;
+  private readonly slots = new Set<Slot<P, R>>();
+  private readonly queue: Pending<P, R>[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions<P>) {
+    this.size = Math.max(1, options.size ?? availableParallelism());
+    this.workerUrl = toFileUrl(options.workerUrl);
+    this.jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
+  }
+
+  /**
+   * Runs one job in some worker and resolves with its reply. Rejects with the worker's
+   * ScanError (same code, message and class), or CANCELLED, TIMEOUT, INTERNAL (crash).
+   */
+  run(payload: P, opts: RunOptions = {}): Promise<R> {
+    const { signal } = opts;
+    if (this.closed) return Promise.reject(new ScanError('INTERNAL', `${this.options.name} is closed`));
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return new Promise<R>((resolve, reject) => {
+      const job = { ...payload, id: this.nextId++ } as JobMessage<P>;
+      const p: Pending<P, R> = { job, payload, transfer: opts.transfer ?? [], resolve, reject, signal };
+      if (signal) {
+        p.onAbort = () => {
+          const i = this.queue.indexOf(p);
+          if (i >= 0) this.queue.splice(i, 1);
+          // A running job cannot be interrupted inside wasm; its answer will simply be dropped.
+          reject(cancelled());
+        };
+        signal.addEventListener('abort', p.onAbort, { once: true });
+      }
+      this.queue.push(p);
+      this.pump();
+    });
+  }
+
+  /** Terminates every worker; queued and running jobs fail with CANCELLED. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const why = `${this.options.name} was closed`;
+    for (const p of this.queue.splice(0)) settle(p, null, cancelled(why));
+    const exits: Promise<number>[] = [];
+    for (const s of this.slots) {
+      if (s.current) settle(s.current, null, cancelled(why));
+      this.finish(s);
+      exits.push(s.worker.terminate());
+    }
+    this.slots.clear();
+    await Promise.all(exits);
+  }
+
+  /** Live worker threads (for tests and diagnostics). */
+  get threadIds(): number[] {
+    return [...this.slots].map((s) => s.worker.threadId);
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = [...this.slots].find((s) => s.current === null);
+      if (!slot && this.slots.size < this.size) slot = this.spawn();
+      if (!slot) return;
+      const p = this.queue.shift()!;
+      if (slot.idle) clearTimeout(slot.idle);
+      slot.idle = null;
+      slot.current = p;
+      slot.timer = setTimeout(() => this.timeout(slot), this.jobTimeoutMs);
+      slot.worker.postMessage(p.job, p.transfer);
+    }
+  }
+
+  private spawn(): Slot<P, R> {
+    const ts = this.workerUrl.pathname.endsWith('.ts');
+    const worker = ts
+      ? new Worker(TS_BOOTSTRAP(), { workerData: this.options.workerData, argv: ['--scandesk-worker-entry', this.workerUrl.href] })
+      : new Worker(this.workerUrl, { workerData: this.options.workerData });
+    const slot: Slot<P, R> = { worker, current: null, timer: null, idle: null };
+    worker.on('message', (reply: R | FailureReply) => {
+      const p = slot.current;
+      if (!p || p.job.id !== reply.id) return;
+      this.finish(slot);
+      if (reply.ok) settle(p, reply, null);
+      else settle(p, null, revive(reply));
+      this.pump();
+      this.idleLater(slot);
+    });
+    // 'error' (uncaught exception in the worker) is always followed by 'exit'.
+    let lastError: Error | null = null;
+    worker.on('error', (err) => {
+      lastError = err;
+    });
+    worker.on('exit', (code) => {
+      const p = slot.current;
+      this.finish(slot);
+      this.slots.delete(slot);
+      if (p) {
+        const why = lastError ? lastError.message : `exit code ${code}`;
+        const what = this.options.describeJob(p.payload);
+        settle(p, null, new ScanError('INTERNAL', `${this.options.name} crashed while reading ${what}: ${why}`));
+      }
+      if (!this.closed) this.pump(); // replaces the worker if jobs are waiting
+    });
+    this.slots.add(slot);
+    return slot;
+  }
+
+  /** An idle worker past idleMs is terminated; the next job starts a fresh one. */
+  private idleLater(slot: Slot<P, R>): void {
+    const idleMs = this.options.idleMs;
+    if (idleMs === undefined || slot.current || this.closed || !this.slots.has(slot)) return;
+    slot.idle = setTimeout(() => {
+      if (slot.current || !this.slots.has(slot)) return;
+      this.slots.delete(slot);
+      void slot.worker.terminate();
+    }, idleMs);
+    slot.idle.unref(); // an idle worker's timer must not keep the process alive
+  }
+
+  private finish(slot: Slot<P, R>): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.timer = null;
+    slot.idle = null;
+    slot.current = null;
+  }
+
+  private timeout(slot: Slot<P, R>): void {
+    const p = slot.current;
+    if (!p) return;
+    this.finish(slot);
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+    const what = this.options.describeJob(p.payload);
+    settle(
+      p,
+      null,
+      new ScanError('TIMEOUT', `${this.options.name} took longer than ${this.jobTimeoutMs / 1000} s on ${what}`, {
+        errorClass: 'final',
+      }),
+    );
+    if (!this.closed) this.pump();
+  }
+}
+
+/** The worker's error as the ScanError it was (same code, message and class). */
+function revive(reply: FailureReply): ScanError {
+  const { code, message, errorClass, retryAfterMs } = reply.error;
+  return new ScanError(code, message, { errorClass, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+}
+
+function settle<P extends object, R>(p: Pending<P, R>, value: R | null, error: Error | null): void {
+  if (p.signal && p.onAbort) p.signal.removeEventListener('abort', p.onAbort);
+  if (error) p.reject(error);
+  else p.resolve(value!);
+}
+
+function cancelled(message = 'Cancelled'): ScanError {
+  return new ScanError('CANCELLED', message);
+}
