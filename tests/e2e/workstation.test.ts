@@ -356,6 +356,22 @@ describe('desktop workstation in a browser', () => {
     expect(corrected).toBeTruthy();
     expect(corrected!['Decoded value']).not.toBe('CORRECTED-0042');
     expect(corrected!.Review).toBe('accepted');
+
+    // Accepted only, as JSON: every page is listed, only accepted detections are in it.
+    const json = join(dir, 'out', 'accepted.json');
+    await page.click('[data-testid=export-open]');
+    await page.waitForSelector('[data-testid=export-dialog][open]');
+    await page.check('[data-testid=format-json]');
+    await page.check('[data-testid=scope-accepted]');
+    await page.fill('[data-testid=export-path]', json);
+    await page.click('[data-testid=export-run]');
+    await expect.poll(() => page.locator('[data-testid=toast-info]', { hasText: json }).count()).toBe(1);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { items: { detections: { review: string; correctedText: string | null }[] }[] };
+    expect(doc.items).toHaveLength(PICKS.length);
+    const kept = doc.items.flatMap((it) => it.detections);
+    expect(kept).toHaveLength(3);
+    expect(kept.every((d) => d.review === 'accepted')).toBe(true);
+    expect(kept.some((d) => d.correctedText === 'CORRECTED-0042')).toBe(true);
   });
 
   it('switches to Simplified Chinese, remembers it, and follows a dark system theme', async () => {
