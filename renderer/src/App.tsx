@@ -9,6 +9,9 @@ import { ReviewView } from './components/ReviewView';
 import { NewBatchDialog, type PickRequest } from './components/NewBatchDialog';
 import { ExportDialog } from './components/ExportDialog';
 import { ConfirmDialog } from './components/ConfirmDialog';
+import { SettingsView } from './components/SettingsView';
+import { RerunDialog } from './components/RerunDialog';
+import { addNotice, type BatchNotices } from './logic/notices';
 import { useDrop } from './logic/use-drop';
 import { mergePaths } from './logic/engines';
 
@@ -22,6 +25,7 @@ type Dialog =
   | { kind: 'create'; paths: string[]; message: string | null; pick: PickRequest; seq?: number }
   | { kind: 'export'; batchId: number }
   | { kind: 'delete'; batchId: number }
+  | { kind: 'rerun'; batchId: number }
   | null;
 
 const LOCALE_KEY = 'scandesk.locale';
@@ -39,6 +43,11 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
   const setDialog = useCallback((d: Dialog) => setDialogState(d && d.kind === 'create' ? { ...d, seq: ++dialogSeq.current } : d), []);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [focusSearch, setFocusSearch] = useState(0);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  // Vendor notices, once per batch and message, shown calmly above that batch's pages.
+  const [notices, setNotices] = useState<BatchNotices>({});
+  // ID numbers stay masked in lists until revealed; the choice lasts for this session only.
+  const [revealPersonal, setRevealPersonal] = useState(false);
   const toastId = useRef(0);
 
   const t = useMemo(() => translator(locale), [locale]);
@@ -74,13 +83,20 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     const offs = [
       client.on('batch.progress', (p) => dispatch({ type: 'progress', progress: p })),
       client.on('batches.changed', () => void reload()),
-      client.on('notice', (n) => notify(n.message)),
+      client.on('notice', (n) =>
+        setNotices((all) => {
+          const next = addNotice(all, n);
+          if (next !== all) notify(n.message);
+          return next;
+        }),
+      ),
       client.on('paths.opened', (p) => setDialog({ kind: 'create', paths: p.paths, message: null, pick: null })),
       client.on('menu.command', ({ command }) => {
         const sel = selectedRef.current;
         if (command === 'addFiles') setDialog({ kind: 'create', paths: [], message: null, pick: 'files' });
         else if (command === 'addFolder') setDialog({ kind: 'create', paths: [], message: null, pick: 'folder' });
         else if (command === 'export' && sel !== null) setDialog({ kind: 'export', batchId: sel });
+        else if (command === 'settings') setSettingsOpen(true);
         else if (command === 'find') {
           setReview(null);
           setFocusSearch((n) => n + 1);
@@ -126,14 +142,16 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
 
   const select = useCallback((id: number) => {
     dispatch({ type: 'select', batchId: id });
+    setSettingsOpen(false);
     setReview(null);
     setQuery({ filter: 'all', search: '' });
   }, []);
 
   const openReview = useCallback((index: number, total: number) => setReview({ index, total }), []);
 
-  async function batchAction(a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export') {
+  async function batchAction(a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export' | 'rerun') {
     if (!selected) return;
+    if (a === 'rerun') return setDialog({ kind: 'rerun', batchId: selected.id });
     if (a === 'export') return setDialog({ kind: 'export', batchId: selected.id });
     if (a === 'delete') return setDialog({ kind: 'delete', batchId: selected.id });
     const name = a === 'retry' ? 'batches.retryFailed' : (`batches.${a}` as const);
@@ -158,10 +176,23 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
           onLocale={changeLocale}
           theme={theme}
           onTheme={changeTheme}
+          onSettings={() => setSettingsOpen(true)}
+          settingsOpen={settingsOpen}
         />
         <main className="main">
-          {selected && review ? (
-            <ReviewView key={`${selected.id}`} batch={selected} query={query} index={review.index} total={review.total} onClose={() => setReview(null)} />
+          {settingsOpen ? (
+            <SettingsView onClose={() => setSettingsOpen(false)} onChanged={() => undefined} />
+          ) : selected && review ? (
+            <ReviewView
+              key={`${selected.id}`}
+              batch={selected}
+              query={query}
+              index={review.index}
+              total={review.total}
+              onClose={() => setReview(null)}
+              revealPersonal={revealPersonal}
+              onRevealPersonal={setRevealPersonal}
+            />
           ) : selected ? (
             <BatchView
               key={selected.id}
@@ -171,6 +202,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               onOpen={openReview}
               onAction={(a) => void batchAction(a)}
               focusSearch={focusSearch}
+              notices={notices[selected.id] ?? []}
+              onDismissNotices={() => setNotices((all) => ({ ...all, [selected.id]: [] }))}
             />
           ) : (
             <div className="empty big">
@@ -194,6 +227,10 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
             message={dialog.message}
             pick={dialog.pick}
             onClose={() => setDialog(null)}
+            onOpenSettings={() => {
+              setDialog(null);
+              setSettingsOpen(true);
+            }}
             onCreated={(b, skipped) => {
               setDialog(null);
               dispatch({ type: 'upsert', batch: b });
@@ -202,6 +239,20 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
                 const list = skipped.slice(0, 3).map((s) => s.path.split(/[\\/]/).pop()).join(', ');
                 notify(t('create.skipped', { count: skipped.length, list: skipped.length > 3 ? `${list}…` : list }));
               }
+            }}
+          />
+        )}
+        {dialog?.kind === 'rerun' && dialogBatch && (
+          <RerunDialog
+            batch={dialogBatch}
+            onClose={() => setDialog(null)}
+            onOpenSettings={() => {
+              setDialog(null);
+              setSettingsOpen(true);
+            }}
+            onDone={(b) => {
+              setDialog(null);
+              dispatch({ type: 'upsert', batch: b });
             }}
           />
         )}

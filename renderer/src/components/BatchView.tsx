@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BatchSummary } from '../../../shared/batch';
+import { ENGINE_IDS, type EngineId } from '../../../shared/engines';
+import { engineLabel } from '../logic/engines';
 import { useApp } from '../api/context';
 import { ITEM_FILTERS, filterLabel, type ItemFilterName } from '../logic/items';
 import { batchActions } from '../state/batches';
 import { useItems } from '../logic/use-items';
 import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
+import type { BatchNotice } from '../logic/notices';
 
 export interface GridQuery {
   filter: ItemFilterName;
@@ -17,8 +20,11 @@ export function BatchView(props: {
   query: GridQuery;
   onQuery: (q: GridQuery) => void;
   onOpen: (index: number, total: number) => void;
-  onAction: (a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export') => void;
+  onAction: (a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export' | 'rerun') => void;
   focusSearch: number;
+  /** Vendor notices for this batch (each once), with what to do. */
+  notices?: readonly BatchNotice[];
+  onDismissNotices?: () => void;
 }) {
   const { client, t, reportError } = useApp();
   const { batch, query } = props;
@@ -79,6 +85,11 @@ export function BatchView(props: {
               {t('actions.retry')}
             </button>
           )}
+          {!actions.pause && (
+            <button type="button" className="btn" onClick={() => props.onAction('rerun')} data-testid="rerun-open">
+              {t('actions.rerun')}
+            </button>
+          )}
           <button type="button" className="btn primary" onClick={() => props.onAction('export')} data-testid="export-open">
             {t('actions.export')}
           </button>
@@ -93,6 +104,22 @@ export function BatchView(props: {
           {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
         </span>
       </div>
+      {props.notices && props.notices.length > 0 && (
+        <div className="notices" role="status" data-testid="batch-notices">
+          <ul>
+            {props.notices.map((n) => (
+              <li key={`${n.engine}:${n.message}`} data-testid="batch-notice">
+                <strong>{engineName(n.engine, t)}</strong> {n.message}
+              </li>
+            ))}
+          </ul>
+          {props.onDismissNotices && (
+            <button type="button" className="btn link" onClick={props.onDismissNotices}>
+              {t('notice.dismiss')}
+            </button>
+          )}
+        </div>
+      )}
       <div className="filters">
         <div className="segmented" role="group" aria-label={t('filter.label')}>
           {ITEM_FILTERS.map((f) => (
@@ -138,4 +165,9 @@ export function BatchView(props: {
       )}
     </section>
   );
+}
+
+/** A notice names its engine by id; show the product name when it is one we know. */
+function engineName(engine: string, t: ReturnType<typeof useApp>['t']): string {
+  return (ENGINE_IDS as readonly string[]).includes(engine) ? t(engineLabel(engine as EngineId)) : engine;
 }

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { EngineId, Task } from '../../../shared/engines';
 import type { BatchSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { Modal } from './Modal';
-import { ENGINE_TASKS, availableEngines, engineLabel, mergePaths, parsePathInput, taskFor, taskLabel } from '../logic/engines';
+import { mergePaths, parsePathInput } from '../logic/engines';
+import { EnginePicker, type PlanInput } from './EnginePicker';
 import { isAbsolutePath } from '../../../shared/contract';
 
 export type PickRequest = 'files' | 'folder' | null;
@@ -17,15 +17,15 @@ export function NewBatchDialog(props: {
   message: string | null;
   pick: PickRequest;
   onClose: () => void;
+  /** Opens Settings (the picker's "set up" link for vendors without keys). */
+  onOpenSettings?: () => void;
   onCreated: (b: BatchSummary, skipped: { path: string; reason: string }[]) => void;
 }) {
   const { client, info, t, reportError } = useApp();
   const [paths, setPaths] = useState<string[]>(props.initialPaths);
   const [typed, setTyped] = useState('');
   const [name, setName] = useState('');
-  const engines = availableEngines(info.engines);
-  const [engine, setEngine] = useState<EngineId>('local');
-  const [task, setTask] = useState<Task>('codes');
+  const [plan, setPlan] = useState<PlanInput>({ engine: 'local', task: 'codes' });
   const [note, setNote] = useState<string | null>(props.message);
   const [busy, setBusy] = useState(false);
   const typedRef = useRef<HTMLTextAreaElement>(null);
@@ -90,7 +90,7 @@ export function NewBatchDialog(props: {
       const r = await client.call('batches.create', {
         paths: all,
         ...(name.trim() ? { name: name.trim() } : {}),
-        plan: { engine, task },
+        plan,
       });
       props.onCreated(r.batch, r.skipped);
     } catch (e) {
@@ -165,36 +165,7 @@ export function NewBatchDialog(props: {
           <span>{t('create.name')}</span>
           <input value={name} maxLength={200} placeholder={t('create.namePlaceholder')} onChange={(e) => setName(e.target.value)} data-testid="batch-name" />
         </label>
-        <div className="row">
-          <label className="field grow">
-            <span>{t('create.engine')}</span>
-            <select
-              value={engine}
-              data-testid="engine"
-              onChange={(e) => {
-                const next = e.target.value as EngineId;
-                setEngine(next);
-                setTask((cur) => taskFor(next, cur));
-              }}
-            >
-              {engines.map((e) => (
-                <option key={e} value={e}>
-                  {t(engineLabel(e))}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field grow">
-            <span>{t('create.task')}</span>
-            <select value={task} onChange={(e) => setTask(e.target.value as Task)} data-testid="task">
-              {ENGINE_TASKS[engine].map((k) => (
-                <option key={k} value={k}>
-                  {t(taskLabel(k))}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <EnginePicker onPlan={setPlan} onOpenSettings={props.onOpenSettings} />
         <div className="actions">
           <button type="button" className="btn" onClick={props.onClose}>
             {t('create.cancel')}

@@ -3,6 +3,8 @@ import type { BatchSummary, ItemDetail } from '../../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
 import { useApp } from '../api/context';
 import { pageLabel } from '../logic/items';
+import { ENGINE_IDS, type EngineId } from '../../../shared/engines';
+import { isPersonalData, maskPersonal } from '../logic/engines';
 import { initialReview, keyAction, reviewReducer, SHORTCUTS } from '../state/review';
 import {
   ZOOM_STEP,
@@ -25,7 +27,16 @@ import { Modal } from './Modal';
  * it. Everything works from the keyboard (see state/review.ts); verdicts and corrections are
  * saved through the contract as soon as they are made.
  */
-export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index: number; total: number; onClose: () => void }) {
+export function ReviewView(props: {
+  batch: BatchSummary;
+  query: GridQuery;
+  index: number;
+  total: number;
+  onClose: () => void;
+  /** Show ID numbers in full (a per-session choice; masked by default). */
+  revealPersonal?: boolean;
+  onRevealPersonal?: (reveal: boolean) => void;
+}) {
   const { client, t, reportError } = useApp();
   const [state, dispatch] = useReducer(reviewReducer, initialReview, () =>
     reviewReducer(initialReview, { type: 'open', index: props.index, total: props.total }),
@@ -46,6 +57,10 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
   const [reload, setReload] = useState(0);
   const detailRef = useRef<ItemDetail | null>(null);
   detailRef.current = detail;
+  // Engines whose detections are hidden (outlines and list), kept while paging.
+  const [hiddenEngines, setHiddenEngines] = useState<ReadonlySet<EngineId>>(new Set());
+  const hiddenRef = useRef(hiddenEngines);
+  hiddenRef.current = hiddenEngines;
 
   // Load the page at the cursor (its id via the same filtered list the grid shows).
   useEffect(() => {
@@ -72,7 +87,7 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       setImageFailed(false);
       setNatural(null);
       setView(null);
-      dispatch({ type: 'pageLoaded', detectionCount: d.detections.length });
+      dispatch({ type: 'pageLoaded', detectionCount: d.detections.filter((x) => !hiddenRef.current.has(x.engine)).length });
       if (!samePage) dispatch({ type: 'selectDetection', detection: 0 });
       // Warm the next page's preview so J shows it at once.
       if (state.index + 1 < list.total) {
@@ -114,7 +129,22 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
     if (!view) fit();
   }, [view, fit]);
 
-  const detections = detail?.detections ?? [];
+  const allDetections = detail?.detections ?? [];
+  // Each engine's detections side by side: grouped in engine order, stored order within.
+  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => d.engine === e));
+  const detections = enginesOnPage.flatMap((e) => (hiddenEngines.has(e) ? [] : allDetections.filter((d) => d.engine === e)));
+  const hasPersonal = allDetections.some(isPersonalData);
+  const reveal = !!props.revealPersonal;
+  const shown = (d: StoredDetection, value: string) => (isPersonalData(d) && !reveal ? maskPersonal(value) : value);
+
+  const toggleEngine = (e: EngineId) => {
+    const next = new Set(hiddenEngines);
+    if (next.has(e)) next.delete(e);
+    else next.add(e);
+    setHiddenEngines(next);
+    dispatch({ type: 'pageLoaded', detectionCount: allDetections.filter((d) => !next.has(d.engine)).length });
+    dispatch({ type: 'selectDetection', detection: 0 });
+  };
   const current: StoredDetection | undefined = state.detection >= 0 ? detections[state.detection] : undefined;
 
   // Tab through detections: bring the selected one into view and focus its row.
@@ -334,13 +364,14 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
               {outlines.map(({ d, i, pts }) => {
                 if (!pts) return null;
                 const a = labelAnchor(pts);
-                const cls = `outline ${d.review} ${i === state.detection ? 'current' : ''} ${hover === d.id ? 'hover' : ''}`;
+                const cls = `outline engine-${d.engine} ${d.review} ${i === state.detection ? 'current' : ''} ${hover === d.id ? 'hover' : ''}`;
                 return (
                   <g key={d.id} className={cls} onMouseEnter={() => setHover(d.id)} onMouseLeave={() => setHover(null)} onClick={() => dispatch({ type: 'selectDetection', detection: i })}>
-                    <polygon points={svgPoints(pts)} data-detection-id={d.id} data-testid="outline" />
+                    <polygon points={svgPoints(pts)} data-detection-id={d.id} data-engine={d.engine} data-testid="outline" />
                     {a && (
                       <text x={a.x} y={a.y - 6} className="outline-label">
-                        {d.symbology}
+                        {enginesOnPage.length > 1 ? `${t(`engineShort.${d.engine}`)} · ` : ''}
+                        {d.field ?? d.symbology}
                       </text>
                     )}
                   </g>
@@ -359,6 +390,28 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
         </div>
         <aside className="side" aria-label={t('review.detections', { count: detections.length })}>
           <h3>{t('review.detections', { count: detections.length })}</h3>
+          {(enginesOnPage.length > 1 || hiddenEngines.size > 0 || hasPersonal) && (
+            <div className="engine-filter" role="group" aria-label={t('review.engines')} data-testid="engine-filter">
+              {enginesOnPage.map((e) => (
+                <button
+                  key={e}
+                  type="button"
+                  className={`chip engine-${e}`}
+                  aria-pressed={!hiddenEngines.has(e)}
+                  onClick={() => toggleEngine(e)}
+                  data-testid={`engine-toggle-${e}`}
+                >
+                  <span className="swatch" aria-hidden="true" />
+                  {t(`engineShort.${e}`)} ({allDetections.filter((d) => d.engine === e).length})
+                </button>
+              ))}
+              {hasPersonal && props.onRevealPersonal && (
+                <button type="button" className="chip" aria-pressed={reveal} onClick={() => props.onRevealPersonal?.(!reveal)} data-testid="reveal-personal">
+                  {reveal ? t('review.hidePersonal') : t('review.revealPersonal')}
+                </button>
+              )}
+            </div>
+          )}
           {detail && detections.length === 0 && !detail.error && detail.status === 'done' && <p className="muted">{t('review.noDetections')}</p>}
           {detail?.error && <p className="error-text">{detail.error.message}</p>}
           <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
@@ -375,11 +428,15 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
                 data-testid="detection"
                 data-detection-id={d.id}
                 data-review={d.review}
+                data-engine={d.engine}
                 onMouseEnter={() => setHover(d.id)}
                 onMouseLeave={() => setHover(null)}
                 onClick={() => dispatch({ type: 'selectDetection', detection: i })}
               >
                 <div className="det-top">
+                  <span className={`engine-tag engine-${d.engine}`} data-testid="detection-engine">
+                    {t(`engineShort.${d.engine}`)}
+                  </span>
                   <span className="symbology">{d.field ?? d.symbology}</span>
                   <span className={`review-status ${d.review}`}>{t(`review.status.${d.review}`)}</span>
                 </div>
@@ -408,12 +465,17 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
                     </button>
                   </form>
                 ) : (
-                  <div className="value mono" data-testid="detection-value">
-                    {d.correctedText ?? d.text}
+                  <div className="value mono" data-testid="detection-value" data-masked={isPersonalData(d) && !reveal ? 'true' : undefined} title={isPersonalData(d) && !reveal ? t('review.maskedHint') : undefined}>
+                    {shown(d, d.correctedText ?? d.text)}
                   </div>
                 )}
-                {d.correctedText !== null && <div className="muted small">{t('review.original', { value: d.text })}</div>}
+                {d.correctedText !== null && <div className="muted small">{t('review.original', { value: shown(d, d.text) })}</div>}
                 {d.geometry.kind === 'none' && <div className="muted small">{t('review.noPosition')}</div>}
+                {productName(d) && (
+                  <div className="muted small" data-testid="detection-product">
+                    {productName(d)}
+                  </div>
+                )}
                 <div className="det-actions">
                   <button type="button" className="btn small" onClick={(e) => { e.stopPropagation(); dispatch({ type: 'selectDetection', detection: i }); void saveReview(d, { review: 'accepted' }); }} title={`${t('review.accept')} (A)`}>
                     {t('review.accept')}
@@ -456,4 +518,11 @@ export function ReviewView(props: { batch: BatchSummary; query: GridQuery; index
       )}
     </section>
   );
+}
+
+/** Product data a vendor added to an EAN/UPC code (Tencent QueryBarCode), as one line. */
+function productName(d: StoredDetection): string | null {
+  const p = d.extra?.product as { ProductName?: unknown; BrandName?: unknown } | undefined;
+  if (!p || typeof p.ProductName !== 'string' || !p.ProductName) return null;
+  return typeof p.BrandName === 'string' && p.BrandName ? `${p.ProductName} · ${p.BrandName}` : p.ProductName;
 }

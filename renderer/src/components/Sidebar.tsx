@@ -15,6 +15,8 @@ export function Sidebar(props: {
   onLocale: (l: Locale) => void;
   theme: Settings['theme'];
   onTheme: (t: Settings['theme']) => void;
+  onSettings: () => void;
+  settingsOpen: boolean;
 }) {
   const { t, locale } = useApp();
   return (
@@ -67,6 +69,9 @@ export function Sidebar(props: {
         </ul>
       )}
       <div className="sidebar-foot">
+        <button type="button" className="btn" aria-pressed={props.settingsOpen} onClick={props.onSettings} data-testid="open-settings">
+          ⚙ {t('settings.open')}
+        </button>
         <label className="inline-field">
           <span>{t('app.language')}</span>
           <select value={locale} onChange={(e) => props.onLocale(e.target.value as Locale)} data-testid="language">

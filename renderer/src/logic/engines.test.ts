@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availableEngines, mergePaths, parsePathInput, taskFor } from './engines';
+import { availableEngines, buildPlan, isPersonalData, maskPersonal, mergePaths, parsePathInput, planChoices, taskFor } from './engines';
 
 describe('engine picker', () => {
   it('lists offered engines, local first, and never none', () => {
@@ -19,5 +19,42 @@ describe('path input', () => {
   });
   it('merges without duplicates, keeping order', () => {
     expect(mergePaths(['/a', '/b'], ['/b', '/c', '/a'])).toEqual(['/a', '/b', '/c']);
+  });
+});
+
+describe('plan choices', () => {
+  const engines = [
+    { id: 'local' as const, tasks: ['codes' as const], available: true, reason: null },
+    { id: 'tencent' as const, tasks: ['codes' as const, 'idcard' as const], available: true, reason: null },
+    { id: 'wechat' as const, tasks: ['codes' as const, 'text' as const], available: false, reason: 'no credentials' },
+  ];
+  it('offers local, each vendor, and local-then-vendor for codes; unavailable vendors disabled with the reason', () => {
+    const c = planChoices(engines);
+    expect(c.map((x) => [x.value, x.disabled])).toEqual([
+      ['local', false],
+      ['tencent', false],
+      ['wechat', true],
+      ['local+tencent', false],
+      ['local+wechat', true],
+    ]);
+    expect(c[2]!.reason).toBe('no credentials');
+    expect(c[3]!.tasks).toEqual(['codes']);
+  });
+  it('builds plans: fallback, task limited to the choice, card side only for idcard', () => {
+    const c = planChoices(engines);
+    expect(buildPlan(c[3]!, 'idcard', 'FRONT')).toEqual({ engine: 'local', task: 'codes', fallback: 'tencent' });
+    expect(buildPlan(c[1]!, 'idcard', 'BACK')).toEqual({ engine: 'tencent', task: 'idcard', options: { cardSide: 'BACK' } });
+    expect(buildPlan(c[1]!, 'idcard', 'auto')).toEqual({ engine: 'tencent', task: 'idcard' });
+    expect(buildPlan(c[0]!, 'text', 'auto')).toEqual({ engine: 'local', task: 'codes' });
+  });
+});
+
+describe('personal data', () => {
+  it('marks ID numbers and engine-flagged data; masks all but the last four', () => {
+    expect(isPersonalData({ field: 'IdNum' })).toBe(true);
+    expect(isPersonalData({ field: 'Name', extra: { personalData: true } })).toBe(true);
+    expect(isPersonalData({ field: 'Name' })).toBe(false);
+    expect(maskPersonal('440305199001021234')).toBe('••••••••••••••1234');
+    expect(maskPersonal('123')).toBe('•••');
   });
 });

@@ -54,3 +54,69 @@ export function mergePaths(existing: readonly string[], added: readonly string[]
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Engine plans offered by the pickers (new batch, run again)
+// ---------------------------------------------------------------------------------------------
+/** What engines.list answers for one engine (kept structural: the renderer needs only these). */
+export interface EngineAvailability {
+  id: EngineId;
+  tasks: readonly Task[];
+  available: boolean;
+  reason: string | null;
+}
+
+/** One entry of the engine picker: a single engine, or local first with a vendor for pages with nothing found. */
+export interface PlanChoice {
+  value: string;
+  engine: EngineId;
+  fallback: EngineId | null;
+  tasks: readonly Task[];
+  disabled: boolean;
+  reason: string | null;
+}
+
+/**
+ * Local first, then every vendor on its own, then "local first, then <vendor>" for each vendor
+ * that reads codes (the fallback only makes sense for codes: local reads nothing else).
+ * Vendors that cannot run now stay listed but disabled, with the reason.
+ */
+export function planChoices(engines: readonly EngineAvailability[]): PlanChoice[] {
+  const local = engines.find((e) => e.id === 'local');
+  const out: PlanChoice[] = [{ value: 'local', engine: 'local', fallback: null, tasks: local?.tasks ?? ['codes'], disabled: false, reason: null }];
+  const vendors = engines.filter((e) => e.id !== 'local');
+  for (const v of vendors) out.push({ value: v.id, engine: v.id, fallback: null, tasks: v.tasks, disabled: !v.available, reason: v.reason });
+  for (const v of vendors) {
+    if (!v.tasks.includes('codes')) continue;
+    out.push({ value: `local+${v.id}`, engine: 'local', fallback: v.id, tasks: ['codes'], disabled: !v.available, reason: v.reason });
+  }
+  return out;
+}
+
+/** Options that go with a plan: the ID card side for Tencent's card reading. */
+export type CardSide = 'auto' | 'FRONT' | 'BACK';
+
+export function buildPlan(choice: PlanChoice, task: Task, cardSide: CardSide): { engine: EngineId; task: Task; fallback?: EngineId; options?: Record<string, string> } {
+  const t = choice.tasks.includes(task) ? task : (choice.tasks[0] ?? 'codes');
+  return {
+    engine: choice.engine,
+    task: t,
+    ...(choice.fallback ? { fallback: choice.fallback } : {}),
+    ...(t === 'idcard' && cardSide !== 'auto' ? { options: { cardSide } } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Personal data in lists
+// ---------------------------------------------------------------------------------------------
+/** An ID number (or anything an engine marks as personal data) is masked unless revealed. */
+export function isPersonalData(d: { field?: string; extra?: Record<string, unknown> }): boolean {
+  return d.field === 'IdNum' || d.extra?.personalData === true;
+}
+
+/** Keeps the last four characters: enough to tell two cards apart, not enough to use one. */
+export function maskPersonal(text: string): string {
+  const chars = [...text];
+  if (chars.length <= 4) return '•'.repeat(chars.length);
+  return '•'.repeat(chars.length - 4) + chars.slice(-4).join('');
+}

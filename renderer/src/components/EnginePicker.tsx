@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+import type { Task } from '../../../shared/engines';
+import type { RequestInput } from '../../../shared/contract';
+import { useApp } from '../api/context';
+import { buildPlan, engineLabel, planChoices, taskLabel, type CardSide, type EngineAvailability, type PlanChoice } from '../logic/engines';
+
+/** A plan as the contract takes it (option values are plain JSON values). */
+export type PlanInput = RequestInput<'batches.rerun'>['plan'];
+
+const CARD_SIDES: CardSide[] = ['auto', 'FRONT', 'BACK'];
+
+/**
+ * Engine, task and engine options for a batch: the local decoder (default), one cloud vendor
+ * (only those that can run now are enabled; the others say why), or local first with a vendor
+ * for the pages where it found nothing. Tasks are limited to what the choice can do. Reports
+ * the plan on every change.
+ */
+export function EnginePicker(props: { onPlan: (plan: PlanInput) => void; onOpenSettings?: () => void }) {
+  const { client, t, info, reportError } = useApp();
+  const [engines, setEngines] = useState<EngineAvailability[] | null>(null);
+  const [value, setValue] = useState('local');
+  const [task, setTask] = useState<Task>('codes');
+  const [cardSide, setCardSide] = useState<CardSide>('auto');
+
+  useEffect(() => {
+    let live = true;
+    client
+      .call('engines.list')
+      .then((list) => live && setEngines(list))
+      .catch((e: unknown) => {
+        // An older host without engines.list: offer what app.info names, all enabled.
+        if (live) setEngines(info.engines.map((id) => ({ id, tasks: ['codes'], available: id === 'local', reason: null })));
+        reportError(e);
+      });
+    return () => {
+      live = false;
+    };
+  }, [client, info.engines, reportError]);
+
+  const choices: PlanChoice[] = engines ? planChoices(engines) : planChoices([]);
+  const choice = choices.find((c) => c.value === value) ?? choices[0]!;
+  const effectiveTask: Task = choice.tasks.includes(task) ? task : (choice.tasks[0] ?? 'codes');
+  const unavailable = choices.filter((c) => c.disabled && !c.fallback);
+
+  const { onPlan } = props;
+  useEffect(() => {
+    onPlan(buildPlan(choice, effectiveTask, cardSide));
+  }, [choice.value, effectiveTask, cardSide, onPlan]);
+
+  const label = (c: PlanChoice) => {
+    const base = c.fallback ? t('create.fallback', { vendor: t(engineLabel(c.fallback)) }) : t(engineLabel(c.engine));
+    return c.disabled ? `${base} — ${t('engine.notConfigured')}` : base;
+  };
+
+  return (
+    <div className="engine-picker" data-testid="engine-picker" data-ready={engines ? 'true' : 'false'}>
+      <div className="row">
+        <label className="field grow">
+          <span>{t('create.engine')}</span>
+          <select value={choice.value} data-testid="engine" onChange={(e) => setValue(e.target.value)}>
+            {choices.map((c) => (
+              <option key={c.value} value={c.value} disabled={c.disabled} title={c.reason ?? undefined}>
+                {label(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field grow">
+          <span>{t('create.task')}</span>
+          <select value={effectiveTask} onChange={(e) => setTask(e.target.value as Task)} data-testid="task">
+            {choice.tasks.map((k) => (
+              <option key={k} value={k}>
+                {t(taskLabel(k))}
+              </option>
+            ))}
+          </select>
+        </label>
+        {effectiveTask === 'idcard' && (
+          <label className="field grow">
+            <span>{t('create.cardSide')}</span>
+            <select value={cardSide} onChange={(e) => setCardSide(e.target.value as CardSide)} data-testid="card-side">
+              {CARD_SIDES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`cardSide.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      {unavailable.length > 0 && (
+        <p className="muted small" data-testid="engine-hint">
+          {t('create.notConfiguredHint')}{' '}
+          {props.onOpenSettings && (
+            <button type="button" className="btn link" onClick={props.onOpenSettings} data-testid="engine-settings">
+              {t('create.openSettings')}
+            </button>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
