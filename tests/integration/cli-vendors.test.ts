@@ -101,7 +101,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(1);
     expect(emu.wechat.stats.tokenRequests).toBe(1);
     expect(emu.oss.log.filter((l) => l.op === 'GetBucketInfo' && l.status === 200)).toHaveLength(1);
-  }, 60_000);
+  }, 240_000);
 
   it('Tencent QrcodeOCR + QueryBarCode with product data: codes, geometry and products stored, engine named in the export', async () => {
     emu.tencent.configure({ queryBarCode: { mode: 'online', products: { '8413000065504': { ProductName: 'Galletas de prueba', BrandName: 'ScanDesk' } } } });
@@ -120,7 +120,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     const extra = raw.prepare(`SELECT extra_json FROM detections WHERE engine = 'tencent' AND text = '8413000065504'`).get() as { extra_json: string };
     raw.close();
     expect(JSON.parse(extra.extra_json)).toMatchObject({ product: { ProductName: 'Galletas de prueba', BrandName: 'ScanDesk' } });
-  }, 120_000);
+  }, 180_000);
 
   it('QueryBarCode offline: said once, codes kept, the batch goes on', async () => {
     emu.tencent.configure({ queryBarCode: { mode: 'offline' } });
@@ -133,7 +133,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     const exp = readJson(join(tmp, 'out', 'offline.json'));
     expect(exp.items.map((i) => i.status)).toEqual(['done', 'done', 'done', 'done']);
     expect(exp.items.filter((i) => i.detections.some((d) => d.symbology === 'EAN-13' && d.engine === 'tencent'))).toHaveLength(3);
-  }, 120_000);
+  }, 180_000);
 
   it('Tencent IDCardOCR: the card fields in the XLSX, named by field and engine', async () => {
     const pages = join(tmp, 'cards');
@@ -156,7 +156,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
       ['not-a-card.png', 'failed', 'VENDOR_REJECTED'],
     ]);
     expect(pagesSheet[1]!['Error message']).toMatch(/too small/);
-  }, 120_000);
+  }, 180_000);
 
   it('WeChat imgQrcode and printedTextOCR: codes and text lines in the JSON, engine wechat', async () => {
     const pages = join(tmp, 'wechat');
@@ -175,7 +175,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     // The emulator "prints" each code's content as a line of text (it has no OCR of its own).
     expect(t['qr.png']!.detections).toEqual([expect.objectContaining({ kind: 'text', text: expected['qr.png'], engine: 'wechat' })]);
     expect(emu.wechat.stats.ocrRequests).toBe(3);
-  }, 120_000);
+  }, 180_000);
 
   it('Alibaba Cloud OSS image/codes: codes with rectangles in the XLSX, uploads deleted', async () => {
     const pages = join(tmp, 'oss');
@@ -190,7 +190,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(emu.oss.log.filter((l) => l.op === 'PutObject')).toHaveLength(2);
     expect(emu.oss.log.filter((l) => l.op === 'ProcessImage')).toHaveLength(2);
     expect(emu.oss.objects.size).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
   it('fallback: local first, Tencent only for the pages local found nothing on; a second run sends nothing', async () => {
     const pages = join(tmp, 'fallback');
@@ -220,14 +220,14 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     const w = await scan(join(tmp, 'wechat'), 'wechat-again.json', '--engine', 'wechat', '--fresh');
     expect(w.code, w.stderr).toBe(0);
     expect(emu.wechat.stats.qrcodeRequests).toBe(wechatBefore);
-  }, 180_000);
+  }, 240_000);
 
   it('a wrong secret stops that vendor with one notice; local pages go on; the right one resumes', async () => {
     const pages = join(tmp, 'wrong');
     copySamples(pages, {
       'a-qr.png': 'zxing/qrcode-2/14.png',
       'b-none.png': 'zxing-cpp/falsepositives-1/05.webp',
-      'c-none.png': 'zxing-cpp/falsepositives-1/#570.png',
+      'c-none.png': 'zxing-cpp/falsepositives-1/09.webp',
     });
     const set = await run(['credentials', 'set', 'wechat'], `${CREDS.wechat.appId}\n${WRONG.wechat}\n`);
     expect(set.code).toBe(0);
@@ -236,8 +236,8 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(count(r.stderr, 'WeChat: ')).toBe(1);
     expect(r.stderr).toMatch(/WeChat: .*AppSecret/);
-    expect(r.stderr).toMatch(/Paused after 1 of 3 pages/);
-    expect(r.stdout).toMatch(/pending: 2/);
+    expect(r.stderr, r.stderr).toMatch(/Paused after 1 of 3 pages/);
+    expect(r.stdout, r.stdout).toMatch(/pending: 2/);
     expect(emu.wechat.stats.tokenRequests - tokenBefore).toBeLessThanOrEqual(2);
     const exp = byName(readJson(join(tmp, 'out', 'wrong.json')));
     expect(exp['a-qr.png']).toMatchObject({ status: 'done' });
@@ -264,7 +264,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/Resuming batch/);
     expect(readJson(join(tmp, 'out', 'wrong.json')).items.map((i) => i.status)).toEqual(['done', 'done', 'done']);
-  }, 180_000);
+  }, 300_000);
 
   it('without a keychain, vendor pages stop with KEYCHAIN_UNAVAILABLE (what to do is said) and local decoding works', async () => {
     const pages = join(tmp, 'no-keychain');
@@ -280,7 +280,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     const exp = byName(readJson(join(tmp, 'out', 'nokeychain.json')));
     expect(exp['a-qr.png']).toMatchObject({ status: 'done', detections: [expect.objectContaining({ engine: 'local' })] });
     expect(exp['b-none.png']!.status).toBe('pending');
-  }, 120_000);
+  }, 180_000);
 
   it('no secret in anything the runs wrote or printed (DB, WAL, settings, exports, logs, stdout, stderr)', () => {
     const secrets: Record<string, string> = {
