@@ -5,6 +5,8 @@ import { ScanError } from '../errors';
 import type { ImageSource } from '../intake/types';
 import { decodeError, fileLabel } from './errors';
 import { openOriented } from './oriented';
+import { encodeLosslessPng } from './png-encode';
+import { strippedOriginal } from './strip';
 import type { Budget, PreparedImage } from './types';
 
 type OutFormat = PreparedImage['format'];
@@ -48,7 +50,9 @@ function encodeWith(img: Sharp, format: Exclude<OutFormat, 'bmp'>, quality: numb
 }
 
 async function encode(raw: Raw, format: OutFormat, quality: number): Promise<Buffer> {
-  return format === 'bmp' ? encodeBmp(raw) : (await encodeWith(rawImage(raw), format, quality)).data;
+  if (format === 'bmp') return encodeBmp(raw);
+  if (format === 'png') return encodeLosslessPng(raw);
+  return (await encodeWith(rawImage(raw), format, quality)).data;
 }
 
 /** 24-bit BMP, bottom-up: sharp cannot write BMP and the format is trivial. */
@@ -110,6 +114,11 @@ function fmtBytes(n: number): string {
  * resolution; then the longest side steps down gradually (by 10-50% a step, estimated from the
  * overshoot) but never below `budget.minSide`. When even that does not fit: IMAGE_TOO_LARGE
  * saying why. EXIF/metadata is never copied into the prepared image.
+ *
+ * Bytes: PNG output is the smallest lossless encoding of a few (grey as one channel, a palette
+ * when there are few colours). A PNG or JPEG the engine accepts that fits as it is, upright and
+ * opaque, may go as its own pixel data with every metadata chunk removed (strip.ts), when that
+ * is smaller than the re-encode: no generation loss, and never more bytes than needed.
  */
 export async function prepare(source: ImageSource, budget: Budget): Promise<PreparedImage> {
   const label = fileLabel(source.path, source.page);
@@ -130,6 +139,9 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
   const floor = Math.min(side, budget.minSide ?? 1);
   const resize = { width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' } as const;
   const qualitiesOf = (f: OutFormat): readonly number[] => (f === 'jpeg' || f === 'webp' ? QUALITIES : [100]);
+  // The file's own pixel data without its metadata, when it can go as it is and fits.
+  const stripped = await strippedOriginal(source, budget);
+  const original = stripped && countedBytes(stripped.data.length, budget.countAs) <= budget.maxBytes ? stripped : null;
   const result = (data: Buffer, format: OutFormat, width: number, height: number, counted: number): PreparedImage => ({
     data,
     format,
@@ -158,7 +170,10 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
   //    resize, encode): as cheap as a plain resize+encode, and all most pages need.
   const f0 = order[0]!;
   const q0 = qualitiesOf(f0)[0]!;
-  if (f0 !== 'bmp') {
+  const fromOriginal = (o: NonNullable<typeof original>): PreparedImage =>
+    result(o.data, o.format, page.width, page.height, countedBytes(o.data.length, budget.countAs));
+  // PNG is encoded from raw pixels (step 2): choosing its smallest form needs them.
+  if (f0 !== 'bmp' && f0 !== 'png') {
     let first;
     try {
       first = await encodeWith(page.image.clone().resize(resize), f0, q0);
@@ -166,6 +181,7 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
       throw decodeError(err, label);
     }
     const counted = countedBytes(first.data.length, budget.countAs);
+    if (original && (counted > budget.maxBytes || original.data.length <= first.data.length)) return fromOriginal(original);
     if (counted <= budget.maxBytes) return result(first.data, f0, first.info.width, first.info.height, counted);
     measure(f0, q0, counted, first.info.width * first.info.height);
     triedAtFull.add(`${f0}:${q0}`);
@@ -180,6 +196,14 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
     throw decodeError(err, label);
   }
   const full = raw;
+  if (f0 === 'png') {
+    const data = await encode(full, 'png', 100);
+    const counted = countedBytes(data.length, budget.countAs);
+    if (original && (counted > budget.maxBytes || original.data.length <= data.length)) return fromOriginal(original);
+    if (counted <= budget.maxBytes) return result(data, 'png', full.width, full.height, counted);
+    measure('png', 100, counted, full.width * full.height);
+    triedAtFull.add('png:100');
+  }
 
   for (;;) {
     for (const format of order) {
