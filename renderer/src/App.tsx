@@ -86,7 +86,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
       client.on('notice', (n) =>
         setNotices((all) => {
           const next = addNotice(all, n);
-          if (next !== all) notify(n.message);
+          // The open batch shows it in its notice bar; a toast only for a batch out of view.
+          if (next !== all && n.batchId !== selectedRef.current) notify(n.message);
           return next;
         }),
       ),

@@ -109,7 +109,7 @@ export function BatchView(props: {
           <ul>
             {props.notices.map((n) => (
               <li key={`${n.engine}:${n.message}`} data-testid="batch-notice">
-                <strong>{engineName(n.engine, t)}</strong> {n.message}
+                <strong>{engineName(n.engine, t)}</strong> {n.message.replace(/^[A-Z_]+: /, '')}
               </li>
             ))}
           </ul>

@@ -369,7 +369,8 @@ export function ReviewView(props: {
                   <g key={d.id} className={cls} onMouseEnter={() => setHover(d.id)} onMouseLeave={() => setHover(null)} onClick={() => dispatch({ type: 'selectDetection', detection: i })}>
                     <polygon points={svgPoints(pts)} data-detection-id={d.id} data-engine={d.engine} data-testid="outline" />
                     {a && (
-                      <text x={a.x} y={a.y - 6} className="outline-label">
+                      // With several engines on the page, each engine's labels sit on their own line (outlines of the same code coincide).
+                      <text x={a.x} y={a.y - 6 - (enginesOnPage.length > 1 ? enginesOnPage.indexOf(d.engine) * 15 : 0)} className="outline-label">
                         {enginesOnPage.length > 1 ? `${t(`engineShort.${d.engine}`)} · ` : ''}
                         {d.field ?? d.symbology}
                       </text>
@@ -406,7 +407,7 @@ export function ReviewView(props: {
                 </button>
               ))}
               {hasPersonal && props.onRevealPersonal && (
-                <button type="button" className="chip" aria-pressed={reveal} onClick={() => props.onRevealPersonal?.(!reveal)} data-testid="reveal-personal">
+                <button type="button" className="chip reveal" aria-pressed={reveal} onClick={() => props.onRevealPersonal?.(!reveal)} data-testid="reveal-personal">
                   {reveal ? t('review.hidePersonal') : t('review.revealPersonal')}
                 </button>
               )}

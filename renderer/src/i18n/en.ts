@@ -145,7 +145,7 @@ export const en = {
   'settings.back': 'Back',
   'settings.vendors': 'Cloud vendors',
   'settings.vendorsIntro': 'Cloud vendors can read what the local decoder cannot: printed text, ID cards, damaged codes. Their keys are kept in the system keychain, never in ScanDesk’s files, and are not shown again after saving.',
-  'settings.keychainUnavailable': 'The system keychain is not available, so cloud vendor keys cannot be stored here. {message} The local decoder keeps working as usual.',
+  'settings.keychainUnavailable': 'The system keychain is not available, so cloud vendor keys cannot be stored here. {message}',
   'settings.configured': 'Configured: {id}',
   'settings.configuredNoId': 'Configured',
   'settings.notConfigured': 'Not configured',

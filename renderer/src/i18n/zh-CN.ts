@@ -147,7 +147,7 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.back': '返回',
   'settings.vendors': '云服务商',
   'settings.vendorsIntro': '云服务商可以识别本地解码器读不出的内容：印刷文字、身份证、损坏的条码。密钥保存在系统钥匙串中，不会写入 ScanDesk 的文件，保存后也不再显示。',
-  'settings.keychainUnavailable': '系统钥匙串不可用，因此无法在此保存云服务商密钥。{message} 本地解码器照常工作。',
+  'settings.keychainUnavailable': '系统钥匙串不可用，因此无法在此保存云服务商密钥，本地解码器照常工作。{message}',
   'settings.configured': '已配置：{id}',
   'settings.configuredNoId': '已配置',
   'settings.notConfigured': '未配置',
