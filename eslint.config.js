@@ -35,6 +35,17 @@ export default tseslint.config(
     },
   },
   {
+    // electron-vite prepends its own `const require` to ESM chunks of the main bundle; a module
+    // that declares another one makes the whole chunk fail to load (SyntaxError at start-up).
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "VariableDeclarator[id.name='require']",
+        message: 'Name it nodeRequire: electron-vite adds a module-level `require` to main-process chunks.',
+      }],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import vm from 'node:vm';
@@ -34,6 +34,19 @@ describe('electron-vite build', () => {
   it('writes main, the local decoder worker beside it, the preload and the renderer', () => {
     for (const f of ['main/index.js', 'main/local-decode-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(join(out, f)), f).toBe(true);
+    }
+  });
+
+  it('emits main-process chunks that parse as ES modules (no clash with electron-vite\'s require shim)', () => {
+    // electron-vite prepends `const require = ...` to ESM chunks that call require(); a source
+    // file declaring its own module-level `require` then makes the chunk fail to load at all.
+    const dir = join(out, 'main');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+      const copy = join(dir, `${f}.check.mjs`);
+      copyFileSync(join(dir, f), copy);
+      const r = spawnSync(process.execPath, ['--check', copy], { encoding: 'utf8' });
+      expect(r.stderr, f).toBe('');
+      expect(r.status, f).toBe(0);
     }
   });
 

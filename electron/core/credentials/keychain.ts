@@ -23,7 +23,8 @@ export const KEYCHAIN_HELP =
     : 'ScanDesk keeps vendor credentials in the system keychain, which is not available. ' +
       'Local decoding keeps working without it.';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own module-level `require` shim to ESM chunks.
+const nodeRequire = createRequire(import.meta.url);
 let loaded: Promise<KeychainBackend> | null = null;
 
 function loadKeytar(): Promise<KeychainBackend> {
@@ -32,7 +33,7 @@ function loadKeytar(): Promise<KeychainBackend> {
       try {
         // require, not import: keytar is CommonJS with a native addon; a failure here is a
         // plain exception we can turn into KEYCHAIN_UNAVAILABLE.
-        return require('keytar') as KeychainBackend;
+        return nodeRequire('keytar') as KeychainBackend;
       } catch (err) {
         throw new ScanError('KEYCHAIN_UNAVAILABLE', `The keychain module could not be loaded. ${KEYCHAIN_HELP}`, {
           cause: err,
