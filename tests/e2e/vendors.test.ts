@@ -31,6 +31,7 @@ const SECRETS: Record<string, string> = {
   'alioss.accessKeySecret': CREDS.alioss.accessKeySecret,
   'alioss.accessKeyId': CREDS.alioss.accessKeyId,
   'tencent.wrongKey': WRONG.tencent,
+  'wechat.wrongSecret': WRONG.wechat,
 };
 
 let keychain: PrivateKeychain;
@@ -434,6 +435,43 @@ describe('cloud vendors in the desktop UI', () => {
     expect(qrRow.detections.map((d) => d.engine).sort()).toEqual(['alioss', 'wechat']);
     expect(new Set(qrRow.detections.map((d) => d.text)).size).toBe(1);
   }, 180_000);
+
+  it('a refused key stops the vendor with one notice; Replace keys + Resume finishes the batch', async () => {
+    await page.click('[data-testid=open-settings]');
+    await page.waitForSelector(`${card('wechat')}[data-configured=true]`);
+    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
+    await typeKeys('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat });
+    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
+    await page.click('[data-testid=settings-back]');
+
+    const folder = join(dir, 'stopped');
+    const expected = copySamples(folder, { 'a.png': 'zxing/qrcode-3/01.png', 'b.png': 'zxing/qrcode-2/14.png' });
+    await page.click('[data-testid=new-batch]');
+    await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
+    await page.fill('[data-testid=path-input]', folder);
+    await page.click('[data-testid=path-add]');
+    await page.fill('[data-testid=batch-name]', 'WeChat wrong key');
+    await page.selectOption('[data-testid=engine]', 'wechat');
+    await page.click('[data-testid=start-batch]');
+    await expect.poll(() => batchNamed('WeChat wrong key')?.status ?? '', { timeout: 60_000 }).toBe('paused');
+    const id = batchNamed('WeChat wrong key')!.id;
+    await page.waitForSelector('[data-testid=batch-notice]');
+    expect(await page.locator('[data-testid=batch-notice]').count()).toBe(1);
+    const notice = (await page.textContent('[data-testid=batch-notice]'))!;
+    expect(notice).toMatch(/^WeChat OCR/);
+    expect(notice).not.toContain(WRONG.wechat);
+    await shot('vendors-14-stopped-notice');
+
+    await page.click('[data-testid=open-settings]');
+    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
+    await typeKeys('wechat', CREDS.wechat);
+    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
+    await page.click(`[data-testid=batch-row][data-batch-id="${id}"]`);
+    await page.click('button:has-text("Resume")');
+    await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 60_000 });
+    const got = Object.fromEntries(items(id).map((i) => [i.name, i.detail.detections.map((d) => d.text)]));
+    expect(got).toEqual({ 'a.png': [expected['a.png']], 'b.png': [expected['b.png']] });
+  }, 120_000);
 
   it('Remove asks first, then deletes the keys from the keychain', async () => {
     await page.click('[data-testid=open-settings]');
