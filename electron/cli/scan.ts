@@ -320,7 +320,8 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
 /** The app's messages point at its Settings screen; on the command line, say the command. */
 function cliHint(n: Notice): string {
   if (!(n.engine in VENDOR_NAMES)) return '';
-  if (/VENDOR_AUTH|credential|AppSecret|SecretKey|AccessKey|not set up/i.test(n.message) && !/bucket/.test(n.message)) {
+  if (/keychain|bucket/i.test(n.message)) return ''; // the message already says what to do
+  if (/VENDOR_AUTH|credential|AppSecret|SecretKey|AccessKey|not set up/i.test(n.message)) {
     return `\n  (command line: scandesk credentials set ${n.engine}, then run the same command again)`;
   }
   return '';

@@ -236,6 +236,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(count(r.stderr, 'WeChat: ')).toBe(1);
     expect(r.stderr).toMatch(/WeChat: .*AppSecret/);
+    expect(r.stderr).toMatch(/command line: scandesk credentials set wechat/);
     expect(r.stderr, r.stderr).toMatch(/Paused after 1 of 3 pages/);
     expect(r.stdout, r.stdout).toMatch(/pending: 2/);
     expect(emu.wechat.stats.tokenRequests - tokenBefore).toBeLessThanOrEqual(2);
@@ -277,6 +278,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Tencent Cloud OCR: .*keychain/i);
     expect(r.stderr).toMatch(/Local decoding keeps working/);
+    expect(r.stderr).not.toMatch(/scandesk credentials set/); // storing credentials would not help here
     const exp = byName(readJson(join(tmp, 'out', 'nokeychain.json')));
     expect(exp['a-qr.png']).toMatchObject({ status: 'done', detections: [expect.objectContaining({ engine: 'local' })] });
     expect(exp['b-none.png']!.status).toBe('pending');
