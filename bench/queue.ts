@@ -17,8 +17,9 @@ import { claim, enqueue, findCached, finish } from '../electron/core/queue/jobs'
 import { insertBatchRow, insertItem } from '../electron/core/store/batches';
 import { openDatabase } from '../electron/core/store/db';
 import type { Bench, BenchRow } from './types';
+import { SAMPLES as SAMPLES_ROOT } from '../tests/fixtures/samples';
 
-const SAMPLES = '/work/shared/data/real-samples';
+const SAMPLES = SAMPLES_ROOT;
 const FOLDERS = ['zxing/qrcode-2', 'zxing/ean13-1', 'zxing/datamatrix-1', 'zxing/code128-1', 'zxing/pdf417-1', 'zxing-cpp/falsepositives-1'];
 const PER_FOLDER = 5;
 const JOBS = 5000;

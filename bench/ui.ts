@@ -28,12 +28,13 @@ import { ensureRendererBuilt } from './ui/build-renderer';
 import { CHROMIUM_PATH } from './ui/chromium';
 import { openScanService } from '../electron/core/service';
 import type { Bench, BenchRow } from './types';
+import { SAMPLES } from '../tests/fixtures/samples';
 
 const SOURCES = [
-  '/work/shared/data/real-samples/zxing/qrcode-2/1.png',
-  '/work/shared/data/real-samples/zxing/datamatrix-1/C40.png',
-  '/work/shared/data/real-samples/zxing/qrcode-3/01.png',
-  '/work/shared/data/real-samples/zxing/ean13-1/1.png',
+  join(SAMPLES, 'zxing/qrcode-2/1.png'),
+  join(SAMPLES, 'zxing/datamatrix-1/C40.png'),
+  join(SAMPLES, 'zxing/qrcode-3/01.png'),
+  join(SAMPLES, 'zxing/ean13-1/1.png'),
 ];
 const SMALL = 100;
 const LARGE = 10_000;

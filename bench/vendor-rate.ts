@@ -15,8 +15,9 @@ import type { ImageSource } from '../electron/core/intake/types';
 import { TencentEngine } from '../electron/core/vendors/tencent/engine';
 import { startTencentEmulator } from '../tests/emulators/tencent/server';
 import type { Bench, BenchRow } from './types';
+import { SAMPLES as SAMPLES_ROOT } from '../tests/fixtures/samples';
 
-const SAMPLES = '/work/shared/data/real-samples/zxing';
+const SAMPLES = join(SAMPLES_ROOT, 'zxing');
 const COUNT = 300;
 const SECRET_ID = 'AKIDbenchScanDesk000000000000EXAMPLE';
 const SECRET_KEY = 'benchScanDeskSecretKey00000000EXAMPLE';

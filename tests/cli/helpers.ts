@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SAMPLES } from '../fixtures/samples';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin', 'scandesk.mjs');
-export const SAMPLES = '/work/shared/data/real-samples';
+export { SAMPLES };
 
 export interface CliResult {
   code: number | null;

@@ -15,8 +15,9 @@ import { startHost, type RunningHost } from '../../electron/host';
 import type { ItemSummary } from '../../shared/batch';
 import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
 import { launchChromium } from '../../bench/ui/chromium';
+import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
 
-const SAMPLES = '/work/shared/data/real-samples/zxing';
+const SAMPLES = join(SAMPLES_ROOT, 'zxing');
 /** A dozen real images: photos and prints of QR codes, EAN-13 and DataMatrix. */
 const PICKS = [
   'qrcode-3/01.png',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLES } from '../fixtures/samples';
 
 /**
  * The desktop app end to end, through Playwright's Electron driver: real main process, real
@@ -32,7 +33,7 @@ const found = findElectron();
 const hasElectron = found.path !== null;
 const skipNote = hasElectron ? '' : ` [skipped: ${found.reason}]`;
 
-const sample = join('/work/shared/data/real-samples/zxing/qrcode-2', '1.png');
+const sample = join(SAMPLES, 'zxing/qrcode-2', '1.png');
 const sampleText = existsSync(sample.replace(/\.png$/, '.txt')) ? readFileSync(sample.replace(/\.png$/, '.txt'), 'utf8') : '';
 
 describe(`ScanDesk desktop app${skipNote}`, () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Detection } from '../../shared/detection';
 import type { Point } from '../../shared/geometry';
 import type { ImageFormat } from '../../electron/core/intake/types';
+import { SAMPLES } from '../fixtures/samples';
 
-export const SAMPLES = process.env.SCANDESK_SAMPLES ?? '/work/shared/data/real-samples';
+export { SAMPLES };
 
 export function sample(rel: string): string {
   return join(SAMPLES, rel);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, isRequestName, requests } from '../../shared/contract';
 import { startHost, type RunningHost } from '../../electron/host';
 import { get, getBytes, openWs, WsClient } from './helpers';
+import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
 
 /**
  * A whole batch through the browser host, the way the browser UI drives it: the host opens the
@@ -13,7 +14,7 @@ import { get, getBytes, openWs, WsClient } from './helpers';
  * events arrive over the WebSocket, the preview route serves an oriented WebP of the page, and
  * an export lands in the profile's exports folder.
  */
-const SAMPLES = '/work/shared/data/real-samples/zxing/qrcode-2';
+const SAMPLES = join(SAMPLES_ROOT, 'zxing/qrcode-2');
 const sample = join(SAMPLES, '1.png');
 const expected = readFileSync(join(SAMPLES, '1.txt'), 'utf8');
 

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaCache, type MediaSource } from '../../electron/core/api';
 import { ScanError } from '../../electron/core/errors';
+import { SAMPLES } from '../fixtures/samples';
 
 /**
  * The preview cache shared by the scandesk: protocol and the host's /media route, on real
@@ -27,7 +28,7 @@ beforeAll(async () => {
     .withMetadata({ orientation: 6 })
     .toFile(join(dir, 'sideways.jpg'));
   files.set(1, { path: join(dir, 'sideways.jpg'), page: 1 });
-  files.set(2, { path: '/work/shared/data/real-samples/zxing/qrcode-2/1.png', page: 1 });
+  files.set(2, { path: join(SAMPLES, 'zxing/qrcode-2/1.png'), page: 1 });
   writeFileSync(join(dir, 'notes.txt'), 'not an image at all');
   files.set(3, { path: join(dir, 'notes.txt'), page: 1 });
   files.set(4, { path: join(dir, 'gone.png'), page: 1 });

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SAMPLES } from '../fixtures/samples';
 
 /** The labelled test images in /work/shared/data/real-samples (see its README). */
-export const SAMPLES_ROOT = process.env.SCANDESK_SAMPLES ?? '/work/shared/data/real-samples';
+export const SAMPLES_ROOT = SAMPLES;
 
 export type SampleSource = 'zxing' | 'zxing-cpp';
 

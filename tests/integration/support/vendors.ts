@@ -5,10 +5,11 @@ import sharp from 'sharp';
 import { startOssEmulator, type OssEmulator } from '../../emulators/alioss/server';
 import { startTencentEmulator, type TencentEmulator } from '../../emulators/tencent/server';
 import { startWeChatEmulator, type WeChatEmulator } from '../../emulators/wechat/server';
+import { SAMPLES } from '../../fixtures/samples';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const BIN = join(ROOT, 'bin', 'scandesk.mjs');
-export const SAMPLES = process.env.SCANDESK_SAMPLES ?? '/work/shared/data/real-samples';
+export { SAMPLES };
 
 /**
  * Distinctive test credentials (never real ones). The leak test searches every file and

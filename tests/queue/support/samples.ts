@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SAMPLES } from '../../fixtures/samples';
 
-export const SAMPLES = '/work/shared/data/real-samples';
+export { SAMPLES };
 
 /** Real sample images of one folder (e.g. 'zxing/qrcode-2'), sorted, at most `limit`. */
 export function sampleImages(folder: string, limit = Infinity): string[] {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CredentialProvider, VendorCredentials, VendorId } from '../../../electron/core/credentials/types';
+import { SAMPLES } from '../../fixtures/samples';
 
-export const SAMPLES = '/work/shared/data/real-samples';
+export { SAMPLES };
 
 export function sample(rel: string): { bytes: Buffer; path: string; expected: string } {
   const path = join(SAMPLES, rel);
