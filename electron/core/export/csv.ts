@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, writeWithBackpressure } from './flow';
-import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections } from './values';
+import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, productLabel } from './values';
 
 /**
  * CSV export: UTF-8 with a byte-order mark (without it Excel reads Chinese as mojibake), one
@@ -10,6 +10,8 @@ import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections } from '.
  * error, or nothing accepted), so no page is invisible. Every row carries its page's status
  * and error. Fields that a spreadsheet would run as a formula (= + - @ tab CR first) are
  * prefixed with ' (OWASP CSV injection guidance; csv-stringify's escape_formulas).
+ * `product` is the Tencent product lookup of an EAN/UPC ("name (brand)"); ID-card numbers are
+ * masked unless the caller asked to reveal them (exportedDetections).
  */
 
 export const CSV_COLUMNS = [
@@ -36,6 +38,7 @@ export const CSV_COLUMNS = [
   'y4',
   'engine',
   'review',
+  'product',
 ] as const;
 
 const BOM = '\uFEFF';
@@ -87,5 +90,6 @@ function detectionFields(d: ExportDetection): (string | number | null)[] {
     ...(corners ?? Array<null>(8).fill(null)),
     d.engine,
     d.review,
+    productLabel(d) || null,
   ];
 }

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, writeWithBackpressure } from './flow';
-import { effectiveText, exportedDetections } from './values';
+import { effectiveText, exportedDetections, masksValue } from './values';
 
 /**
  * JSON export, written one item at a time (never one JSON.stringify of the whole batch):
@@ -11,7 +11,9 @@ import { effectiveText, exportedDetections } from './values';
  *
  * `text` is what the engine decoded (as in Detection), `correctedText` what a reviewer typed
  * (or null), and `value` the one to use (the correction when there is one). Positions are
- * exact (not rounded).
+ * exact (not rounded). `extra` is what the engine kept beside the value (Tencent product data
+ * under `extra.product`, ID-card warnings, ...). ID-card numbers are masked unless the caller
+ * asked to reveal them; a masked detection says `"masked": true`.
  */
 export async function writeJson(path: string, source: ExportSource, options: ExportOptions | undefined): Promise<{ rows: number }> {
   const out = createWriteStream(path, 'utf8');
@@ -19,7 +21,7 @@ export async function writeJson(path: string, source: ExportSource, options: Exp
     await writeWithBackpressure(out, '{"items":[');
     let rows = 0;
     for (const item of source.items()) {
-      await writeWithBackpressure(out, `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(itemJson(item, exportedDetections(item, options)))}`);
+      await writeWithBackpressure(out, `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(itemJson(item, exportedDetections(item, options), options))}`);
       rows++;
     }
     await writeWithBackpressure(out, '\n]}\n');
@@ -31,17 +33,17 @@ export async function writeJson(path: string, source: ExportSource, options: Exp
   }
 }
 
-function itemJson(item: ExportItem, detections: ExportDetection[]): Record<string, unknown> {
+function itemJson(item: ExportItem, detections: ExportDetection[], options: ExportOptions | undefined): Record<string, unknown> {
   return {
     path: item.path,
     page: item.page,
     status: item.status,
     error: item.error ? { code: item.error.code, message: item.error.message } : null,
-    detections: detections.map(detectionJson),
+    detections: detections.map((d) => detectionJson(d, options)),
   };
 }
 
-function detectionJson(d: ExportDetection): Record<string, unknown> {
+function detectionJson(d: ExportDetection, options: ExportOptions | undefined): Record<string, unknown> {
   const json: Record<string, unknown> = {
     symbology: d.symbology,
     text: d.text,
@@ -54,5 +56,7 @@ function detectionJson(d: ExportDetection): Record<string, unknown> {
   };
   if (d.field !== undefined) json.field = d.field;
   if (d.bytesBase64 !== undefined) json.bytesBase64 = d.bytesBase64;
+  if (d.extra !== undefined) json.extra = d.extra;
+  if (masksValue(d, options)) json.masked = true;
   return json;
 }

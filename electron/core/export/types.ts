@@ -30,4 +30,9 @@ export interface ExportSource {
 export interface ExportOptions {
   /** Only detections a reviewer accepted. Pages are still all listed. */
   acceptedOnly?: boolean;
+  /**
+   * ID-card numbers (personal data) are masked ("440***********0014") unless this is true:
+   * a caller who needs them in full has to ask for it.
+   */
+  revealPersonalData?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { Geometry } from '../../../shared/geometry';
+import { maskIdNumber } from '../vendors/tencent/idcard';
 import type { ExportDetection, ExportItem, ExportOptions } from './types';
 
 /**
@@ -11,10 +12,13 @@ export function effectiveText(d: ExportDetection): string {
   return d.correctedText ?? d.text;
 }
 
-/** With `acceptedOnly`, only what a reviewer accepted; the page itself is always listed. */
+/**
+ * With `acceptedOnly`, only what a reviewer accepted; the page itself is always listed.
+ * Personal data comes out masked unless `revealPersonalData` (see shownDetection).
+ */
 export function exportedDetections(item: ExportItem, options: ExportOptions | undefined): ExportDetection[] {
-  if (!options?.acceptedOnly) return item.detections;
-  return item.detections.filter((d) => d.review === 'accepted');
+  const chosen = options?.acceptedOnly ? item.detections.filter((d) => d.review === 'accepted') : item.detections;
+  return chosen.map((d) => shownDetection(d, options));
 }
 
 export const NO_POSITION = 'no position from this engine';
@@ -62,4 +66,46 @@ export const EXCEL_MAX_CELL = 32_767;
 
 export function fitCell(text: string): string {
   return text.length <= EXCEL_MAX_CELL ? text : `${text.slice(0, EXCEL_MAX_CELL - 1)}…`;
+}
+
+/**
+ * Personal data: an ID-card number (Tencent marks it `extra.personalData`; the field name
+ * covers detections stored before that mark). Same rule as the review screen.
+ */
+export function isPersonalData(d: ExportDetection): boolean {
+  return d.extra?.personalData === true || (d.kind === 'field' && d.field === 'IdNum');
+}
+
+/** Whether this detection's value is written masked in this export. */
+export function masksValue(d: ExportDetection, options: ExportOptions | undefined): boolean {
+  return !options?.revealPersonalData && isPersonalData(d);
+}
+
+/**
+ * The detection as an export shows it: personal data masked (value, decoded text and
+ * correction, raw bytes dropped) unless the caller asked to reveal it.
+ */
+export function shownDetection(d: ExportDetection, options: ExportOptions | undefined): ExportDetection {
+  if (!masksValue(d, options)) return d;
+  const { bytesBase64: _bytes, ...rest } = d;
+  return {
+    ...rest,
+    text: maskIdNumber(d.text),
+    correctedText: d.correctedText === null ? null : maskIdNumber(d.correctedText),
+  };
+}
+
+/**
+ * Tencent QueryBarCode product data kept on an EAN/UPC detection (`extra.product`, one
+ * ProductDataRecords entry): "name (brand)" for a table cell, '' when there is none.
+ */
+export function productLabel(d: ExportDetection): string {
+  const p = d.extra?.product;
+  if (!p || typeof p !== 'object') return '';
+  const rec = p as Record<string, unknown>;
+  const str = (k: string): string => (typeof rec[k] === 'string' ? (rec[k] as string).trim() : '');
+  const name = str('ProductName') || str('EnName');
+  const brand = str('BrandName');
+  if (name && brand) return `${name} (${brand})`;
+  return name || brand;
 }

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { describePlan } from './describe';
 import { FlowControl, endStream, worksheetDownstream, writeWithBackpressure } from './flow';
-import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, xmlSafe } from './values';
+import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, productLabel, xmlSafe } from './values';
 
 /**
  * XLSX export with exceljs's streaming WorkbookWriter: memory stays flat whatever the batch
@@ -38,6 +38,8 @@ const DETECTION_COLUMNS: Partial<ExcelJS.Column>[] = [
   ...['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].map((k) => ({ header: k, key: k, width: 8 })),
   { header: 'Engine', key: 'engine', width: 10 },
   { header: 'Review', key: 'review', width: 10 },
+  // Tencent QueryBarCode product data of an EAN/UPC code: "name (brand)".
+  { header: 'Product', key: 'product', width: 36 },
 ];
 
 const PAGE_COLUMNS: Partial<ExcelJS.Column>[] = [
@@ -165,6 +167,7 @@ function detectionRow(batch: string, item: ExportItem, d: ExportDetection): Reco
     position: corners ? d.geometry.kind : NO_POSITION,
     engine: d.engine,
     review: d.review,
+    product: productLabel(d) ? fitCell(xmlSafe(productLabel(d))) : null,
   };
   if (corners) ['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].forEach((k, i) => (row[k] = corners[i]));
   return row;
@@ -214,6 +217,7 @@ function writeSummary(
     ['Pages listed', pagesListed],
     ['Detection rows', rows],
     ['Accepted only', options?.acceptedOnly ? 'yes' : 'no'],
+    ['ID numbers', options?.revealPersonalData ? 'shown in full' : 'masked'],
     ['Generated at', new Date().toISOString()],
   ];
   // Pages per error code, most frequent first: what to fix before a rerun.
