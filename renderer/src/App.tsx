@@ -141,6 +141,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
 
   const selected = batches.batches.find((b) => b.id === batches.selectedId) ?? null;
 
+  const clearNotices = useCallback((batchId: number) => setNotices((all) => (all[batchId]?.length ? { ...all, [batchId]: [] } : all)), []);
+
   const select = useCallback((id: number) => {
     dispatch({ type: 'select', batchId: id });
     setSettingsOpen(false);
@@ -158,6 +160,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     const name = a === 'retry' ? 'batches.retryFailed' : (`batches.${a}` as const);
     try {
       dispatch({ type: 'upsert', batch: await client.call(name, { batchId: selected.id }) });
+      // Resuming or retrying answers the notices (keys replaced, quota topped up): clear them.
+      if (a === 'resume' || a === 'retry') clearNotices(selected.id);
     } catch (e) {
       reportError(e);
     }
@@ -204,7 +208,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               onAction={(a) => void batchAction(a)}
               focusSearch={focusSearch}
               notices={notices[selected.id] ?? []}
-              onDismissNotices={() => setNotices((all) => ({ ...all, [selected.id]: [] }))}
+              onDismissNotices={() => clearNotices(selected.id)}
             />
           ) : (
             <div className="empty big">
@@ -253,6 +257,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
             }}
             onDone={(b) => {
               setDialog(null);
+              clearNotices(b.id);
               dispatch({ type: 'upsert', batch: b });
             }}
           />

@@ -74,6 +74,12 @@ describe('no keychain', () => {
     expect(await page.locator('[data-testid=keys-form]').count()).toBe(0);
     expect(await page.locator('[data-testid=vendor-status]', { hasText: 'Not configured' }).count()).toBe(3);
     await page.screenshot({ path: join(SHOTS, 'vendors-20-no-keychain.png') });
+    // The same screen in Chinese.
+    await page.selectOption('[data-testid=language]', 'zh-CN');
+    await expect.poll(() => page.textContent('[data-testid=keychain-unavailable]')).toMatch(/^系统钥匙串不可用/);
+    expect(await page.textContent('[data-testid=settings-view] h3')).toBe('云服务商');
+    await page.screenshot({ path: join(SHOTS, 'vendors-21-no-keychain-zh.png') });
+    await page.selectOption('[data-testid=language]', 'en');
     await page.click('[data-testid=settings-back]');
   });
 

@@ -383,6 +383,7 @@ describe('cloud vendors in the desktop UI', () => {
     const before = emu.tencent.stats.requests.QrcodeOCR ?? 0;
     const b = await runBatch('Local then Tencent', folder, 'local+tencent');
     expect(b.plan).toMatchObject({ engine: 'local', task: 'codes', fallback: 'tencent' });
+    expect(await page.textContent('[data-testid=batch-plan]')).toBe('Local → Tencent · Barcodes and QR codes');
     // Only the page the local decoder found nothing on went to Tencent.
     expect(emu.tencent.stats.requests.QrcodeOCR! - before).toBe(1);
     const byName = Object.fromEntries(items(b.id).map((i) => [i.name, i]));
@@ -400,6 +401,8 @@ describe('cloud vendors in the desktop UI', () => {
     await shot('vendors-10-rerun-dialog');
     await page.click('[data-testid=rerun-start]');
     await expect.poll(() => host.service.getBatch(oss.id).plan.engine).toBe('wechat');
+    // The sidebar said done before the re-run too: wait for the service, then for the UI to agree.
+    expect((await host.service.whenSettled(oss.id)).status).toBe('done');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${oss.id}"][data-status=done]`, { timeout: 120_000 });
 
     const qr = items(oss.id).find((i) => i.name === 'qr.png')!;
@@ -469,6 +472,8 @@ describe('cloud vendors in the desktop UI', () => {
     await page.click(`[data-testid=batch-row][data-batch-id="${id}"]`);
     await page.click('button:has-text("Resume")');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 60_000 });
+    // The notice was answered by Resume: it is gone.
+    expect(await page.locator('[data-testid=batch-notice]').count()).toBe(0);
     const got = Object.fromEntries(items(id).map((i) => [i.name, i.detail.detections.map((d) => d.text)]));
     expect(got).toEqual({ 'a.png': [expected['a.png']], 'b.png': [expected['b.png']] });
   }, 120_000);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BatchSummary } from '../../../shared/batch';
 import { ENGINE_IDS, type EngineId } from '../../../shared/engines';
-import { engineLabel } from '../logic/engines';
+import { engineLabel, taskLabel } from '../logic/engines';
 import { useApp } from '../api/context';
 import { ITEM_FILTERS, filterLabel, type ItemFilterName } from '../logic/items';
 import { batchActions } from '../state/batches';
@@ -62,6 +62,9 @@ export function BatchView(props: {
           <h2 title={batch.name}>{batch.name}</h2>
           <span className={`status status-${batch.status}`} data-testid="batch-status">
             {t(`batches.status.${batch.status}`)}
+          </span>
+          <span className="muted small" data-testid="batch-plan">
+            {planLabel(batch.plan, t)}
           </span>
         </div>
         <div className="toolbar" role="toolbar" aria-label={batch.name}>
@@ -170,4 +173,10 @@ export function BatchView(props: {
 /** A notice names its engine by id; show the product name when it is one we know. */
 function engineName(engine: string, t: ReturnType<typeof useApp>['t']): string {
   return (ENGINE_IDS as readonly string[]).includes(engine) ? t(engineLabel(engine as EngineId)) : engine;
+}
+
+/** "Tencent · ID card fields", or "Local → Tencent · Barcodes and QR codes" for a fallback plan. */
+function planLabel(plan: BatchSummary['plan'], t: ReturnType<typeof useApp>['t']): string {
+  const engines = plan.fallback ? `${t('engineShort.local')} → ${t(`engineShort.${plan.fallback}`)}` : t(`engineShort.${plan.engine}`);
+  return `${engines} · ${t(taskLabel(plan.task))}`;
 }
