@@ -14,6 +14,7 @@ import {
   transportError,
   withRetry,
 } from '../../../electron/core/vendors/common';
+import { wechatError } from '../../../electron/core/vendors/wechat/errors';
 
 describe('TokenBucket', () => {
   it('spaces requests at the configured rate (never faster)', async () => {
@@ -138,6 +139,39 @@ describe('redact', () => {
     expect(redact('The image could not be decoded (FailedOperation.ImageDecodeFailed).', ['zzzzzz'])).toBe(
       'The image could not be decoded (FailedOperation.ImageDecodeFailed).',
     );
+  });
+
+  it('keeps the prose after "secret:" / "token:" (WeChat\'s own messages read whole)', () => {
+    for (const code of [40125, 40001, 40013]) {
+      const { message } = wechatError(code, 'invalid appsecret, rid: 6543a1b2-0c3d4e5f', 'stable_token');
+      expect(redact(message)).toBe(message);
+    }
+    expect(redact(wechatError(40125, '', 'stable_token').message)).toContain('rejected the AppSecret: copy the current AppSecret');
+    expect(redact('The token: expired. Fetch a new one.')).toBe('The token: expired. Fetch a new one.');
+    expect(redact('Secret: 请在控制台重置')).toBe('Secret: 请在控制台重置');
+  });
+
+  it('still removes every value-shaped thing after "secret:" / "token:", and any value after "=" or in quotes', () => {
+    const cases: Array<[string, string]> = [
+      ['AppSecret: 3f2a9c0d1e4b5a6978c8d7e6f5a4b3c2 was refused', '3f2a9c0d1e4b5a6978c8d7e6f5a4b3c2'],
+      ['secret: S3CR3Tvalue', 'S3CR3Tvalue'],
+      ['SecretKey: Gu5t9xGARNpq86cd98joQYCN3EXAMPLE', 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE'],
+      ['secret: abcdefghijklmnopqrstuvwxyzabcdef', 'abcdefghijklmnopqrstuvwxyzabcdef'],
+      ['secret: aBcDeFgH', 'aBcDeFgH'],
+      ['secret: hunter2!', 'hunter2'],
+      ['x-tc-token: AQoDYXdzEJr1K2R4', 'AQoDYXdzEJr1K2R4'],
+      ['token:eyJhbGciOiJIUzI1NiJ9.e30.sig', 'eyJhbGciOiJIUzI1NiJ9'],
+      ['GET /token?secret=copy&token=expired', 'copy'],
+      ['GET /token?token=expired', 'expired'],
+      ['{"secret":"plain","token": "word"}', 'plain'],
+      ['{"secret":"plain","token": "word"}', 'word'],
+      ["{'access_token': 'abc'}", 'abc'],
+    ];
+    for (const [text, secret] of cases) {
+      const out = redact(text);
+      expect(out, text).not.toContain(secret);
+      expect(out, text).toContain('[redacted]');
+    }
   });
 });
 
