@@ -176,7 +176,7 @@ export const en = {
   'settings.bucket': 'Bucket',
   'settings.concurrency': 'Requests at once',
   'settings.rateLimit': '{op} per second',
-  'settings.rateHint': 'Empty: the vendor’s default limit',
+  'settings.rateHint': 'Default',
   'settings.productData': 'Look up product data for EAN/UPC codes (QueryBarCode)',
   'settings.keepUploads': 'Keep uploaded pages in the bucket after reading',
   'settings.saveOptions': 'Save options',

@@ -178,7 +178,7 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.bucket': '存储空间（Bucket）',
   'settings.concurrency': '同时请求数',
   'settings.rateLimit': '{op} 每秒次数',
-  'settings.rateHint': '留空：使用服务商的默认限制',
+  'settings.rateHint': '默认',
   'settings.productData': '为 EAN/UPC 条码查询商品信息（QueryBarCode）',
   'settings.keepUploads': '识别后在存储空间中保留上传的页面',
   'settings.saveOptions': '保存选项',
