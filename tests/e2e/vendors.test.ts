@@ -337,6 +337,20 @@ describe('cloud vendors in the desktop UI', () => {
     await page.click('[data-testid=reveal-personal]');
     await expect.poll(async () => Object.fromEntries(await values()).IdNum).toBe('••••••••••••••1234');
     await backToGrid();
+
+    // The export names the fields and engine; the ID number is masked there too.
+    const out = join(dir, 'profile', 'exports', 'cards.json');
+    await page.click('[data-testid=export-open]');
+    await page.waitForSelector('[data-testid=export-dialog][open]');
+    await page.check('[data-testid=format-json]');
+    await page.fill('[data-testid=export-path]', out);
+    await page.click('[data-testid=export-run]');
+    await expect.poll(() => existsSync(out)).toBe(true);
+    const exported = readFileSync(out, 'utf8');
+    const rows = (JSON.parse(exported) as { items: Array<{ detections: Array<{ field?: string; text: string; engine: string }> }> }).items[0]!.detections;
+    expect(rows.find((d) => d.field === 'Name')).toMatchObject({ text: CARD.fields.Name, engine: 'tencent' });
+    expect(rows.find((d) => d.field === 'IdNum')!.text).not.toBe(CARD.fields.IdNum);
+    expect(exported).not.toContain(CARD.fields.IdNum);
   }, 120_000);
 
   it('WeChat imgQrcode and printedTextOCR; OSS image/codes with rectangles', async () => {
