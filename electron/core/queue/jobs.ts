@@ -240,7 +240,8 @@ export function finish(
           engine: fallback,
           task: job.task,
           role: 'fallback',
-          blocked: engineBlocked(db, job.batchId, fallback),
+          // A stopped fallback engine still gives pages it already did their stored result.
+          blocked: engineBlocked(db, job.batchId, fallback) && findCached(db, { ...key, engine: fallback }) === null,
         });
         fallbackQueued = true;
       }
@@ -307,14 +308,17 @@ export function scheduleRetry(
 
 /**
  * Nothing will succeed with this engine in this batch (auth, quota): this job and every other
- * waiting job of the engine in the batch become `blocked`; their items stay pending. Returns
- * false when the fence no longer holds.
+ * waiting job of the engine in the batch become `blocked`; their items stay pending. Jobs
+ * whose page already has a stored result for this engine, task and `optionsKey` stay pending:
+ * the runner completes them from the cache without a request. Returns false when the fence no
+ * longer holds.
  */
 export function blockEngine(
   db: Db,
   job: Fence & { itemId: number; batchId: number; engine: string },
   error: AppError,
   now: number,
+  optionsKey: string,
 ): boolean {
   return db
     .transaction(() => {
@@ -322,8 +326,13 @@ export function blockEngine(
       stmt(db, `UPDATE items SET status = 'pending' WHERE id = ? AND status = 'running'`).run(job.itemId);
       stmt(
         db,
-        `UPDATE jobs SET status = 'blocked', error_code = ?, error_message = ? WHERE batch_id = ? AND engine = ? AND status = 'pending'`,
-      ).run(error.code, error.message, job.batchId, job.engine);
+        `UPDATE jobs SET status = 'blocked', error_code = ?, error_message = ?
+         WHERE batch_id = ? AND engine = ? AND status = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM items i JOIN result_cache c
+                             ON c.sha256 = i.sha256 AND c.page = i.page AND c.engine = jobs.engine
+                            AND c.task = jobs.task AND c.options_key = ?
+                           WHERE i.id = jobs.item_id)`,
+      ).run(error.code, error.message, job.batchId, job.engine, optionsKey);
       return true;
     })
     .immediate();

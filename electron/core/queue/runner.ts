@@ -255,7 +255,7 @@ export class Runner {
       return;
     }
     if (cls === 'stop-engine') {
-      if (blockEngine(db, job, error, now)) this.notifyOnce(job.batchId, job.engine, error.message, 'stopped');
+      if (blockEngine(db, job, error, now, optionsKey(job.plan.options))) this.notifyOnce(job.batchId, job.engine, error.message, 'stopped');
       return;
     }
     failFinal(db, job, error, now);
