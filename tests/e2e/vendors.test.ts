@@ -21,7 +21,8 @@ import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
 import { launchChromium } from '../../bench/ui/chromium';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { findSecrets, filesSearched } from '../integration/support/find-secrets';
-import { BUCKET, CARD, CREDS, OSS_REGION, WRONG, cardPage, copySamples, startEmulators, type Emulators } from '../integration/support/vendors';
+import sharp from 'sharp';
+import { BUCKET, CARD, CREDS, OSS_REGION, SAMPLES, WRONG, cardPage, copySamples, startEmulators, type Emulators } from '../integration/support/vendors';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const SECRETS: Record<string, string> = {
@@ -390,6 +391,28 @@ describe('cloud vendors in the desktop UI', () => {
     // Uploads are removed after reading.
     expect(emu.oss.log.filter((l) => l.op === 'DeleteObject' && l.status === 204).length).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('OSS returns at most 5 codes per image: one notice for the batch says so and what to do', async () => {
+    const folder = join(dir, 'many');
+    mkdirSync(folder, { recursive: true });
+    // Two sheets, each with six different real QR codes (the emulator reads them all, answers five).
+    const tiles = ['1', '2', '10', '14', '15', '16', '17'].map((n) => `zxing/qrcode-2/${n}.png`);
+    for (const [n, pick] of [[1, tiles.slice(0, 6)], [2, tiles.slice(1, 7)]] as const) {
+      const parts = await Promise.all(
+        pick.map((t) => sharp(join(SAMPLES, t)).resize(300, 300, { fit: 'contain', background: '#ffffff' }).flatten({ background: '#ffffff' }).png().toBuffer()),
+      );
+      await sharp({ create: { width: 1100, height: 760, channels: 3, background: '#ffffff' } })
+        .composite(parts.map((input, i) => ({ input, left: 40 + (i % 3) * 350, top: 40 + Math.floor(i / 3) * 370 })))
+        .png()
+        .toFile(join(folder, `sheet${n}.png`));
+    }
+    const b = await runBatch('OSS many codes', folder, 'alioss');
+    expect(items(b.id).map((i) => i.detail.detections.length)).toEqual([5, 5]);
+    await page.waitForSelector('[data-testid=batch-notice]');
+    expect(await page.locator('[data-testid=batch-notice]').count()).toBe(1);
+    expect(await page.textContent('[data-testid=batch-notice]')).toMatch(/at most 5 codes per image.*Use the local engine/);
+    await shot('vendors-15-oss-cap-notice');
+  }, 120_000);
 
   it('local first, then a vendor only for the pages with nothing found', async () => {
     const folder = join(dir, 'fallback');
