@@ -59,6 +59,7 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .addOption(new Option('--card-side <side>', 'tencent idcard: which side the images show').choices(['FRONT', 'BACK', 'auto']))
     .option('--product-data', 'tencent codes: look up product data (QueryBarCode) for EAN/UPC codes')
     .option('--keep-uploads', 'alioss: keep the uploaded pages in the bucket')
+    .option('--reveal-personal-data', 'write ID-card numbers in full in the output (default: masked, e.g. 440***********0014)')
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
     .addHelpText(

@@ -34,6 +34,7 @@ export interface ScanOptions {
   cardSide?: string;
   productData?: boolean;
   keepUploads?: boolean;
+  revealPersonalData?: boolean;
 }
 
 export interface CliIo {
@@ -253,7 +254,12 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       for (const it of page.items) addFailure(failures, it);
       if (page.items.length < 1000) break;
     }
-    const output = await service.exportBatch({ batchId: batch.id, format: v.format, path: v.out });
+    const output = await service.exportBatch({
+      batchId: batch.id,
+      format: v.format,
+      path: v.out,
+      revealPersonalData: options.revealPersonalData === true,
+    });
     io.stdout.write(
       formatSummary({
         batch,
@@ -314,6 +320,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.cardSide) args.push('--card-side', q(o.cardSide));
   if (o.productData) args.push('--product-data');
   if (o.keepUploads) args.push('--keep-uploads');
+  if (o.revealPersonalData) args.push('--reveal-personal-data');
   return args.join(' ');
 }
 

@@ -29,6 +29,8 @@ export interface ExportRequest {
   format: ExportFormat;
   path: string;
   acceptedOnly?: boolean;
+  /** ID-card numbers in full (default: masked, as personal data). */
+  revealPersonalData?: boolean;
 }
 
 export interface Notice {

@@ -306,7 +306,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
         req.format,
         req.path,
         { batch, items: () => exportItems(ro, req.batchId) },
-        { acceptedOnly: req.acceptedOnly ?? false },
+        { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
       );
     } finally {
       ro.close();
