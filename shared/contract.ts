@@ -264,12 +264,19 @@ export const requests = {
       format: ExportFormatSchema,
       acceptedOnly: z.boolean().optional(),
       path: AbsolutePath.optional(),
+      /** ID-card numbers in full; without it they are masked (personal data). */
+      revealPersonalData: z.boolean().optional(),
     }),
     output: ExportResultSchema,
   },
   /** Asks where to save with the native dialog, then exports (Electron); `unavailable` in a browser. */
   'export.withDialog': {
-    input: z.strictObject({ batchId: Id, format: ExportFormatSchema, acceptedOnly: z.boolean().optional() }),
+    input: z.strictObject({
+      batchId: Id,
+      format: ExportFormatSchema,
+      acceptedOnly: z.boolean().optional(),
+      revealPersonalData: z.boolean().optional(),
+    }),
     output: ExportWithDialogResultSchema,
   },
 

@@ -83,6 +83,9 @@ afterAll(async () => {
 
 const card = (vendor: string) => `[data-testid=vendor-${vendor}]`;
 
+/** The part of a JSON export these tests read. */
+type JsonExport = { items: Array<{ detections: Array<{ field?: string; text: string; engine: string }> }> };
+
 function vendorSettingsFile(): Record<string, Record<string, unknown>> {
   const f = join(dir, 'profile', 'vendor-settings.json');
   return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, Record<string, unknown>>) : {};
@@ -348,10 +351,24 @@ describe('cloud vendors in the desktop UI', () => {
     await page.click('[data-testid=export-run]');
     await expect.poll(() => existsSync(out)).toBe(true);
     const exported = readFileSync(out, 'utf8');
-    const rows = (JSON.parse(exported) as { items: Array<{ detections: Array<{ field?: string; text: string; engine: string }> }> }).items[0]!.detections;
+    const rows = (JSON.parse(exported) as JsonExport).items[0]!.detections;
     expect(rows.find((d) => d.field === 'Name')).toMatchObject({ text: CARD.fields.Name, engine: 'tencent' });
     expect(rows.find((d) => d.field === 'IdNum')!.text).not.toBe(CARD.fields.IdNum);
     expect(exported).not.toContain(CARD.fields.IdNum);
+
+    // Asked for in so many words (the box starts unticked each time), the file holds the full number.
+    const full = join(dir, 'profile', 'exports', 'cards-full.json');
+    await page.click('[data-testid=export-open]');
+    await page.waitForSelector('[data-testid=export-dialog][open]');
+    expect(await page.isChecked('[data-testid=export-reveal-personal]')).toBe(false);
+    await page.check('[data-testid=format-json]');
+    await page.check('[data-testid=export-reveal-personal]');
+    await page.fill('[data-testid=export-path]', full);
+    await page.click('[data-testid=export-run]');
+    await expect.poll(() => existsSync(full)).toBe(true);
+    const revealed = (JSON.parse(readFileSync(full, 'utf8')) as JsonExport).items[0]!.detections;
+    expect(revealed.find((d) => d.field === 'IdNum')!.text).toBe(CARD.fields.IdNum);
+    expect(revealed.find((d) => d.field === 'Name')!.text).toBe(CARD.fields.Name);
   }, 120_000);
 
   it('WeChat imgQrcode and printedTextOCR; OSS image/codes with rectangles', async () => {

@@ -56,12 +56,12 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { detectionId: req('id'), review: opt('enum'), correctedText: opt('nullableString') },
   },
   'export.run': {
-    valid: { batchId: 1, format: 'csv', acceptedOnly: true, path: '/tmp/out.csv' },
-    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), path: opt('path') },
+    valid: { batchId: 1, format: 'csv', acceptedOnly: true, path: '/tmp/out.csv', revealPersonalData: true },
+    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), path: opt('path'), revealPersonalData: opt('bool') },
   },
   'export.withDialog': {
-    valid: { batchId: 1, format: 'xlsx', acceptedOnly: false },
-    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool') },
+    valid: { batchId: 1, format: 'xlsx', acceptedOnly: false, revealPersonalData: false },
+    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), revealPersonalData: opt('bool') },
   },
   'dialogs.openFiles': { valid: {}, fields: {} },
   'dialogs.openFolder': { valid: {}, fields: {} },

@@ -44,8 +44,14 @@ type ImplTable = { [N in RequestName]: Impl<N> };
 export function createHandlers(service: ScanService, deps: HandlerDeps): HandlerTable {
   const log = deps.log ?? stderrLogger;
 
-  const exportTo = async (batchId: number, format: 'xlsx' | 'csv' | 'json', path: string, acceptedOnly?: boolean) => {
-    const out = await service.exportBatch({ batchId, format, path, acceptedOnly });
+  const exportTo = async (
+    batchId: number,
+    format: 'xlsx' | 'csv' | 'json',
+    path: string,
+    scope: { acceptedOnly?: boolean; revealPersonalData?: boolean },
+  ) => {
+    // Personal data stays masked unless the caller asked for it in so many words.
+    const out = await service.exportBatch({ batchId, format, path, acceptedOnly: scope.acceptedOnly, revealPersonalData: scope.revealPersonalData === true });
     return { path: out.path, rows: out.rows };
   };
 
@@ -90,15 +96,15 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
 
-    'export.run': ({ batchId, format, acceptedOnly, path }) => {
+    'export.run': ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
       const target = path ?? join(deps.exportDir, defaultExportName(service.getBatch(batchId).name, batchId, format));
-      return exportTo(batchId, format, target, acceptedOnly);
+      return exportTo(batchId, format, target, { acceptedOnly, revealPersonalData });
     },
-    'export.withDialog': async ({ batchId, format, acceptedOnly }) => {
+    'export.withDialog': async ({ batchId, format, acceptedOnly, revealPersonalData }) => {
       const batch = service.getBatch(batchId); // NOT_FOUND before any dialog opens
       const choice = await deps.dialogs.saveExport({ format, defaultName: defaultExportName(batch.name, batchId, format) });
       if (choice.status !== 'selected') return choice;
-      const out = await exportTo(batchId, format, choice.path, acceptedOnly);
+      const out = await exportTo(batchId, format, choice.path, { acceptedOnly, revealPersonalData });
       return { status: 'done' as const, ...out };
     },
 

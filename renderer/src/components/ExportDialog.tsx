@@ -12,6 +12,8 @@ export function ExportDialog(props: { batch: BatchSummary; onClose: () => void }
   const { client, info, t, reportError, notify } = useApp();
   const [format, setFormat] = useState<Format>('xlsx');
   const [acceptedOnly, setAcceptedOnly] = useState(false);
+  // Unticked each time the dialog opens: full ID numbers leave the app only when asked for.
+  const [revealPersonalData, setRevealPersonalData] = useState(false);
   const [path, setPath] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,6 +44,7 @@ export function ExportDialog(props: { batch: BatchSummary; onClose: () => void }
         batchId: props.batch.id,
         format,
         acceptedOnly,
+        revealPersonalData,
         ...(target ? { path: target } : {}),
       });
       notify(t('export.done', { rows: r.rows, path: r.path }));
@@ -87,6 +90,23 @@ export function ExportDialog(props: { batch: BatchSummary; onClose: () => void }
             {t('export.accepted')}
           </label>
         </fieldset>
+        {/* Always offered: whether a batch holds ID numbers is not known here without reading
+            every page, and the box does nothing to a batch without them. */}
+        <div className="field">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={revealPersonalData}
+              onChange={(e) => setRevealPersonalData(e.target.checked)}
+              aria-describedby="export-reveal-hint"
+              data-testid="export-reveal-personal"
+            />
+            <span>{t('export.revealPersonal')}</span>
+          </label>
+          <p id="export-reveal-hint" className="muted small">
+            {t('export.revealPersonalHint')}
+          </p>
+        </div>
         <label className="field">
           <span>{t('export.path')}</span>
           <div className="row">

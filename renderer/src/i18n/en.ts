@@ -139,6 +139,8 @@ export const en = {
   'export.cancel': 'Cancel',
   'export.done': 'Exported {rows} rows to {path}',
   'export.needPath': 'Choose where to save the file first.',
+  'export.revealPersonal': 'Include full ID numbers',
+  'export.revealPersonalHint': 'ID-card numbers are personal data. Unticked, the file shows them masked (first 3 and last 4 digits only).',
 
   'settings.open': 'Settings',
   'settings.title': 'Settings',

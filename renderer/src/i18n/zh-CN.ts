@@ -141,6 +141,8 @@ export const zhCN: Record<MessageKey, string> = {
   'export.cancel': '取消',
   'export.done': '已导出 {rows} 行到 {path}',
   'export.needPath': '请先选择保存位置。',
+  'export.revealPersonal': '导出完整身份证号',
+  'export.revealPersonalHint': '身份证号属于个人信息。不勾选时，文件中的号码会被遮盖（只保留前 3 位和后 4 位）。',
 
   'settings.open': '设置',
   'settings.title': '设置',
