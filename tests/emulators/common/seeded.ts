@@ -1,11 +1,6 @@
-/** Mulberry32, seeded: emulator faults must be reproducible run to run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * Mulberry32, seeded: emulator faults and test inputs must be reproducible run to run. The
+ * product's retry jitter already has this generator; a PRNG is no reading of a vendor's document,
+ * so the emulators and tests share it rather than keep their own copies.
+ */
+export { seededRandom as seeded } from '../../../electron/core/vendors/common/retry';

@@ -3,6 +3,11 @@
  * (`inject`), or let a seeded fraction of requests fail at random (reproducible run to run).
  * Each emulator decides what a fault looks like in its own protocol.
  */
+import { seeded } from '../common/seeded';
+
+// Re-exported: the WeChat test pages draw their noise from the same generator.
+export { seeded };
+
 export type Fault =
   | 'server-error' // WeChat: errcode -1 / OSS: 500 InternalError
   | 'http-5xx' // a bare 502 from a gateway in front of the service
@@ -11,18 +16,6 @@ export type Fault =
   | 'rate-limit' // WeChat 45009 / OSS 503 SlowDown
   | 'token-expired' // WeChat only: 42001
   | 'quota'; // WeChat only: 101003 on cv/ocr/comm
-
-/** Mulberry32: a seeded [0,1) generator. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FaultOptions {
   /** Fraction of requests (0..1) that fail at random with one of `randomKinds`. */
