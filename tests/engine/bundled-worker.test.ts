@@ -1,17 +1,17 @@
-import { readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as LocalModule from '../../electron/core/engines/local';
 import { LOCAL_WORKER_BUNDLE_NAME } from '../../electron/core/engines/local/pool';
+import { buildWithWorker } from '../support/worker-bundle';
 import { sample, source, tempDir } from './helpers';
 
 /**
  * The worker as electron-vite ships it: bundled as its own entry next to the main bundle, npm
  * dependencies left in node_modules (electron-vite's default). Built here with vite the same
- * way, then driven through the bundled LocalEngine: the pool must find the built worker next to
- * itself, and the worker must find both wasm files.
+ * way (tests/support/worker-bundle.ts), then driven through the bundled LocalEngine: the pool
+ * must find the built worker next to itself, and the worker must find both wasm files.
  */
 describe('bundled worker', () => {
   const tmp = tempDir('bundle');
@@ -22,34 +22,7 @@ describe('bundled worker', () => {
   });
 
   it('decodes through the worker entry built by vite', async () => {
-    const root = resolve(import.meta.dirname, '../..');
-    const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies as object);
-    const isDep = (id: string) => deps.some((d) => id === d || id.startsWith(`${d}/`));
-    const outDir = join(tmp.dir, 'out', 'main');
-    await build({
-      root,
-      configFile: false,
-      logLevel: 'silent',
-      build: {
-        outDir,
-        ssr: true,
-        target: 'node20',
-        minify: false,
-        lib: {
-          entry: {
-            index: join(root, 'electron/core/engines/local/index.ts'),
-            [LOCAL_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: join(root, 'electron/core/engines/local/worker.ts'),
-          },
-          formats: ['es'],
-        },
-        rollupOptions: {
-          external: (id) => id.startsWith('node:') || isDep(id),
-          output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
-        },
-      },
-    });
-    // node_modules beside the app, as in the project (and inside app.asar once packaged)
-    symlinkSync(join(root, 'node_modules'), join(tmp.dir, 'node_modules'), 'dir');
+    const outDir = await buildWithWorker(tmp.dir, 'electron/core/engines/local/index.ts', 'electron/core/engines/local/worker.ts', LOCAL_WORKER_BUNDLE_NAME);
 
     const bundle = (await import(pathToFileURL(join(outDir, 'index.js')).href)) as typeof LocalModule;
     expect(bundle.defaultWorkerUrl().href).toBe(pathToFileURL(join(outDir, LOCAL_WORKER_BUNDLE_NAME)).href);

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageFormat, ImageSource } from '../../electron/core/intake/types';
 import { IMAGE_LIMITS } from '../../electron/core/imaging/limits';
 import { loadOriented, type OrientedPixels } from '../../electron/core/imaging/load';
-import { ScanError } from '../../electron/core/errors';
 import { readRgba } from './zxing-helper';
+import { failure } from '../support/scan-error';
 import { Z, ZC } from '../fixtures/samples';
 
 const FIX = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -24,15 +24,6 @@ const src = (path: string, format: ImageFormat, page = 1): ImageSource => ({ pat
 async function texts(px: OrientedPixels): Promise<string[]> {
   expect(px.data.length).toBe(px.width * px.height * 4);
   return (await readRgba(px)).map((r) => r.text);
-}
-
-async function failure(p: Promise<unknown>): Promise<ScanError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ScanError);
-  return err as ScanError;
 }
 
 let tmp: string;

@@ -7,9 +7,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { build as electronViteBuild } from 'electron-vite';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanError } from '../../electron/core/errors';
 import { prepare } from '../../electron/core/imaging/prepare';
 import type * as PoolModule from '../../electron/core/imaging/prepare-pool';
 import { PREPARE_WORKER_BUNDLE_NAME, PreparePool } from '../../electron/core/imaging/prepare-pool';
@@ -18,6 +16,8 @@ import type { ImageFormat, ImageSource } from '../../electron/core/intake/types'
 import { transferable } from '../../electron/core/workers/serve';
 import { Z, ZC } from '../fixtures/samples';
 import { readEncoded } from './zxing-helper';
+import { failure } from '../support/scan-error';
+import { buildWithWorker } from '../support/worker-bundle';
 
 const FIX = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /**
@@ -41,15 +41,6 @@ const PAGES: Array<{ source: ImageSource; budget: Budget; text: string }> = [
   { source: src(FIX + 'two-qr.pdf', 'pdf', 2), budget: TENCENT, text: readFileSync(Z + 'qrcode-3/01.txt', 'utf8') },
   { source: src(FIX + 'qr-b.bmp', 'bmp'), budget: { maxBytes: 60 * 1024, countAs: 'file', formats: ['jpeg'] }, text: readFileSync(Z + 'qrcode-3/01.txt', 'utf8') },
 ];
-
-async function failure(p: Promise<unknown>): Promise<ScanError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ScanError);
-  return err as ScanError;
-}
 
 function same(a: PreparedImage, b: PreparedImage): void {
   const { data: da, ...ma } = a;
@@ -195,35 +186,8 @@ describe('prepare in worker threads', () => {
  */
 describe('bundled prepare worker', () => {
   it('prepares through the worker entry built by vite', async () => {
-    const root = resolve(import.meta.dirname, '../..');
     const dir = join(tmp, 'bundle');
-    const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies as object);
-    const isDep = (id: string) => deps.some((d) => id === d || id.startsWith(`${d}/`));
-    const outDir = join(dir, 'out', 'main');
-    await build({
-      root,
-      configFile: false,
-      logLevel: 'silent',
-      build: {
-        outDir,
-        ssr: true,
-        target: 'node20',
-        minify: false,
-        lib: {
-          entry: {
-            index: join(root, 'electron/core/imaging/prepare-pool.ts'),
-            [PREPARE_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: join(root, 'electron/core/imaging/prepare-worker.ts'),
-          },
-          formats: ['es'],
-        },
-        rollupOptions: {
-          external: (id) => id.startsWith('node:') || isDep(id),
-          output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
-        },
-      },
-    });
-    // node_modules beside the app, as in the project (and inside app.asar once packaged)
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const outDir = await buildWithWorker(dir, 'electron/core/imaging/prepare-pool.ts', 'electron/core/imaging/prepare-worker.ts', PREPARE_WORKER_BUNDLE_NAME);
     try {
       const bundle = (await import(pathToFileURL(join(outDir, 'index.js')).href)) as typeof PoolModule;
       expect(bundle.defaultPrepareWorkerUrl().href).toBe(pathToFileURL(join(outDir, PREPARE_WORKER_BUNDLE_NAME)).href);

@@ -1,26 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
+import { readBarcodes, type ReadResult } from 'zxing-wasm/reader';
 import sharp from 'sharp';
+import { loadZXing } from '../support/zxing-wasm';
 
 /**
  * Test oracle: ZXing-C++ (zxing-wasm) read directly, its wasm loaded from node_modules (never a
  * CDN, see TOOLCHAIN.md). Independent of the product's engines on purpose.
  */
-const require = createRequire(import.meta.url);
-let ready: Promise<unknown> | null = null;
-
-function load(): Promise<unknown> {
-  if (!ready) {
-    const buf = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    const wasmBinary = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-    ready = prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
-  }
-  return ready;
-}
-
 export async function readRgba(px: { data: Buffer | Uint8Array; width: number; height: number }): Promise<ReadResult[]> {
-  await load();
+  await loadZXing();
   const data = new Uint8ClampedArray(px.data.buffer, px.data.byteOffset, px.data.byteLength);
   return readBarcodes({ data, width: px.width, height: px.height, colorSpace: 'srgb' } as unknown as Parameters<typeof readBarcodes>[0], {
     tryHarder: true,

@@ -1,24 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import sharp from 'sharp';
-import { prepareZXingModule, readBarcodes, type ReadResult, type ReaderOptions } from 'zxing-wasm/reader';
+import { readBarcodes, type ReadResult, type ReaderOptions } from 'zxing-wasm/reader';
+import { loadZXing } from '../../support/zxing-wasm';
 
 /**
  * What the WeChat and OSS emulators "see": they really decode the bytes they were sent
  * (zxing-wasm loaded from node_modules; its default CDN fetch fails offline). Independent of
  * the product's local engine on purpose, as a real vendor is.
  */
-const require = createRequire(import.meta.url);
-let ready: Promise<unknown> | null = null;
-
-function load(): Promise<unknown> {
-  if (!ready) {
-    const buf = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    const wasmBinary = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-    ready = prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
-  }
-  return ready;
-}
 
 /**
  * Loads the wasm and runs one decode, so the first real request is not slowed by start-up
@@ -38,7 +26,7 @@ export interface Decoded {
 /** Encoded bytes → pixels (sharp) → every valid code zxing finds. Throws on undecodable bytes. */
 export async function decodeCodes(bytes: Buffer, options: ReaderOptions): Promise<Decoded> {
   const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  await load();
+  await loadZXing();
   const image = {
     data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
     width: info.width,
