@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
 import { VendorSettingsStore } from '../../electron/core/settings';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
+import { closeVendorTest } from './support/close-vendor-test';
 import { CREDS, byName, copySamples, readJson, startEmulators, type Emulators } from './support/vendors';
 
 /** Run a finished batch again with another engine, and compare what each engine found. */
@@ -35,13 +36,7 @@ beforeAll(async () => {
   expected = copySamples(pages, { 'a-qr.png': 'zxing/qrcode-3/01.png', 'b-ean.png': 'zxing/ean13-1/1.png', 'c-none.png': 'zxing-cpp/falsepositives-1/#245.png' });
 }, 60_000);
 
-afterAll(async () => {
-  await service?.close();
-  await registry?.close();
-  await emu?.close();
-  await keychain?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => closeVendorTest({ service, registry, emu, keychain, dir: tmp }));
 
 describe('service.rerun: another engine over a finished batch', () => {
   it('keeps each engine\'s detections on the page, named by engine, and never sends a page twice', async () => {

@@ -7,6 +7,7 @@ import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs, type H
 import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
 import { badValues, FUZZ_CASES } from './fuzz-cases';
+import { browserDeps } from './support/browser-deps';
 
 /**
  * Every request, through the real handler table over a real ScanService on a temporary SQLite
@@ -22,11 +23,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scandesk-ipc-'));
   service = await openScanService({ dbPath: join(dir, 'ipc.db'), engines: [] });
   handlers = createHandlers(service, {
-    transport: 'browser',
-    app: { name: 'ScanDesk', version: '0.0.0-test', dataDir: dir },
-    settings: fileSettingsStore(join(dir, 'settings.json')),
-    dialogs: unavailableDialogs(),
-    exportDir: join(dir, 'exports'),
+    ...browserDeps(dir),
     log: (m) => logged.push(m),
   });
 });

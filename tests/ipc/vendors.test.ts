@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,9 @@ import type { ScanService } from '../../electron/core/service-types';
 import { VendorSettingsStore } from '../../electron/core/settings';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { findSecrets } from '../integration/support/find-secrets';
+import { closeVendorTest } from '../integration/support/close-vendor-test';
 import { BUCKET, CREDS, OSS_REGION, WRONG, copySamples, startEmulators, type Emulators } from '../integration/support/vendors';
+import { browserDeps } from './support/browser-deps';
 
 /**
  * The vendor requests through the real handler table: a real Secret Service (private D-Bus +
@@ -58,23 +60,13 @@ beforeAll(async () => {
   registry = createEngineRegistry({ settings, retry: { baseDelayMs: 20, maxDelayMs: 200 } });
   service = await openScanService({ dbPath: join(dir, 'ipc.db'), engines: registry.engines });
   handlers = createHandlers(service, {
-    transport: 'browser',
-    app: { name: 'ScanDesk', version: '0.0.0-test', dataDir: dir },
-    settings: fileSettingsStore(join(dir, 'settings.json')),
-    dialogs: unavailableDialogs(),
-    exportDir: join(dir, 'exports'),
+    ...browserDeps(dir),
     vendors: { registry, settings, env: {} },
     log: (m, e) => logged.push(`${m} ${e instanceof Error ? (e.stack ?? e.message) : String(e ?? '')}`),
   });
 }, 60_000);
 
-afterAll(async () => {
-  await service?.close();
-  await registry?.close();
-  await emu?.close();
-  await keychain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeVendorTest({ service, registry, emu, keychain, dir }));
 
 describe('vendor requests over a real keychain', () => {
   it('status starts empty; set stores in the keychain and answers the masked id only', async () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { ScanError } from '../../../electron/core/errors';
 import { AliOssClient, type AliOssClientOptions } from '../../../electron/core/vendors/alioss/client';
 import { decodeCodes } from '../../emulators/wechat/decode';
 import { startOssEmulator, type OssEmulator, type OssEmulatorOptions } from '../../emulators/alioss/server';
+import { failure as caught } from '../../support/scan-error';
 import { errorText, inOrder, sample, staticCredentials } from '../wechat/helpers';
 
 const KEYS = { accessKeyId: 'LTAI5tQx7ScanDeskTest01', accessKeySecret: 'k8Jf2VnQ9pL3xR7tY1wZ5bC0dE4gH6mN' };
@@ -31,16 +31,6 @@ async function setup(emuOptions: Partial<OssEmulatorOptions> = {}, clientOptions
     ...clientOptions,
   });
   return { emu, client };
-}
-
-async function caught(p: Promise<unknown>): Promise<ScanError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScanError);
-    return e as ScanError;
-  }
-  throw new Error('expected a ScanError');
 }
 
 describe('OSS client (unchanged ali-oss, signature V4) against the emulator', () => {

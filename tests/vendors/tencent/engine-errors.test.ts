@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanError } from '../../../electron/core/errors';
 import { startTencentEmulator, type TencentEmulator } from '../../emulators/tencent/server';
+import { failure } from '../../support/scan-error';
 import { SAMPLES, SECRET_ID, SECRET_KEY, engineFor, source } from './support';
 
 const QR = source(`${SAMPLES}/zxing/qrcode-3/01.png`);
 const FAST = { defaults: { rateLimits: { QrcodeOCR: 200, IDCardOCR: 200 } } };
-
-async function failure(p: Promise<unknown>): Promise<ScanError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ScanError);
-  return e as ScanError;
-}
 
 /** Every code the seeds document, and what the product must do with it. */
 const FINAL: Array<[string, string]> = [

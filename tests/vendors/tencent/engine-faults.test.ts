@@ -3,20 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanError } from '../../../electron/core/errors';
 import type { VendorEvent } from '../../../electron/core/vendors/common';
 import { startTencentEmulator, type TencentEmulator } from '../../emulators/tencent/server';
+import { failure } from '../../support/scan-error';
 import { SAMPLES, SECRET_ID, SECRET_KEY, StaticCredentials, engineFor, source } from './support';
 
 const QR = source(`${SAMPLES}/zxing/qrcode-3/01.png`);
 const FAST = { defaults: { rateLimits: { QrcodeOCR: 200 } } };
-
-/** The error a call ends with (the test fails if it succeeds). */
-async function failure(p: Promise<unknown>): Promise<ScanError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ScanError);
-  return e as ScanError;
-}
 
 /** Every message the engine produced must be free of the test secrets. */
 function expectNoSecret(messages: string[]): void {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScanError } from '../../../electron/core/errors';
 import { WeChatClient, type WeChatClientOptions } from '../../../electron/core/vendors/wechat/client';
 import { startWeChatEmulator, type WeChatEmulator, type WeChatEmulatorOptions } from '../../emulators/wechat/server';
+import { failure as caught } from '../../support/scan-error';
 import { errorText, inOrder, sample, staticCredentials } from './helpers';
 
 const APP = { appId: 'wx5f3e2a1b9c8d7e6f', appSecret: '7c2b9e4d1a8f6e3b5c0d9a2f4e6b8c1d' };
@@ -32,16 +33,6 @@ async function setup(emuOptions: Partial<WeChatEmulatorOptions> = {}, clientOpti
 }
 
 const png = (b: Buffer) => ({ data: b, format: 'png' as const });
-
-async function caught(p: Promise<unknown>): Promise<ScanError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScanError);
-    return e as ScanError;
-  }
-  throw new Error('expected a ScanError');
-}
 
 describe('WeChat client against the emulator (real images)', () => {
   it('imgQrcode decodes a real QR code, with its position', async () => {
