@@ -44,10 +44,6 @@ export function ThumbGrid(props: {
     overscan: 3,
     // Let React batch scroll updates instead of rendering synchronously inside each scroll event.
     useFlushSync: false,
-    // Re-render only when the range of rows in view changes (every other frame or so at scroll
-    // speed), not on every scroll event. No element or container ref is registered, so the
-    // library writes no styles itself: the rows keep the positions React renders for them.
-    directDomUpdates: true,
   });
   const vrows = virtualizer.getVirtualItems();
   const firstRow = vrows[0]?.index ?? 0;
