@@ -64,6 +64,9 @@ beforeAll(async () => {
   host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  // Patience for a CI machine running other test files beside this one: each step still waits
+  // for the UI state it needs (never a sleep); only how long it may take under load grows.
+  page.setDefaultTimeout(60_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
@@ -130,7 +133,7 @@ async function checkOutlines(itemId: number): Promise<number> {
   return positioned.length;
 }
 
-describe('desktop workstation in a browser', () => {
+describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
   it('shows an empty state, then creates a batch from a typed folder path and follows it to the end', async () => {
     await page.waitForSelector('[data-testid=new-batch]');
     await expect.poll(() => page.textContent('main')).toContain('No batches yet');
