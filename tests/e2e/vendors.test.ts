@@ -22,6 +22,7 @@ import { launchChromium } from '../../bench/ui/chromium';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { findSecrets, filesSearched } from '../integration/support/find-secrets';
 import sharp from 'sharp';
+import { expectOutlinesAtStoredPoints, readOutlines } from './support/outlines';
 import { BUCKET, CARD, CREDS, OSS_REGION, SAMPLES, WRONG, cardPage, copySamples, startEmulators, type Emulators } from '../integration/support/vendors';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -148,43 +149,12 @@ async function backToGrid(): Promise<void> {
   await page.waitForSelector('[data-testid=grid]');
 }
 
-interface Drawn {
-  img: { left: number; top: number; width: number; height: number };
-  polygons: { id: number; engine: string; points: { x: number; y: number }[] }[];
-}
-
 /** Every positioned detection (of the engines shown) is outlined at its stored points. */
 async function checkOutlines(itemId: number, engines?: string[]): Promise<number> {
-  await page.waitForSelector(`[data-testid=review][data-item-id="${itemId}"][data-ready=true]`);
-  const drawn = (await page.evaluate(`(() => {
-    const img = document.querySelector('[data-testid=page-image]');
-    const svg = document.querySelector('[data-testid=overlay]');
-    const ir = img.getBoundingClientRect();
-    const sr = svg.getBoundingClientRect();
-    return {
-      img: { left: ir.left - sr.left, top: ir.top - sr.top, width: ir.width, height: ir.height },
-      polygons: Array.from(document.querySelectorAll('[data-testid=outline]')).map((p) => ({
-        id: Number(p.getAttribute('data-detection-id')),
-        engine: p.getAttribute('data-engine'),
-        points: Array.from(p.points).map((pt) => ({ x: pt.x, y: pt.y })),
-      })),
-    };
-  })()`)) as Drawn;
+  const drawn = await readOutlines(page, itemId);
   const item = host.service.getItem(itemId);
-  const sx = drawn.img.width / (item.width as number);
-  const sy = drawn.img.height / (item.height as number);
   const positioned = item.detections.filter((d) => d.geometry.kind !== 'none' && (!engines || engines.includes(d.engine)));
-  expect(drawn.polygons.map((p) => p.id).sort()).toEqual(positioned.map((d) => d.id).sort());
-  for (const d of positioned) {
-    const poly = drawn.polygons.find((p) => p.id === d.id)!;
-    expect(poly.engine).toBe(d.engine);
-    expect(poly.points.length).toBe(d.geometry.points.length);
-    d.geometry.points.forEach((pt, i) => {
-      expect(Math.abs(poly.points[i]!.x - (drawn.img.left + pt.x * sx)), `detection ${d.id} corner ${i} x`).toBeLessThanOrEqual(1);
-      expect(Math.abs(poly.points[i]!.y - (drawn.img.top + pt.y * sy)), `detection ${d.id} corner ${i} y`).toBeLessThanOrEqual(1);
-    });
-  }
-  return positioned.length;
+  return expectOutlinesAtStoredPoints(drawn, item, positioned);
 }
 
 describe('cloud vendors in the desktop UI', () => {

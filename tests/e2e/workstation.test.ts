@@ -16,6 +16,7 @@ import type { ItemSummary } from '../../shared/batch';
 import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
 import { launchChromium } from '../../bench/ui/chromium';
 import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
+import { expectOutlinesAtStoredPoints, readOutlines } from './support/outlines';
 
 const SAMPLES = join(SAMPLES_ROOT, 'zxing');
 /** A dozen real images: photos and prints of QR codes, EAN-13 and DataMatrix. */
@@ -90,47 +91,15 @@ function itemsInOrder(): ItemSummary[] {
   return host.service.listItems(batchId(), { limit: 1000 }).items;
 }
 
-interface Drawn {
-  img: { left: number; top: number; width: number; height: number };
-  polygons: { id: number; points: { x: number; y: number }[] }[];
-}
-
 /** Where the UI draws every outline, and where the stored points say it should be. */
 async function checkOutlines(itemId: number): Promise<number> {
-  await page.waitForSelector(`[data-testid=review][data-item-id="${itemId}"][data-ready=true]`);
-  // Runs in the page (a string: this file is type-checked without DOM types).
-  const drawn = (await page.evaluate(`(() => {
-    const img = document.querySelector('[data-testid=page-image]');
-    const svg = document.querySelector('[data-testid=overlay]');
-    const ir = img.getBoundingClientRect();
-    const sr = svg.getBoundingClientRect();
-    return {
-      img: { left: ir.left - sr.left, top: ir.top - sr.top, width: ir.width, height: ir.height },
-      polygons: Array.from(document.querySelectorAll('[data-testid=outline]')).map((p) => ({
-        id: Number(p.getAttribute('data-detection-id')),
-        points: Array.from(p.points).map((pt) => ({ x: pt.x, y: pt.y })),
-      })),
-    };
-  })()`)) as Drawn;
+  const drawn = await readOutlines(page, itemId);
   const item = host.service.getItem(itemId);
-  expect(item.width).toBeGreaterThan(0);
+  // The image keeps the page's aspect ratio.
   const sx = drawn.img.width / (item.width as number);
   const sy = drawn.img.height / (item.height as number);
-  // The image keeps the page's aspect ratio.
   expect(Math.abs(sx - sy) * Math.max(item.width ?? 0, item.height ?? 0)).toBeLessThan(1);
-  const positioned = item.detections.filter((d) => d.geometry.kind !== 'none');
-  expect(drawn.polygons.map((p) => p.id).sort()).toEqual(positioned.map((d) => d.id).sort());
-  for (const d of positioned) {
-    const poly = drawn.polygons.find((p) => p.id === d.id);
-    expect(poly?.points.length).toBe(d.geometry.points.length);
-    d.geometry.points.forEach((pt, i) => {
-      const want = { x: drawn.img.left + pt.x * sx, y: drawn.img.top + pt.y * sy };
-      const got = poly?.points[i] ?? { x: NaN, y: NaN };
-      expect(Math.abs(got.x - want.x), `detection ${d.id} corner ${i} x`).toBeLessThanOrEqual(1);
-      expect(Math.abs(got.y - want.y), `detection ${d.id} corner ${i} y`).toBeLessThanOrEqual(1);
-    });
-  }
-  return positioned.length;
+  return expectOutlinesAtStoredPoints(drawn, item, item.detections.filter((d) => d.geometry.kind !== 'none'));
 }
 
 describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
