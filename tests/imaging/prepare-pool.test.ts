@@ -140,7 +140,10 @@ describe('prepare in worker threads', () => {
     // The HEIC decode blocks this thread for its whole length (a second or more); through the
     // pool what remains is scheduling noise. The PDF page (0.2 s of rendering) is reported only:
     // on a loaded 2-core machine its margin over noise is too thin to assert.
-    expect(delays.heif!.pooled).toBeLessThan(delays.heif!.here / 4);
+    // On some runs libheif's wasm decode comes back in short slices and barely blocks this thread
+    // either (seen in CI: 6 ms here, 9 ms pooled); what must always hold is that the pool adds no
+    // long block of its own: a quarter of the in-thread delay, or under 50 ms, whichever is larger.
+    expect(delays.heif!.pooled).toBeLessThan(Math.max(delays.heif!.here / 4, 50));
   });
 
   it('moves the encoded bytes across threads instead of copying them', async () => {
