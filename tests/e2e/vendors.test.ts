@@ -157,6 +157,22 @@ async function checkOutlines(itemId: number, engines?: string[]): Promise<number
   return expectOutlinesAtStoredPoints(drawn, item, positioned);
 }
 
+/**
+ * Exports the open batch as JSON through the export dialog and returns the file's text. The
+ * "full ID numbers" box must start unticked every time; it is ticked only when asked.
+ */
+async function exportJsonThroughDialog(out: string, opts: { revealPersonal?: boolean } = {}): Promise<string> {
+  await page.click('[data-testid=export-open]');
+  await page.waitForSelector('[data-testid=export-dialog][open]');
+  expect(await page.isChecked('[data-testid=export-reveal-personal]')).toBe(false);
+  await page.check('[data-testid=format-json]');
+  if (opts.revealPersonal) await page.check('[data-testid=export-reveal-personal]');
+  await page.fill('[data-testid=export-path]', out);
+  await page.click('[data-testid=export-run]');
+  await expect.poll(() => existsSync(out)).toBe(true);
+  return readFileSync(out, 'utf8');
+}
+
 describe('cloud vendors in the desktop UI', () => {
   it('Settings: type the keys of each vendor, test every connection (a wrong key fails clearly, Replace fixes it)', async () => {
     await page.waitForSelector('[data-testid=open-settings]');
@@ -313,30 +329,15 @@ describe('cloud vendors in the desktop UI', () => {
     await backToGrid();
 
     // The export names the fields and engine; the ID number is masked there too.
-    const out = join(dir, 'profile', 'exports', 'cards.json');
-    await page.click('[data-testid=export-open]');
-    await page.waitForSelector('[data-testid=export-dialog][open]');
-    await page.check('[data-testid=format-json]');
-    await page.fill('[data-testid=export-path]', out);
-    await page.click('[data-testid=export-run]');
-    await expect.poll(() => existsSync(out)).toBe(true);
-    const exported = readFileSync(out, 'utf8');
+    const exported = await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'cards.json'));
     const rows = (JSON.parse(exported) as JsonExport).items[0]!.detections;
     expect(rows.find((d) => d.field === 'Name')).toMatchObject({ text: CARD.fields.Name, engine: 'tencent' });
     expect(rows.find((d) => d.field === 'IdNum')!.text).not.toBe(CARD.fields.IdNum);
     expect(exported).not.toContain(CARD.fields.IdNum);
 
     // Asked for in so many words (the box starts unticked each time), the file holds the full number.
-    const full = join(dir, 'profile', 'exports', 'cards-full.json');
-    await page.click('[data-testid=export-open]');
-    await page.waitForSelector('[data-testid=export-dialog][open]');
-    expect(await page.isChecked('[data-testid=export-reveal-personal]')).toBe(false);
-    await page.check('[data-testid=format-json]');
-    await page.check('[data-testid=export-reveal-personal]');
-    await page.fill('[data-testid=export-path]', full);
-    await page.click('[data-testid=export-run]');
-    await expect.poll(() => existsSync(full)).toBe(true);
-    const revealed = (JSON.parse(readFileSync(full, 'utf8')) as JsonExport).items[0]!.detections;
+    const full = await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'cards-full.json'), { revealPersonal: true });
+    const revealed = (JSON.parse(full) as JsonExport).items[0]!.detections;
     expect(revealed.find((d) => d.field === 'IdNum')!.text).toBe(CARD.fields.IdNum);
     expect(revealed.find((d) => d.field === 'Name')!.text).toBe(CARD.fields.Name);
   }, 120_000);
@@ -450,14 +451,7 @@ describe('cloud vendors in the desktop UI', () => {
     await expect.poll(() => page.locator('[data-testid=detection]').count()).toBe(2);
     await backToGrid();
 
-    const out = join(dir, 'profile', 'exports', 'oss-both.json');
-    await page.click('[data-testid=export-open]');
-    await page.waitForSelector('[data-testid=export-dialog][open]');
-    await page.check('[data-testid=format-json]');
-    await page.fill('[data-testid=export-path]', out);
-    await page.click('[data-testid=export-run]');
-    await expect.poll(() => existsSync(out)).toBe(true);
-    const exp = JSON.parse(readFileSync(out, 'utf8')) as { items: Array<{ path: string; detections: Array<{ engine: string; text: string }> }> };
+    const exp = JSON.parse(await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'oss-both.json'))) as { items: Array<{ path: string; detections: Array<{ engine: string; text: string }> }> };
     const qrRow = exp.items.find((i) => i.path.endsWith('/qr.png'))!;
     expect(qrRow.detections.map((d) => d.engine).sort()).toEqual(['alioss', 'wechat']);
     expect(new Set(qrRow.detections.map((d) => d.text)).size).toBe(1);

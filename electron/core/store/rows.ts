@@ -91,15 +91,9 @@ export function toDetection(r: DetectionRow): StoredDetection {
 }
 
 /** The columns a Detection is stored in (shared by fresh results and cache copies). */
-export function detectionColumns(d: Detection): {
-  kind: string;
-  symbology: string;
-  text: string;
-  bytes_base64: string | null;
-  field: string | null;
-  geometry_json: string;
-  extra_json: string | null;
-} {
+export function detectionColumns(
+  d: Detection,
+): Pick<DetectionRow, 'kind' | 'symbology' | 'text' | 'bytes_base64' | 'field' | 'geometry_json' | 'extra_json'> {
   return {
     kind: d.kind,
     symbology: d.symbology,

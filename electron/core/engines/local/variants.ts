@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { VariantTransform } from './geometry-map';
 import type { Gray } from './zxing';
 
@@ -30,48 +30,39 @@ export function toGray(rgba: Uint8Array, width: number, height: number): Gray {
   return { data, width, height };
 }
 
+const WHITE = { r: 255, g: 255, b: 255 };
+
+interface RawGray {
+  buf: Buffer;
+  width: number;
+  height: number;
+}
+
+/** One sharp operation on a one-channel raw image, back to one-channel raw pixels. */
+async function grayStep(img: RawGray, op: (s: Sharp) => Sharp): Promise<RawGray> {
+  const r = await op(sharp(img.buf, { raw: { width: img.width, height: img.height, channels: 1 } }))
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { buf: r.data, width: r.info.width, height: r.info.height };
+}
+
 export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Variant> {
   const scale = spec.scale ?? 1;
   const angle = spec.angle ?? 0;
   // crop -> pad -> rotate (the canvas grows, centred) -> resize -> CLAHE; the transform records all
   // but the last.
-  let buf: Buffer = Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength);
-  let width = page.width;
-  let height = page.height;
-  const crop = spec.crop ? clampRegion(spec.crop, width, height) : null;
-  if (crop) {
-    const r = await sharp(buf, { raw: { width, height, channels: 1 } })
-      .extract(crop)
-      .extractChannel(0)
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    buf = r.data;
-    width = r.info.width;
-    height = r.info.height;
-  }
+  let img: RawGray = { buf: Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), width: page.width, height: page.height };
+  const crop = spec.crop ? clampRegion(spec.crop, img.width, img.height) : null;
+  if (crop) img = await grayStep(img, (s) => s.extract(crop));
   const pad = spec.pad ?? 0;
   if (pad > 0) {
-    const r = await sharp(buf, { raw: { width, height, channels: 1 } })
-      .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 255, g: 255, b: 255 } })
-      .extractChannel(0)
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    buf = r.data;
-    width = r.info.width;
-    height = r.info.height;
+    img = await grayStep(img, (s) => s.extend({ top: pad, bottom: pad, left: pad, right: pad, background: WHITE }));
   }
-  const paddedWidth = width;
-  const paddedHeight = height;
-  if (angle !== 0) {
-    const r = await sharp(buf, { raw: { width, height, channels: 1 } })
-      .rotate(angle, { background: { r: 255, g: 255, b: 255 } })
-      .extractChannel(0)
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    buf = r.data;
-    width = r.info.width;
-    height = r.info.height;
-  }
+  const paddedWidth = img.width;
+  const paddedHeight = img.height;
+  if (angle !== 0) img = await grayStep(img, (s) => s.rotate(angle, { background: WHITE }));
+  const { buf, width, height } = img;
   let pipe = sharp(buf, { raw: { width, height, channels: 1 } });
   if (scale !== 1) {
     pipe = pipe.resize(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)), {
