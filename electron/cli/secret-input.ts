@@ -11,12 +11,17 @@ import { UsageError } from './errors';
 export async function readCredentials(vendor: VendorId, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<Record<string, string>> {
   const fields = VENDOR_FIELDS[vendor] as readonly string[];
   if (stdin.isTTY) {
-    const out: Record<string, string> = {};
-    for (const f of fields) {
-      const hidden = f !== VENDOR_ID_FIELD[vendor];
-      out[f] = (await promptLine(stdin, stderr, `${vendor} ${f}${hidden ? ' (not shown)' : ''}: `, hidden)).trim();
+    const terminal = new RawTerminal(stdin, stderr);
+    try {
+      const out: Record<string, string> = {};
+      for (const f of fields) {
+        const hidden = f !== VENDOR_ID_FIELD[vendor];
+        out[f] = (await terminal.prompt(`${vendor} ${f}${hidden ? ' (not shown)' : ''}: `, hidden)).trim();
+      }
+      return out;
+    } finally {
+      terminal.close();
     }
-    return out;
   }
   const text = (await readAll(stdin)).trim();
   if (text === '') throw new UsageError(`No ${vendor} credentials on stdin: give ${fields.join(' and ')}, one per line, or as JSON.`);
@@ -44,38 +49,80 @@ async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** One line from a terminal; with `hidden`, typed characters are not echoed. */
-function promptLine(stdin: NodeJS.ReadStream, out: NodeJS.WriteStream, question: string, hidden: boolean): Promise<string> {
-  out.write(question);
-  return new Promise((resolve, reject) => {
-    let value = '';
-    const wasRaw = stdin.isRaw;
+/**
+ * Line prompts on a terminal held in raw mode from the first prompt to the last. Raw mode is
+ * switched on before a question is shown and stays on between questions: a secret typed (or
+ * pasted) the moment its prompt appears, or ahead of it, is never echoed by the terminal's own
+ * line discipline. Characters that arrive ahead of a prompt (a paste of "id⏎secret⏎") are kept
+ * for the next one.
+ */
+class RawTerminal {
+  private pending = '';
+  private waiter: (() => void) | null = null;
+  private readonly wasRaw: boolean;
+  private ended = false;
+  private readonly onData = (chunk: string) => {
+    this.pending += chunk;
+    this.waiter?.();
+  };
+  private readonly onEnd = () => {
+    this.ended = true;
+    this.waiter?.();
+  };
+
+  constructor(
+    private readonly stdin: NodeJS.ReadStream,
+    private readonly out: NodeJS.WriteStream,
+  ) {
+    this.wasRaw = stdin.isRaw;
     stdin.setRawMode(true);
-    stdin.resume();
     stdin.setEncoding('utf8');
-    const done = (err?: Error) => {
-      stdin.off('data', onData);
-      stdin.setRawMode(wasRaw);
-      stdin.pause();
-      out.write('\n');
-      if (err) reject(err);
-      else resolve(value);
-    };
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new UsageError('Cancelled.'));
+    stdin.on('data', this.onData);
+    stdin.on('end', this.onEnd);
+    stdin.resume();
+  }
+
+  /** One line; with `hidden`, typed characters are not echoed. */
+  async prompt(question: string, hidden: boolean): Promise<string> {
+    this.out.write(question);
+    let value = '';
+    for (;;) {
+      while (this.pending.length > 0) {
+        const ch = this.pending[0]!;
+        this.pending = this.pending.slice(1);
+        if (ch === '\r' || ch === '\n') {
+          // A "\r\n" pair is one end of line, not an empty answer to the next prompt.
+          if (ch === '\r' && this.pending[0] === '\n') this.pending = this.pending.slice(1);
+          this.out.write('\n');
+          return value;
+        }
+        if (ch === '\u0003' || ch === '\u0004') {
+          this.out.write('\n');
+          throw new UsageError('Cancelled.');
+        }
         if (ch === '\u007f' || ch === '\b') {
           if (value.length > 0) {
             value = value.slice(0, -1);
-            if (!hidden) out.write('\b \b');
+            if (!hidden) this.out.write('\b \b');
           }
           continue;
         }
         value += ch;
-        if (!hidden) out.write(ch);
+        if (!hidden) this.out.write(ch);
       }
-    };
-    stdin.on('data', onData);
-  });
+      if (this.ended) {
+        this.out.write('\n');
+        throw new UsageError('Cancelled: the terminal closed before an answer.');
+      }
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+      this.waiter = null;
+    }
+  }
+
+  close(): void {
+    this.stdin.off('data', this.onData);
+    this.stdin.off('end', this.onEnd);
+    this.stdin.setRawMode(this.wasRaw);
+    this.stdin.pause();
+  }
 }

@@ -54,4 +54,43 @@ describe('scandesk credentials set on a terminal', () => {
     expect(out).toMatch(/Stored the Tencent Cloud OCR credentials in the system keychain \(AKID…0Qx7\)/);
     expect(await new CredentialStore().get('tencent')).toEqual({ secretId: SECRET_ID, secretKey: SECRET_KEY });
   }, 90_000);
+
+  it('keeps echo off between prompts: both answers pasted at the first prompt are read, the secret not shown', async () => {
+    // The terminal stays raw from the first question to the last, so nothing typed ahead of the
+    // secret's prompt is echoed by the terminal itself, and the second line waits for its prompt.
+    const id = 'AKIDpastedAhead0000000000000Zz9';
+    const key = 'PastedSecretKeyNeverEchoed654321';
+    const { code, out } = await runOnTerminal((seen, write) => {
+      if (seen.includes('tencent secretId: ')) {
+        write(`${id}\r${key}\r`);
+        return true;
+      }
+      return false;
+    });
+    expect(code, out).toBe(0);
+    expect(out).not.toContain(key);
+    expect(out).toContain('tencent secretKey (not shown): ');
+    expect(await new CredentialStore().get('tencent')).toEqual({ secretId: id, secretKey: key });
+  }, 90_000);
 });
+
+/** Runs `scandesk credentials set tencent` on a pseudo-terminal; `answer` types once it returns true. */
+async function runOnTerminal(answer: (seen: string, write: (s: string) => void) => boolean): Promise<{ code: number | null; out: string }> {
+  const cmd = [process.execPath, BIN, 'credentials', 'set', 'tencent'].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...process.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let answered = false;
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer; output so far: ${out}`)), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      if (!answered) answered = answer(out, (text) => child.stdin.write(text));
+    });
+    child.on('close', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  child.stdin.end();
+  return { code, out };
+}
