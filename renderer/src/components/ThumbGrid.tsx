@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type SyntheticEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
@@ -94,11 +94,6 @@ export function ThumbGrid(props: {
   );
 }
 
-/** A page the host cannot preview keeps its empty frame rather than a broken-image icon. */
-function hideBroken(e: SyntheticEvent<HTMLImageElement>) {
-  e.currentTarget.style.visibility = 'hidden';
-}
-
 /** Memoized: while scrolling only the cards of rows entering the view render. */
 const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
   const { t } = useApp();
@@ -122,9 +117,10 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         title={item.error ? `${label}\n${item.error.message}` : label}
         aria-label={`${label}: ${badgeText}`}
       >
-        <span className="thumb">
-          {props.url && item.status !== 'skipped' && <img src={props.url} alt="" loading="lazy" decoding="async" draggable={false} onError={hideBroken} />}
-        </span>
+        {/* A CSS background, not an <img>: Chromium re-prioritises every <img> on each layout,
+            which cost more than anything else while scrolling (bench/ui.ts); and a page the host
+            cannot preview keeps its empty frame rather than a broken-image icon. */}
+        <span className="thumb" style={props.url && item.status !== 'skipped' ? { backgroundImage: `url("${props.url}")` } : undefined} />
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
       </button>
