@@ -153,11 +153,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   async function serveMedia(tail: string, res: ServerResponse): Promise<void> {
     const ref = parseMediaPath(tail);
     if (!ref) return plain(res, 404, 'Not found.');
+    // A browser that no longer wants the image (the card scrolled away) closes the request:
+    // its render, if still waiting for a turn, is dropped.
+    const left = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) left.abort();
+    });
     try {
-      const img = await media.get(ref.kind, ref.itemId);
+      const img = await media.get(ref.kind, ref.itemId, left.signal);
+      if (left.signal.aborted) return;
       res.writeHead(200, headersFor(img.contentType, { 'Cache-Control': 'private, max-age=3600' }));
       res.end(img.data);
     } catch (err) {
+      if (left.signal.aborted) return;
       if (err instanceof ScanError) {
         const status = err.code === 'NOT_FOUND' || err.code === 'FILE_NOT_FOUND' ? 404 : 422;
         return plain(res, status, err.message);

@@ -35,7 +35,8 @@ export function handleAppProtocol(session: Session, options: { rendererDir: stri
       const ref = parseMediaPath(url.pathname);
       if (!ref) return text(404, 'Not found');
       try {
-        const img = await options.media.get(ref.kind, ref.itemId);
+        // A request the page no longer wants (a card scrolled away) drops its waiting render.
+        const img = await options.media.get(ref.kind, ref.itemId, request.signal);
         return new Response(new Uint8Array(img.data), { status: 200, headers: { 'Content-Type': img.contentType, 'Cache-Control': 'private, max-age=3600' } });
       } catch (err) {
         if (err instanceof ScanError) return text(err.code === 'NOT_FOUND' || err.code === 'FILE_NOT_FOUND' ? 404 : 422, err.message);

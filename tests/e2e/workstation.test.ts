@@ -143,8 +143,17 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
       if (host.service.getItem(item.id).detections.some((d) => d.text === want)) right++;
     }
     expect(right).toBeGreaterThanOrEqual(10);
-    // Thumbnails come by URL from the host and really load.
-    await page.waitForFunction(`Array.from(document.querySelectorAll('.card img')).every((i) => i.complete && i.naturalWidth > 0)`);
+    // Thumbnails come by URL from the host (asked for once a card has stayed in view a moment)
+    // and really are images of the page, no larger than a thumbnail.
+    const thumbs = `Array.from(document.querySelectorAll('[data-testid=card]:not([data-badge=error]) .thumb'))`;
+    await page.waitForFunction(`${thumbs}.length > 0 && ${thumbs}.every((s) => s.style.backgroundImage.startsWith('url('))`);
+    const sizes = (await page.evaluate(`Promise.all(${thumbs}.map(async (s) => {
+      const url = /^url\\("(.+)"\\)$/.exec(s.style.backgroundImage)[1];
+      const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+      return [bitmap.width, bitmap.height];
+    }))`)) as [number, number][];
+    expect(sizes.length).toBe(itemsInOrder().filter((i) => i.status !== 'failed').length);
+    for (const [w, h] of sizes) expect(Math.min(w, h) > 0 && Math.max(w, h) <= 256, `${w}x${h}`).toBe(true);
     await shot('03-batch-grid');
   });
 

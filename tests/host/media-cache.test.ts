@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -101,5 +101,69 @@ describe('media cache disk budget', () => {
     createMediaCache({ dir: cacheDir, lookup, diskBytes: Math.min(...sizes) });
     const left = readdirSync(cacheDir).map((f) => statSync(join(cacheDir, f)).size);
     expect(left).toEqual([Math.min(...sizes)]);
+  });
+});
+
+describe('media cache render queue', () => {
+  /** Five copies of a real QR photo, so each is its own render. */
+  const copies = (n: number, first: number): number[] => {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const path = join(dir, `copy-${first + i}.png`);
+      writeFileSync(path, readFileSync(files.get(2)?.path as string));
+      files.set(first + i, { path, page: 1 });
+      ids.push(first + i);
+    }
+    return ids;
+  };
+
+  /** Real renders, recorded in the order they start; the first waits for `release`. */
+  function gatedRender() {
+    const started: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const render = async (s: MediaSource & { format: string }, o: { maxSide: number }) => {
+      started.push(Number(/copy-(\d+)/.exec(s.path)?.[1]));
+      if (started.length === 1) await gate;
+      return sharp(s.path).rotate().resize(o.maxSide, o.maxSide, { fit: 'inside' }).webp().toBuffer();
+    };
+    return { started, release, render };
+  }
+
+  it('renders the newest request first, one at a time when told so', async () => {
+    const [a, b, c, d] = copies(4, 10) as [number, number, number, number];
+    const { started, release, render } = gatedRender();
+    const cache = createMediaCache({ dir: join(dir, 'order'), lookup, render, renderConcurrency: 1 });
+    const first = cache.get('thumb', a);
+    await expect.poll(() => started.length).toBe(1);
+    const rest = [b, c, d].map((id) => cache.get('thumb', id));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toEqual([a]); // the others wait for the one render allowed
+    release();
+    const images = await Promise.all([first, ...rest]);
+    expect(started).toEqual([a, d, c, b]);
+    for (const img of images) expect((await sharp(img.data).metadata()).format).toBe('webp');
+  });
+
+  it('drops a waiting render when its asker leaves, unless another asker still waits for it', async () => {
+    const [blocker, left, shared] = copies(3, 20) as [number, number, number];
+    const { started, release, render } = gatedRender();
+    const cache = createMediaCache({ dir: join(dir, 'abort'), lookup, render, renderConcurrency: 1 });
+    const blocking = cache.get('thumb', blocker);
+    await expect.poll(() => started.length).toBe(1);
+
+    const goneAway = new AbortController();
+    const gone = cache.get('thumb', left, goneAway.signal);
+    const firstAsker = new AbortController();
+    const leaving = cache.get('thumb', shared, firstAsker.signal);
+    const staying = cache.get('thumb', shared); // joins the same render
+    goneAway.abort();
+    firstAsker.abort();
+    await expect(gone).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(leaving).rejects.toMatchObject({ code: 'CANCELLED' });
+    release();
+    await blocking;
+    expect((await sharp((await staying).data).metadata()).format).toBe('webp');
+    expect(started).toEqual([blocker, shared]); // the page nobody waits for was never rendered
   });
 });

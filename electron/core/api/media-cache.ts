@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { MediaKind } from '../../../shared/contract';
 import { ScanError } from '../errors';
 import { makePreview } from '../imaging';
 import type { ImageFormat } from '../intake/types';
+import { RenderQueue } from './render-queue';
 
 /**
  * Oriented previews and thumbnails addressed by item id, for the scandesk: protocol (Electron)
@@ -38,10 +40,16 @@ export interface MediaCacheOptions {
   /** Disk budget (default 512 MiB); the least recently used files go first. */
   diskBytes?: number;
   render?: RenderMedia;
+  /** Renders at once (default: every core but one, so the window being scrolled keeps one). */
+  renderConcurrency?: number;
 }
 
 export interface MediaCache {
-  get(kind: MediaKind, itemId: number): Promise<MediaImage>;
+  /**
+   * The image, from memory, disk or a new render. A render waits for a turn (newest request
+   * first); `signal` aborting before its turn drops it with CANCELLED.
+   */
+  get(kind: MediaKind, itemId: number, signal?: AbortSignal): Promise<MediaImage>;
 }
 
 const CONTENT_TYPE = 'image/webp';
@@ -59,6 +67,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const memory = new Map<string, Buffer>(); // insertion order = LRU order
   let memBytes = 0;
   const inflight = new Map<string, Promise<Buffer>>();
+  const renders = new RenderQueue(options.renderConcurrency ?? Math.max(1, availableParallelism() - 1));
   const diskLimit = options.diskBytes ?? 512 * 1024 * 1024;
   let writesSincePrune = 0;
   mkdirSync(options.dir, { recursive: true });
@@ -101,7 +110,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     }
   };
 
-  const produce = async (key: string, source: MediaSource, maxSide: number): Promise<Buffer> => {
+  const produce = async (key: string, source: MediaSource, maxSide: number, signal?: AbortSignal): Promise<Buffer> => {
     const file = join(options.dir, `${key}.webp`);
     try {
       const data = readFileSync(file);
@@ -111,8 +120,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     } catch {
       // not cached on disk yet
     }
-    const format = await sniffFormat(source.path);
-    const data = await render({ ...source, format }, { maxSide });
+    const data = await renders.run(async () => render({ ...source, format: await sniffFormat(source.path) }, { maxSide }), signal);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       writeFileSync(tmp, data);
@@ -126,7 +134,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
   prune();
   return {
-    async get(kind, itemId) {
+    async get(kind, itemId, signal) {
       const source = options.lookup(itemId);
       let st;
       try {
@@ -143,14 +151,23 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         remember(key, hit);
         return { data: hit, contentType: CONTENT_TYPE };
       }
-      let job = inflight.get(key);
-      if (!job) {
-        job = produce(key, source, sizes[kind]).finally(() => inflight.delete(key));
-        inflight.set(key, job);
+      for (;;) {
+        let job = inflight.get(key);
+        if (!job) {
+          job = produce(key, source, sizes[kind], signal).finally(() => inflight.delete(key));
+          inflight.set(key, job);
+        }
+        try {
+          const data = await job;
+          remember(key, data);
+          return { data, contentType: CONTENT_TYPE };
+        } catch (err) {
+          // The render this request joined was dropped because its first asker left; this one
+          // is still here, so it asks again (as the first asker, this time).
+          if (err instanceof ScanError && err.code === 'CANCELLED' && !signal?.aborted) continue;
+          throw err;
+        }
       }
-      const data = await job;
-      remember(key, data);
-      return { data, contentType: CONTENT_TYPE };
     },
   };
 }

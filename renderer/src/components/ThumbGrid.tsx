@@ -117,13 +117,42 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         title={item.error ? `${label}\n${item.error.message}` : label}
         aria-label={`${label}: ${badgeText}`}
       >
-        {/* A CSS background, not an <img>: Chromium re-prioritises every <img> on each layout,
-            which cost more than anything else while scrolling (bench/ui.ts); and a page the host
-            cannot preview keeps its empty frame rather than a broken-image icon. */}
-        <span className="thumb" style={props.url && item.status !== 'skipped' ? { backgroundImage: `url("${props.url}")` } : undefined} />
+        <Thumb url={item.status === 'skipped' ? null : props.url} />
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
       </button>
     </div>
   );
+});
+
+/** Thumbnails shown once: the browser holds them, so they show at once when scrolled back to. */
+const shown = new Set<string>();
+const SHOWN_LIMIT = 50_000;
+/** How long a card stays mounted before its thumbnail is asked for. */
+const SETTLE_MS = 120;
+
+/**
+ * A card's thumbnail, asked for once the card has stayed mounted for SETTLE_MS. Flinging
+ * through thousands of pages would otherwise have the host render (sharp: up to ~150 ms for a
+ * large scan) a thumbnail for every page flown past, and the pages where the scroll stops would
+ * wait behind them. Rows mount three rows ahead of the view (overscan), so at a reading pace a
+ * thumbnail is asked for before its row is on screen.
+ *
+ * A CSS background, not an <img>: Chromium re-prioritises every <img> on each layout, which
+ * cost more than anything else while scrolling (bench/ui.ts); and a page the host cannot preview
+ * keeps its empty frame rather than a broken-image icon.
+ */
+const Thumb = memo(function Thumb({ url }: { url: string | null }) {
+  const [, settled] = useState(0);
+  useEffect(() => {
+    if (url === null || shown.has(url)) return;
+    const timer = setTimeout(() => {
+      if (shown.size >= SHOWN_LIMIT) shown.clear();
+      shown.add(url);
+      settled((n) => n + 1);
+    }, SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [url]);
+  const ready = url !== null && shown.has(url);
+  return <span className="thumb" style={ready ? { backgroundImage: `url("${url}")` } : undefined} />;
 });
