@@ -25,6 +25,21 @@ export interface BatchSummary {
   status: BatchStatus;
   plan: EnginePlan;
   counts: BatchCounts;
+  /** Engines stopped for this batch (key refused, quota used up), each with its waiting pages. */
+  stopped: StoppedEngine[];
+}
+
+/**
+ * An engine that stopped for a batch: its pages wait until the user tries it again (after
+ * fixing the key, say) or finishes the batch without it.
+ */
+export interface StoppedEngine {
+  engine: string;
+  /** Why it stopped (the error that stopped it). */
+  code: string;
+  message: string;
+  /** Pages waiting for it. */
+  pages: number;
 }
 
 export interface ItemSummary {

@@ -120,6 +120,7 @@ export const BatchSummarySchema = z.object({
     options: z.record(z.string(), z.unknown()).optional(),
   }),
   counts: BatchCountsSchema,
+  stopped: z.array(z.object({ engine: z.string(), code: z.string(), message: z.string(), pages: z.number() })),
 }) satisfies z.ZodType<BatchSummary>;
 
 export const ItemSummarySchema = z.object({
@@ -227,6 +228,7 @@ export const requests = {
   'batches.pause': { input: BatchRef, output: BatchSummarySchema },
   'batches.resume': { input: BatchRef, output: BatchSummarySchema },
   'batches.cancel': { input: BatchRef, output: BatchSummarySchema },
+  'batches.finishWithoutStopped': { input: BatchRef, output: BatchSummarySchema },
   'batches.retryFailed': { input: BatchRef, output: BatchSummarySchema },
   'batches.delete': { input: BatchRef, output: z.object({ batchId: Id }) },
 

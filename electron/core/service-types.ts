@@ -57,6 +57,8 @@ export interface ScanService {
   pause(batchId: number): BatchSummary;
   resume(batchId: number): BatchSummary;
   cancel(batchId: number): BatchSummary;
+  /** Go on without the engines stopped for this batch: their waiting pages fail with the reason. */
+  finishWithoutStopped(batchId: number): BatchSummary;
   retryFailed(batchId: number): BatchSummary;
   /**
    * Runs a finished (or paused, cancelled) batch again with another engine or task; each

@@ -10,7 +10,7 @@ import type { IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
 import { enqueueRerun } from './rerun';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
-import { cancelWaiting, enqueue, jobActivity, leaseOwners, requeueFailed, requeueLost, unblock } from './queue/jobs';
+import { cancelWaiting, enqueue, failBlocked, jobActivity, leaseOwners, requeueFailed, requeueLost, unblock } from './queue/jobs';
 import { Runner } from './queue/runner';
 import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
@@ -196,6 +196,30 @@ class SqliteScanService extends EventEmitter implements ScanService {
         setBatchStatus(this.db, batchId, 'cancelled');
         cancelWaiting(this.db, batchId);
       })();
+      this.emit('batches');
+      this.check(batchId);
+    }
+    return getBatch(this.db, batchId);
+  }
+
+  /**
+   * Goes on without the engines stopped for this batch (a refused key, a used-up quota): the
+   * pages waiting for them end failed with the reason, so the batch can finish and be exported;
+   * Retry failed runs them later. A batch paused only because of them is then done; one the user
+   * paused with other pages still waiting stays paused.
+   */
+  finishWithoutStopped(batchId: number): BatchSummary {
+    this.assertOpen();
+    const row = batchRow(this.db, batchId);
+    if (row.status === 'cancelled' || row.status === 'done') return getBatch(this.db, batchId);
+    const settled = this.db.transaction(() => {
+      const n = failBlocked(this.db, batchId);
+      const a = jobActivity(this.db, batchId);
+      // Paused by the stop alone: nothing else waits, so check() below settles it as done.
+      if (n > 0 && row.status === 'paused' && a.pending === 0 && a.running === 0) setBatchStatus(this.db, batchId, 'running');
+      return n;
+    }).immediate();
+    if (settled > 0) {
       this.emit('batches');
       this.check(batchId);
     }

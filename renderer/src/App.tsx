@@ -4,7 +4,7 @@ import { AppContext, errorMessage, type AppContextValue } from './api/context';
 import { pickLocale, translator, type Locale } from './i18n/i18n';
 import { batchesReducer, initialBatches } from './state/batches';
 import { Sidebar } from './components/Sidebar';
-import { BatchView, type GridQuery } from './components/BatchView';
+import { BatchView, type BatchAction, type GridQuery } from './components/BatchView';
 import { ReviewView } from './components/ReviewView';
 import { NewBatchDialog, type PickRequest } from './components/NewBatchDialog';
 import { ExportDialog } from './components/ExportDialog';
@@ -152,7 +152,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
 
   const openReview = useCallback((index: number, total: number) => setReview({ index, total }), []);
 
-  async function batchAction(a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export' | 'rerun') {
+  async function batchAction(a: BatchAction) {
     if (!selected) return;
     if (a === 'rerun') return setDialog({ kind: 'rerun', batchId: selected.id });
     if (a === 'export') return setDialog({ kind: 'export', batchId: selected.id });
@@ -160,8 +160,9 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     const name = a === 'retry' ? 'batches.retryFailed' : (`batches.${a}` as const);
     try {
       dispatch({ type: 'upsert', batch: await client.call(name, { batchId: selected.id }) });
-      // Resuming or retrying answers the notices (keys replaced, quota topped up): clear them.
-      if (a === 'resume' || a === 'retry') clearNotices(selected.id);
+      // Resuming, retrying or going on without the stopped engine answers the notices (keys
+      // replaced, quota topped up, or the user chose): clear them.
+      if (a === 'resume' || a === 'retry' || a === 'finishWithoutStopped') clearNotices(selected.id);
     } catch (e) {
       reportError(e);
     }

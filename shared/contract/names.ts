@@ -13,6 +13,7 @@ export const REQUEST_NAMES = [
   'batches.pause',
   'batches.resume',
   'batches.cancel',
+  'batches.finishWithoutStopped',
   'batches.retryFailed',
   'batches.delete',
   'items.list',

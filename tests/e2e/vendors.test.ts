@@ -476,11 +476,13 @@ describe('cloud vendors in the desktop UI', () => {
     await page.click('[data-testid=start-batch]');
     await expect.poll(() => batchNamed('WeChat wrong key')?.status ?? '', { timeout: 60_000 }).toBe('paused');
     const id = batchNamed('WeChat wrong key')!.id;
-    await page.waitForSelector('[data-testid=batch-notice]');
-    expect(await page.locator('[data-testid=batch-notice]').count()).toBe(1);
-    const notice = (await page.textContent('[data-testid=batch-notice]'))!;
-    expect(notice).toMatch(/^WeChat OCR/);
-    expect(notice).not.toContain(WRONG.wechat);
+    // The stop is said once, in the stopped panel, with how many pages wait and the two ways on.
+    await page.waitForSelector('[data-testid=batch-stopped] [data-testid=stopped-finish]');
+    const stopped = (await page.textContent('[data-testid=stopped-engine]'))!;
+    expect(stopped).toMatch(/^WeChat OCR stopped: /);
+    expect(stopped).toContain('Pages waiting for it: 2.');
+    expect(stopped).not.toContain(WRONG.wechat);
+    expect(await page.locator('[data-testid=batch-notice]').count()).toBe(0);
     await shot('vendors-14-stopped-notice');
 
     await page.click('[data-testid=open-settings]');
@@ -488,12 +490,55 @@ describe('cloud vendors in the desktop UI', () => {
     await typeKeys('wechat', CREDS.wechat);
     await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
     await page.click(`[data-testid=batch-row][data-batch-id="${id}"]`);
-    await page.click('button:has-text("Resume")');
+    await page.click('[data-testid=stopped-retry]');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 60_000 });
-    // The notice was answered by Resume: it is gone.
-    expect(await page.locator('[data-testid=batch-notice]').count()).toBe(0);
+    // Answered by Try again: the panel is gone.
+    await page.waitForSelector('[data-testid=batch-stopped]', { state: 'detached' });
     const got = Object.fromEntries(items(id).map((i) => [i.name, i.detail.detections.map((d) => d.text)]));
     expect(got).toEqual({ 'a.png': [expected['a.png']], 'b.png': [expected['b.png']] });
+  }, 120_000);
+
+  it('a refused key, and the user finishes without the vendor: those pages fail with the reason; Retry failed runs them once the key is fixed', async () => {
+    await page.click('[data-testid=open-settings]');
+    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
+    await typeKeys('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat });
+    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
+    await page.click('[data-testid=settings-back]');
+
+    const folder = join(dir, 'finish-without');
+    // Pages WeChat has not read before (a page it has read finishes from the stored result).
+    const expected = copySamples(folder, { 'c.png': 'zxing/qrcode-2/1.png', 'd.png': 'zxing/qrcode-3/03.png' });
+    await page.click('[data-testid=new-batch]');
+    await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
+    await page.fill('[data-testid=path-input]', folder);
+    await page.click('[data-testid=path-add]');
+    await page.fill('[data-testid=batch-name]', 'WeChat finish without');
+    await page.selectOption('[data-testid=engine]', 'wechat');
+    await page.click('[data-testid=start-batch]');
+    await expect.poll(() => batchNamed('WeChat finish without')?.status ?? '', { timeout: 60_000 }).toBe('paused');
+    const id = batchNamed('WeChat finish without')!.id;
+    await page.click('[data-testid=stopped-finish]');
+    await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=batch-stopped]', { state: 'detached' });
+    const failed = items(id);
+    expect(failed.map((i) => [i.name, i.status, i.error?.code])).toEqual([
+      ['c.png', 'failed', 'VENDOR_AUTH'],
+      ['d.png', 'failed', 'VENDOR_AUTH'],
+    ]);
+    // The grid says so on each card.
+    await page.click('[data-testid=filter-errors]');
+    await expect.poll(() => page.locator('[data-testid=card][data-badge=error]').count()).toBe(2);
+    await shot('vendors-16-finished-without');
+
+    await page.click('[data-testid=open-settings]');
+    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
+    await typeKeys('wechat', CREDS.wechat);
+    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
+    await page.click(`[data-testid=batch-row][data-batch-id="${id}"]`);
+    await page.click('button:has-text("Retry failed")');
+    await expect.poll(() => items(id).every((i) => i.status === 'done'), { timeout: 60_000 }).toBe(true);
+    const got = Object.fromEntries(items(id).map((i) => [i.name, i.detail.detections.map((d) => d.text)]));
+    expect(got).toEqual({ 'c.png': [expected['c.png']], 'd.png': [expected['d.png']] });
   }, 120_000);
 
   it('Remove asks first, then deletes the keys from the keychain', async () => {

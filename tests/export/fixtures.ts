@@ -94,6 +94,7 @@ export function batchOf(items: ExportItem[], name = '三月发票 batch'): Batch
       skipped: 0,
       codes: items.reduce((n, i) => n + i.detections.length, 0),
     },
+    stopped: [],
   };
 }
 

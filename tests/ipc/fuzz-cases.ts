@@ -44,6 +44,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'batches.pause': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'batches.resume': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'batches.cancel': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'batches.finishWithoutStopped': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'batches.retryFailed': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'batches.delete': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'items.list': {

@@ -79,6 +79,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     },
     'batches.pause': ({ batchId }) => service.pause(batchId),
     'batches.resume': ({ batchId }) => service.resume(batchId),
+    'batches.finishWithoutStopped': ({ batchId }) => service.finishWithoutStopped(batchId),
     'batches.cancel': ({ batchId }) => service.cancel(batchId),
     'batches.retryFailed': ({ batchId }) => service.retryFailed(batchId),
     'batches.rerun': ({ batchId, plan }) => service.rerun(batchId, plan),

@@ -45,11 +45,21 @@ export function enqueue(
   db: Db,
   job: { batchId: number; itemId: number; engine: EngineId; task: Task; role: JobRole; blocked?: boolean },
 ): void {
+  if (!job.blocked) {
+    stmt(
+      db,
+      `INSERT OR IGNORE INTO jobs (batch_id, item_id, engine, task, role, status, available_at) VALUES (?, ?, ?, ?, ?, 'pending', 0)`,
+    ).run(job.batchId, job.itemId, job.engine, job.task, job.role);
+    return;
+  }
+  // Queued behind a stopped engine: it waits with the reason that engine stopped for.
   stmt(
     db,
-    `INSERT OR IGNORE INTO jobs (batch_id, item_id, engine, task, role, status, available_at)
-     VALUES (?, ?, ?, ?, ?, ?, 0)`,
-  ).run(job.batchId, job.itemId, job.engine, job.task, job.role, job.blocked ? 'blocked' : 'pending');
+    `INSERT OR IGNORE INTO jobs (batch_id, item_id, engine, task, role, status, available_at, error_code, error_message)
+     SELECT @batchId, @itemId, @engine, @task, @role, 'blocked', 0, b.error_code, b.error_message
+     FROM (SELECT 1) LEFT JOIN (SELECT error_code, error_message FROM jobs
+                                 WHERE batch_id = @batchId AND engine = @engine AND status = 'blocked' AND error_code IS NOT NULL LIMIT 1) b`,
+  ).run({ batchId: job.batchId, itemId: job.itemId, engine: job.engine, task: job.task, role: job.role });
 }
 
 /** Claims the next runnable job of `engine` (running batches only, backoff respected). */
@@ -459,6 +469,26 @@ export function unblock(db: Db, batchId: number): number {
     db,
     `UPDATE jobs SET status = 'pending', available_at = 0, error_code = NULL, error_message = NULL WHERE batch_id = ? AND status = 'blocked'`,
   ).run(batchId).changes;
+}
+
+/**
+ * The user goes on without the engines stopped for this batch: their waiting jobs fail with the
+ * error that stopped them, and so do their pages once nothing else is left to run for them (a
+ * "local first" page whose vendor step never ran fails with the vendor's reason, so that Retry
+ * failed runs that step later). Answers how many jobs were settled.
+ */
+export function failBlocked(db: Db, batchId: number): number {
+  const n = stmt(db, `UPDATE jobs SET status = 'failed' WHERE batch_id = ? AND status = 'blocked'`).run(batchId).changes;
+  stmt(
+    db,
+    `UPDATE items SET status = 'failed',
+            error_code = (SELECT j.error_code FROM jobs j WHERE j.item_id = items.id AND j.status = 'failed' ORDER BY j.id DESC LIMIT 1),
+            error_message = (SELECT j.error_message FROM jobs j WHERE j.item_id = items.id AND j.status = 'failed' ORDER BY j.id DESC LIMIT 1)
+     WHERE batch_id = ? AND status = 'pending'
+       AND EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id AND j.status = 'failed')
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id AND j.status IN ('pending', 'running', 'blocked'))`,
+  ).run(batchId);
+  return n;
 }
 
 /** Failed jobs start over with a fresh attempt budget; their items wait again. */

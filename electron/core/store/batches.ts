@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus } from '../../../shared/batch';
+import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus, StoppedEngine } from '../../../shared/batch';
 import type { EnginePlan } from '../../../shared/engines';
 import { ScanError } from '../errors';
 import type { IntakeItem, SkippedEntry } from '../intake/types';
@@ -29,6 +29,16 @@ function foldCounts(rows: StatusCount[]): BatchCounts {
     else c[r.status] += r.n;
   }
   return c;
+}
+
+/** Engines stopped per batch: their blocked jobs (index jobs_claim leads with status). */
+const STOPPED_ENGINES = `SELECT batch_id, engine, min(error_code) AS code, min(error_message) AS message, count(DISTINCT item_id) AS pages
+  FROM jobs WHERE status = 'blocked'`;
+
+type StoppedRow = StoppedEngine & { batch_id: number };
+
+function toStopped(rows: StoppedRow[]): StoppedEngine[] {
+  return rows.map((r) => ({ engine: r.engine, code: r.code ?? 'INTERNAL', message: r.message ?? '', pages: r.pages }));
 }
 
 export function insertBatchRow(db: Db, name: string, plan: EnginePlan, createdAt: string): number {
@@ -85,7 +95,8 @@ export function batchRow(db: Db, batchId: number): BatchRow {
 export function getBatch(db: Db, batchId: number): BatchSummary {
   const row = batchRow(db, batchId);
   const rows = stmt(db, `${COUNTS_BY_STATUS} WHERE batch_id = ? GROUP BY batch_id, status`).all(batchId) as StatusCount[];
-  return toBatch(row, foldCounts(rows));
+  const stopped = stmt(db, `${STOPPED_ENGINES} AND batch_id = ? GROUP BY batch_id, engine ORDER BY engine`).all(batchId) as StoppedRow[];
+  return toBatch(row, foldCounts(rows), toStopped(stopped));
 }
 
 export function listBatches(db: Db): BatchSummary[] {
@@ -93,7 +104,10 @@ export function listBatches(db: Db): BatchSummary[] {
   const counts = stmt(db, `${COUNTS_BY_STATUS} GROUP BY batch_id, status`).all() as StatusCount[];
   const byBatch = new Map<number, StatusCount[]>();
   for (const c of counts) byBatch.set(c.batch_id, [...(byBatch.get(c.batch_id) ?? []), c]);
-  return rows.map((r) => toBatch(r, foldCounts(byBatch.get(r.id) ?? [])));
+  const stopped = stmt(db, `${STOPPED_ENGINES} GROUP BY batch_id, engine ORDER BY engine`).all() as StoppedRow[];
+  const stoppedBy = new Map<number, StoppedRow[]>();
+  for (const s of stopped) stoppedBy.set(s.batch_id, [...(stoppedBy.get(s.batch_id) ?? []), s]);
+  return rows.map((r) => toBatch(r, foldCounts(byBatch.get(r.id) ?? []), toStopped(stoppedBy.get(r.id) ?? [])));
 }
 
 export function setBatchStatus(db: Db, batchId: number, status: BatchStatus): void {

@@ -1,5 +1,5 @@
 import type { AppError, ErrorCode } from '../../../shared/errors';
-import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus, ItemSummary } from '../../../shared/batch';
+import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus, ItemSummary, StoppedEngine } from '../../../shared/batch';
 import type { Detection, DetectionKind, ReviewStatus, StoredDetection } from '../../../shared/detection';
 import type { EngineId, EnginePlan } from '../../../shared/engines';
 import type { Geometry } from '../../../shared/geometry';
@@ -42,7 +42,7 @@ export interface DetectionRow {
   corrected_text: string | null;
 }
 
-export function toBatch(r: BatchRow, counts: BatchCounts): BatchSummary {
+export function toBatch(r: BatchRow, counts: BatchCounts, stopped: StoppedEngine[]): BatchSummary {
   return {
     id: r.id,
     name: r.name,
@@ -50,6 +50,7 @@ export function toBatch(r: BatchRow, counts: BatchCounts): BatchSummary {
     status: r.status,
     plan: JSON.parse(r.plan_json) as EnginePlan,
     counts,
+    stopped,
   };
 }
 

@@ -10,6 +10,8 @@ import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
 import type { BatchNotice } from '../logic/notices';
 
+export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
+
 export interface GridQuery {
   filter: ItemFilterName;
   search: string;
@@ -20,7 +22,7 @@ export function BatchView(props: {
   query: GridQuery;
   onQuery: (q: GridQuery) => void;
   onOpen: (index: number, total: number) => void;
-  onAction: (a: 'pause' | 'resume' | 'cancel' | 'retry' | 'delete' | 'export' | 'rerun') => void;
+  onAction: (a: BatchAction) => void;
   focusSearch: number;
   /** Vendor notices for this batch (each once), with what to do. */
   notices?: readonly BatchNotice[];
@@ -32,6 +34,8 @@ export function BatchView(props: {
   const searchRef = useRef<HTMLInputElement>(null);
   const items = useItems(client, { batchId: batch.id, filter: query.filter, search: query.search }, reportError);
   const actions = batchActions(batch);
+  // A stop is shown once, with its choices, in the stopped panel: not again as a notice.
+  const notices = (props.notices ?? []).filter((n) => !batch.stopped.some((s) => s.engine === n.engine && s.message === n.message));
   const { onOpen } = props;
   const total = items.total ?? 0;
   const openAt = useCallback((i: number) => onOpen(i, total), [onOpen, total]);
@@ -107,10 +111,31 @@ export function BatchView(props: {
           {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
         </span>
       </div>
-      {props.notices && props.notices.length > 0 && (
+      {batch.stopped.length > 0 && (
+        <div className="stopped" role="alert" data-testid="batch-stopped">
+          {batch.stopped.map((s) => (
+            <p key={s.engine} data-testid="stopped-engine" data-engine={s.engine}>
+              <strong>{t('stopped.title', { engine: engineName(s.engine, t), message: s.message.replace(/^[A-Z_]+: /, '') })}</strong>{' '}
+              {t(batch.status === 'paused' ? 'stopped.choose' : 'stopped.waiting', { count: s.pages })}
+            </p>
+          ))}
+          {/* Only a paused batch can take the choice: while other pages run, these simply wait. */}
+          {batch.status === 'paused' && (
+            <div className="row">
+              <button type="button" className="btn" data-testid="stopped-retry" onClick={() => props.onAction('resume')}>
+                {t('stopped.retry')}
+              </button>
+              <button type="button" className="btn" data-testid="stopped-finish" onClick={() => props.onAction('finishWithoutStopped')}>
+                {t('stopped.finish', { engine: batch.stopped.map((s) => engineName(s.engine, t)).join(', ') })}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      {notices.length > 0 && (
         <div className="notices" role="status" data-testid="batch-notices">
           <ul>
-            {props.notices.map((n) => (
+            {notices.map((n) => (
               <li key={`${n.engine}:${n.message}`} data-testid="batch-notice">
                 <strong>{engineName(n.engine, t)}</strong> {n.message.replace(/^[A-Z_]+: /, '')}
               </li>

@@ -203,6 +203,11 @@ export const en = {
 
   'notice.from': '{engine}',
   'notice.dismiss': 'Dismiss',
+  'stopped.title': '{engine} stopped: {message}',
+  'stopped.waiting': 'Pages waiting for it: {count}. The other pages go on.',
+  'stopped.choose': 'Pages waiting for it: {count}. Fix the account in Settings and try again, or finish without it (those pages end failed; Retry failed runs them later).',
+  'stopped.retry': 'Try again',
+  'stopped.finish': 'Finish without {engine}',
 
   'engineShort.local': 'Local',
   'engineShort.tencent': 'Tencent',

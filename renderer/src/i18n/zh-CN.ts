@@ -205,6 +205,11 @@ export const zhCN: Record<MessageKey, string> = {
 
   'notice.from': '{engine}',
   'notice.dismiss': '知道了',
+  'stopped.title': '{engine} 已停止：{message}',
+  'stopped.waiting': '等待它的页面：{count} 页。其他页面继续处理。',
+  'stopped.choose': '等待它的页面：{count} 页。可以在设置中修正账号后重试，或不用它直接完成（这些页面记为失败，之后可用“重试失败项”再处理）。',
+  'stopped.retry': '重试',
+  'stopped.finish': '不用{engine}，直接完成',
 
   'engineShort.local': '本地',
   'engineShort.tencent': '腾讯',

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RecognizeRequest, RecognizeResult } from '../../electron/core/engines/engine';
+import { ScanError } from '../../electron/core/errors';
+import { openScanService } from '../../electron/core/service';
+import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
+import { sampleImages } from '../queue/support/samples';
+import { tempDir } from '../queue/support/tmp';
+import { CountingEngine, RenamedEngine } from '../queue/support/wrappers';
+
+const tmp = tempDir('svc-finish-without');
+afterAll(async () => {
+  await closeRealEngines();
+  tmp.cleanup();
+});
+
+const AUTH = 'The vendor refused the credentials (check SecretId).';
+
+/** The real decoder under the id tencent, refusing its credentials while `refuse` is set. */
+class RefusableVendor extends CountingEngine {
+  refuse = true;
+  constructor() {
+    super(new RenamedEngine(realEngine(), 'tencent'));
+  }
+  override get concurrency() {
+    return 1;
+  }
+  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    if (this.refuse) {
+      this.calls++;
+      throw new ScanError('VENDOR_AUTH', AUTH);
+    }
+    return super.recognize(req);
+  }
+}
+
+describe('finish a batch without its stopped engine', () => {
+  it('the waiting pages fail with the reason, the batch is done and exportable, and Retry failed runs them once fixed', async () => {
+    const qr = sampleImages('zxing/qrcode-2', 3);
+    const vendor = new RefusableVendor();
+    const svc = await openScanService({ dbPath: join(tmp.dir, 'primary.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
+    const { batch } = await svc.createBatch({ paths: qr, plan: { engine: 'tencent', task: 'codes' } });
+    const paused = await svc.whenSettled(batch.id);
+    expect(paused).toMatchObject({ status: 'paused', counts: { pending: 3, failed: 0 } });
+    expect(paused.stopped).toEqual([{ engine: 'tencent', code: 'VENDOR_AUTH', message: AUTH, pages: 3 }]);
+    expect(svc.listBatches().find((b) => b.id === batch.id)?.stopped).toEqual(paused.stopped);
+    const callsAtStop = vendor.calls;
+
+    const done = svc.finishWithoutStopped(batch.id);
+    expect(done).toMatchObject({ status: 'done', stopped: [], counts: { total: 3, pending: 0, failed: 3, done: 0 } });
+    expect(await svc.whenSettled(batch.id)).toMatchObject({ status: 'done' });
+    for (const it of svc.listItems(batch.id).items) expect(it.error).toEqual({ code: 'VENDOR_AUTH', message: AUTH });
+    expect(vendor.calls).toBe(callsAtStop); // nothing was sent on the way out
+
+    vendor.refuse = false;
+    svc.retryFailed(batch.id);
+    const retried = await svc.whenSettled(batch.id);
+    expect(retried).toMatchObject({ status: 'done', stopped: [], counts: { done: 3, failed: 0 } });
+    expect(retried.counts.codes).toBeGreaterThanOrEqual(3);
+    await svc.close();
+  });
+
+  it('"local first": the pages the local engine read keep their codes; the ones left for the vendor fail with its reason', { timeout: 30_000 }, async () => {
+    const withCode = sampleImages('zxing/qrcode-2', 2);
+    const empty = sampleImages('zxing-cpp/falsepositives-1', 2);
+    const vendor = new RefusableVendor();
+    const svc = await openScanService({ dbPath: join(tmp.dir, 'fallback.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
+    const { batch } = await svc.createBatch({ paths: [...withCode, ...empty], plan: { engine: 'local', task: 'codes', fallback: 'tencent' } });
+    const paused = await svc.whenSettled(batch.id);
+    expect(paused).toMatchObject({ status: 'paused', counts: { done: 2, pending: 2 } });
+    expect(paused.stopped).toEqual([{ engine: 'tencent', code: 'VENDOR_AUTH', message: AUTH, pages: 2 }]);
+
+    const done = svc.finishWithoutStopped(batch.id);
+    expect(done).toMatchObject({ status: 'done', stopped: [], counts: { done: 2, failed: 2, pending: 0 } });
+    const items = svc.listItems(batch.id).items;
+    expect(items.filter((i) => i.status === 'done').map((i) => i.path).sort()).toEqual([...withCode].sort());
+    expect(items.filter((i) => i.status === 'done').every((i) => i.detectionCount > 0)).toBe(true);
+    expect(items.filter((i) => i.status === 'failed').map((i) => [i.path, i.error?.code])).toEqual(empty.map((p) => [p, 'VENDOR_AUTH']));
+    await svc.close();
+  });
+
+  it('a batch the user paused with other pages still waiting stays paused; done and cancelled batches are left alone', async () => {
+    const vendor = new RefusableVendor();
+    const svc = await openScanService({ dbPath: join(tmp.dir, 'manual.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
+    const { batch } = await svc.createBatch({ paths: sampleImages('zxing/qrcode-2', 2), plan: { engine: 'local', task: 'codes' } });
+    svc.pause(batch.id);
+    const still = svc.finishWithoutStopped(batch.id); // nothing stopped: nothing changes
+    expect(still.status).toBe('paused');
+    svc.resume(batch.id);
+    const done = await svc.whenSettled(batch.id);
+    expect(svc.finishWithoutStopped(batch.id)).toEqual(done);
+    await expect(async () => svc.finishWithoutStopped(987654)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await svc.close();
+  });
+});
