@@ -59,6 +59,7 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .addOption(new Option('--card-side <side>', 'tencent idcard: which side the images show').choices(['FRONT', 'BACK', 'auto']))
     .option('--product-data', 'tencent codes: look up product data (QueryBarCode) for EAN/UPC codes')
     .option('--keep-uploads', 'alioss: keep the uploaded pages in the bucket')
+    .option('--finish-without-stopped', 'when a vendor stops (key refused, quota used up), finish without it: its pages end failed with the reason (default: they wait for the next run)')
     .option('--reveal-personal-data', 'write ID-card numbers in full in the output (default: masked, e.g. 440***********0014)')
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
@@ -76,7 +77,9 @@ the command line). Other vendor settings (endpoints, rate limits, concurrency, O
 region) are read from vendor-settings.json beside the --db file; flags override them for one
 run. A page whose result is already stored (same bytes, engine, task and options) is never sent
 again. When a vendor refuses the credentials or the quota is used up, it is stopped for the
-batch with one notice: its pages wait (run again to resume), the other engine's pages go on.
+batch with one notice: its pages wait (run again to resume), the other engine's pages go on;
+with --finish-without-stopped they end failed with the reason instead (a later run without
+the flag, once the account is fixed, does not retry them: use --fresh, or Retry failed in the app).
 ${ENDPOINT_ENV_HELP}
 
 Resuming: progress is saved in the --db file as pages finish. After Ctrl-C, a crash or a kill,

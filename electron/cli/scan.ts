@@ -35,6 +35,7 @@ export interface ScanOptions {
   productData?: boolean;
   keepUploads?: boolean;
   revealPersonalData?: boolean;
+  finishWithoutStopped?: boolean;
 }
 
 export interface CliIo {
@@ -235,6 +236,12 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     service.on('progress', onProgress);
     progress.update(batch.counts);
     batch = await service.whenSettled(batch.id);
+    if (!interrupted && batch.status === 'paused' && batch.stopped.length > 0 && options.finishWithoutStopped) {
+      // The user chose up front not to wait for a stopped vendor: its pages end failed with the
+      // reason, and the output is written for a finished batch.
+      batch = service.finishWithoutStopped(batch.id);
+      batch = await service.whenSettled(batch.id);
+    }
     service.off('progress', onProgress);
     progress.update(batch.counts);
     progress.stop();

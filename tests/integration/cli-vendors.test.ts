@@ -249,6 +249,19 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     const t = await scan(pages, 'wrong-tencent.json', '--engine', 'tencent');
     expect(count(t.stderr, 'Tencent Cloud OCR: ')).toBe(1);
     expect(t.stdout).toMatch(/pending: 3/);
+    // Told not to wait for a stopped vendor: the same batch resumes, stops again, and finishes
+    // with its pages failed for the reason, in the output.
+    const tf = await scan(pages, 'wrong-tencent-finished.json', '--engine', 'tencent', '--finish-without-stopped');
+    expect(tf.code, tf.stderr).toBe(0);
+    expect(tf.stderr).toMatch(/Resuming batch/);
+    expect(tf.stderr).not.toMatch(/Paused after/);
+    expect(tf.stdout).not.toMatch(/pending: /);
+    const finished = readJson(join(tmp, 'out', 'wrong-tencent-finished.json')).items;
+    expect(finished.map((i) => [i.status, i.error?.code])).toEqual([
+      ['failed', 'VENDOR_AUTH'],
+      ['failed', 'VENDOR_AUTH'],
+      ['failed', 'VENDOR_AUTH'],
+    ]);
     await run(['credentials', 'set', 'alioss'], `${CREDS.alioss.accessKeyId}\n${WRONG.alioss}\n`);
     const o = await scan(pages, 'wrong-oss.json', '--engine', 'alioss', '--bucket', BUCKET, '--region', OSS_REGION);
     expect(count(o.stderr, 'Alibaba Cloud OSS: ')).toBe(1);
