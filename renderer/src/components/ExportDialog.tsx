@@ -47,7 +47,7 @@ export function ExportDialog(props: { batch: BatchSummary; onClose: () => void }
         revealPersonalData,
         ...(target ? { path: target } : {}),
       });
-      notify(t('export.done', { rows: r.rows, path: r.path }));
+      notify(t('export.done', { count: r.rows, path: r.path }));
       props.onClose();
     } catch (e) {
       reportError(e);

@@ -137,7 +137,7 @@ export const en = {
   'export.browse': 'Choose…',
   'export.run': 'Export',
   'export.cancel': 'Cancel',
-  'export.done': 'Exported {rows} rows to {path}',
+  'export.done': 'Exported {count} rows to {path}',
   'export.needPath': 'Choose where to save the file first.',
   'export.revealPersonal': 'Include full ID numbers',
   'export.revealPersonalHint': 'ID-card numbers are personal data. Unticked, the file shows them masked (first 3 and last 4 digits only).',
@@ -220,3 +220,15 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+
+/**
+ * English forms for a `count` of one (Intl.PluralRules "one"), where the message above reads
+ * wrong for 1 ("1 codes"). Chinese has no plural forms.
+ */
+export const enOne: Partial<Record<MessageKey, string>> = {
+  'batches.codes': '{count} code',
+  'grid.pages': '{count} page',
+  'badge.codes': '{count} code',
+  'create.skipped': '{count} file was skipped (not an image): {list}',
+  'export.done': 'Exported {count} row to {path}',
+};

@@ -40,6 +40,20 @@ describe('translate', () => {
     expect(translator('en')('batches.codes', { count: 3 })).toBe('3 codes');
     expect(translator('zh-CN')('batches.codes', { count: 3 })).toBe('3 个码');
   });
+  it('says "1 code", not "1 codes", in English (Intl plural rules), and keeps the plural otherwise', () => {
+    const t = translator('en');
+    expect(t('batches.codes', { count: 1 })).toBe('1 code');
+    expect(t('batches.codes', { count: 0 })).toBe('0 codes');
+    expect(t('grid.pages', { count: 1 })).toBe('1 page');
+    expect(t('export.done', { count: 1, path: '/tmp/a.xlsx' })).toBe('Exported 1 row to /tmp/a.xlsx');
+    expect(translator('zh-CN')('batches.codes', { count: 1 })).toBe('1 个码');
+  });
+  it('has a singular form only for messages that exist, with the same placeholders', async () => {
+    const { enOne } = await import('./en');
+    for (const [key, value] of Object.entries(enOne)) {
+      expect({ key, p: placeholders(value!) }).toEqual({ key, p: placeholders(en[key as keyof typeof en]) });
+    }
+  });
   it('leaves unknown placeholders visible', () => {
     expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
   });

@@ -1,4 +1,4 @@
-import { en, type MessageKey } from './en';
+import { en, enOne, type MessageKey } from './en';
 import { zhCN } from './zh-CN';
 
 export type Locale = 'en' | 'zh-CN';
@@ -6,6 +6,8 @@ export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
 export const LOCALE_NAMES: Record<Locale, string> = { 'zh-CN': '简体中文', en: 'English' };
 
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+/** Forms for a `count` in the plural category "one", where a language has them. */
+const ONE_FORMS: Record<Locale, Partial<Record<MessageKey, string>>> = { en: enOne, 'zh-CN': {} };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
@@ -31,7 +33,13 @@ export function format(template: string, params?: Params): string {
 
 export function translator(locale: Locale): Translate {
   const dict = DICTIONARIES[locale];
-  return (key, params) => format(dict[key] ?? en[key] ?? key, params);
+  const one = ONE_FORMS[locale];
+  const plural = new Intl.PluralRules(locale);
+  return (key, params) => {
+    const count = params?.count;
+    const singular = typeof count === 'number' && plural.select(count) === 'one' ? one[key] : undefined;
+    return format(singular ?? dict[key] ?? en[key] ?? key, params);
+  };
 }
 
 export function dictionary(locale: Locale): Readonly<Record<MessageKey, string>> {

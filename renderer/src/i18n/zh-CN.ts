@@ -139,7 +139,7 @@ export const zhCN: Record<MessageKey, string> = {
   'export.browse': '选择…',
   'export.run': '导出',
   'export.cancel': '取消',
-  'export.done': '已导出 {rows} 行到 {path}',
+  'export.done': '已导出 {count} 行到 {path}',
   'export.needPath': '请先选择保存位置。',
   'export.revealPersonal': '导出完整身份证号',
   'export.revealPersonalHint': '身份证号属于个人信息。不勾选时，文件中的号码会被遮盖（只保留前 3 位和后 4 位）。',
