@@ -47,6 +47,8 @@ const expected = new Map<string, string>(); // file name -> expected text
 /** Uncaught errors and CSP refusals seen in the page, all run long. */
 const pageErrors: string[] = [];
 
+/** The grid's count as English says it ("1 page", "12 pages"). */
+const pagesText = (n: number) => `${n} ${n === 1 ? 'page' : 'pages'}`;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 beforeAll(async () => {
@@ -162,13 +164,13 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     for (const f of ['with-codes', 'without-codes', 'errors', 'needs-review', 'all'] as const) {
       await page.click(`[data-testid=filter-${f}]`);
       const total = host.service.listItems(id, { filter: f }).total;
-      await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${total} pages`);
+      await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(total));
     }
     const someValue = host.service.getItem(itemsInOrder()[4]!.id).detections[0]?.text ?? 'x';
     await page.fill('[data-testid=search]', someValue);
     const total = host.service.listItems(id, { search: someValue }).total;
     expect(total).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${total} pages`);
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(total));
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(total);
     await page.fill('[data-testid=search]', '');
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(PICKS.length);
@@ -291,7 +293,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await page.click('[data-testid=filter-needs-review]');
     const open = host.service.listItems(batchId(), { filter: 'needs-review' }).total;
     expect(open).toBe(items.filter((it) => it.detectionCount > 0).length - 3);
-    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${open} pages`);
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(open));
     await page.click('[data-testid=card] >> nth=0');
     await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${open}`);
     const firstId = Number(await page.getAttribute('[data-testid=review]', 'data-item-id'));
@@ -451,7 +453,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     expect(done.counts.done).toBe(MORE);
 
     await page.click('[data-testid=filter-errors]');
-    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe('1 pages');
+    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe('1 page');
     const broken = host.service.listItems(id, { filter: 'errors' }).items[0]!;
     expect(broken.error?.message).toBeTruthy();
     const card = `[data-testid=card][data-item-id="${broken.id}"]`;
