@@ -145,6 +145,29 @@ describe('media cache render queue', () => {
     for (const img of images) expect((await sharp(img.data).metadata()).format).toBe('webp');
   });
 
+  it('previews have their own queue, first come first served: the page opened never waits behind thumbnails or the page warmed after it', async () => {
+    const [thumbA, thumbB, open, warm, next] = copies(5, 30) as [number, number, number, number, number];
+    const started: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = new Set([thumbA, open]);
+    const render = async (s: MediaSource & { format: string }, o: { maxSide: number }) => {
+      const id = Number(/copy-(\d+)/.exec(s.path)?.[1]);
+      started.push(`${o.maxSide === 64 ? 'thumb' : 'preview'} ${id}`);
+      if (held.has(id)) await gate;
+      return sharp(s.path).rotate().resize(o.maxSide, o.maxSide, { fit: 'inside' }).webp().toBuffer();
+    };
+    const cache = createMediaCache({ dir: join(dir, 'kinds'), lookup, render, renderConcurrency: 1, sizes: { thumb: 64, preview: 300 } });
+    const thumbs = [cache.get('thumb', thumbA), cache.get('thumb', thumbB)];
+    const previews = [cache.get('preview', open), cache.get('preview', warm), cache.get('preview', next)];
+    await expect.poll(() => started.length).toBe(2);
+    // One thumbnail and the opened page render side by side; the rest wait for their own queue.
+    expect(started).toEqual([`thumb ${thumbA}`, `preview ${open}`]);
+    release();
+    await Promise.all([...thumbs, ...previews]);
+    expect(started.filter((s) => s.startsWith('preview'))).toEqual([`preview ${open}`, `preview ${warm}`, `preview ${next}`]);
+  });
+
   it('drops a waiting render when its asker leaves, unless another asker still waits for it', async () => {
     const [blocker, left, shared] = copies(3, 20) as [number, number, number];
     const { started, release, render } = gatedRender();

@@ -40,7 +40,11 @@ export interface MediaCacheOptions {
   /** Disk budget (default 512 MiB); the least recently used files go first. */
   diskBytes?: number;
   render?: RenderMedia;
-  /** Renders at once (default: every core but one, so the window being scrolled keeps one). */
+  /**
+   * Thumbnail renders at once (default: every core but one, so the window being scrolled keeps
+   * one). Previews have a queue of their own, one at a time, so the page being opened never
+   * waits behind a grid's worth of thumbnails.
+   */
   renderConcurrency?: number;
 }
 
@@ -67,7 +71,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const memory = new Map<string, Buffer>(); // insertion order = LRU order
   let memBytes = 0;
   const inflight = new Map<string, Promise<Buffer>>();
-  const renders = new RenderQueue(options.renderConcurrency ?? Math.max(1, availableParallelism() - 1));
+  const queues: Record<MediaKind, RenderQueue> = {
+    thumb: new RenderQueue(options.renderConcurrency ?? Math.max(1, availableParallelism() - 1), 'newest-first'),
+    preview: new RenderQueue(1, 'oldest-first'),
+  };
   const diskLimit = options.diskBytes ?? 512 * 1024 * 1024;
   let writesSincePrune = 0;
   mkdirSync(options.dir, { recursive: true });
@@ -110,7 +117,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     }
   };
 
-  const produce = async (key: string, source: MediaSource, maxSide: number, signal?: AbortSignal): Promise<Buffer> => {
+  const produce = async (key: string, kind: MediaKind, source: MediaSource, signal?: AbortSignal): Promise<Buffer> => {
+    const maxSide = sizes[kind];
     const file = join(options.dir, `${key}.webp`);
     try {
       const data = readFileSync(file);
@@ -120,7 +128,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     } catch {
       // not cached on disk yet
     }
-    const data = await renders.run(async () => render({ ...source, format: await sniffFormat(source.path) }, { maxSide }), signal);
+    const data = await queues[kind].run(async () => render({ ...source, format: await sniffFormat(source.path) }, { maxSide }), signal);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       writeFileSync(tmp, data);
@@ -154,7 +162,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       for (;;) {
         let job = inflight.get(key);
         if (!job) {
-          job = produce(key, source, sizes[kind], signal).finally(() => inflight.delete(key));
+          job = produce(key, kind, source, signal).finally(() => inflight.delete(key));
           inflight.set(key, job);
         }
         try {

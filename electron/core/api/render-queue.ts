@@ -1,20 +1,23 @@
 import { ScanError } from '../errors';
 
 /**
- * Runs preview and thumbnail renders a few at a time, newest first, and drops a render whose
- * asker has gone before it started.
+ * Runs image renders a few at a time, in the order given, and drops a render whose asker has
+ * gone before it started.
  *
- * Why not first come, first served: scrolling a grid of thousands of pages asks for a thumbnail
- * per page that passes by. The pages on screen now are the ones asked for last; served in
- * arrival order they would wait behind every page already scrolled past, and each of those
- * renders (sharp: up to ~150 ms for a large scan) would take a core from the window being
- * scrolled.
+ * Thumbnails go newest first: scrolling a grid of thousands of pages asks for a thumbnail per
+ * page that passes by. The pages on screen now are the ones asked for last; served in arrival
+ * order they would wait behind every page already scrolled past, and each of those renders
+ * (sharp: up to ~150 ms for a large scan) would take a core from the window being scrolled.
+ * Previews go oldest first: the page being opened is asked for before the next one is warmed.
  */
 export class RenderQueue {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    readonly order: 'newest-first' | 'oldest-first' = 'newest-first',
+  ) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A render queue runs at least one render at a time, not ${limit}`);
   }
 
@@ -29,8 +32,7 @@ export class RenderQueue {
       return await render();
     } finally {
       this.running--;
-      // Newest first: the last one asked for is what is on screen now.
-      this.waiting.pop()?.();
+      (this.order === 'newest-first' ? this.waiting.pop() : this.waiting.shift())?.();
     }
   }
 
