@@ -296,12 +296,18 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(open));
     await page.click('[data-testid=card] >> nth=0');
     await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${open}`);
+    // The position shows before the page's data arrives: read the id once the page is there.
+    await page.waitForSelector('[data-testid=review][data-item-id][data-ready=true]');
     const firstId = Number(await page.getAttribute('[data-testid=review]', 'data-item-id'));
-    await page.waitForSelector(`[data-testid=review][data-item-id="${firstId}"][data-ready=true]`);
     const codes = host.service.getItem(firstId).detections.length;
     for (let i = 0; i < codes; i++) await page.keyboard.press('a');
     await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${open - 1}`);
-    await expect.poll(async () => Number(await page.getAttribute('[data-testid=review]', 'data-item-id'))).not.toBe(firstId);
+    await expect
+      .poll(async () => {
+        const id = await page.getAttribute('[data-testid=review]', 'data-item-id');
+        return id !== null && Number(id) !== firstId;
+      })
+      .toBe(true);
     expect(host.service.getItem(firstId).detections.every((d) => d.review === 'accepted')).toBe(true);
     await page.keyboard.press('Escape');
     await page.click('[data-testid=filter-all]');
