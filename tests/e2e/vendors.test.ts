@@ -119,6 +119,14 @@ function batchNamed(name: string): BatchSummary | undefined {
 
 /** Creates a batch through the New batch dialog and waits for it to finish in the sidebar. */
 async function runBatch(name: string, folder: string, choice: string, task?: string, cardSide?: string): Promise<BatchSummary> {
+  const id = await startBatch(name, folder, choice, task, cardSide);
+  await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 120_000 });
+  await page.waitForSelector(`[data-testid=batch-view][data-batch-id="${id}"]`);
+  return host.service.getBatch(id);
+}
+
+/** Creates a batch through the New batch dialog; answers its id once it exists. */
+async function startBatch(name: string, folder: string, choice: string, task?: string, cardSide?: string): Promise<number> {
   await page.click('[data-testid=new-batch]');
   await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
   await page.fill('[data-testid=path-input]', folder);
@@ -129,10 +137,27 @@ async function runBatch(name: string, folder: string, choice: string, task?: str
   if (cardSide) await page.selectOption('[data-testid=card-side]', cardSide);
   await page.click('[data-testid=start-batch]');
   await expect.poll(() => batchNamed(name)?.id ?? 0).toBeGreaterThan(0);
-  const id = batchNamed(name)!.id;
-  await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 120_000 });
-  await page.waitForSelector(`[data-testid=batch-view][data-batch-id="${id}"]`);
-  return host.service.getBatch(id);
+  return batchNamed(name)!.id;
+}
+
+/** Saves a wrong WeChat AppSecret, then starts a WeChat batch of `samples` and waits for it to stop. */
+async function wechatBatchWithWrongKey(name: string, folderName: string, samples: Record<string, string>): Promise<{ id: number; expected: Record<string, string | null> }> {
+  await replaceKeys('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat });
+  await page.click('[data-testid=settings-back]');
+  const folder = join(dir, folderName);
+  const expected = copySamples(folder, samples);
+  const id = await startBatch(name, folder, 'wechat');
+  await expect.poll(() => host.service.getBatch(id).status, { timeout: 60_000 }).toBe('paused');
+  return { id, expected };
+}
+
+/** Settings, Replace on the vendor's card, the new keys saved; the view stays on Settings. */
+async function replaceKeys(vendor: 'tencent' | 'wechat' | 'alioss', values: Record<string, string>): Promise<void> {
+  await page.click('[data-testid=open-settings]');
+  await page.waitForSelector(`${card(vendor)}[data-configured=true]`);
+  await page.click(`${card(vendor)} [data-testid=vendor-replace]`);
+  await typeKeys(vendor, values);
+  await page.waitForSelector(`${card(vendor)} [data-testid=keys-form]`, { state: 'detached' });
 }
 
 function items(batchId: number) {
@@ -458,24 +483,7 @@ describe('cloud vendors in the desktop UI', () => {
   }, 180_000);
 
   it('a refused key stops the vendor with one notice; Replace keys + Resume finishes the batch', async () => {
-    await page.click('[data-testid=open-settings]');
-    await page.waitForSelector(`${card('wechat')}[data-configured=true]`);
-    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
-    await typeKeys('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat });
-    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
-    await page.click('[data-testid=settings-back]');
-
-    const folder = join(dir, 'stopped');
-    const expected = copySamples(folder, { 'a.png': 'zxing/qrcode-3/01.png', 'b.png': 'zxing/qrcode-2/14.png' });
-    await page.click('[data-testid=new-batch]');
-    await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
-    await page.fill('[data-testid=path-input]', folder);
-    await page.click('[data-testid=path-add]');
-    await page.fill('[data-testid=batch-name]', 'WeChat wrong key');
-    await page.selectOption('[data-testid=engine]', 'wechat');
-    await page.click('[data-testid=start-batch]');
-    await expect.poll(() => batchNamed('WeChat wrong key')?.status ?? '', { timeout: 60_000 }).toBe('paused');
-    const id = batchNamed('WeChat wrong key')!.id;
+    const { id, expected } = await wechatBatchWithWrongKey('WeChat wrong key', 'stopped', { 'a.png': 'zxing/qrcode-3/01.png', 'b.png': 'zxing/qrcode-2/14.png' });
     // The stop is said once, in the stopped panel, with how many pages wait and the two ways on.
     await page.waitForSelector('[data-testid=batch-stopped] [data-testid=stopped-finish]');
     const stopped = (await page.textContent('[data-testid=stopped-engine]'))!;
@@ -485,10 +493,7 @@ describe('cloud vendors in the desktop UI', () => {
     expect(await page.locator('[data-testid=batch-notice]').count()).toBe(0);
     await shot('vendors-14-stopped-notice');
 
-    await page.click('[data-testid=open-settings]');
-    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
-    await typeKeys('wechat', CREDS.wechat);
-    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
+    await replaceKeys('wechat', CREDS.wechat);
     await page.click(`[data-testid=batch-row][data-batch-id="${id}"]`);
     await page.click('[data-testid=stopped-retry]');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 60_000 });
@@ -499,24 +504,8 @@ describe('cloud vendors in the desktop UI', () => {
   }, 120_000);
 
   it('a refused key, and the user finishes without the vendor: those pages fail with the reason; Retry failed runs them once the key is fixed', async () => {
-    await page.click('[data-testid=open-settings]');
-    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
-    await typeKeys('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat });
-    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
-    await page.click('[data-testid=settings-back]');
-
-    const folder = join(dir, 'finish-without');
     // Pages WeChat has not read before (a page it has read finishes from the stored result).
-    const expected = copySamples(folder, { 'c.png': 'zxing/qrcode-2/1.png', 'd.png': 'zxing/qrcode-3/03.png' });
-    await page.click('[data-testid=new-batch]');
-    await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
-    await page.fill('[data-testid=path-input]', folder);
-    await page.click('[data-testid=path-add]');
-    await page.fill('[data-testid=batch-name]', 'WeChat finish without');
-    await page.selectOption('[data-testid=engine]', 'wechat');
-    await page.click('[data-testid=start-batch]');
-    await expect.poll(() => batchNamed('WeChat finish without')?.status ?? '', { timeout: 60_000 }).toBe('paused');
-    const id = batchNamed('WeChat finish without')!.id;
+    const { id, expected } = await wechatBatchWithWrongKey('WeChat finish without', 'finish-without', { 'c.png': 'zxing/qrcode-2/1.png', 'd.png': 'zxing/qrcode-3/03.png' });
     await page.click('[data-testid=stopped-finish]');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 60_000 });
     await page.waitForSelector('[data-testid=batch-stopped]', { state: 'detached' });
@@ -530,10 +519,7 @@ describe('cloud vendors in the desktop UI', () => {
     await expect.poll(() => page.locator('[data-testid=card][data-badge=error]').count()).toBe(2);
     await shot('vendors-16-finished-without');
 
-    await page.click('[data-testid=open-settings]');
-    await page.click(`${card('wechat')} [data-testid=vendor-replace]`);
-    await typeKeys('wechat', CREDS.wechat);
-    await page.waitForSelector(`${card('wechat')} [data-testid=keys-form]`, { state: 'detached' });
+    await replaceKeys('wechat', CREDS.wechat);
     await page.click(`[data-testid=batch-row][data-batch-id="${id}"]`);
     await page.click('button:has-text("Retry failed")');
     await expect.poll(() => items(id).every((i) => i.status === 'done'), { timeout: 60_000 }).toBe(true);

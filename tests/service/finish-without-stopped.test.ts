@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RecognizeRequest, RecognizeResult } from '../../electron/core/engines/engine';
-import { ScanError } from '../../electron/core/errors';
 import { openScanService } from '../../electron/core/service';
 import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
-import { CountingEngine, RenamedEngine } from '../queue/support/wrappers';
+import { CountingEngine, RefusableVendor, VENDOR_AUTH_MESSAGE as AUTH } from '../queue/support/wrappers';
 
 const tmp = tempDir('svc-finish-without');
 afterAll(async () => {
@@ -14,30 +12,17 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-const AUTH = 'The vendor refused the credentials (check SecretId).';
-
-/** The real decoder under the id tencent, refusing its credentials while `refuse` is set. */
-class RefusableVendor extends CountingEngine {
-  refuse = true;
-  constructor() {
-    super(new RenamedEngine(realEngine(), 'tencent'));
-  }
-  override get concurrency() {
-    return 1;
-  }
-  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
-    if (this.refuse) {
-      this.calls++;
-      throw new ScanError('VENDOR_AUTH', AUTH);
-    }
-    return super.recognize(req);
-  }
+/** The vendor with its credentials refused from the start. */
+function refusing(): RefusableVendor {
+  const v = new RefusableVendor(realEngine());
+  v.refuse = true;
+  return v;
 }
 
 describe('finish a batch without its stopped engine', () => {
   it('the waiting pages fail with the reason, the batch is done and exportable, and Retry failed runs them once fixed', async () => {
     const qr = sampleImages('zxing/qrcode-2', 3);
-    const vendor = new RefusableVendor();
+    const vendor = refusing();
     const svc = await openScanService({ dbPath: join(tmp.dir, 'primary.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: qr, plan: { engine: 'tencent', task: 'codes' } });
     const paused = await svc.whenSettled(batch.id);
@@ -63,7 +48,7 @@ describe('finish a batch without its stopped engine', () => {
   it('"local first": the pages the local engine read keep their codes; the ones left for the vendor fail with its reason', { timeout: 30_000 }, async () => {
     const withCode = sampleImages('zxing/qrcode-2', 2);
     const empty = sampleImages('zxing-cpp/falsepositives-1', 2);
-    const vendor = new RefusableVendor();
+    const vendor = refusing();
     const svc = await openScanService({ dbPath: join(tmp.dir, 'fallback.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: [...withCode, ...empty], plan: { engine: 'local', task: 'codes', fallback: 'tencent' } });
     const paused = await svc.whenSettled(batch.id);
@@ -80,7 +65,7 @@ describe('finish a batch without its stopped engine', () => {
   });
 
   it('a batch the user paused with other pages still waiting stays paused; done and cancelled batches are left alone', async () => {
-    const vendor = new RefusableVendor();
+    const vendor = refusing();
     const svc = await openScanService({ dbPath: join(tmp.dir, 'manual.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: sampleImages('zxing/qrcode-2', 2), plan: { engine: 'local', task: 'codes' } });
     svc.pause(batch.id);

@@ -2,49 +2,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RecognizeRequest, RecognizeResult } from '../../electron/core/engines/engine';
-import { ScanError } from '../../electron/core/errors';
 import { openScanService } from '../../electron/core/service';
 import type { Notice } from '../../electron/core/service-types';
 import { closeRealEngines, realEngine, realIntake } from '../queue/support/parts';
 import { sampleImages } from '../queue/support/samples';
 import { tempDir } from '../queue/support/tmp';
-import { CountingEngine, RenamedEngine } from '../queue/support/wrappers';
+import { CountingEngine, RefusableVendor, VENDOR_AUTH_MESSAGE as AUTH } from '../queue/support/wrappers';
 
 const tmp = tempDir('svc-stopped-cache');
 afterAll(async () => {
   await closeRealEngines();
   tmp.cleanup();
 });
-
-const AUTH = 'The vendor refused the credentials (check SecretId).';
-
-/**
- * A "vendor" that decodes for real (the LocalEngine under the id tencent) until its
- * credentials are refused: then every call throws VENDOR_AUTH, a stop-engine error. One call
- * at a time, so the order pages reach it is the order they were queued.
- */
-class RefusableVendor extends CountingEngine {
-  refuse = false;
-  /** Resolves at the first refusal. */
-  readonly refused: Promise<void>;
-  private markRefused!: () => void;
-  constructor() {
-    super(new RenamedEngine(realEngine(), 'tencent'));
-    this.refused = new Promise((r) => (this.markRefused = r));
-  }
-  override get concurrency() {
-    return 1;
-  }
-  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
-    if (this.refuse) {
-      this.calls++;
-      this.paths.push(req.source.path);
-      this.markRefused();
-      throw new ScanError('VENDOR_AUTH', AUTH);
-    }
-    return super.recognize(req);
-  }
-}
 
 function storedResults(dbPath: string, batchId: number): Array<{ path: string; engine: string; reused: number; bytes: number | null }> {
   const raw = new Database(dbPath, { readonly: true });
@@ -64,7 +33,7 @@ describe('a stopped vendor still gives pages it already did their stored result'
   it('primary engine: after the stop, cached pages finish from the cache (no request); the others wait', async () => {
     const qr = sampleImages('zxing/qrcode-2', 6);
     const [fresh, known] = [qr.slice(0, 3), qr.slice(3)];
-    const vendor = new RefusableVendor();
+    const vendor = new RefusableVendor(realEngine());
     const dbPath = join(tmp.dir, 'primary.sqlite');
     const svc = await openScanService({ dbPath, engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
     const plan = { engine: 'tencent', task: 'codes' } as const;
@@ -105,7 +74,7 @@ describe('a stopped vendor still gives pages it already did their stored result'
     const empty = sampleImages('zxing-cpp/falsepositives-1', 3);
     // The new page comes first, so the primary engine (2 at a time) is never all held.
     const [newPage, cachedPages] = [empty[0]!, empty.slice(1)];
-    const vendor = new RefusableVendor();
+    const vendor = new RefusableVendor(realEngine());
     // The primary engine holds the cached pages until the fallback vendor has been refused,
     // so their fallback jobs are queued after the stop.
     const local = new (class extends CountingEngine {

@@ -5,10 +5,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { MediaKind } from '../../../shared/contract';
+import { Semaphore } from '../concurrency/semaphore';
 import { ScanError } from '../errors';
 import { makePreview } from '../imaging';
 import type { ImageFormat } from '../intake/types';
-import { RenderQueue } from './render-queue';
 
 /**
  * Oriented previews and thumbnails addressed by item id, for the scandesk: protocol (Electron)
@@ -71,9 +71,12 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const memory = new Map<string, Buffer>(); // insertion order = LRU order
   let memBytes = 0;
   const inflight = new Map<string, Promise<Buffer>>();
-  const queues: Record<MediaKind, RenderQueue> = {
-    thumb: new RenderQueue(options.renderConcurrency ?? Math.max(1, availableParallelism() - 1), 'newest-first'),
-    preview: new RenderQueue(1, 'oldest-first'),
+  // Thumbnails newest first: while a grid scrolls, the pages on screen are the ones asked for
+  // last, and each render (up to ~150 ms for a large scan) takes a core from the window. Previews
+  // in order: the page being opened is asked for before the next one is warmed.
+  const queues: Record<MediaKind, Semaphore> = {
+    thumb: new Semaphore(options.renderConcurrency ?? Math.max(1, availableParallelism() - 1), 'newest-first'),
+    preview: new Semaphore(1),
   };
   const diskLimit = options.diskBytes ?? 512 * 1024 * 1024;
   let writesSincePrune = 0;

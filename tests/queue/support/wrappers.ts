@@ -100,4 +100,34 @@ export class RenamedEngine extends CountingEngine {
   }
 }
 
+export const VENDOR_AUTH_MESSAGE = 'The vendor refused the credentials (check SecretId).';
+
+/**
+ * A "vendor": `inner` under the id tencent, decoding for real until `refuse` is set; then every
+ * call throws VENDOR_AUTH, a stop-engine error. One call at a time, so pages reach it in the
+ * order they were queued.
+ */
+export class RefusableVendor extends CountingEngine {
+  refuse = false;
+  /** Resolves at the first refusal. */
+  readonly refused: Promise<void>;
+  private markRefused!: () => void;
+  constructor(inner: Engine) {
+    super(new RenamedEngine(inner, 'tencent'));
+    this.refused = new Promise((r) => (this.markRefused = r));
+  }
+  override get concurrency() {
+    return 1;
+  }
+  override async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
+    if (this.refuse) {
+      this.calls++;
+      this.paths.push(req.source.path);
+      this.markRefused();
+      throw new ScanError('VENDOR_AUTH', VENDOR_AUTH_MESSAGE);
+    }
+    return super.recognize(req);
+  }
+}
+
 export const vendorServerError = () => new ScanError('VENDOR_SERVER', 'The vendor answered 503 Service Unavailable.');

@@ -1,5 +1,5 @@
 export { TokenBucket, type TokenBucketOptions } from './token-bucket';
-export { Semaphore } from './semaphore';
+export { Semaphore } from '../../concurrency/semaphore';
 export { withRetry, seededRandom, type RetryOptions } from './retry';
 export { deadline, transportError, httpStatusError, parseRetryAfter, type Deadline } from './http';
 export { redact, maskIdentifier } from './redact';

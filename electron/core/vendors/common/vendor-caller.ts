@@ -1,7 +1,7 @@
 import { ScanError } from '../../errors';
 import { redact } from './redact';
 import { withRetry, type RetryOptions } from './retry';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../../concurrency/semaphore';
 import { TokenBucket } from './token-bucket';
 
 export interface VendorCallerOptions {
