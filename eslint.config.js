@@ -11,7 +11,7 @@ const NODE_BUILTINS = [
 ];
 
 /**
- * The layering rule (see ../shared/design/ARCHITECTURE.md), like VS Code's:
+ * The layering rule (README, "Layout"), like VS Code's:
  * - shared/ runs anywhere: no Node, no DOM, no Electron;
  * - electron/core/ and the headless entry points (cli, host) never import Electron, so tests,
  *   the CLI and the browser host drive exactly the code the desktop app runs;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set-up for a fresh Debian machine with Node 20: the system packages ScanDesk needs, then the
-# npm dependencies (native addons compile from source), then a build of the app.
-# Safe to run again: it installs only what is missing.
+# Set-up for a fresh Debian or Ubuntu machine: the system packages ScanDesk needs, Node.js 24
+# (from the npm registry where the machine's Node is older), the npm dependencies (keytar
+# compiles from source), then a build of the app. Safe to run again: it installs only what is
+# missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,11 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# shellcheck source=ensure-node.sh
+. scripts/ensure-node.sh
+ensure_node
+
 # Electron's binary comes from GitHub, which this kind of machine cannot reach; package.json's
 # allowScripts already keeps its postinstall from running. On a connected machine, fetch it later
 # with `npm run electron:fetch` to run the desktop window.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 npm ci --no-audit --no-fund
+link_project_node
 
 # The renderer and main bundles (used by `npm start`, the browser host and the end-to-end tests).
 npm run build

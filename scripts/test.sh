@@ -7,6 +7,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
 
+# npm puts node_modules/.bin first on PATH: after `npm run setup`, `node` here is Node 24.
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 24 ]; then
+  echo "npm test needs Node.js 24 (this is $(node -v)): run \`npm run setup\` first." >&2
+  echo "0 passed, 1 failed (node version)"; exit 1
+fi
+
 npm run -s typecheck || { echo "0 passed, 1 failed (typecheck)"; exit 1; }
 npm run -s lint || { echo "0 passed, 1 failed (lint)"; exit 1; }
 

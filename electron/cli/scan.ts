@@ -151,7 +151,7 @@ async function checkOutputWritable(out: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+    throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
   }
   const existing = await stat(out).catch(() => null);
   if (existing?.isDirectory()) throw new Error(`Cannot write the output ${out}: it is a folder.`);

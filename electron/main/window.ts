@@ -6,7 +6,14 @@ import { fitToDisplays, loadWindowState, MIN_SIZE, saveWindowState } from './win
  * The main window, hardened: isolated, sandboxed preload, no Node in the page, web security on,
  * no webviews. It reopens where it was left, kept on a display that is still connected.
  */
-export function createMainWindow(options: { preloadPath: string; url: string; stateFile: string; title: string }): BrowserWindow {
+export function createMainWindow(options: {
+  preloadPath: string;
+  url: string;
+  stateFile: string;
+  title: string;
+  /** False in packaged builds: no DevTools, whatever the keyboard or a menu asks. */
+  devTools: boolean;
+}): BrowserWindow {
   const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
   const bounds = fitToDisplays(loadWindowState(options.stateFile), workAreas);
   const win = new BrowserWindow({
@@ -32,6 +39,7 @@ export function createMainWindow(options: { preloadPath: string; url: string; st
       spellcheck: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      devTools: options.devTools,
     },
   });
   if (bounds.maximized) win.maximize();

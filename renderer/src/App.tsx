@@ -302,7 +302,7 @@ export function applyTheme(theme: Settings['theme']): void {
 }
 
 export function initialLocale(hostLanguage: string | null): Locale {
-  let stored: string | null = null;
+  let stored: string | null;
   try {
     stored = localStorage.getItem(LOCALE_KEY);
   } catch {

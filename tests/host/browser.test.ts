@@ -100,7 +100,7 @@ describe('the host in a real browser', () => {
         socket.onopen = () => resolveWs('open');
         socket.onerror = () => resolveWs('error');
       });
-      let read = 'blocked';
+      let read: string;
       try {
         const r = await fetch(`http://127.0.0.1:${port}/`, { credentials: 'include' });
         read = `status ${r.status}`;

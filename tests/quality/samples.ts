@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLES } from '../fixtures/samples';
 
-/** The labelled test images in /work/shared/data/real-samples (see its README). */
+/** The labelled real test images (tests/fixtures/samples.ts says where they are found). */
 export const SAMPLES_ROOT = SAMPLES;
 
 export type SampleSource = 'zxing' | 'zxing-cpp';

@@ -98,7 +98,7 @@ function expected(filter: ItemFilter, search = ''): number[] {
 
 function all(filter: ItemFilter, search?: string): { total: number; ids: number[] } {
   const ids: number[] = [];
-  let total = -1;
+  let total: number;
   for (let offset = 0; ; offset += 1000) {
     const page = listItems(db, batchId, { filter, ...(search ? { search } : {}), offset, limit: 1000 });
     total = page.total;

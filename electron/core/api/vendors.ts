@@ -75,7 +75,7 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
     async engines(offered: ReadonlySet<string>): Promise<EngineInfo[]> {
       const out: EngineInfo[] = [];
       const st = await status();
-      let effective: VendorSettings | null = null;
+      let effective: VendorSettings | null;
       try {
         effective = deps ? deps.registry.settings() : null;
       } catch {

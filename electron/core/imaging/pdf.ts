@@ -51,7 +51,6 @@ export async function openPdf(path: string, label: string): Promise<PDFDocumentP
     standardFontDataUrl: assetDir('standard_fonts'),
     wasmUrl: assetDir('wasm'),
     iccUrl: assetDir('iccs'),
-    isEvalSupported: false,
     stopAtErrors: false,
     verbosity: 0,
   });
@@ -88,7 +87,7 @@ const MAX_OPEN = 4;
 function closeDoc(path: string, entry: OpenDoc): void {
   if (OPEN_DOCS.get(path) === entry) OPEN_DOCS.delete(path);
   clearTimeout(entry.timer);
-  entry.doc.then((d) => d.destroy()).catch(() => undefined);
+  entry.doc.then((d) => d.loadingTask.destroy()).catch(() => undefined);
 }
 
 export async function withPdf<T>(path: string, label: string, fn: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {

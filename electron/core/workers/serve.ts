@@ -46,10 +46,11 @@ export function serializeError<J>(err: unknown, job: J, unexpected: (message: st
 /**
  * The bytes of a Buffer in a fresh ArrayBuffer that postMessage can transfer (move to the other
  * thread without copying). Buffers made by native code (sharp's output) are external memory that
- * V8 cannot detach: postMessage would silently copy them instead, twice (serialise here,
- * deserialise on the receiving thread, i.e. on the main thread). Node 20 cannot tell a
- * detachable buffer from an external one (no ArrayBuffer.prototype.detached), so always make
- * one copy here, in the worker: cheap next to an encode, and the main thread copies nothing.
+ * V8 cannot detach: postMessage refuses to transfer them (DataCloneError), and sent without
+ * a transfer list they would be copied twice (serialised here, deserialised on the receiving
+ * thread, i.e. on the main thread). Nothing tells an external buffer from a detachable one,
+ * so always make one copy here, in the worker: cheap next to an encode, and the main thread
+ * copies nothing.
  */
 export function transferable(buf: Uint8Array): { bytes: Uint8Array; buffer: ArrayBuffer } {
   const buffer = new ArrayBuffer(buf.byteLength);

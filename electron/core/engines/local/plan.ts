@@ -1,7 +1,7 @@
 import type { DecodePlan } from './decode';
 
 /**
- * The decode strategy, tuned on /work/shared/data/real-samples (tests/quality/real-samples.test.ts;
+ * The decode strategy, tuned on the labelled real-sample set (tests/quality/real-samples.test.ts;
  * measured numbers in its output). None of these steps reported anything on the false-positive set.
  *
  * Fast path, every page: ZXing-C++ with try-harder/rotate/invert/downscale (~90% of the set

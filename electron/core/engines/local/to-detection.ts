@@ -10,7 +10,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Text plus, when the text does not carry the exact bytes, the bytes themselves. */
 function payload(text: string, bytes: Uint8Array, binary: boolean): Pick<Detection, 'text' | 'bytesBase64'> {
-  let asUtf8: string | null = null;
+  let asUtf8: string | null;
   try {
     asUtf8 = utf8.decode(bytes);
   } catch {
