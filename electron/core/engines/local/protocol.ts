@@ -15,6 +15,8 @@ export interface DecodeSuccess {
   detections: Detection[];
   pageWidth: number;
   pageHeight: number;
+  /** sha256 of the file bytes that were decoded (read once by the worker). */
+  sha256: string;
   /** Which decode steps ran (fast pass, then retries), each timed with what it read, for tuning and traceability. */
   steps: StepRun[];
   threadId: number;
