@@ -97,7 +97,7 @@ describe('one PDF per document from every image format', { timeout: 180_000 }, (
       // What a viewer shows: the JPEG with its orientation applied...
       const shown = await small(sharp(files[i]!).autoOrient());
       // ...and the PDF page, rendered by the product's PDF renderer.
-      const px = await loadPdfPage(w.path!, 1, w.fileName);
+      const px = await loadPdfPage({ path: w.path! }, 1, w.fileName);
       const page = await small(sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 } }));
       let diff = 0;
       for (let k = 0; k < shown.length; k++) diff += Math.abs(shown[k]! - page[k]!);
