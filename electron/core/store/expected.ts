@@ -2,7 +2,7 @@ import type { ExpectedListInfo } from '../../../shared/reconciliation';
 import type { Db } from './db';
 import { stmt } from './statements';
 
-/** A batch's expected list (migration 003): what it came from, and its values in order. */
+/** A batch's expected list (migration 004): what it came from, and its values in order. */
 export function getExpectedInfo(db: Db, batchId: number): ExpectedListInfo | null {
   const row = stmt(db, `SELECT source, column_name, imported_at, count FROM batch_expected_lists WHERE batch_id = ?`).get(batchId) as
     | { source: string; column_name: string; imported_at: string; count: number }

@@ -2,7 +2,7 @@ import type { SeparationRule } from '../../../shared/documents';
 import type { Db } from './db';
 import { stmt } from './statements';
 
-/** A batch's document separation rule (migration 003), stored as checked JSON. */
+/** A batch's document separation rule (migration 004), stored as checked JSON. */
 export function getSeparation(db: Db, batchId: number): SeparationRule | null {
   const row = stmt(db, `SELECT rule_json FROM batch_separation WHERE batch_id = ?`).get(batchId) as { rule_json: string } | undefined;
   return row ? (JSON.parse(row.rule_json) as SeparationRule) : null;

@@ -5,8 +5,8 @@ import type { Migration } from './index';
  * (store/separation.ts) and the expected list it is reconciled against (store/expected.ts).
  * Both belong to their batch and go with it.
  */
-export const migration003: Migration = {
-  version: 3,
+export const migration004: Migration = {
+  version: 4,
   name: 'batch separation rule and expected list',
   up(db) {
     db.exec(`

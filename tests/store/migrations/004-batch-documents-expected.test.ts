@@ -7,19 +7,19 @@ import { getExpectedInfo, getExpectedValues, setExpected } from '../../../electr
 import { getSeparation, setSeparation } from '../../../electron/core/store/separation';
 import { tempDir } from '../../queue/support/tmp';
 
-const tmp = tempDir('mig003');
+const tmp = tempDir('mig004');
 afterAll(() => tmp.cleanup());
 
-/** A file at version 2 with a batch -> 003: the batch takes a rule and a list, and they go when it goes. */
-describe('migration 003 (batch separation rule and expected list)', () => {
+/** A file at version 3 with a batch -> 004: the batch takes a rule and a list, and they go when it goes. */
+describe('migration 004 (batch separation rule and expected list)', () => {
   it('adds the tables to an existing file; rule and list belong to their batch', () => {
     const db = new Database(join(tmp.dir, 'v2.sqlite'));
     applyPragmas(db);
-    migrate(db, 2);
+    migrate(db, 3);
     db.exec(`INSERT INTO batches (id, name, created_at, status, plan_json) VALUES (1, 'b', '2026-01-01T00:00:00Z', 'done', '{"engine":"local","task":"codes"}'),
                                                                                 (2, 'c', '2026-01-01T00:00:00Z', 'done', '{"engine":"local","task":"codes"}')`);
-    migrate(db, 3);
-    expect(schemaVersion(db)).toBe(3);
+    migrate(db, 4);
+    expect(schemaVersion(db)).toBe(4);
     expect(getSeparation(db, 1)).toBeNull();
     setSeparation(db, 1, { kind: 'code', pattern: '^DOC-', dropSeparators: true });
     setSeparation(db, 1, { kind: 'every', pages: 2 }); // replaces
