@@ -26,6 +26,8 @@ export interface RunReport {
   notices?: string[];
   /** What the batch spent at the vendors, one line per vendor operation. */
   spent?: string[];
+  /** Documents and reconciliation lines (cli/batch-extras.ts), already indented. */
+  extras?: string[];
 }
 
 /** The end-of-run report: counts, failures grouped by error code (with a few examples), output. */
@@ -68,6 +70,7 @@ export function formatSummary(r: RunReport): string {
     lines.push('  vendor calls:');
     for (const s of r.spent) lines.push(`    ${s}`);
   }
+  if (r.extras) lines.push(...r.extras);
   if (r.output) lines.push(`  output:  ${r.output.path} (${r.output.rows} rows)`);
   lines.push(`  time:    ${formatSeconds(r.seconds)}`);
   return `${lines.join('\n')}\n`;
