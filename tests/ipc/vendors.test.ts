@@ -81,7 +81,7 @@ describe('vendor requests over a real keychain', () => {
       ],
     });
     const after = await value('credentials.set', { vendor: 'tencent', fields: CREDS.tencent });
-    expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2' });
+    expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2', source: 'keychain' });
     // Really in the keychain: a second reader sees it.
     expect(await registry.credentials.get('tencent')).toEqual(CREDS.tencent);
   });

@@ -1,16 +1,8 @@
 import { ScanError } from '../errors';
 import { keytarBackend, type KeychainBackend } from './keychain';
 import { maskId } from './mask';
-import {
-  VENDOR_FIELDS,
-  VENDOR_ID_FIELD,
-  VENDOR_IDS,
-  type CredentialProvider,
-  type CredentialStatus,
-  type KeychainStatus,
-  type VendorCredentials,
-  type VendorId,
-} from './types';
+import { identifyingField, vendorDefinition } from '../vendors';
+import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from './types';
 
 export const KEYCHAIN_SERVICE = 'ScanDesk';
 
@@ -35,39 +27,31 @@ export class CredentialStore implements CredentialProvider {
     this.service = options.service ?? KEYCHAIN_SERVICE;
   }
 
-  /** Stores (or replaces) every field of one vendor. Input errors never echo the values. */
+  /**
+   * Stores (or replaces) one vendor's credentials: every required field, and the optional ones
+   * given (an optional field left out is removed, so switching from temporary to permanent keys
+   * leaves no stale token). Input errors name the field and never echo the values.
+   */
   async set<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>): Promise<CredentialStatus> {
-    const fields = fieldsOf(vendor);
-    const input = credentials as Record<string, unknown>;
-    const unknown = Object.keys(input).filter((k) => !fields.includes(k));
-    if (unknown.length > 0) {
-      throw new ScanError('INVALID_INPUT', `Unknown ${vendor} credential field(s): ${unknown.join(', ')} (expected ${fields.join(', ')}).`);
+    const values = checkCredentials(vendor, credentials as Record<string, unknown>);
+    for (const field of fieldsOf(vendor)) {
+      const value = values[field.key];
+      if (value !== undefined) await this.backend.setPassword(this.service, accountName(vendor, field.key), value);
+      else await this.backend.deletePassword(this.service, accountName(vendor, field.key));
     }
-    const values: string[] = [];
-    for (const field of fields) {
-      const value = input[field];
-      if (typeof value !== 'string' || value.trim() === '') {
-        throw new ScanError('INVALID_INPUT', `The ${vendor} ${field} is missing.`);
-      }
-      const trimmed = value.trim();
-      if (trimmed.length > MAX_FIELD_LENGTH || /[\r\n\t\0]/.test(trimmed)) {
-        throw new ScanError('INVALID_INPUT', `The ${vendor} ${field} does not look like a credential (too long or contains control characters).`);
-      }
-      values.push(trimmed);
-    }
-    for (const [i, field] of fields.entries()) {
-      await this.backend.setPassword(this.service, accountName(vendor, field), values[i]!);
-    }
-    return this.vendorStatus(vendor, Object.fromEntries(fields.map((f, i) => [f, values[i]!])));
+    return this.vendorStatus(vendor, values);
   }
 
-  /** Every field, or null when any is missing (a half-written entry is not usable). */
+  /** Every required field (and the optional ones stored), or null when a required one is missing (a half-written entry is not usable). */
   async get<V extends VendorId>(vendor: V): Promise<VendorCredentials<V> | null> {
     const out: Record<string, string> = {};
     for (const field of fieldsOf(vendor)) {
-      const value = await this.backend.getPassword(this.service, accountName(vendor, field));
-      if (value === null || value === '') return null;
-      out[field] = value;
+      const value = await this.backend.getPassword(this.service, accountName(vendor, field.key));
+      if (value === null || value === '') {
+        if (field.optional) continue;
+        return null;
+      }
+      out[field.key] = value;
     }
     return out as VendorCredentials<V>;
   }
@@ -75,7 +59,7 @@ export class CredentialStore implements CredentialProvider {
   /** Removes every field of one vendor; true when something was there. */
   async delete(vendor: VendorId): Promise<boolean> {
     let removed = false;
-    for (const field of fieldsOf(vendor)) {
+    for (const { key: field } of fieldsOf(vendor)) {
       if (await this.backend.deletePassword(this.service, accountName(vendor, field))) removed = true;
     }
     return removed;
@@ -88,7 +72,7 @@ export class CredentialStore implements CredentialProvider {
       const byAccount = new Map(entries.map((e) => [e.account, e.password]));
       const vendors = VENDOR_IDS.map((vendor) => {
         const values: Record<string, string | undefined> = {};
-        for (const field of fieldsOf(vendor)) values[field] = byAccount.get(accountName(vendor, field));
+        for (const { key } of fieldsOf(vendor)) values[key] = byAccount.get(accountName(vendor, key));
         return this.vendorStatus(vendor, values);
       });
       return { available: true, error: null, vendors };
@@ -105,14 +89,46 @@ export class CredentialStore implements CredentialProvider {
   }
 
   private vendorStatus(vendor: VendorId, values: Record<string, string | undefined>): CredentialStatus {
-    const configured = fieldsOf(vendor).every((f) => typeof values[f] === 'string' && values[f] !== '');
-    const id = values[VENDOR_ID_FIELD[vendor]];
-    return { vendor, configured, maskedId: configured && id ? maskId(id) : null };
+    return credentialStatus(vendor, values, 'keychain');
   }
 }
 
-function fieldsOf(vendor: VendorId): readonly string[] {
-  const fields = (VENDOR_FIELDS as Record<string, readonly string[]>)[vendor];
-  if (!fields) throw new ScanError('INVALID_INPUT', `Unknown vendor: ${String(vendor)}.`);
-  return fields;
+/** Configured (every required field present) and the masked id, from field values. */
+export function credentialStatus(vendor: VendorId, values: Record<string, string | undefined>, source: CredentialStatus['source']): CredentialStatus {
+  const configured = fieldsOf(vendor).every((f) => f.optional || (typeof values[f.key] === 'string' && values[f.key] !== ''));
+  const id = values[identifyingField(vendorDefinition(vendor)).key];
+  return { vendor, configured, maskedId: configured && id ? maskId(id) : null, ...(configured ? { source } : {}) };
+}
+
+function fieldsOf(vendor: VendorId) {
+  if (!(VENDOR_IDS as readonly string[]).includes(vendor)) throw new ScanError('INVALID_INPUT', `Unknown vendor: ${String(vendor)}.`);
+  return vendorDefinition(vendor).credentials;
+}
+
+/**
+ * One vendor's credential input checked against its definition: no unknown field, every
+ * required one present, no value too long or with control characters. Answers the trimmed
+ * values (optional fields left empty are left out). Messages name fields, never values.
+ */
+export function checkCredentials(vendor: VendorId, input: Record<string, unknown>): Record<string, string> {
+  const fields = fieldsOf(vendor);
+  const keys = fields.map((f) => f.key);
+  const unknown = Object.keys(input).filter((k) => !keys.includes(k));
+  if (unknown.length > 0) {
+    throw new ScanError('INVALID_INPUT', `fields.${unknown[0]}: is not a ${vendor} credential field (expected ${keys.join(', ')}).`);
+  }
+  const out: Record<string, string> = {};
+  for (const field of fields) {
+    const value = input[field.key];
+    const trimmed = typeof value === 'string' ? value.trim() : '';
+    if (trimmed === '') {
+      if (field.optional && (value === undefined || typeof value === 'string')) continue;
+      throw new ScanError('INVALID_INPUT', `fields.${field.key}: the ${vendor} ${field.key} is missing.`);
+    }
+    if (trimmed.length > MAX_FIELD_LENGTH || /[\r\n\t\0]/.test(trimmed)) {
+      throw new ScanError('INVALID_INPUT', `fields.${field.key}: the ${vendor} ${field.key} does not look like a credential (too long or contains control characters).`);
+    }
+    out[field.key] = trimmed;
+  }
+  return out;
 }
