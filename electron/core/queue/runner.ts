@@ -216,9 +216,12 @@ export class Runner {
         call.then(forget, forget);
       }
       const result = await call;
+      // The result is of the bytes the engine decoded, which are not those intake hashed when
+      // the file was replaced since: it is cached under the decoded bytes' hash.
+      const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };
       // A job that waited for another job's identical call stores a copy of that stored result.
-      const reuse = shared ? findCached(db, key) : null;
-      const r = finish(db, job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, key, Date.now());
+      const reuse = shared ? findCached(db, decodedKey) : null;
+      const r = finish(db, job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, decodedKey, Date.now());
       if (!r.ok) return 0; // lease lost: the job belongs to someone else now
       for (const n of result.notices ?? []) this.notifyOnce(job.batchId, job.engine, n);
       return r.detections;

@@ -14,6 +14,8 @@ export interface DecodeSuccess {
   detections: Detection[];
   pageWidth: number;
   pageHeight: number;
+  /** sha256 of the file bytes that were decoded (read once by the worker). */
+  sha256: string;
   /** Which decode steps ran (fast pass, then retries), for tuning and traceability. */
   steps: string[];
   threadId: number;

@@ -169,6 +169,7 @@ export class TencentEngine implements Engine {
       detections,
       pageWidth: prepared.pageWidth,
       pageHeight: prepared.pageHeight,
+      decodedSha256: prepared.sourceSha256,
       engineVersion: ENGINE_VERSION,
       ...(requestId ? { requestId } : {}),
       bytesSent,
