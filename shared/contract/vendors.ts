@@ -55,6 +55,13 @@ export const CredentialStatusSchema = z.strictObject({
    * read-only here). Absent when nothing is configured.
    */
   source: z.enum(['keychain', 'environment']).optional(),
+  /** The endpoint the keys were saved for: they are sent nowhere else. */
+  savedFor: z.string().max(2048).nullable().optional(),
+  /**
+   * The vendor now points at another endpoint than the keys were saved for: they are not used
+   * until entered again (the settings screen asks for them).
+   */
+  endpointChanged: z.boolean().optional(),
 });
 
 export const KeychainStatusSchema = z.strictObject({

@@ -43,7 +43,13 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
       };
     }
     const st = await need().registry.status();
-    return toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials) });
+    const view = toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials) });
+    // Keys saved for another endpoint than the one in effect are not used (credentialsFor):
+    // say so, so the settings screen asks for them again.
+    for (const v of view.vendors) {
+      v.endpointChanged = st.vendors.find((x) => x.vendor === v.vendor)!.missing.some((m) => m.code === 'endpoint');
+    }
+    return view;
   };
   const settingsResult = (): VendorSettingsResult => {
     const { settings } = need();
@@ -72,6 +78,10 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
     async test(vendor: VendorId) {
       const r = await need().registry.testConnection(vendor, AbortSignal.timeout(30_000));
       return { vendor: r.vendor, ok: r.ok, error: r.error ? { code: r.error.code, message: r.error.message } : null, elapsedMs: r.elapsedMs };
+    },
+    /** The usage fingerprint of the account a vendor would use now; null without vendors or credentials. */
+    async usageAccount(vendor: string): Promise<string | null> {
+      return deps ? deps.registry.usageAccount(vendor) : null;
     },
     getSettings: settingsResult,
     setSettings(patch: VendorSettingsPatchInput): VendorSettingsResult {
@@ -118,6 +128,13 @@ function toView(s: KeychainStatus): KeychainStatusView {
   return {
     available: s.available,
     error: s.error ? { code: s.error.code, message: s.error.message } : null,
-    vendors: s.vendors.map((v) => ({ vendor: v.vendor, configured: v.configured, maskedId: v.maskedId, ...(v.source ? { source: v.source } : {}) })),
+    vendors: s.vendors.map((v) => ({
+      vendor: v.vendor,
+      configured: v.configured,
+      maskedId: v.maskedId,
+      ...(v.source ? { source: v.source } : {}),
+      savedFor: v.endpoint ?? null,
+      endpointChanged: false,
+    })),
   };
 }

@@ -1,6 +1,8 @@
 import { ScanError } from '../errors';
 import type { VendorSettings } from '../settings/schema';
 import { vendorDefinition } from '../vendors';
+import { secretDestination } from './endpoint';
+import { credentialsForEndpoint } from './environment';
 import type { CredentialProvider, VendorId } from './types';
 
 /**
@@ -31,7 +33,9 @@ export async function testConnection(
     elapsedMs: Math.round(performance.now() - started),
   });
   try {
-    await vendorDefinition(vendor).testConnection({ settings: settings[vendor] as never, credentials, timeoutMs, signal });
+    // The test sends the keys where the settings point: only if they were saved for that endpoint.
+    const own = credentialsForEndpoint(credentials, vendor, secretDestination(vendor, settings[vendor]));
+    await vendorDefinition(vendor).testConnection({ settings: settings[vendor] as never, credentials: own, timeoutMs, signal });
     return done(null);
   } catch (err) {
     if (err instanceof ScanError) return done(err.toJSON());

@@ -1,5 +1,6 @@
 import { ScanError } from '../errors';
 import { vendorDefinition } from '../vendors';
+import { credentialsFor } from './endpoint';
 import { credentialStatus, CredentialStore } from './store';
 import { VENDOR_IDS, type CredentialProvider, type CredentialSource, type KeychainStatus, type VendorCredentials, type VendorId } from './types';
 
@@ -48,6 +49,16 @@ export class ProfileCredentials implements CredentialProvider {
     return environmentCredentials(vendor, this.env) ?? this.store.get(vendor);
   }
 
+  /**
+   * What a client sending to `endpoint` may use: the environment's credentials as they are
+   * (whoever set them also chose the endpoint for this process), keychain keys only if they
+   * were saved for that endpoint (credentials/endpoint.ts).
+   */
+  forEndpoint(vendor: VendorId, endpoint: string): CredentialProvider {
+    if (this.source(vendor) === 'environment') return { get: (v) => this.get(v) };
+    return credentialsFor(this.store, vendor, endpoint);
+  }
+
   /** Where the vendor's credentials come from now (environment when any of its variables is set). */
   source(vendor: VendorId): CredentialSource {
     return vendorDefinition(vendor).credentials.some((f) => !!this.env[f.env]?.trim()) ? 'environment' : 'keychain';
@@ -71,4 +82,10 @@ export class ProfileCredentials implements CredentialProvider {
       }),
     };
   }
+}
+
+/** `provider` narrowed to what a client sending to `endpoint` may use (see ProfileCredentials.forEndpoint). */
+export function credentialsForEndpoint(provider: CredentialProvider, vendor: VendorId, endpoint: string): CredentialProvider {
+  if (provider instanceof ProfileCredentials) return provider.forEndpoint(vendor, endpoint);
+  return credentialsFor(provider, vendor, endpoint);
 }

@@ -1,4 +1,5 @@
 import { ScanError } from '../errors';
+import { officialEndpoint, type EndpointBoundCredentials } from './endpoint';
 import { keytarBackend, type KeychainBackend } from './keychain';
 import { maskId } from './mask';
 import { identifyingField, vendorDefinition } from '../vendors';
@@ -13,12 +14,19 @@ export function accountName(vendor: VendorId, field: string): string {
 
 const MAX_FIELD_LENGTH = 512;
 
+/** The keychain account, beside the fields, naming the endpoint the vendor's keys were saved for. */
+const ENDPOINT_FIELD = 'endpoint';
+
 /**
  * Vendor credentials in the OS keychain: one service, one account per vendor field. This is
  * the only place that writes them; vendor clients read them through CredentialProvider at
  * signing time, and the UI only ever gets a KeychainStatus (configured + masked id).
+ *
+ * Each vendor's keys are bound to the endpoint they were saved for (see ./endpoint.ts): `set`
+ * records it, `boundEndpoint` reads it, and clients get the keys through `credentialsFor`, which
+ * refuses another endpoint.
  */
-export class CredentialStore implements CredentialProvider {
+export class CredentialStore implements CredentialProvider, EndpointBoundCredentials {
   private readonly backend: KeychainBackend;
   private readonly service: string;
 
@@ -30,16 +38,35 @@ export class CredentialStore implements CredentialProvider {
   /**
    * Stores (or replaces) one vendor's credentials: every required field, and the optional ones
    * given (an optional field left out is removed, so switching from temporary to permanent keys
-   * leaves no stale token). Input errors name the field and never echo the values.
+   * leaves no stale token), for use with `binding.endpoint` only (the origin from
+   * `secretDestination` for the settings in effect). Input errors name the field and never
+   * echo the values.
    */
-  async set<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>): Promise<CredentialStatus> {
+  async set<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>, binding: { endpoint: string }): Promise<CredentialStatus> {
     const values = checkCredentials(vendor, credentials as Record<string, unknown>);
+    if (!binding || typeof binding.endpoint !== 'string' || binding.endpoint === '') {
+      throw new ScanError('INTERNAL', `The ${vendor} credentials need the endpoint they are saved for.`);
+    }
+    // The old binding goes first: if this stops half-way, the keys left behind count as saved
+    // for the vendor's own service (never for the endpoint of other keys).
+    await this.backend.deletePassword(this.service, accountName(vendor, ENDPOINT_FIELD));
     for (const field of fieldsOf(vendor)) {
       const value = values[field.key];
       if (value !== undefined) await this.backend.setPassword(this.service, accountName(vendor, field.key), value);
       else await this.backend.deletePassword(this.service, accountName(vendor, field.key));
     }
-    return this.vendorStatus(vendor, values);
+    await this.backend.setPassword(this.service, accountName(vendor, ENDPOINT_FIELD), binding.endpoint);
+    return this.vendorStatus(vendor, { ...values, [ENDPOINT_FIELD]: binding.endpoint });
+  }
+
+  /**
+   * The endpoint the vendor's keys were saved for; null when no keys are stored. Keys stored
+   * before endpoints were bound count as saved for the vendor's own service.
+   */
+  async boundEndpoint(vendor: VendorId): Promise<string | null> {
+    const bound = await this.backend.getPassword(this.service, accountName(vendor, ENDPOINT_FIELD));
+    if ((await this.get(vendor)) === null) return null;
+    return bound || officialEndpoint(vendor);
   }
 
   /** Every required field (and the optional ones stored), or null when a required one is missing (a half-written entry is not usable). */
@@ -62,6 +89,7 @@ export class CredentialStore implements CredentialProvider {
     for (const { key: field } of fieldsOf(vendor)) {
       if (await this.backend.deletePassword(this.service, accountName(vendor, field))) removed = true;
     }
+    await this.backend.deletePassword(this.service, accountName(vendor, ENDPOINT_FIELD));
     return removed;
   }
 
@@ -72,7 +100,7 @@ export class CredentialStore implements CredentialProvider {
       const byAccount = new Map(entries.map((e) => [e.account, e.password]));
       const vendors = VENDOR_IDS.map((vendor) => {
         const values: Record<string, string | undefined> = {};
-        for (const { key } of fieldsOf(vendor)) values[key] = byAccount.get(accountName(vendor, key));
+        for (const key of [...fieldsOf(vendor).map((f) => f.key), ENDPOINT_FIELD]) values[key] = byAccount.get(accountName(vendor, key));
         return this.vendorStatus(vendor, values);
       });
       return { available: true, error: null, vendors };
@@ -89,7 +117,8 @@ export class CredentialStore implements CredentialProvider {
   }
 
   private vendorStatus(vendor: VendorId, values: Record<string, string | undefined>): CredentialStatus {
-    return credentialStatus(vendor, values, 'keychain');
+    const status = credentialStatus(vendor, values, 'keychain');
+    return { ...status, endpoint: status.configured ? values[ENDPOINT_FIELD] || officialEndpoint(vendor) : null };
   }
 }
 

@@ -27,6 +27,11 @@ export interface CredentialStatus {
   maskedId: string | null;
   /** Set when configured. */
   source?: CredentialSource;
+  /**
+   * The endpoint keychain keys were saved for (they are sent nowhere else; see ./endpoint.ts);
+   * null when not configured or from the environment (the process chose both).
+   */
+  endpoint?: string | null;
 }
 
 export interface CredentialProvider {

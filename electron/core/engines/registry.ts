@@ -1,13 +1,15 @@
 import type { EngineId, Task } from '../../../shared/engines';
 import { testConnection, type ConnectionTestResult } from '../credentials/connection-test';
-import { ProfileCredentials } from '../credentials/environment';
+import { secretDestination } from '../credentials/endpoint';
+import { credentialsForEndpoint, ProfileCredentials } from '../credentials/environment';
 import { CredentialStore } from '../credentials/store';
+import { accountOf } from '../usage/meter';
 import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
 import { ScanError } from '../errors';
 import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath } from '../settings/store';
-import { VENDOR_LIST, vendorDefinition } from '../vendors';
+import { identifyingField, VENDOR_LIST, vendorDefinition } from '../vendors';
 import type { RetryOptions, VendorEvent } from '../vendors/common';
 import type { Engine, RecognizeRequest, RecognizeResult } from './engine';
 import { LocalEngine, type LocalEngineOptions } from './local';
@@ -90,11 +92,19 @@ export class EngineRegistry {
     for (const [id, e] of this.vendors) if (!vendor || id === vendor) e.invalidate();
   }
 
-  /** Stores credentials in the keychain and makes the vendor use them from its next page. */
+  /**
+   * Stores credentials in the keychain, for the endpoint the vendor is set to now (they are
+   * sent nowhere else), and makes the vendor use them from its next page.
+   */
   async setCredentials<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>): Promise<void> {
     const store = this.keychain(vendor);
-    await store.set(vendor, credentials);
+    await store.set(vendor, credentials, { endpoint: this.secretDestination(vendor) });
     this.invalidate(vendor);
+  }
+
+  /** Where the vendor's secret goes with the settings in effect (what its keys must be saved for). */
+  secretDestination(vendor: VendorId): string {
+    return secretDestination(vendor, this.settings()[vendor]);
   }
 
   async deleteCredentials(vendor: VendorId): Promise<boolean> {
@@ -126,7 +136,7 @@ export class EngineRegistry {
     const keychain =
       this.credentials instanceof ProfileCredentials
         ? await this.credentials.status()
-        : { available: true, error: null, vendors: VENDOR_IDS.map((vendor) => ({ vendor, configured: true, maskedId: null })) };
+        : { available: true, error: null, vendors: VENDOR_IDS.map((vendor): CredentialStatus => ({ vendor, configured: true, maskedId: null, endpoint: null })) };
     const s = this.settings();
     const vendors = VENDOR_LIST.map((d) => {
       const vendor = d.id;
@@ -135,11 +145,29 @@ export class EngineRegistry {
       if (!credentials.configured) {
         if (!keychain.available) missing.push({ code: 'keychain', message: keychain.error?.message ?? 'The keychain is not available.' });
         else missing.push({ code: 'credentials', message: `${d.name} has no credentials yet: add them in Settings.` });
+      } else if (credentials.endpoint && credentials.endpoint !== secretDestination(vendor, s[vendor])) {
+        missing.push({ code: 'endpoint', message: `${d.name} now points at another endpoint than its keys were saved for: enter them again in Settings.` });
       }
       missing.push(...d.missing(s[vendor] as never));
       return { vendor, name: d.name, tasks: d.tasks, credentials, settings: s[vendor], ready: missing.length === 0, missing };
     });
     return { keychain: { available: keychain.available, error: keychain.error }, vendors };
+  }
+
+  /**
+   * The usage fingerprint (usage/meter accountOf) of the account a vendor would use now, to
+   * check today's quota; null when it has none or the keychain cannot be read.
+   */
+  async usageAccount(vendor: string): Promise<string | null> {
+    if (!(VENDOR_IDS as readonly string[]).includes(vendor)) return null;
+    const v = vendor as VendorId;
+    try {
+      const creds = (await this.credentials.get(v)) as Record<string, string> | null;
+      const id = creds?.[identifyingField(vendorDefinition(v)).key];
+      return id ? accountOf(v, id).account : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The vendor's connection test with the stored credentials and the settings in effect. */
@@ -156,10 +184,13 @@ export class EngineRegistry {
   private build(vendor: VendorId, s: VendorSettings): Engine {
     const onEvent = this.options.onVendorEvent ? (e: VendorEvent) => this.options.onVendorEvent!(vendor, e) : undefined;
     const retry = this.options.retry;
+    // The engine built from these settings may use keychain keys only if they were saved for
+    // the endpoint these settings send to (rebuilt whenever the settings change).
+    const credentials = credentialsForEndpoint(this.credentials, vendor, secretDestination(vendor, s[vendor]));
     // Throws a clear stop-engine error when the vendor is not set up (e.g. OSS without a bucket).
     return vendorDefinition(vendor).createEngine({
       settings: s[vendor] as never,
-      credentials: this.credentials,
+      credentials,
       prepare: this.preparePool.prepare,
       ...(retry ? { retry } : {}),
       onEvent,
@@ -179,7 +210,10 @@ export interface VendorStatus {
   settings: VendorSettings[VendorId];
   /** Credentials and required settings are in place (the vendor may still refuse them: test it). */
   ready: boolean;
-  /** What is not set up ('keychain', 'credentials', or the vendor's own: 'bucket', 'region'), with what to do. */
+  /**
+   * What is not set up ('keychain', 'credentials', 'endpoint' (keys saved for another one), or
+   * the vendor's own: 'bucket', 'region'), with what to do.
+   */
   missing: Array<{ code: string; message: string }>;
 }
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { VendorId } from '../../../shared/engines';
 import { VENDOR_LIST, type SettingsOf } from '../vendors';
 
+export { isLoopbackHost } from './fields';
+
 /**
  * The non-secret settings of the cloud vendors: where to send requests, how fast, how many at
  * once, and (OSS) which bucket. Kept as JSON beside the database. Each vendor's part is its

@@ -19,7 +19,10 @@ export function vendorSettingsPath(dbPath: string): string {
  */
 export const ENDPOINT_ENV = Object.fromEntries(VENDOR_LIST.map((d) => [d.id, d.endpoint.env])) as Record<VendorId, string>;
 
-export const ENDPOINT_ENV_HELP = `Endpoint overrides (environment, this run only):\n${VENDOR_LIST.map((d) => `  ${`${d.endpoint.env}=<url>`.padEnd(33)}${d.endpoint.help}`).join('\n')}`;
+export const ENDPOINT_ENV_HELP =
+  'Endpoint overrides (environment, this run only; https, or http to this machine only;\n' +
+  'stored keys are sent only to the endpoint they were saved for: store them again for another):\n' +
+  VENDOR_LIST.map((d) => `  ${`${d.endpoint.env}=<url>`.padEnd(33)}${d.endpoint.help}`).join('\n');
 
 /**
  * Non-secret vendor settings in one JSON file (validated with zod). A missing file means

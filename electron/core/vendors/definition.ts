@@ -33,10 +33,11 @@ export interface VendorDefinition<S extends object = object> {
   /** Its non-secret settings: the schema (strict, with defaults) and how the settings screen shows them. */
   readonly settings: { readonly schema: z.ZodType<S>; readonly form: readonly SettingFieldView[] };
   /**
-   * The settings field an endpoint override changes, and the environment variable that
-   * overrides it for one process (emulators, a private endpoint).
+   * Where requests go: the settings field holding the endpoint URL, the environment variable
+   * that overrides it for one process (emulators, a private endpoint), and the vendor's own
+   * service (the origin its keys are bound to by default: credentials/endpoint.ts).
    */
-  readonly endpoint: { readonly key: keyof S & string; readonly env: string; readonly help: string };
+  readonly endpoint: { readonly key: keyof S & string; readonly env: string; readonly help: string; readonly official: string };
   /** Plan options (EnginePlan.options) this vendor understands; a fallback plan's options serve both engines. */
   readonly optionKeys: readonly string[];
   /**

@@ -38,7 +38,14 @@ export const alioss: VendorDefinition<AliOssSettings> = {
       { kind: 'checkbox', key: 'keepUploads', label: { en: 'Keep uploaded pages in the bucket after reading', 'zh-CN': '识别后在存储空间中保留上传的页面' } },
     ],
   },
-  endpoint: { key: 'endpoint', env: 'SCANDESK_ALIOSS_ENDPOINT', help: 'Alibaba Cloud OSS (default https://oss-<region>.aliyuncs.com)' },
+  endpoint: {
+    key: 'endpoint',
+    env: 'SCANDESK_ALIOSS_ENDPOINT',
+    help: 'Alibaba Cloud OSS (default https://oss-<region>.aliyuncs.com)',
+    // oss-<region>.aliyuncs.com: the region picks the host, always Alibaba's (the region id is
+    // checked against a strict pattern before it is put in a host name).
+    official: 'https://*.aliyuncs.com',
+  },
   optionKeys: ['keepUploads'],
   missing: (a) => {
     const out = [];

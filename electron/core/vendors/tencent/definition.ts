@@ -44,6 +44,7 @@ export const tencent: VendorDefinition<TencentSettings> = {
     key: 'endpoint',
     env: 'SCANDESK_TENCENT_ENDPOINT',
     help: 'Tencent Cloud OCR (default https://ocr.tencentcloudapi.com; an IP address is called while signing for the real host)',
+    official: 'https://ocr.tencentcloudapi.com',
   },
   optionKeys: Object.keys(TencentOptionsSchema.shape),
   missing: () => [],

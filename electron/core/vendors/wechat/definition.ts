@@ -32,7 +32,7 @@ export const wechat: VendorDefinition<WeChatSettings> = {
       { kind: 'rates', key: 'rateLimits', label: LABELS.rateLimits, operations: ['qrcode', 'ocr'] },
     ],
   },
-  endpoint: { key: 'baseUrl', env: 'SCANDESK_WECHAT_BASE_URL', help: 'WeChat API (default https://api.weixin.qq.com)' },
+  endpoint: { key: 'baseUrl', env: 'SCANDESK_WECHAT_BASE_URL', help: 'WeChat API (default https://api.weixin.qq.com)', official: 'https://api.weixin.qq.com' },
   optionKeys: [],
   missing: () => [],
   createEngine: ({ settings: w, credentials, retry, onEvent, prepare }) =>
