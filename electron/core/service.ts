@@ -30,6 +30,10 @@ import {
 import { openDatabase, openReadonly, type Db } from './store/db';
 import { exportItems } from './store/export-items';
 import { getItem, listItems, reviewDetection } from './store/items';
+import type { BatchData } from './batch-data';
+import { documentsApi, type DocumentsApi } from './documents/service';
+import { exportExtras } from './export/extras';
+import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
 import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './store/usage';
 import { estimateBatch } from './usage/estimate';
@@ -88,6 +92,9 @@ class SqliteScanService extends EventEmitter implements ScanService {
   private readonly reading = new Map<number, Promise<void>>();
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
+  private readonly batchData: BatchData;
+  readonly documents: DocumentsApi;
+  readonly reconciliation: ReconciliationApi;
   private closed = false;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
@@ -104,6 +111,9 @@ class SqliteScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     this.intake = options.intake ?? defaultIntake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
+    this.batchData = { db, openReadonly: () => openReadonly(options.dbPath), batchName: (id) => batchRow(db, id).name };
+    this.documents = documentsApi(this.batchData);
+    this.reconciliation = reconciliationApi(this.batchData);
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -333,13 +343,14 @@ class SqliteScanService extends EventEmitter implements ScanService {
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
     const batch = getBatch(this.db, req.batchId);
+    const extras = await exportExtras(this.batchData, req.batchId);
     // Its own read-only connection: the row cursor stays open across the writer's awaits.
     const ro = openReadonly(this.options.dbPath);
     try {
       return await this.writeExport(
         req.format,
         req.path,
-        { batch, items: () => exportItems(ro, req.batchId) },
+        { batch, items: () => exportItems(ro, req.batchId), ...(extras ? { extras } : {}) },
         { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
       );
     } finally {
