@@ -8,6 +8,7 @@ import { batchActions } from '../state/batches';
 import { useItems } from '../logic/use-items';
 import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
+import { BatchSpend } from './BatchSpend';
 import type { BatchNotice } from '../logic/notices';
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
@@ -111,6 +112,7 @@ export function BatchView(props: {
           {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
         </span>
       </div>
+      <BatchSpend batchId={batch.id} version={`${batch.status}:${settled}`} />
       {batch.stopped.length > 0 && (
         <div className="stopped" role="alert" data-testid="batch-stopped">
           {batch.stopped.map((s) => (

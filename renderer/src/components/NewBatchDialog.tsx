@@ -5,6 +5,9 @@ import { Modal } from './Modal';
 import { mergePaths, parsePathInput } from '../logic/engines';
 import { EnginePicker, type PlanInput } from './EnginePicker';
 import { isAbsolutePath } from '../../../shared/contract';
+import type { BatchEstimate } from '../../../shared/usage';
+import { needsConfirmation, planUsesVendor } from '../logic/usage';
+import { SendEstimate } from './SendEstimate';
 
 export type PickRequest = 'files' | 'folder' | null;
 
@@ -28,6 +31,9 @@ export function NewBatchDialog(props: {
   const [plan, setPlan] = useState<PlanInput>({ engine: 'local', task: 'codes' });
   const [note, setNote] = useState<string | null>(props.message);
   const [busy, setBusy] = useState(false);
+  // What the batch would send to vendors, shown before it starts; cleared when the input changes.
+  const [estimate, setEstimate] = useState<BatchEstimate | null>(null);
+  useEffect(() => setEstimate(null), [paths, plan]);
   const typedRef = useRef<HTMLTextAreaElement>(null);
   const pickedOnce = useRef(false);
 
@@ -75,7 +81,8 @@ export function NewBatchDialog(props: {
     return true;
   }
 
-  async function start() {
+  /** `confirmed`: the user saw what the batch sends to vendors and chose to send it. */
+  async function start(confirmed = false) {
     let all = paths;
     if (typed.trim()) {
       const added = parsePathInput(typed).filter(isAbsolutePath);
@@ -88,6 +95,13 @@ export function NewBatchDialog(props: {
     }
     setBusy(true);
     try {
+      if (!confirmed && planUsesVendor(plan)) {
+        const e = await client.call('batches.estimate', { paths: all, plan });
+        if (needsConfirmation(e)) {
+          setEstimate(e);
+          return;
+        }
+      }
       const r = await client.call('batches.create', {
         paths: all,
         ...(name.trim() ? { name: name.trim() } : {}),
@@ -167,14 +181,18 @@ export function NewBatchDialog(props: {
           <input value={name} maxLength={200} placeholder={t('create.namePlaceholder')} onChange={(e) => setName(e.target.value)} data-testid="batch-name" />
         </label>
         <EnginePicker onPlan={setPlan} onOpenSettings={props.onOpenSettings} />
-        <div className="actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            {t('create.cancel')}
-          </button>
-          <button type="submit" className="btn primary" disabled={busy} data-testid="start-batch">
-            {t('create.start')}
-          </button>
-        </div>
+        {estimate ? (
+          <SendEstimate estimate={estimate} busy={busy} onConfirm={() => void start(true)} onBack={() => setEstimate(null)} />
+        ) : (
+          <div className="actions">
+            <button type="button" className="btn" onClick={props.onClose}>
+              {t('create.cancel')}
+            </button>
+            <button type="submit" className="btn primary" disabled={busy} data-testid="start-batch">
+              {t('create.start')}
+            </button>
+          </div>
+        )}
       </form>
     </Modal>
   );

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/contract';
 import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
+import { UsagePanel } from './UsagePanel';
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
@@ -85,6 +86,7 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
               }}
             />
           ))}
+        <UsagePanel />
       </div>
     </section>
   );
