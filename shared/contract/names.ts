@@ -34,6 +34,14 @@ export const REQUEST_NAMES = [
   'vendorSettings.set',
   'engines.list',
   'batches.rerun',
+  // Intake help for the new-batch dialog, and the files a batch ignored.
+  'paths.check',
+  'paths.complete',
+  'batches.ignored',
+  // Review at speed: one verdict for many, its undo, and what a batch holds.
+  'detections.bulkReview',
+  'detections.restore',
+  'detections.symbologies',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

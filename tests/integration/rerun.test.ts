@@ -70,9 +70,12 @@ describe('service.rerun: another engine over a finished batch', () => {
     ]);
     expect(exp['c-none.png']!.detections).toEqual([]);
 
-    // Again with the same engine: nothing to do, nothing sent.
-    const again = service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
-    expect(again.status).toBe('done');
+    // Again with the same engine: nothing to do, and the answer says why; nothing sent.
+    expect(() => service.rerun(batch.id, { engine: 'tencent', task: 'codes' })).toThrow(
+      expect.objectContaining({ code: 'NOTHING_TO_DO', message: expect.stringMatching(/already went through tencent for barcodes/) }),
+    );
+    expect(service.getBatch(batch.id).status).toBe('done');
+    expect(service.getBatch(batch.id).plan.engine).toBe('tencent');
     expect((await service.whenSettled(batch.id)).counts.codes).toBe(4);
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
   }, 120_000);

@@ -23,8 +23,9 @@ interface StatusCount {
 function foldCounts(rows: StatusCount[]): BatchCounts {
   const c: BatchCounts = { total: 0, pending: 0, done: 0, failed: 0, cancelled: 0, skipped: 0, codes: 0 };
   for (const r of rows) {
-    c.total += r.n;
     c.codes += r.codes ?? 0;
+    // Ignored files (not images...) are kept so the user sees why, but they are not pages.
+    if (r.status !== 'skipped') c.total += r.n;
     if (r.status === 'running' || r.status === 'pending') c.pending += r.n;
     else c[r.status] += r.n;
   }

@@ -7,7 +7,8 @@ import { toDetection, toItem, type DetectionRow, type ItemRow } from './rows';
 import { stmt } from './statements';
 
 const FILTERS: Record<ItemFilter, string> = {
-  all: '1',
+  // Ignored files (not images) are listed apart (listIgnored), never as pages.
+  all: `status <> 'skipped'`,
   'with-codes': 'detection_count > 0',
   // "Nothing found" only means something once the page was decoded.
   'without-codes': `status = 'done' AND detection_count = 0`,
@@ -35,11 +36,23 @@ export function likePattern(s: string): string {
  * or corrected value, answered by the trigram index item_search.
  */
 export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: number; items: ItemSummary[] } {
+  const offset = Math.max(0, whole(q.offset, 0));
+  const limit = Math.min(MAX_PAGE, Math.max(0, whole(q.limit, 100)));
+  const { sql, params } = itemsWhere(batchId, q);
+  const total = (stmt(db, `SELECT count(*) AS n ${sql}`).get(params) as { n: number }).n;
+  const rows = stmt(db, `SELECT ${ITEM_COLUMNS} ${sql} ORDER BY id LIMIT @limit OFFSET @offset`).all({
+    ...params,
+    limit,
+    offset,
+  }) as ItemRow[];
+  return { total, items: rows.map(toItem) };
+}
+
+/** `FROM items WHERE ...` for a batch under a filter and search (the grid's list), with its parameters. */
+export function itemsWhere(batchId: number, q: Pick<ItemQuery, 'filter' | 'search'>): { sql: string; params: Record<string, unknown> } {
   const filter = q.filter ?? 'all';
   const where = FILTERS[filter];
   if (where === undefined) throw new ScanError('INVALID_INPUT', `Unknown item filter "${String(filter)}".`);
-  const offset = Math.max(0, whole(q.offset, 0));
-  const limit = Math.min(MAX_PAGE, Math.max(0, whole(q.limit, 100)));
   const search = typeof q.search === 'string' ? q.search.trim() : '';
   let sql = `FROM items WHERE batch_id = @batchId AND ${where}`;
   const params: Record<string, unknown> = { batchId };
@@ -50,13 +63,7 @@ export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: 
     sql += ` AND id IN (SELECT rowid FROM item_search WHERE value LIKE @pattern${special ? ` ESCAPE '\\'` : ''})`;
     params.pattern = special ? likePattern(search) : `%${search}%`;
   }
-  const total = (stmt(db, `SELECT count(*) AS n ${sql}`).get(params) as { n: number }).n;
-  const rows = stmt(db, `SELECT ${ITEM_COLUMNS} ${sql} ORDER BY id LIMIT @limit OFFSET @offset`).all({
-    ...params,
-    limit,
-    offset,
-  }) as ItemRow[];
-  return { total, items: rows.map(toItem) };
+  return { sql, params };
 }
 
 export function itemDetections(db: Db, itemId: number): StoredDetection[] {

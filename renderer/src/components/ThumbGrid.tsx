@@ -2,6 +2,7 @@ import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
+import { errorText } from '../logic/error-text';
 import { badgeFor, pageLabel } from '../logic/items';
 import { columnsFor } from '../logic/page-cache';
 import { gridMove } from '../logic/grid-keys';
@@ -96,7 +97,7 @@ export function ThumbGrid(props: {
 
 /** Memoized: while scrolling only the cards of rows entering the view render. */
 const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
-  const { t } = useApp();
+  const { t, locale } = useApp();
   const { item } = props;
   if (!item) {
     return <div className="card placeholder" role="listitem" aria-busy="true" style={{ width: CARD_W }} />;
@@ -114,7 +115,7 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         data-index={props.index}
         data-badge={badge.kind}
         onClick={() => props.onOpen(props.index)}
-        title={item.error ? `${label}\n${item.error.message}` : label}
+        title={item.error ? `${label}\n${errorText(item.error, t, locale)}` : label}
         aria-label={`${label}: ${badgeText}`}
       >
         <Thumb url={item.status === 'skipped' ? null : props.url} />

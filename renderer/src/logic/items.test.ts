@@ -39,12 +39,12 @@ describe('labels', () => {
 });
 
 describe('progressParts', () => {
-  it('splits the bar into done and failed fractions', () => {
-    const p = progressParts({ total: 10, pending: 5, done: 3, failed: 1, cancelled: 0, skipped: 1, codes: 7 });
-    expect(p.done).toBeCloseTo(0.4);
+  it('splits the bar into done and failed fractions; ignored files are not pages', () => {
+    const p = progressParts({ total: 10, pending: 6, done: 3, failed: 1, cancelled: 0, skipped: 4, codes: 7 });
+    expect(p.done).toBeCloseTo(0.3);
     expect(p.failed).toBeCloseTo(0.1);
     expect(p.finished).toBe(false);
-    expect(p.settled).toBe(5);
+    expect(p.settled).toBe(4);
   });
   it('is finished when nothing is waiting, and safe for empty batches', () => {
     expect(progressParts({ total: 2, pending: 0, done: 1, failed: 1, cancelled: 0, skipped: 0, codes: 0 }).finished).toBe(true);

@@ -1,4 +1,4 @@
-import type { BatchCounts, ItemSummary } from '../../../shared/batch';
+import { settledPages, type BatchCounts, type ItemSummary } from '../../../shared/batch';
 import type { MessageKey } from '../i18n/en';
 
 /** The filters of the batch view, in the order the UI shows them (same names as the service). */
@@ -55,15 +55,15 @@ export interface ProgressParts {
   done: number;
   failed: number;
   finished: boolean;
-  /** Pages no longer waiting (done + failed + skipped + cancelled). */
+  /** Pages no longer waiting (done + failed + cancelled). */
   settled: number;
 }
 
 export function progressParts(c: BatchCounts): ProgressParts {
-  const settled = c.done + c.failed + c.skipped + c.cancelled;
+  const settled = settledPages(c);
   if (c.total <= 0) return { done: 0, failed: 0, finished: true, settled };
   return {
-    done: (c.done + c.skipped) / c.total,
+    done: c.done / c.total,
     failed: (c.failed + c.cancelled) / c.total,
     finished: settled >= c.total,
     settled,

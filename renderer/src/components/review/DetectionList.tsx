@@ -4,6 +4,7 @@ import type { StoredDetection } from '../../../../shared/detection';
 import type { EngineId } from '../../../../shared/engines';
 import { useApp } from '../../api/context';
 import { isPersonalData, maskPersonal } from '../../logic/engines';
+import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
 
 /**
@@ -30,7 +31,7 @@ export function DetectionList(props: {
   onSave: (d: StoredDetection, value: string) => void;
   onCancelEdit: () => void;
 }) {
-  const { t } = useApp();
+  const { t, locale } = useApp();
   const { detail, detections, all, reveal } = props;
   const rowRefs = useRef(new Map<number, HTMLElement>());
   const hasPersonal = all.some(isPersonalData);
@@ -67,7 +68,7 @@ export function DetectionList(props: {
         </div>
       )}
       {detail && detections.length === 0 && !detail.error && detail.status === 'done' && <p className="muted">{t('review.noDetections')}</p>}
-      {detail?.error && <p className="error-text">{detail.error.message}</p>}
+      {detail?.error && <p className="error-text">{errorText(detail.error, t, locale)}</p>}
       <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
         {detections.map((d, i) => (
           <li
@@ -106,7 +107,7 @@ export function DetectionList(props: {
                 {shown(d, d.correctedText ?? d.text)}
               </div>
             )}
-            {d.correctedText !== null && <div className="muted small">{t('review.original', { value: shown(d, d.text) })}</div>}
+            {d.correctedText !== null && <div className="muted small original">{t('review.original', { value: shown(d, d.text) })}</div>}
             {d.geometry.kind === 'none' && <div className="muted small">{t('review.noPosition')}</div>}
             {productName(d) && (
               <div className="muted small" data-testid="detection-product">
