@@ -32,7 +32,12 @@ import { exportItems } from './store/export-items';
 import { getItem, listItems, reviewDetection } from './store/items';
 import { listIgnored } from './store/ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './store/bulk-review';
-import type { CreateBatchInput, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './store/usage';
+import { estimateBatch } from './usage/estimate';
+import { meterUsage, type UsageSink } from './usage/meter';
+import { findCached } from './queue/jobs';
+import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 export interface ScanServiceOptions {
   /** The profile's SQLite file (created if missing). */
@@ -86,6 +91,10 @@ class SqliteScanService extends EventEmitter implements ScanService {
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
   private closed = false;
+  /** Every vendor call, counted for its account, day and batch. */
+  private readonly usage: UsageSink = (call, batchId) => {
+    if (!this.closed) recordVendorCall(this.db, call, batchId);
+  };
 
   constructor(
     private readonly db: Db,
@@ -109,6 +118,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
       random: options.random ?? Math.random,
       onJobSettled: (batchId) => this.check(batchId),
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
+      usage: this.usage,
     });
     // Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue.
     requeueLost(db, Date.now(), deadLocalOwners(leaseOwners(db)));
@@ -358,6 +368,36 @@ class SqliteScanService extends EventEmitter implements ScanService {
     } finally {
       ro.close();
     }
+  }
+
+  async estimateBatch(input: Omit<CreateBatchInput, 'name'>, options: EstimateOptions = {}): Promise<BatchEstimate> {
+    this.assertOpen();
+    if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
+      throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
+    }
+    const plan = validatePlan(input.plan, this.engineMap);
+    return estimateBatch(
+      {
+        intake: this.intake,
+        isStored: (key) => findCached(this.db, key) !== null,
+        billableToday: (q) => billableOnDay(this.db, q),
+        ...(options.account ? { account: options.account } : {}),
+      },
+      { paths: input.paths, plan },
+    );
+  }
+
+  async usageSummary(): Promise<UsageSummary> {
+    return usageSummary(this.db);
+  }
+
+  async batchUsage(batchId: number): Promise<BatchUsage> {
+    batchRow(this.db, batchId);
+    return batchUsage(this.db, batchId);
+  }
+
+  metered<T>(fn: () => Promise<T>): Promise<T> {
+    return meterUsage(this.usage, null, fn);
   }
 
   whenSettled(batchId: number): Promise<BatchSummary> {

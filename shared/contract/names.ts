@@ -42,6 +42,10 @@ export const REQUEST_NAMES = [
   'detections.bulkReview',
   'detections.restore',
   'detections.symbologies',
+  // Vendor usage and what a batch would send before it starts.
+  'batches.estimate',
+  'usage.summary',
+  'usage.batch',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

@@ -39,7 +39,7 @@ function post(path: string, body: Buffer, headers: Record<string, string | numbe
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, string> = {};
+          let json: Record<string, string>;
           try {
             json = JSON.parse(text) as Record<string, string>;
           } catch {
