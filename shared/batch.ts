@@ -29,6 +29,8 @@ export interface BatchSummary {
   counts: BatchCounts;
   /** Engines stopped for this batch (key refused, quota used up), each with its waiting pages. */
   stopped: StoppedEngine[];
+  /** Every engine that ran (or waits to run) on the batch's pages, in the order first used. */
+  engines: string[];
 }
 
 /**
@@ -53,6 +55,8 @@ export interface ItemSummary {
   status: ItemStatus;
   error: AppError | null;
   detectionCount: number;
+  /** Detections on the page not yet accepted or rejected. */
+  reviewPending: number;
   width: number | null; // oriented page size, once known
   height: number | null;
 }

@@ -125,6 +125,7 @@ export const BatchSummarySchema = z.object({
   }),
   counts: BatchCountsSchema,
   stopped: z.array(z.object({ engine: z.string(), code: z.string(), message: z.string(), pages: z.number() })),
+  engines: z.array(z.string()),
 }) satisfies z.ZodType<BatchSummary>;
 
 export const ItemSummarySchema = z.object({
@@ -136,6 +137,7 @@ export const ItemSummarySchema = z.object({
   status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'skipped']),
   error: AppErrorSchema.nullable(),
   detectionCount: z.number(),
+  reviewPending: z.number(),
   width: z.number().nullable(),
   height: z.number().nullable(),
 }) satisfies z.ZodType<ItemSummary>;
@@ -153,6 +155,8 @@ export const StoredDetectionSchema = z.object({
   extra: z.record(z.string(), z.unknown()).optional(),
   review: ReviewStatusSchema,
   correctedText: z.string().nullable(),
+  foundBy: z.array(z.enum(ENGINE_IDS)).optional(),
+  disagrees: z.boolean().optional(),
 }) satisfies z.ZodType<StoredDetection>;
 
 export const ItemDetailSchema = ItemSummarySchema.extend({

@@ -98,6 +98,10 @@ describe('review at the speed of a verification station', { timeout: 180_000 }, 
     await page.click('[data-testid=accept-shown]');
     await poll(() => detections().every((d) => d.review === 'accepted')).toBe(true);
     await poll(() => page.textContent('[data-testid=grid-count]')).toBe('0 pages');
+    // Each card says where its review stands.
+    await page.click('[data-testid=filter-with-codes]');
+    await poll(() => page.locator('[data-testid=card][data-review=done]').count()).toBe(w.host.service.listItems(batchId, { filter: 'with-codes' }).total);
+    await page.click('[data-testid=filter-needs-review]');
 
     await page.keyboard.press('Control+z');
     await poll(() => detections().filter((d) => d.review === 'accepted').map((d) => d.id).sort()).toEqual(ean.map((d) => d.id).sort());
@@ -105,6 +109,9 @@ describe('review at the speed of a verification station', { timeout: 180_000 }, 
     await page.keyboard.press('Control+z');
     await poll(() => detections().every((d) => d.review === 'pending')).toBe(true);
     await page.click('[data-testid=filter-all]');
+    await poll(() => page.locator('[data-testid=card][data-review=open]').count()).toBe(w.host.service.listItems(batchId, { filter: 'with-codes' }).total);
+    expect(await page.textContent('[data-testid=card][data-review=open] [data-testid=card-review]')).toMatch(/^\d+$/);
+    await w.shot('32-grid-review-marks');
   });
 
   it('ran under the strict CSP without a refusal or an uncaught error', () => {

@@ -437,6 +437,8 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
         .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
     })()`);
     await page.click('[data-testid=batch-view] >> text=Resume');
+    // While it runs: its pace and the time left, from the progress it reports.
+    await expect.poll(() => page.textContent('[data-testid=batch-rate]'), { timeout: 60_000 }).toMatch(/^[\d.]+ pages\/s · about \d+ (s|min) left$/);
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 120_000 });
     const seen = (await page.evaluate('window.__seen')) as number[];
     expect(seen.at(-1)).toBe(MORE + 1);

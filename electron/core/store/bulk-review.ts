@@ -3,6 +3,7 @@ import type { ItemFilter } from '../service-types';
 import type { Db } from './db';
 import { itemsWhere } from './items';
 import { stmt } from './statements';
+import { recountItem } from './merge';
 
 /** Which open detections a bulk verdict applies to: one page, the grid's current list, or one symbology. */
 export type BulkScope = { itemId: number } | { filter: ItemFilter; search?: string } | { symbology: string };
@@ -42,8 +43,7 @@ export function bulkReview(db: Db, batchId: number, scope: BulkScope, review: Re
     ).all(params) as Array<ReviewBefore & { itemId: number }>;
     const set = stmt(db, `UPDATE detections SET review = ? WHERE id = ?`);
     for (const d of before) set.run(review, d.id);
-    const recount = stmt(db, `UPDATE items SET review_pending = (SELECT count(*) FROM detections WHERE item_id = ? AND review = 'pending') WHERE id = ?`);
-    for (const itemId of new Set(before.map((d) => d.itemId))) recount.run(itemId, itemId);
+    for (const itemId of new Set(before.map((d) => d.itemId))) recountItem(db, itemId);
     return before.map(({ id, review: r, correctedText }) => ({ id, review: r, correctedText }));
   })();
 }
@@ -66,8 +66,7 @@ export function restoreReviews(db: Db, list: ReviewBefore[]): number {
       const row = set.get(d.review, d.correctedText, d.id) as { item_id: number } | undefined;
       if (row) touched.add(row.item_id);
     }
-    const recount = stmt(db, `UPDATE items SET review_pending = (SELECT count(*) FROM detections WHERE item_id = ? AND review = 'pending') WHERE id = ?`);
-    for (const itemId of touched) recount.run(itemId, itemId);
+    for (const itemId of touched) recountItem(db, itemId);
     return touched.size;
   })();
 }

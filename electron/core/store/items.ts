@@ -5,6 +5,7 @@ import type { ItemFilter, ItemQuery } from '../service-types';
 import type { Db } from './db';
 import { toDetection, toItem, type DetectionRow, type ItemRow } from './rows';
 import { stmt } from './statements';
+import { foldMerged, mergedCopies, recountItem } from './merge';
 
 const FILTERS: Record<ItemFilter, string> = {
   // Ignored files (not images) are listed apart (listIgnored), never as pages.
@@ -16,7 +17,7 @@ const FILTERS: Record<ItemFilter, string> = {
   'needs-review': 'review_pending > 0',
 };
 
-const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count';
+const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending';
 
 export const MAX_PAGE = 1000;
 
@@ -74,7 +75,7 @@ export function itemDetections(db: Db, itemId: number): StoredDetection[] {
 export function getItem(db: Db, itemId: number): ItemDetail {
   const row = stmt(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`).get(itemId) as ItemRow | undefined;
   if (!row) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
-  return { ...toItem(row), detections: itemDetections(db, itemId) };
+  return { ...toItem(row), detections: foldMerged(db, itemId, itemDetections(db, itemId)) };
 }
 
 const REVIEWS: readonly ReviewStatus[] = ['pending', 'accepted', 'rejected'];
@@ -94,15 +95,16 @@ export function reviewDetection(
   return db.transaction(() => {
     const before = stmt(db, `SELECT * FROM detections WHERE id = ?`).get(detectionId) as DetectionRow | undefined;
     if (!before) throw new ScanError('NOT_FOUND', `Detection ${detectionId} does not exist.`);
-    stmt(db, `UPDATE detections SET review = ?, corrected_text = ? WHERE id = ?`).run(
-      change.review ?? before.review,
-      change.correctedText === undefined ? before.corrected_text : change.correctedText,
-      detectionId,
-    );
-    stmt(
-      db,
-      `UPDATE items SET review_pending = (SELECT count(*) FROM detections WHERE item_id = ? AND review = 'pending') WHERE id = ?`,
-    ).run(before.item_id, before.item_id);
+    // A merged code's verdict and correction go to every engine's copy of it.
+    const copies = mergedCopies(db, before.item_id, detectionId);
+    for (const id of [detectionId, ...copies]) {
+      stmt(db, `UPDATE detections SET review = ?, corrected_text = ? WHERE id = ?`).run(
+        change.review ?? before.review,
+        change.correctedText === undefined ? before.corrected_text : change.correctedText,
+        id,
+      );
+    }
+    recountItem(db, before.item_id);
     return toDetection(stmt(db, `SELECT * FROM detections WHERE id = ?`).get(detectionId) as DetectionRow);
   })();
 }

@@ -10,6 +10,7 @@ import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
 import { IgnoredFiles } from './IgnoredFiles';
 import { BulkAccept } from './BulkAccept';
+import { Throughput } from './Throughput';
 import type { ReviewBefore } from '../logic/use-undo';
 import { errorText } from '../logic/error-text';
 import type { BatchNotice } from '../logic/notices';
@@ -119,6 +120,7 @@ export function BatchView(props: {
         <span className="muted" data-testid="batch-progress-text">
           {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
         </span>
+        <Throughput batch={batch} />
       </div>
       {batch.counts.skipped > 0 && (
         <p className="ignored muted small" data-testid="batch-ignored">

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { errorText } from '../logic/error-text';
-import { badgeFor, pageLabel } from '../logic/items';
+import { badgeFor, pageLabel, reviewState } from '../logic/items';
 import { columnsFor } from '../logic/page-cache';
 import { gridMove } from '../logic/grid-keys';
 
@@ -103,6 +103,7 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
     return <div className="card placeholder" role="listitem" aria-busy="true" style={{ width: CARD_W }} />;
   }
   const badge = badgeFor(item);
+  const review = reviewState(item);
   const label = pageLabel(item);
   const badgeText = t(badge.label, { count: badge.count ?? 0 });
   return (
@@ -114,6 +115,7 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         data-item-id={item.id}
         data-index={props.index}
         data-badge={badge.kind}
+        data-review={review}
         onClick={() => props.onOpen(props.index)}
         title={item.error ? `${label}\n${errorText(item.error, t, locale)}` : label}
         aria-label={`${label}: ${badgeText}`}
@@ -121,6 +123,11 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         <Thumb url={item.status === 'skipped' ? null : props.url} />
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
+        {review !== 'none' && (
+          <span className={`review-mark ${review}`} data-testid="card-review" title={t(`grid.review.${review}`, { count: item.reviewPending })}>
+            {review === 'done' ? '✓' : item.reviewPending}
+          </span>
+        )}
       </button>
     </div>
   );

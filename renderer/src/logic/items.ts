@@ -69,3 +69,26 @@ export function progressParts(c: BatchCounts): ProgressParts {
     settled,
   };
 }
+
+/** Where a page's review stands: codes still open, all decided, or nothing to review. */
+export function reviewState(item: Pick<ItemSummary, 'detectionCount' | 'reviewPending'>): 'open' | 'done' | 'none' {
+  if (item.detectionCount === 0) return 'none';
+  return item.reviewPending > 0 ? 'open' : 'done';
+}
+
+/**
+ * Pages per second and the time left while a batch runs, from progress samples (time in ms,
+ * pages settled) over the last `windowMs`: a rate over a window follows a batch that speeds
+ * up (results reused) or slows down (a vendor) better than one since the start. Null until
+ * two samples some time apart exist.
+ */
+export function throughput(samples: ReadonlyArray<{ at: number; settled: number }>, total: number, windowMs = 30_000): { perSecond: number; etaSeconds: number } | null {
+  const last = samples[samples.length - 1];
+  if (!last) return null;
+  const first = samples.find((s) => s.at >= last.at - windowMs) ?? samples[0]!;
+  const dt = (last.at - first.at) / 1000;
+  const dn = last.settled - first.settled;
+  if (dt < 1 || dn <= 0) return null;
+  const perSecond = dn / dt;
+  return { perSecond, etaSeconds: Math.max(0, (total - last.settled) / perSecond) };
+}
