@@ -80,6 +80,11 @@ export function BatchView(props: {
           <span className="muted small" data-testid="batch-plan">
             {planLabel(batch.plan, t)}
           </span>
+          {batch.engines.length > 1 && (
+            <span className="muted small" data-testid="batch-engines">
+              {t('batches.engines', { engines: batch.engines.map((e) => engineShort(e, t)).join(', ') })}
+            </span>
+          )}
         </div>
         <div className="toolbar" role="toolbar" aria-label={batch.name}>
           {actions.pause && (
@@ -223,6 +228,10 @@ export function BatchView(props: {
       )}
     </section>
   );
+}
+
+function engineShort(engine: string, t: ReturnType<typeof useApp>['t']): string {
+  return (ENGINE_IDS as readonly string[]).includes(engine) ? t(`engineShort.${engine as EngineId}`) : engine;
 }
 
 /** A notice names its engine by id; show the product name when it is one we know. */

@@ -3,7 +3,7 @@ import type { ItemDetail } from '../../../../shared/batch';
 import type { StoredDetection } from '../../../../shared/detection';
 import type { EngineId } from '../../../../shared/engines';
 import { useApp } from '../../api/context';
-import { isPersonalData, maskPersonal } from '../../logic/engines';
+import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
 import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
 
@@ -57,7 +57,7 @@ export function DetectionList(props: {
               data-testid={`engine-toggle-${e}`}
             >
               <span className="swatch" aria-hidden="true" />
-              {t(`engineShort.${e}`)} ({all.filter((d) => d.engine === e).length})
+              {t(`engineShort.${e}`)} ({all.filter((d) => foundBy(d).includes(e)).length})
             </button>
           ))}
           {hasPersonal && props.onRevealPersonal && (
@@ -95,6 +95,16 @@ export function DetectionList(props: {
               <span className="symbology">{d.field ?? d.symbology}</span>
               <span className={`review-status ${d.review}`}>{t(`review.status.${d.review}`)}</span>
             </div>
+            {foundBy(d).length > 1 && (
+              <div className="muted small" data-testid="found-by">
+                {t('review.foundBy', { engines: foundBy(d).map((e) => t(`engineShort.${e}`)).join(', ') })}
+              </div>
+            )}
+            {d.disagrees && (
+              <div className="disagrees small" data-testid="disagrees">
+                {t('review.disagrees')}
+              </div>
+            )}
             {props.editing && i === props.selected ? (
               <EditForm initial={d.correctedText ?? d.text} onSave={(value) => props.onSave(d, value)} onCancel={props.onCancelEdit} />
             ) : (

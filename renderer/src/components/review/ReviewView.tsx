@@ -6,6 +6,7 @@ import { useApp } from '../../api/context';
 import { pageLabel } from '../../logic/items';
 import { ZOOM_STEP, revealPoints, type Size } from '../../logic/view-geometry';
 import { initialReview, reviewReducer } from '../../state/review';
+import { foundBy } from '../../logic/engines';
 import type { GridQuery } from '../BatchView';
 import type { ReviewBefore } from '../../logic/use-undo';
 import { DetectionList } from './DetectionList';
@@ -58,7 +59,7 @@ export function ReviewView(props: {
       setNatural(null);
       stage.fit();
     }
-    dispatch({ type: 'pageLoaded', detectionCount: d.detections.filter((x) => !hiddenEngines.has(x.engine)).length });
+    dispatch({ type: 'pageLoaded', detectionCount: d.detections.filter((x) => foundBy(x).some((e) => !hiddenEngines.has(e))).length });
     if (!samePage) dispatch({ type: 'selectDetection', detection: 0 });
   };
   const { detail, setDetail, detailRef } = useReviewPage(client, batch.id, query, state.index, `${reload}:${props.reviewVersion ?? 0}`, onLoaded, reportError);
@@ -70,8 +71,11 @@ export function ReviewView(props: {
 
   const allDetections = detail?.detections ?? [];
   // Each engine's detections side by side: grouped in engine order, stored order within.
-  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => d.engine === e));
-  const detections = enginesOnPage.flatMap((e) => (hiddenEngines.has(e) ? [] : allDetections.filter((d) => d.engine === e)));
+  // A code two engines read is one detection (foundBy): shown unless every engine that found it is hidden.
+  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => foundBy(d).includes(e)));
+  const shownOf = (hidden: ReadonlySet<EngineId>) =>
+    enginesOnPage.flatMap((e) => allDetections.filter((d) => d.engine === e && foundBy(d).some((x) => !hidden.has(x))));
+  const detections = shownOf(hiddenEngines);
   const current: StoredDetection | undefined = state.detection >= 0 ? detections[state.detection] : undefined;
 
   const toggleEngine = (e: EngineId) => {
@@ -79,7 +83,7 @@ export function ReviewView(props: {
     if (next.has(e)) next.delete(e);
     else next.add(e);
     setHiddenEngines(next);
-    dispatch({ type: 'pageLoaded', detectionCount: allDetections.filter((d) => !next.has(d.engine)).length });
+    dispatch({ type: 'pageLoaded', detectionCount: shownOf(next).length });
     dispatch({ type: 'selectDetection', detection: 0 });
   };
 
