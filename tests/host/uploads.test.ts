@@ -13,10 +13,15 @@ import { UPLOAD_LIMITS, safeUploadParts, uploadUrl } from '../../shared/uploads'
 
 let dir: string;
 let host: RunningHost;
+/** The session cookie a browser gets for the host's one-time address. */
+let cookie: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scandesk-uploads-'));
   host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0, log: () => {} });
+  const res = await fetch(host.url, { redirect: 'manual' });
+  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  expect(cookie).toMatch(/=/);
 });
 
 afterAll(async () => {
@@ -32,7 +37,7 @@ function post(path: string, body: Buffer, headers: Record<string, string | numbe
       url,
       {
         method: 'POST',
-        headers: { Authorization: `Bearer ${host.token}`, Origin: host.origin, 'Content-Length': body.length, ...headers },
+        headers: { Cookie: cookie, Origin: host.origin, 'Content-Length': body.length, ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -75,7 +80,7 @@ describe('browser host uploads', () => {
     expect(existsSync(join(dir, 'uploads', 'escape.png'))).toBe(false);
     expect(existsSync(join(dir, 'escape.png'))).toBe(false);
     expect((await post(uploadUrl('session-0002', 'a.png'), Buffer.from('x'), { Origin: 'http://evil.example' })).status).toBe(403);
-    expect((await post(uploadUrl('session-0002', 'a.png'), Buffer.from('x'), { Authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await post(uploadUrl('session-0002', 'a.png'), Buffer.from('x'), { Cookie: 'scandesk_1=nope' })).status).toBe(401);
     expect((await post('/upload/x/a.png', Buffer.from('x'))).status).toBe(400);
     expect(existsSync(join(dir, 'uploads', 'session-0002'))).toBe(false);
   });
