@@ -156,8 +156,12 @@ export class TencentEngine implements Engine {
         if (err instanceof ScanError && err.code === 'CANCELLED') throw err;
         const e = this.caller.clean(err);
         if (productLookupUnavailable(e)) {
-          this.productDataOffUntil = Date.now() + 10 * 60_000;
-          this.productDataNotice = `VENDOR_UNAVAILABLE: product data lookup is unavailable, codes are kept without it. ${e.message}`;
+          // Pages in flight together can all learn it at once: the first one words the notice
+          // (its request id included) and the others repeat it, so the runner says it once.
+          if (!this.productDataNotice || Date.now() >= this.productDataOffUntil) {
+            this.productDataOffUntil = Date.now() + 10 * 60_000;
+            this.productDataNotice = `VENDOR_UNAVAILABLE: product data lookup is unavailable, codes are kept without it. ${e.message}`;
+          }
           notices.push(this.productDataNotice);
           return;
         }
