@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWeChatEmulator, type WeChatEmulator, type WeChatEmulatorOptions } from '../emulators/wechat/server';
 import { byName, cli, copySamples, CREDS, readJson, SAMPLES, type CliRun } from './support/vendors';
-import { readFileSync } from 'node:fs';
 
 /**
  * WeChat as a company runs it, through the real CLI: ScanDesk takes the stable token, so the
