@@ -9,6 +9,7 @@ import { useItems } from '../logic/use-items';
 import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
 import type { BatchNotice } from '../logic/notices';
+import { BatchIntake } from './intake/BatchIntake';
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
 
@@ -148,6 +149,7 @@ export function BatchView(props: {
           )}
         </div>
       )}
+      <BatchIntake batch={batch} settled={settled} onQuery={props.onQuery} onOpen={props.onOpen} />
       <div className="filters">
         <div className="segmented" role="group" aria-label={t('filter.label')}>
           {ITEM_FILTERS.map((f) => (
