@@ -89,21 +89,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const service = options.service ?? opened!.service;
   const vendors = options.vendors ?? opened?.vendors;
 
-  const handlers: HandlerTable = createHandlers(service, {
-    transport: 'browser',
-    app: { name: 'ScanDesk', version: packageVersion(), dataDir },
-    settings: fileSettingsStore(join(dataDir, 'settings.json')),
-    dialogs: unavailableDialogs(),
-    exportDir: join(dataDir, 'exports'),
-    ...(vendors ? { vendors } : {}),
-    log,
-  });
   const media: MediaCache = createMediaCache({
     dir: join(dataDir, 'cache', 'media'),
     lookup: (itemId) => {
       const item = service.getItem(itemId);
       return { path: item.path, page: item.page };
     },
+  });
+  const handlers: HandlerTable = createHandlers(service, {
+    transport: 'browser',
+    app: { name: 'ScanDesk', version: packageVersion(), dataDir },
+    settings: fileSettingsStore(join(dataDir, 'settings.json')),
+    dialogs: unavailableDialogs(),
+    exportDir: join(dataDir, 'exports'),
+    media,
+    ...(vendors ? { vendors } : {}),
+    log,
   });
 
   let port = 0;

@@ -94,6 +94,13 @@ async function start(): Promise<void> {
   service = await openScanService({ dbPath, engines: registry.engines });
   const svc = service;
 
+  const media = createMediaCache({
+    dir: join(app.getPath('userData'), 'cache', 'media'),
+    lookup: (itemId) => {
+      const item = svc.getItem(itemId);
+      return { path: item.path, page: item.page };
+    },
+  });
   const exportDir = join(app.getPath('documents'), 'ScanDesk');
   const handlers = createHandlers(svc, {
     transport: 'electron',
@@ -101,15 +108,9 @@ async function start(): Promise<void> {
     settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
     dialogs: electronDialogs(() => mainWindow, () => exportDir),
     exportDir,
+    media,
     vendors: { registry, settings: vendorSettings },
     log,
-  });
-  const media = createMediaCache({
-    dir: join(app.getPath('userData'), 'cache', 'media'),
-    lookup: (itemId) => {
-      const item = svc.getItem(itemId);
-      return { path: item.path, page: item.page };
-    },
   });
 
   hardenSession(session.defaultSession, devServerUrl);
