@@ -25,14 +25,17 @@ import {
   CredentialsSetInput,
   EngineInfoSchema,
   KeychainStatusSchema,
+  VendorDescriptionSchema,
   VendorIdSchema,
   VendorSettingsPatchSchema,
   VendorSettingsResultSchema,
 } from './contract/vendors';
+import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 export * from './contract/names';
 export * from './contract/vendors';
+export * from './contract/intake';
 export * from './contract/usage';
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +300,8 @@ export const requests = {
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
 
+  /** What each cloud vendor is and needs (names, tasks, credential fields, settings): the settings screen is built from it. */
+  'vendors.describe': { input: Empty, output: z.array(VendorDescriptionSchema) },
   /** Keychain status: configured + masked id per vendor; never a secret. */
   'credentials.status': { input: Empty, output: KeychainStatusSchema },
   /** Writes one vendor's credentials to the keychain; answers the status (the secret is not echoed). */
@@ -319,6 +324,7 @@ export const requests = {
   'usage.summary': { input: Empty, output: UsageSummarySchema },
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
+  ...intakeRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import type { MediaCache, MediaSource } from './media-cache';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
+import { intakeHandlers } from './intake-handlers';
 
 /**
  * One table of request handlers, registered by both transports (Electron ipcMain and the
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   media?: Pick<MediaCache, 'forget'>;
   /** Cloud vendors (keychain, vendor settings, engine registry); without it only local runs. */
   vendors?: VendorDeps;
+  /** The app's running hot-folder watchers, brought in line after a Settings change. */
+  hotFolders?: { sync(): Promise<void> };
   log?: Logger;
 }
 
@@ -115,6 +118,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
       return { status: 'done' as const, ...out };
     },
 
+    'vendors.describe': () => vendors.describe(),
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),
@@ -127,6 +131,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.estimate': ({ paths, plan }) => service.estimateBatch({ paths, plan }, { account: (v) => vendors.usageAccount(v) }),
     'usage.summary': () => service.usageSummary(),
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
+
+    ...intakeHandlers(service, deps.hotFolders),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),
