@@ -13,6 +13,7 @@ import {
 } from '../../../shared/contract';
 import { ENGINE_IDS } from '../../../shared/engines';
 import type { ScanService } from '../service-types';
+import { checkPaths, completePath } from '../intake/check';
 import type { DialogProvider } from './dialogs';
 import type { MediaCache, MediaSource } from './media-cache';
 import { boundaryError, stderrLogger, type Logger } from './errors';
@@ -98,6 +99,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     },
 
     'items.list': ({ batchId, ...query }) => service.listItems(batchId, query),
+    'batches.ignored': ({ batchId, offset, limit }) => service.listIgnored(batchId, { offset, limit }),
+    'paths.check': ({ paths }) => checkPaths(paths),
+    'paths.complete': async ({ text }) => ({ entries: await completePath(text) }),
     'items.get': ({ itemId }) => service.getItem(itemId),
 
     'detections.review': ({ detectionId, review, correctedText }) =>
@@ -105,6 +109,10 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(review !== undefined ? { review } : {}),
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
+
+    'detections.bulkReview': ({ batchId, scope, review }) => ({ changed: service.bulkReview(batchId, scope, review) }),
+    'detections.restore': ({ detections }) => ({ pages: service.restoreReviews(detections) }),
+    'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
 
     'export.run': ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
       const target = path ?? join(deps.exportDir, defaultExportName(service.getBatch(batchId).name, batchId, format));
