@@ -231,6 +231,7 @@ export const en = {
   'error.INTERNAL': 'Internal error',
   'error.NOTHING_TO_DO': 'Nothing to do',
   'create.checking': 'Checking…',
+  'list.separator': ', ',
   'review.foundBy': 'Found by: {engines}',
   'review.disagrees': 'Another engine read something else here: check it',
   'batches.engines': 'Engines used: {engines}',

@@ -233,6 +233,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.INTERNAL': '内部错误',
   'error.NOTHING_TO_DO': '无需执行',
   'create.checking': '正在检查…',
+  'list.separator': '，',
   'review.foundBy': '识别引擎：{engines}',
   'review.disagrees': '另一引擎在此处读出了不同的内容，请核对',
   'batches.engines': '使用的引擎：{engines}',
