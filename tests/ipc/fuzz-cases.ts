@@ -19,7 +19,13 @@ export type FieldKind =
   | 'plan'
   | 'nullableString'
   | 'credFields'
-  | 'vendorPatch';
+  | 'vendorPatch'
+  | 'bulkScope'
+  | 'restoreList'
+  | 'rule'
+  | 'base64'
+  | 'values'
+  | 'nullablePath';
 
 export interface FuzzCase {
   valid: Record<string, unknown>;
@@ -68,6 +74,22 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'dialogs.openFolder': { valid: {}, fields: {} },
   'dialogs.saveExport': { valid: { format: 'json', defaultName: 'out.json' }, fields: { format: req('enum'), defaultName: opt('string') } },
   'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
+  'paths.check': { valid: { paths: ['/tmp/a.png'] }, fields: { paths: req('paths') } },
+  'paths.complete': { valid: { text: '/tmp/sc' }, fields: { text: req('string') } },
+  'batches.ignored': {
+    valid: { batchId: 1, offset: 0, limit: 50 },
+    fields: { batchId: req('id'), offset: opt('int0'), limit: opt('limit') },
+  },
+  'detections.bulkReview': {
+    valid: { batchId: 1, review: 'accepted', scope: { symbology: 'EAN-13' } },
+    fields: { batchId: req('id'), review: req('enum'), scope: req('bulkScope') },
+  },
+  'detections.restore': {
+    valid: { detections: [{ id: 1, review: 'pending', correctedText: null }] },
+    fields: { detections: req('restoreList') },
+  },
+  'detections.symbologies': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {
     valid: { vendor: 'tencent', fields: { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'fuzzSecretKey' } },
@@ -88,6 +110,26 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
   'usage.summary': { valid: {}, fields: {} },
   'usage.batch': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'documents.getRule': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'documents.setRule': {
+    valid: { batchId: 1, rule: { kind: 'code', pattern: '^DOC-', dropSeparators: true, template: '{code}.pdf' } },
+    fields: { batchId: req('id'), rule: req('rule') },
+  },
+  'documents.list': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'documents.writePdfs': { valid: { batchId: 1, dir: '/tmp/docs' }, fields: { batchId: req('id'), dir: req('path') } },
+  'expected.import': {
+    valid: { batchId: 1, fileName: 'list.csv', bytesBase64: 'Y29kZQoxMjM=', column: 'code' },
+    fields: { batchId: req('id'), fileName: req('string'), bytesBase64: req('base64'), column: opt('string') },
+  },
+  'expected.set': { valid: { batchId: 1, values: ['A-1', 'A-2'] }, fields: { batchId: req('id'), values: req('values') } },
+  'reconciliation.get': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'hotFolders.list': { valid: {}, fields: {} },
+  'hotFolders.save': {
+    valid: { path: '/tmp/inbox', doneDir: '/tmp/done', failedDir: null },
+    fields: { path: req('path'), doneDir: opt('nullablePath'), failedDir: opt('nullablePath') },
+  },
+  'hotFolders.setEnabled': { valid: { id: 1, enabled: false }, fields: { id: req('id'), enabled: req('bool') } },
+  'hotFolders.remove': { valid: { id: 1 }, fields: { id: req('id') } },
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -153,6 +195,25 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['newline in secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'a\nb' }],
         ['number secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 12345 }],
       ];
+    case 'bulkScope':
+      return [
+        ['string', 'page'],
+        ['empty object', {}],
+        ['two scopes', { itemId: 1, symbology: 'QRCode' }],
+        ['bad item id', { itemId: -1 }],
+        ['unknown filter', { filter: 'everything' }],
+        ['empty symbology', { symbology: '' }],
+        ['null', null],
+      ];
+    case 'restoreList':
+      return [
+        ['empty array', []],
+        ['bad review', [{ id: 1, review: 'maybe', correctedText: null }]],
+        ['missing id', [{ review: 'pending', correctedText: null }]],
+        ['extra field', [{ id: 1, review: 'pending', correctedText: null, itemId: 3 }]],
+        ['huge value', [{ id: 1, review: 'pending', correctedText: HUGE }]],
+        ['not an array', { id: 1 }],
+      ];
     case 'vendorPatch':
       return [
         ['string', 'ap-beijing'],
@@ -177,5 +238,23 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['too many options', { engine: 'local', task: 'codes', options: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i])) }],
         ['null', null],
       ];
+    case 'rule':
+      return [
+        ['string', '^DOC-'],
+        ['unknown kind', { kind: 'blank-page' }],
+        ['code without pattern', { kind: 'code', dropSeparators: false }],
+        ['empty pattern', { kind: 'code', pattern: '', dropSeparators: false }],
+        ['huge pattern', { kind: 'code', pattern: HUGE, dropSeparators: false }],
+        ['zero pages', { kind: 'every', pages: 0 }],
+        ['NaN pages', { kind: 'every', pages: NaN }],
+        ['extra field', { kind: 'every', pages: 2, script: 'x' }],
+        ['NUL in template', { kind: 'every', pages: 2, template: 'a\0b' }],
+      ];
+    case 'base64':
+      return [['number', 1], ['empty', ''], ['null', null], ['over 20 MB', 'A'.repeat(28 * 1024 * 1024)], ...notObject];
+    case 'values':
+      return [['string', 'A-1'], ['number element', [42]], ['NUL element', ['a\0b']], ['huge element', [HUGE]], ['object', { 0: 'A' }]];
+    case 'nullablePath':
+      return [['relative', 'done'], ['NUL byte', '/tmp/a\0b'], ['number', 7], ['empty', ''], ...notObject];
   }
 }

@@ -13,10 +13,13 @@ import {
 } from '../../../shared/contract';
 import { ENGINE_IDS } from '../../../shared/engines';
 import type { ScanService } from '../service-types';
+import { checkPaths, completePath } from '../intake/check';
 import type { DialogProvider } from './dialogs';
+import type { MediaCache, MediaSource } from './media-cache';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
+import { intakeHandlers } from './intake-handlers';
 
 /**
  * One table of request handlers, registered by both transports (Electron ipcMain and the
@@ -30,8 +33,12 @@ export interface HandlerDeps {
   dialogs: DialogProvider;
   /** Where `export.run` without a path writes (created on demand). */
   exportDir: string;
+  /** The previews cache of this transport: a deleted batch's pages are dropped from it. */
+  media?: Pick<MediaCache, 'forget'>;
   /** Cloud vendors (keychain, vendor settings, engine registry); without it only local runs. */
   vendors?: VendorDeps;
+  /** The app's running hot-folder watchers, brought in line after a Settings change. */
+  hotFolders?: { sync(): Promise<void> };
   log?: Logger;
 }
 
@@ -83,12 +90,18 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.cancel': ({ batchId }) => service.cancel(batchId),
     'batches.retryFailed': ({ batchId }) => service.retryFailed(batchId),
     'batches.rerun': ({ batchId, plan }) => service.rerun(batchId, plan),
-    'batches.delete': ({ batchId }) => {
-      service.deleteBatch(batchId);
+    'batches.delete': async ({ batchId }) => {
+      // Its previews go with it (pictures of personal documents): which pages, read first.
+      const pages = deps.media ? await batchPages(service, batchId) : [];
+      await service.deleteBatch(batchId);
+      deps.media?.forget(pages);
       return { batchId };
     },
 
     'items.list': ({ batchId, ...query }) => service.listItems(batchId, query),
+    'batches.ignored': ({ batchId, offset, limit }) => service.listIgnored(batchId, { offset, limit }),
+    'paths.check': ({ paths }) => checkPaths(paths),
+    'paths.complete': async ({ text }) => ({ entries: await completePath(text) }),
     'items.get': ({ itemId }) => service.getItem(itemId),
 
     'detections.review': ({ detectionId, review, correctedText }) =>
@@ -96,6 +109,10 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(review !== undefined ? { review } : {}),
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
+
+    'detections.bulkReview': ({ batchId, scope, review }) => ({ changed: service.bulkReview(batchId, scope, review) }),
+    'detections.restore': ({ detections }) => ({ pages: service.restoreReviews(detections) }),
+    'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
 
     'export.run': ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
       const target = path ?? join(deps.exportDir, defaultExportName(service.getBatch(batchId).name, batchId, format));
@@ -109,6 +126,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
       return { status: 'done' as const, ...out };
     },
 
+    'vendors.describe': () => vendors.describe(),
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),
@@ -121,6 +139,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.estimate': ({ paths, plan }) => service.estimateBatch({ paths, plan }, { account: (v) => vendors.usageAccount(v) }),
     'usage.summary': () => service.usageSummary(),
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
+
+    ...intakeHandlers(service, deps.hotFolders),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),
@@ -142,6 +162,16 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     };
   }
   return Object.freeze(table) as HandlerTable;
+}
+
+/** Every page (file and page number) of a batch, read a thousand at a time. */
+async function batchPages(service: ScanService, batchId: number): Promise<MediaSource[]> {
+  const pages: MediaSource[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const chunk = await service.listItems(batchId, { offset, limit: 1000 });
+    for (const it of chunk.items) pages.push({ path: it.path, page: it.page });
+    if (chunk.items.length < 1000) return pages;
+  }
 }
 
 /**

@@ -2,17 +2,10 @@ import { ENGINE_IDS, type EngineId, type Task } from '../../../shared/engines';
 import type { MessageKey } from '../i18n/en';
 
 /**
- * What each engine can look for. The picker lists the engines the host reports (app.info), so
- * a cloud engine appears as soon as the host enables it; this table only says which tasks it
- * offers and how it is labelled.
+ * The picker lists the engines the host reports (engines.list, with each one's tasks), so a
+ * cloud engine appears as soon as the host enables it; the renderer keeps no table of what a
+ * vendor can do.
  */
-export const ENGINE_TASKS: Record<EngineId, readonly Task[]> = {
-  local: ['codes'],
-  tencent: ['codes', 'idcard'],
-  wechat: ['codes', 'text'],
-  alioss: ['codes'],
-};
-
 export function engineLabel(e: EngineId): MessageKey {
   return `engine.${e}`;
 }
@@ -26,12 +19,6 @@ export function availableEngines(offered: readonly string[]): EngineId[] {
   const set = new Set(offered);
   const out = ENGINE_IDS.filter((e) => set.has(e));
   return out.length > 0 ? out : ['local'];
-}
-
-/** Keeps the task when the new engine supports it, else falls back to its first task. */
-export function taskFor(engine: EngineId, wanted: Task): Task {
-  const tasks = ENGINE_TASKS[engine];
-  return tasks.includes(wanted) ? wanted : (tasks[0] ?? 'codes');
 }
 
 /** Splits typed text into paths: one per line, trimmed, surrounding quotes removed. */
@@ -119,4 +106,9 @@ export function maskPersonal(text: string): string {
   const chars = [...text];
   if (chars.length <= 4) return '•'.repeat(chars.length);
   return '•'.repeat(chars.length - 4) + chars.slice(-4).join('');
+}
+
+/** The engines that read a detection: all of them for a code two engines agreed on. */
+export function foundBy(d: { engine: EngineId; foundBy?: EngineId[] }): EngineId[] {
+  return d.foundBy && d.foundBy.length > 0 ? d.foundBy : [d.engine];
 }
