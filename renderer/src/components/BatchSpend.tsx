@@ -1,3 +1,4 @@
+import './usage.css';
 import { useEffect, useState } from 'react';
 import type { EngineId } from '../../../shared/engines';
 import type { BatchUsage } from '../../../shared/usage';

@@ -1,3 +1,4 @@
+import './usage.css';
 import type { BatchEstimate } from '../../../shared/usage';
 import type { EngineId } from '../../../shared/engines';
 import { useApp } from '../api/context';

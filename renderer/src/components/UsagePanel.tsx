@@ -1,3 +1,4 @@
+import './usage.css';
 import { useCallback, useEffect, useState } from 'react';
 import type { EngineId } from '../../../shared/engines';
 import type { OperationUsage, UsageSummary } from '../../../shared/usage';
