@@ -10,11 +10,8 @@ import type {
 } from '../../../shared/contract';
 import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
-<<<<<<< HEAD
 import { UsagePanel } from './UsagePanel';
-=======
 import { HotFoldersSection } from './intake/HotFoldersSection';
->>>>>>> main
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
