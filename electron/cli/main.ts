@@ -3,9 +3,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ENGINE_IDS, TASKS } from '../../shared/engines';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors';
 import { defaultDbPath } from './paths';
-import { runScan, type CliIo, type ScanOptions } from './scan';
-import { runCredentials, type CredentialsOptions } from './credentials';
-import { runSettings, type SettingsOptions } from './settings';
+// Types only: each command's module (the engine, SQLite, sharp, the keychain...) loads when that
+// command runs, so `scandesk --help` starts like a command (issue 10).
+import type { CliIo, ScanOptions } from './scan';
+import type { CredentialsOptions } from './credentials';
+import type { SettingsOptions } from './settings';
 import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
 /**
@@ -97,6 +99,7 @@ Examples:
   scandesk scan ~/Scans --engine local --fallback wechat --out codes.json`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
+      const { runScan } = await import('./scan');
       setExitCode(await runScan(paths, opts, io));
     });
 
@@ -134,6 +137,7 @@ Examples:
   scandesk credentials test alioss --bucket my-scans --region cn-hangzhou`,
     )
     .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
+      const { runCredentials } = await import('./credentials');
       setExitCode(await runCredentials(action, vendor, opts, io));
     });
 
@@ -161,7 +165,8 @@ Examples:
   scandesk settings set tencent.rateLimits.QrcodeOCR 10
   scandesk settings show`,
     )
-    .action((action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+    .action(async (action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+      const { runSettings } = await import('./settings');
       setExitCode(runSettings(action, key, value, opts, io));
     });
 
@@ -213,7 +218,7 @@ function processIo(): CliIo {
   };
 }
 
-/** Entry point used by bin/scandesk.mjs. */
+/** Entry point used by bin/scandesk.mjs (built as out/main/cli.js, see electron.vite.config.ts). */
 export async function run(argv = process.argv.slice(2)): Promise<void> {
   const code = await main(argv, processIo());
   process.exitCode = code;
