@@ -25,13 +25,18 @@ import {
   CredentialsSetInput,
   EngineInfoSchema,
   KeychainStatusSchema,
+  VendorDescriptionSchema,
   VendorIdSchema,
   VendorSettingsPatchSchema,
   VendorSettingsResultSchema,
 } from './contract/vendors';
+import { intakeRequests } from './contract/intake';
+import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 export * from './contract/names';
 export * from './contract/vendors';
+export * from './contract/intake';
+export * from './contract/usage';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -295,6 +300,8 @@ export const requests = {
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
 
+  /** What each cloud vendor is and needs (names, tasks, credential fields, settings): the settings screen is built from it. */
+  'vendors.describe': { input: Empty, output: z.array(VendorDescriptionSchema) },
   /** Keychain status: configured + masked id per vendor; never a secret. */
   'credentials.status': { input: Empty, output: KeychainStatusSchema },
   /** Writes one vendor's credentials to the keychain; answers the status (the secret is not echoed). */
@@ -307,6 +314,17 @@ export const requests = {
   'vendorSettings.set': { input: VendorSettingsPatchSchema, output: VendorSettingsResultSchema },
   /** Every engine with its tasks and whether it can take a batch now. */
   'engines.list': { input: Empty, output: z.array(EngineInfoSchema) },
+
+  /** What a batch would send to each vendor (stored results not counted) and the daily quotas it would exceed; creates nothing. */
+  'batches.estimate': {
+    input: z.strictObject({ paths: z.array(AbsolutePath).min(1).max(LIMITS.pathsPerBatch), plan: EnginePlanSchema }),
+    output: BatchEstimateSchema,
+  },
+  /** Vendor calls today and this month per vendor, account (masked) and operation. */
+  'usage.summary': { input: Empty, output: UsageSummarySchema },
+  /** What one batch spent per vendor and operation. */
+  'usage.batch': { input: BatchRef, output: BatchUsageSchema },
+  ...intakeRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@ import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
 import type { ExportFormat } from './export/types';
+import type { DocumentsApi } from './documents/service';
+import type { ReconciliationApi } from './reconcile/service';
+import type { HotFoldersApi } from './hotfolder/service';
+import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 /**
  * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
@@ -31,6 +35,11 @@ export interface ExportRequest {
   acceptedOnly?: boolean;
   /** ID-card numbers in full (default: masked, as personal data). */
   revealPersonalData?: boolean;
+}
+
+export interface EstimateOptions {
+  /** Fingerprint of the account each vendor would use now (usage/meter accountOf); default: every account. */
+  account?: (vendor: string) => Promise<string | null>;
 }
 
 export interface Notice {
@@ -69,8 +78,27 @@ export interface ScanService {
   deleteBatch(batchId: number): void;
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection;
   exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
+  /**
+   * What a batch of these paths with this plan would send to each vendor (pages with a stored
+   * result are not counted) and the daily quotas it would exceed; creates nothing.
+   */
+  estimateBatch(input: Omit<CreateBatchInput, 'name'>, options?: EstimateOptions): Promise<BatchEstimate>;
+  /** Vendor calls today and this month (vendors' calendar, UTC+8), per vendor, account and operation. */
+  usageSummary(): Promise<UsageSummary>;
+  /** What one batch spent, per vendor and operation. */
+  batchUsage(batchId: number): Promise<BatchUsage>;
+  /** Runs `fn` counting the vendor calls it makes (outside any batch: a connection test). */
+  metered<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */
   whenSettled(batchId: number): Promise<BatchSummary>;
+  /** A batch split into documents (rule, documents, one PDF per document). */
+  readonly documents: DocumentsApi;
+  /** A batch checked against an expected list. */
+  readonly reconciliation: ReconciliationApi;
+  /** Watched folders feeding continuous batches (the watching itself: hotfolder/watcher.ts). */
+  readonly hotFolders: HotFoldersApi;
+  /** Adds files to a batch (a hot folder's new files); a settled batch runs again, a cancelled one refuses. */
+  addPaths(batchId: number, paths: string[]): Promise<{ items: number; skipped: SkippedEntry[] }>;
   on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   off<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   close(): Promise<void>;

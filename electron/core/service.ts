@@ -30,7 +30,18 @@ import {
 import { openDatabase, openReadonly, type Db } from './store/db';
 import { exportItems } from './store/export-items';
 import { getItem, listItems, reviewDetection } from './store/items';
-import type { CreateBatchInput, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import type { BatchData } from './batch-data';
+import { documentsApi, type DocumentsApi } from './documents/service';
+import { exportExtras } from './export/extras';
+import { batchHeldOpen } from './store/hot-folders';
+import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
+import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
+import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './store/usage';
+import { estimateBatch } from './usage/estimate';
+import { meterUsage, type UsageSink } from './usage/meter';
+import { findCached } from './queue/jobs';
+import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 export interface ScanServiceOptions {
   /** The profile's SQLite file (created if missing). */
@@ -83,7 +94,15 @@ class SqliteScanService extends EventEmitter implements ScanService {
   private readonly reading = new Map<number, Promise<void>>();
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
+  private readonly batchData: BatchData;
+  readonly documents: DocumentsApi;
+  readonly reconciliation: ReconciliationApi;
+  readonly hotFolders: HotFoldersApi;
   private closed = false;
+  /** Every vendor call, counted for its account, day and batch. */
+  private readonly usage: UsageSink = (call, batchId) => {
+    if (!this.closed) recordVendorCall(this.db, call, batchId);
+  };
 
   constructor(
     private readonly db: Db,
@@ -95,6 +114,10 @@ class SqliteScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     this.intake = options.intake ?? defaultIntake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
+    this.batchData = { db, openReadonly: () => openReadonly(options.dbPath), batchName: (id) => batchRow(db, id).name };
+    this.documents = documentsApi(this.batchData);
+    this.reconciliation = reconciliationApi(this.batchData);
+    this.hotFolders = hotFoldersApi(this.batchData, (plan) => validatePlan(plan, this.engineMap), (id) => this.check(id));
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -107,6 +130,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
       random: options.random ?? Math.random,
       onJobSettled: (batchId) => this.check(batchId),
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
+      usage: this.usage,
     });
     // Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue.
     requeueLost(db, Date.now(), deadLocalOwners(leaseOwners(db)));
@@ -141,6 +165,33 @@ class SqliteScanService extends EventEmitter implements ScanService {
     this.runner.kick();
     this.check(batchId);
     return { batch: getBatch(this.db, batchId), skipped: found.skipped };
+  }
+
+  /**
+   * Adds files to an existing batch (a hot folder's new files): read by intake like a new
+   * batch's, queued with the batch's plan. A settled batch runs again; a cancelled one refuses.
+   */
+  async addPaths(batchId: number, paths: string[]): Promise<{ items: number; skipped: IntakeResult['skipped'] }> {
+    this.assertOpen();
+    if (batchRow(this.db, batchId).status === 'cancelled') throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled: files cannot join it.`);
+    const found = await this.intake(paths);
+    this.assertOpen();
+    this.db.transaction(() => {
+      const row = batchRow(this.db, batchId);
+      const plan = JSON.parse(row.plan_json) as EnginePlan;
+      let runnable = 0;
+      for (const it of found.items) {
+        const { id: itemId, runnable: r } = insertItem(this.db, batchId, it);
+        if (r) enqueue(this.db, { batchId, itemId, engine: plan.engine, task: plan.task, role: 'primary' });
+        if (r) runnable++;
+      }
+      for (const sk of found.skipped) insertSkipped(this.db, batchId, sk);
+      if (runnable > 0 && row.status === 'done') setBatchStatus(this.db, batchId, 'running');
+    }).immediate();
+    this.emit('batches');
+    this.runner.kick();
+    this.check(batchId);
+    return { items: found.items.length, skipped: found.skipped };
   }
 
   listBatches(): BatchSummary[] {
@@ -323,18 +374,49 @@ class SqliteScanService extends EventEmitter implements ScanService {
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
     const batch = getBatch(this.db, req.batchId);
+    const extras = await exportExtras(this.batchData, req.batchId);
     // Its own read-only connection: the row cursor stays open across the writer's awaits.
     const ro = openReadonly(this.options.dbPath);
     try {
       return await this.writeExport(
         req.format,
         req.path,
-        { batch, items: () => exportItems(ro, req.batchId) },
+        { batch, items: () => exportItems(ro, req.batchId), ...(extras ? { extras } : {}) },
         { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
       );
     } finally {
       ro.close();
     }
+  }
+
+  async estimateBatch(input: Omit<CreateBatchInput, 'name'>, options: EstimateOptions = {}): Promise<BatchEstimate> {
+    this.assertOpen();
+    if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
+      throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
+    }
+    const plan = validatePlan(input.plan, this.engineMap);
+    return estimateBatch(
+      {
+        intake: this.intake,
+        isStored: (key) => findCached(this.db, key) !== null,
+        billableToday: (q) => billableOnDay(this.db, q),
+        ...(options.account ? { account: options.account } : {}),
+      },
+      { paths: input.paths, plan },
+    );
+  }
+
+  async usageSummary(): Promise<UsageSummary> {
+    return usageSummary(this.db);
+  }
+
+  async batchUsage(batchId: number): Promise<BatchUsage> {
+    batchRow(this.db, batchId);
+    return batchUsage(this.db, batchId);
+  }
+
+  metered<T>(fn: () => Promise<T>): Promise<T> {
+    return meterUsage(this.usage, null, fn);
   }
 
   whenSettled(batchId: number): Promise<BatchSummary> {
@@ -394,7 +476,8 @@ class SqliteScanService extends EventEmitter implements ScanService {
     }
     if (status === 'running') {
       const a = jobActivity(this.db, batchId);
-      if (a.pending === 0 && a.running === 0 && !this.reading.has(batchId)) {
+      // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts).
+      if (a.pending === 0 && a.running === 0 && !this.reading.has(batchId) && !batchHeldOpen(this.db, batchId)) {
         status = a.blocked > 0 ? 'paused' : 'done';
         setBatchStatus(this.db, batchId, status);
         this.emit('batches');

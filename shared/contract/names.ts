@@ -26,6 +26,7 @@ export const REQUEST_NAMES = [
   'dialogs.saveExport',
   // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
   // keychain (credentials.set) and never come back.
+  'vendors.describe',
   'credentials.status',
   'credentials.set',
   'credentials.delete',
@@ -34,6 +35,22 @@ export const REQUEST_NAMES = [
   'vendorSettings.set',
   'engines.list',
   'batches.rerun',
+  // Vendor usage and what a batch would send before it starts.
+  'batches.estimate',
+  'usage.summary',
+  'usage.batch',
+  // Issue 9 intake: documents, reconciliation, hot folders (shared/contract/intake.ts).
+  'documents.getRule',
+  'documents.setRule',
+  'documents.list',
+  'documents.writePdfs',
+  'expected.import',
+  'expected.set',
+  'reconciliation.get',
+  'hotFolders.list',
+  'hotFolders.save',
+  'hotFolders.setEnabled',
+  'hotFolders.remove',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

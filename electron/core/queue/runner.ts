@@ -20,6 +20,7 @@ import {
   type ClaimedJob,
 } from './jobs';
 import { optionsKey } from './options-key';
+import { meterUsage, type UsageSink } from '../usage/meter';
 
 export interface RunnerOptions {
   db: Db;
@@ -36,6 +37,8 @@ export interface RunnerOptions {
   onJobSettled(batchId: number, detectionsAdded: number): void;
   /** Tell the user once (engine stopped, vendor notice). */
   onNotice(batchId: number, engine: string, message: string): void;
+  /** Counts the vendor calls each job makes, for its batch (electron/core/usage). */
+  usage?: UsageSink;
 }
 
 interface Active {
@@ -205,12 +208,14 @@ export class Runner {
       let call = this.decoding.get(k);
       const shared = call !== undefined;
       if (!call) {
-        call = engine.recognize({
-          source: { path: job.path, page: job.page, format: job.format, sha256: job.sha256 },
-          task: job.task,
-          ...(job.plan.options ? { options: job.plan.options } : {}),
-          signal,
-        });
+        call = meterUsage(this.o.usage, job.batchId, () =>
+          engine.recognize({
+            source: { path: job.path, page: job.page, format: job.format, sha256: job.sha256 },
+            task: job.task,
+            ...(job.plan.options ? { options: job.plan.options } : {}),
+            signal,
+          }),
+        );
         this.decoding.set(k, call);
         const forget = () => this.decoding.delete(k);
         call.then(forget, forget);
