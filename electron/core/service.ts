@@ -8,7 +8,7 @@ import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
 import type { IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
-import { enqueueRerun } from './rerun';
+import { enqueueRerun, nothingToRerun } from './rerun';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
 import { cancelWaiting, enqueue, failBlocked, jobActivity, leaseOwners, requeueFailed, requeueLost, unblock } from './queue/jobs';
 import { Runner } from './queue/runner';
@@ -30,6 +30,8 @@ import {
 import { openDatabase, openReadonly, type Db } from './store/db';
 import { exportItems } from './store/export-items';
 import { getItem, listItems, reviewDetection } from './store/items';
+import { listIgnored } from './store/ignored';
+import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './store/bulk-review';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
@@ -211,6 +213,11 @@ class SqliteScanService extends EventEmitter implements ScanService {
     return getItem(this.db, itemId);
   }
 
+  listIgnored(batchId: number, page: { offset?: number; limit?: number } = {}): { total: number; files: Array<{ path: string; reason: string }> } {
+    batchRow(this.db, batchId);
+    return listIgnored(this.db, batchId, page.offset ?? 0, page.limit ?? 200);
+  }
+
   pause(batchId: number): BatchSummary {
     const row = batchRow(this.db, batchId);
     if (row.status === 'running' || row.status === 'queued') {
@@ -290,7 +297,9 @@ class SqliteScanService extends EventEmitter implements ScanService {
     const next = validatePlan(plan, this.engineMap);
     const queued = this.db.transaction(() => {
       const n = enqueueRerun(this.db, batchId, next);
-      if (n > 0) setBatchStatus(this.db, batchId, 'running');
+      // Nothing to run: say why, and leave the batch as it was (the plan change rolls back).
+      if (n === 0) throw new ScanError('NOTHING_TO_DO', nothingToRerun(this.db, batchId, next));
+      setBatchStatus(this.db, batchId, 'running');
       return n;
     }).immediate();
     this.runner.resetNotices(batchId);
@@ -367,6 +376,20 @@ class SqliteScanService extends EventEmitter implements ScanService {
 
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection {
     return reviewDetection(this.db, detectionId, change ?? {});
+  }
+
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): ReviewBefore[] {
+    batchRow(this.db, batchId);
+    return bulkReview(this.db, batchId, scope, review);
+  }
+
+  restoreReviews(list: ReviewBefore[]): number {
+    return restoreReviews(this.db, list);
+  }
+
+  batchSymbologies(batchId: number): Array<{ symbology: string; total: number; pending: number }> {
+    batchRow(this.db, batchId);
+    return batchSymbologies(this.db, batchId);
   }
 
   async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {
