@@ -180,13 +180,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (interrupted) return;
     interrupted = true;
     io.stderr.write('\nStopping: letting the pages being decoded finish and saving progress...\n');
-    if (batchId !== undefined) {
-      try {
-        service.pause(batchId);
-      } catch {
-        // closing below still stops the work
-      }
-    }
+    // Closing below still stops the work when the pause cannot be stored.
+    if (batchId !== undefined) service.pause(batchId).catch(() => {});
   });
 
   const progress = createProgressView(io.stderr, { tty: Boolean(io.stderr.isTTY) });
@@ -201,7 +196,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   try {
     const registry = new RunRegistry(v.dbPath);
     const key = runKey(v.paths, v.plan);
-    const prior = options.fresh ? undefined : existingBatch(service, registry.get(key));
+    const prior = options.fresh ? undefined : await existingBatch(service, registry.get(key));
     let batch: BatchSummary;
     let skipped: { path: string; reason: string }[] = [];
     let resumed = false;
@@ -217,8 +212,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         io.stderr.write(
           `Resuming batch ${batch.id} from ${v.dbPath}: ${c.done + c.failed + c.skipped} of ${c.total} pages already processed.\n`,
         );
-        if (batch.status === 'paused' || batch.status === 'queued') batch = service.resume(batch.id);
-        else if (batch.status === 'cancelled') batch = service.retryFailed(batch.id);
+        if (batch.status === 'paused' || batch.status === 'queued') batch = await service.resume(batch.id);
+        else if (batch.status === 'cancelled') batch = await service.retryFailed(batch.id);
       }
     } else {
       io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${describePlan(v)}...\n`);
@@ -229,7 +224,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       await registry.set(key, batch.id);
     }
 
-    if (interrupted) service.pause(batch.id);
+    if (interrupted) await service.pause(batch.id);
     const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
       if (p.batchId === batchId) progress.update(p.counts);
     };
@@ -239,7 +234,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (!interrupted && batch.status === 'paused' && batch.stopped.length > 0 && options.finishWithoutStopped) {
       // The user chose up front not to wait for a stopped vendor: its pages end failed with the
       // reason, and the output is written for a finished batch.
-      batch = service.finishWithoutStopped(batch.id);
+      batch = await service.finishWithoutStopped(batch.id);
       batch = await service.whenSettled(batch.id);
     }
     service.off('progress', onProgress);
@@ -257,7 +252,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
 
     const failures: FailureGroups = new Map();
     for (let offset = 0; ; offset += 1000) {
-      const page = service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
+      const page = await service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
       for (const it of page.items) addFailure(failures, it);
       if (page.items.length < 1000) break;
     }
@@ -304,10 +299,10 @@ function ownFilesExcluded(v: Validated): (paths: string[]) => Promise<IntakeResu
   };
 }
 
-function existingBatch(service: ScanService, id: number | undefined): BatchSummary | undefined {
+async function existingBatch(service: ScanService, id: number | undefined): Promise<BatchSummary | undefined> {
   if (id === undefined) return undefined;
   try {
-    return service.getBatch(id);
+    return await service.getBatch(id);
   } catch {
     return undefined; // deleted since: start over
   }

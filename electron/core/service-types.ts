@@ -6,7 +6,8 @@ import type { ExportFormat } from './export/types';
 
 /**
  * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
- * (electron/core/service.ts) over one SQLite file; every method is safe to call at any time.
+ * (electron/core/service.ts) over a Store (store/store.ts); every method is asynchronous and
+ * safe to call at any time.
  */
 export interface CreateBatchInput {
   paths: string[];
@@ -50,24 +51,24 @@ export interface ScanServiceEvents {
 
 export interface ScanService {
   createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: SkippedEntry[] }>;
-  listBatches(): BatchSummary[];
-  getBatch(batchId: number): BatchSummary;
-  listItems(batchId: number, query?: ItemQuery): { total: number; items: ItemSummary[] };
-  getItem(itemId: number): ItemDetail;
-  pause(batchId: number): BatchSummary;
-  resume(batchId: number): BatchSummary;
-  cancel(batchId: number): BatchSummary;
+  listBatches(): Promise<BatchSummary[]>;
+  getBatch(batchId: number): Promise<BatchSummary>;
+  listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
+  getItem(itemId: number): Promise<ItemDetail>;
+  pause(batchId: number): Promise<BatchSummary>;
+  resume(batchId: number): Promise<BatchSummary>;
+  cancel(batchId: number): Promise<BatchSummary>;
   /** Go on without the engines stopped for this batch: their waiting pages fail with the reason. */
-  finishWithoutStopped(batchId: number): BatchSummary;
-  retryFailed(batchId: number): BatchSummary;
+  finishWithoutStopped(batchId: number): Promise<BatchSummary>;
+  retryFailed(batchId: number): Promise<BatchSummary>;
   /**
    * Runs a finished (or paused, cancelled) batch again with another engine or task; each
    * page keeps every engine's detections, each named by its engine. Pages that engine already
    * did are not sent again. The batch's plan becomes `plan`.
    */
-  rerun(batchId: number, plan: EnginePlan): BatchSummary;
-  deleteBatch(batchId: number): void;
-  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection;
+  rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary>;
+  deleteBatch(batchId: number): Promise<void>;
+  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
   exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */
   whenSettled(batchId: number): Promise<BatchSummary>;

@@ -45,8 +45,8 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(first.counts).toMatchObject({ done: 3, codes: 2 });
     expect(emu.tencent.stats.requests.QrcodeOCR ?? 0).toBe(0);
 
-    await expect(async () => service.rerun(batch.id, { engine: 'wechat' as never, task: 'codes' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    const started = service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
+    await expect(async () => await service.rerun(batch.id, { engine: 'wechat' as never, task: 'codes' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const started = await service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
     expect(started.status).toBe('running');
     expect(started.plan).toEqual({ engine: 'tencent', task: 'codes' });
     const second = await service.whenSettled(batch.id);
@@ -54,8 +54,8 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(second.counts).toMatchObject({ total: 3, done: 3, codes: 4 });
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
 
-    const items = service.listItems(batch.id).items;
-    const qr = service.getItem(items.find((i) => i.path.endsWith('a-qr.png'))!.id);
+    const items = (await service.listItems(batch.id)).items;
+    const qr = await service.getItem(items.find((i) => i.path.endsWith('a-qr.png'))!.id);
     expect(qr.detections.map((d) => [d.engine, d.symbology, d.text]).sort()).toEqual([
       ['local', 'QRCode', expected['a-qr.png']],
       ['tencent', 'QRCode', expected['a-qr.png']],
@@ -71,7 +71,7 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(exp['c-none.png']!.detections).toEqual([]);
 
     // Again with the same engine: nothing to do, nothing sent.
-    const again = service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
+    const again = await service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
     expect(again.status).toBe('done');
     expect((await service.whenSettled(batch.id)).counts.codes).toBe(4);
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
@@ -79,7 +79,7 @@ describe('service.rerun: another engine over a finished batch', () => {
 
   it('refuses a batch that is still running', async () => {
     const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'tencent', task: 'codes', options: { region: 'ap-beijing' } } });
-    expect(() => service.rerun(batch.id, { engine: 'local', task: 'codes' })).toThrow(/still running/);
+    await expect(service.rerun(batch.id, { engine: 'local', task: 'codes' })).rejects.toThrow(/still running/);
     await service.whenSettled(batch.id);
   }, 60_000);
 });

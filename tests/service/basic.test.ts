@@ -33,7 +33,7 @@ describe('ScanService: a batch of real images', () => {
     expect(done.status).toBe('done');
     expect(done.counts).toMatchObject({ total: 8, done: 6, failed: 1, skipped: 1, pending: 0 });
 
-    const { items } = svc.listItems(batch.id, { limit: 100 });
+    const { items } = await svc.listItems(batch.id, { limit: 100 });
     expect(items.map((i) => i.path)).toEqual([...images, missing, notImage]);
     const failed = items.find((i) => i.path === missing)!;
     expect(failed.status).toBe('failed');
@@ -42,7 +42,7 @@ describe('ScanService: a batch of real images', () => {
     for (const it of items.slice(0, 6)) {
       expect(it.status).toBe('done');
       expect(it.width).toBeGreaterThan(0);
-      const detail = svc.getItem(it.id);
+      const detail = await svc.getItem(it.id);
       const expected = readFileSync(it.path.replace(/\.\w+$/, '.txt'), 'utf8');
       if (detail.detections.some((d) => d.text === expected)) found++;
       expect(detail.detectionCount).toBe(detail.detections.length);

@@ -42,7 +42,7 @@ describe('a database locked by another process', () => {
     } finally {
       console.error = original;
     }
-    expect(errors.some((e) => /scandesk queue: .*(locked|busy)/i.test(e))).toBe(true);
+    expect(errors.some((e) => /scandesk (queue|service): .*(locked|busy)/i.test(e))).toBe(true);
     await svc.close();
     const raw = new Database(dbPath, { readonly: true });
     expect(raw.prepare(`SELECT count(*) AS n FROM results`).get()).toEqual({ n: 3 });

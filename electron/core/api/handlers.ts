@@ -83,8 +83,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.cancel': ({ batchId }) => service.cancel(batchId),
     'batches.retryFailed': ({ batchId }) => service.retryFailed(batchId),
     'batches.rerun': ({ batchId, plan }) => service.rerun(batchId, plan),
-    'batches.delete': ({ batchId }) => {
-      service.deleteBatch(batchId);
+    'batches.delete': async ({ batchId }) => {
+      await service.deleteBatch(batchId);
       return { batchId };
     },
 
@@ -97,12 +97,12 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
 
-    'export.run': ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
-      const target = path ?? join(deps.exportDir, defaultExportName(service.getBatch(batchId).name, batchId, format));
+    'export.run': async ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
+      const target = path ?? join(deps.exportDir, defaultExportName((await service.getBatch(batchId)).name, batchId, format));
       return exportTo(batchId, format, target, { acceptedOnly, revealPersonalData });
     },
     'export.withDialog': async ({ batchId, format, acceptedOnly, revealPersonalData }) => {
-      const batch = service.getBatch(batchId); // NOT_FOUND before any dialog opens
+      const batch = await service.getBatch(batchId); // NOT_FOUND before any dialog opens
       const choice = await deps.dialogs.saveExport({ format, defaultName: defaultExportName(batch.name, batchId, format) });
       if (choice.status !== 'selected') return choice;
       const out = await exportTo(batchId, format, choice.path, { acceptedOnly, revealPersonalData });

@@ -20,7 +20,7 @@ export async function writeJson(path: string, source: ExportSource, options: Exp
   try {
     await writeWithBackpressure(out, '{"items":[');
     let rows = 0;
-    for (const item of source.items()) {
+    for await (const item of source.items()) {
       await writeWithBackpressure(out, `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(itemJson(item, exportedDetections(item, options), options))}`);
       rows++;
     }

@@ -148,8 +148,12 @@ export class TencentEngine implements Engine {
         if (err instanceof ScanError && err.code === 'CANCELLED') throw err;
         const e = this.caller.clean(err);
         if (productLookupUnavailable(e)) {
-          this.productDataOffUntil = Date.now() + 10 * 60_000;
-          this.productDataNotice = `VENDOR_UNAVAILABLE: product data lookup is unavailable, codes are kept without it. ${e.message}`;
+          // Calls in flight together all fail: the first one's notice stands for them (the
+          // runner de-duplicates notices by text, and each message names its own request id).
+          if (!this.productDataNotice || Date.now() >= this.productDataOffUntil) {
+            this.productDataOffUntil = Date.now() + 10 * 60_000;
+            this.productDataNotice = `VENDOR_UNAVAILABLE: product data lookup is unavailable, codes are kept without it. ${e.message}`;
+          }
           notices.push(this.productDataNotice);
           return;
         }
