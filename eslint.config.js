@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const NODE_BUILTINS = [
   'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
@@ -72,6 +73,14 @@ export default tseslint.config(
         patterns: [{ group: ['**/core/*', '**/main/*', 'node:*'], message: 'The preload exposes the contract only.' }],
       }],
     },
+  },
+  {
+    // The rules of hooks and complete dependency lists (a stale closure in a key handler is a
+    // silent bug). The plugin's other rules check code for the React Compiler, which this
+    // renderer does not use.
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -5,9 +5,9 @@
 // Extra arguments go to the browser host (e.g. `npm start -- --port 8080 --db ./my.db`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedElectronBinary } from './electron-binary.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputs = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(repo, p));
@@ -36,14 +36,6 @@ function needsBuild() {
   return sources > built;
 }
 
-function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 if (needsBuild()) {
   const r = spawnSync(process.execPath, [join(repo, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: repo, stdio: 'inherit' });
@@ -51,7 +43,7 @@ if (needsBuild()) {
 }
 
 const args = process.argv.slice(2);
-const binary = electronBinary();
+const binary = installedElectronBinary(repo);
 let child;
 if (binary) {
   // Native addons compiled for Node (what the tests use) do not load in Electron's ABI.

@@ -29,9 +29,11 @@ import {
   VendorSettingsPatchSchema,
   VendorSettingsResultSchema,
 } from './contract/vendors';
+import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 export * from './contract/names';
 export * from './contract/vendors';
+export * from './contract/usage';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -307,6 +309,16 @@ export const requests = {
   'vendorSettings.set': { input: VendorSettingsPatchSchema, output: VendorSettingsResultSchema },
   /** Every engine with its tasks and whether it can take a batch now. */
   'engines.list': { input: Empty, output: z.array(EngineInfoSchema) },
+
+  /** What a batch would send to each vendor (stored results not counted) and the daily quotas it would exceed; creates nothing. */
+  'batches.estimate': {
+    input: z.strictObject({ paths: z.array(AbsolutePath).min(1).max(LIMITS.pathsPerBatch), plan: EnginePlanSchema }),
+    output: BatchEstimateSchema,
+  },
+  /** Vendor calls today and this month per vendor, account (masked) and operation. */
+  'usage.summary': { input: Empty, output: UsageSummarySchema },
+  /** What one batch spent per vendor and operation. */
+  'usage.batch': { input: BatchRef, output: BatchUsageSchema },
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
 import type { ExportFormat } from './export/types';
+import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 /**
  * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
@@ -32,6 +33,11 @@ export interface ExportRequest {
   acceptedOnly?: boolean;
   /** ID-card numbers in full (default: masked, as personal data). */
   revealPersonalData?: boolean;
+}
+
+export interface EstimateOptions {
+  /** Fingerprint of the account each vendor would use now (usage/meter accountOf); default: every account. */
+  account?: (vendor: string) => Promise<string | null>;
 }
 
 export interface Notice {
@@ -70,6 +76,17 @@ export interface ScanService {
   deleteBatch(batchId: number): Promise<void>;
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
   exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
+  /**
+   * What a batch of these paths with this plan would send to each vendor (pages with a stored
+   * result are not counted) and the daily quotas it would exceed; creates nothing.
+   */
+  estimateBatch(input: Omit<CreateBatchInput, 'name'>, options?: EstimateOptions): Promise<BatchEstimate>;
+  /** Vendor calls today and this month (vendors' calendar, UTC+8), per vendor, account and operation. */
+  usageSummary(): Promise<UsageSummary>;
+  /** What one batch spent, per vendor and operation. */
+  batchUsage(batchId: number): Promise<BatchUsage>;
+  /** Runs `fn` counting the vendor calls it makes (outside any batch: a connection test). */
+  metered<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */
   whenSettled(batchId: number): Promise<BatchSummary>;
   on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;

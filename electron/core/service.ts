@@ -15,7 +15,10 @@ import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
 import { SqliteStore } from './store/sqlite-store';
 import type { Store, UnreadItem } from './store/store';
-import type { CreateBatchInput, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import { estimateBatch } from './usage/estimate';
+import { meterUsage, type UsageSink } from './usage/meter';
+import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 export interface ScanServiceOptions {
   /** The profile's SQLite file (created if missing). */
@@ -78,6 +81,10 @@ class StoreScanService extends EventEmitter implements ScanService {
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
   private closed = false;
+  /** Every vendor call, counted for its account, day and batch. */
+  private readonly usage: UsageSink = (call, batchId) => {
+    if (!this.closed) this.store.recordVendorCall(call, batchId).catch((err) => reportServiceError('usage', err));
+  };
 
   constructor(
     private readonly store: Store,
@@ -101,6 +108,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       random: options.random ?? Math.random,
       onJobSettled: (batchId) => this.check(batchId),
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
+      usage: this.usage,
     });
   }
 
@@ -276,6 +284,36 @@ class StoreScanService extends EventEmitter implements ScanService {
       { batch, items: () => this.store.exportItems(req.batchId) },
       { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
     );
+  }
+
+  async estimateBatch(input: Omit<CreateBatchInput, 'name'>, options: EstimateOptions = {}): Promise<BatchEstimate> {
+    this.assertOpen();
+    if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
+      throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
+    }
+    const plan = validatePlan(input.plan, this.engineMap);
+    return estimateBatch(
+      {
+        intake: this.intake,
+        isStored: async (key) => (await this.store.findCached(key)) !== null,
+        billableToday: (q) => this.store.billableOnDay(q),
+        ...(options.account ? { account: options.account } : {}),
+      },
+      { paths: input.paths, plan },
+    );
+  }
+
+  usageSummary(): Promise<UsageSummary> {
+    return this.store.usageSummary();
+  }
+
+  async batchUsage(batchId: number): Promise<BatchUsage> {
+    await this.store.batchState(batchId); // NOT_FOUND first
+    return this.store.batchUsage(batchId);
+  }
+
+  metered<T>(fn: () => Promise<T>): Promise<T> {
+    return meterUsage(this.usage, null, fn);
   }
 
   async whenSettled(batchId: number): Promise<BatchSummary> {

@@ -5,7 +5,7 @@ import { pickLocale, translator, type Locale } from './i18n/i18n';
 import { batchesReducer, initialBatches } from './state/batches';
 import { Sidebar } from './components/Sidebar';
 import { BatchView, type BatchAction, type GridQuery } from './components/BatchView';
-import { ReviewView } from './components/ReviewView';
+import { ReviewView } from './components/review/ReviewView';
 import { NewBatchDialog, type PickRequest } from './components/NewBatchDialog';
 import { ExportDialog } from './components/ExportDialog';
 import { ConfirmDialog } from './components/ConfirmDialog';
@@ -105,7 +105,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, reload, notify, info.name, info.version]);
+  }, [client, reload, notify, info.name, info.version, setDialog]);
 
   const changeLocale = useCallback(
     (l: Locale) => {

@@ -34,6 +34,10 @@ export const REQUEST_NAMES = [
   'vendorSettings.set',
   'engines.list',
   'batches.rerun',
+  // Vendor usage and what a batch would send before it starts.
+  'batches.estimate',
+  'usage.summary',
+  'usage.batch',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedElectronBinary } from '../../scripts/electron-binary.mjs';
 import { SAMPLES } from '../fixtures/samples';
 
 /**
@@ -16,17 +16,9 @@ import { SAMPLES } from '../fixtures/samples';
 const repo = resolve(import.meta.dirname, '../..');
 
 function findElectron(): { path: string | null; reason: string } {
-  try {
-    // The electron package exports the binary's path; it throws when the binary was never fetched.
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof path !== 'string') return { path: null, reason: 'the electron package did not return a binary path' };
-    if (!existsSync(path)) return { path: null, reason: `the Electron binary is missing at ${path}` };
-    return { path, reason: '' };
-  } catch (err) {
-    // The package throws when its postinstall never downloaded the binary (no network here).
-    void err;
-    return { path: null, reason: 'the Electron binary is not installed; `npm run electron:fetch` downloads it where the network allows' };
-  }
+  const path = installedElectronBinary(repo);
+  if (path) return { path, reason: '' };
+  return { path: null, reason: 'the Electron binary is not installed; `npm run electron:fetch` downloads it where the network allows' };
 }
 
 const found = findElectron();

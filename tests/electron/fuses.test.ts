@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { installedElectronBinary } from '../../scripts/electron-binary.mjs';
 
 /**
  * The fuses a packaged ScanDesk ships with, read back from a binary that electron-builder's own
@@ -90,14 +91,7 @@ describe('Electron fuses applied at packaging', () => {
     expect(after[FuseV1Options.WasmTrapHandlers]).toBe(ON);
   });
 
-  const electronBinary = (() => {
-    try {
-      const path = nodeRequire('electron') as unknown;
-      return typeof path === 'string' && existsSync(path) ? path : null;
-    } catch {
-      return null;
-    }
-  })();
+  const electronBinary = installedElectronBinary(repo);
   it.runIf(electronBinary)('flips the same fuses in a copy of the installed Electron binary (runs where `npm run electron:fetch` installed it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scandesk-fuses-real-'));
     dirs.push(dir);

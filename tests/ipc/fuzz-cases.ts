@@ -85,6 +85,9 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
   },
   'engines.list': { valid: {}, fields: {} },
+  'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
+  'usage.summary': { valid: {}, fields: {} },
+  'usage.batch': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
 };
 
 const HUGE = 'x'.repeat(100_000);

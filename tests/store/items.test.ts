@@ -69,7 +69,7 @@ beforeAll(() => {
     }
     const detections = codesFor(i);
     const key = { sha256: job.sha256, page: 1, engine: job.engine, task: job.task, optionsKey: '{}' };
-    finish(db, job, { fresh: { detections, pageWidth: 1000, pageHeight: 800, engineVersion: 'test' } }, key, Date.now());
+    finish(db, job, { fresh: { detections, pageWidth: 1000, pageHeight: 800, decodedSha256: job.sha256, engineVersion: 'test' } }, key, Date.now());
     model.push({ id: job.itemId, name: `page_${i}.png`, status: 'done', texts: detections.map((d) => d.text), corrected: new Map(), pendingReview: detections.length });
   }
 }, 120_000);

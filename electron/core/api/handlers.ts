@@ -112,10 +112,15 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),
-    'credentials.test': ({ vendor }) => vendors.test(vendor),
+    // Counted in the usage like any call (a WeChat token fetch uses up the day's token quota).
+    'credentials.test': ({ vendor }) => service.metered(() => vendors.test(vendor)),
     'vendorSettings.get': () => vendors.getSettings(),
     'vendorSettings.set': (patch) => vendors.setSettings(patch),
     'engines.list': () => vendors.engines(offered()),
+
+    'batches.estimate': ({ paths, plan }) => service.estimateBatch({ paths, plan }, { account: (v) => vendors.usageAccount(v) }),
+    'usage.summary': () => service.usageSummary(),
+    'usage.batch': ({ batchId }) => service.batchUsage(batchId),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),

@@ -67,6 +67,10 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
       const r = await need().registry.testConnection(vendor, AbortSignal.timeout(30_000));
       return { vendor: r.vendor, ok: r.ok, error: r.error ? { code: r.error.code, message: r.error.message } : null, elapsedMs: r.elapsedMs };
     },
+    /** The usage fingerprint of the account a vendor would use now; null without vendors or credentials. */
+    async usageAccount(vendor: string): Promise<string | null> {
+      return deps ? deps.registry.usageAccount(vendor) : null;
+    },
     getSettings: settingsResult,
     setSettings(patch: VendorSettingsPatchInput): VendorSettingsResult {
       need().settings.update(patch as VendorSettingsPatch);

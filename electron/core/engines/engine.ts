@@ -15,6 +15,12 @@ export interface RecognizeResult {
   detections: Detection[];
   pageWidth: number;
   pageHeight: number;
+  /**
+   * sha256 of the file bytes this result was computed from, hashed where they were decoded. The
+   * result cache files the result under it (a file replaced since intake hashed it must not
+   * lend its codes to the old bytes).
+   */
+  decodedSha256: string;
   /** Traceability: which engine build answered, the vendor's request id, what was sent. */
   engineVersion: string;
   requestId?: string;

@@ -1,7 +1,8 @@
 import type { EngineId, Task } from '../../../shared/engines';
 import { testConnection, type ConnectionSettings, type ConnectionTestResult } from '../credentials/connection-test';
 import { CredentialStore } from '../credentials/store';
-import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
+import { accountOf } from '../usage/meter';
+import { VENDOR_ID_FIELD, VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
 import { ScanError } from '../errors';
 import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
@@ -130,6 +131,22 @@ export class EngineRegistry {
       return { vendor, name: VENDOR_NAMES[vendor], tasks: VENDOR_TASKS[vendor], credentials, settings: s[vendor], ready: missing.length === 0, missing };
     });
     return { keychain: { available: keychain.available, error: keychain.error }, vendors };
+  }
+
+  /**
+   * The usage fingerprint (usage/meter accountOf) of the account a vendor would use now, to
+   * check today's quota; null when it has none or the keychain cannot be read.
+   */
+  async usageAccount(vendor: string): Promise<string | null> {
+    if (!(VENDOR_IDS as readonly string[]).includes(vendor)) return null;
+    const v = vendor as VendorId;
+    try {
+      const creds = (await this.credentials.get(v)) as Record<string, string> | null;
+      const id = creds?.[VENDOR_ID_FIELD[v]];
+      return id ? accountOf(v, id).account : null;
+    } catch {
+      return null;
+    }
   }
 
   /** One cheap real request with the stored credentials and the settings in effect. */

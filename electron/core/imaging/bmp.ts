@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { decode } from 'bmp-ts';
 import { ScanError } from '../errors';
 import { decodeError } from './errors';
@@ -19,10 +18,7 @@ export function bmpDimensions(header: Buffer, label: string): { width: number; h
  * sharp (libvips) cannot read BMP; bmp-ts can (1-32 bit, RLE, bit fields). BMP has no
  * orientation tag, so its pixels are already as a person sees them.
  */
-export async function loadBmp(path: string, label: string): Promise<OrientedPixels> {
-  const buf = await readFile(path).catch((err: unknown) => {
-    throw decodeError(err, label);
-  });
+export function loadBmp(buf: Buffer, label: string): OrientedPixels {
   const { width, height } = bmpDimensions(buf, label);
   assertDimensions(width, height, label);
   let img;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import decode from 'heic-decode';
 import { decodeError } from './errors';
 import { assertDimensions } from './limits';
@@ -10,10 +9,7 @@ import type { OrientedPixels } from './load';
  * clap) itself and reports the transformed size; the EXIF Orientation tag inside a HEIF is only
  * informative (it mirrors irot) and must NOT be applied a second time.
  */
-export async function loadHeif(path: string, label: string): Promise<OrientedPixels> {
-  const buf = await readFile(path).catch((err: unknown) => {
-    throw decodeError(err, label);
-  });
+export async function loadHeif(buf: Buffer, label: string): Promise<OrientedPixels> {
   let images;
   try {
     images = await decode.all({ buffer: buf });

@@ -4,6 +4,7 @@ import { fileLabel } from './errors';
 import { loadHeif } from './heif';
 import { loadPdfPage } from './pdf';
 import { openSharpPage, toRgba } from './sharp-input';
+import { openSourceFile, type SourceFile } from './source-file';
 
 /**
  * Oriented RGBA pixels of one page, as a person sees it (EXIF orientation applied).
@@ -20,21 +21,25 @@ export interface OrientedPixels {
  * (alpha is 255 everywhere): a QR code drawn on a transparent PNG is black-on-nothing, and
  * readers that ignore alpha would see black-on-black.
  *
+ * `file` is the page's file already read (source-file.ts), when the caller needs its hash;
+ * without it the file is read here. Either way the path is read once.
+ *
  * Errors (ScanError): IMAGE_TOO_LARGE before decoding when the header declares absurd
  * dimensions; IMAGE_DECODE for corrupt/truncated data; PDF_PASSWORD, PDF_CORRUPT;
  * FILE_NOT_FOUND / FILE_UNREADABLE.
  */
-export async function loadOriented(source: ImageSource): Promise<OrientedPixels> {
+export async function loadOriented(source: ImageSource, file?: SourceFile): Promise<OrientedPixels> {
   const label = fileLabel(source.path, source.page);
+  const f = file ?? (await openSourceFile(source, label));
   switch (source.format) {
     case 'heif':
-      return flattenRgba(await loadHeif(source.path, label));
+      return flattenRgba(await loadHeif(f.bytes, label));
     case 'bmp':
-      return loadBmp(source.path, label); // opaque already
+      return loadBmp(f.bytes, label); // opaque already
     case 'pdf':
-      return loadPdfPage(source.path, source.page, label); // rendered on white
+      return loadPdfPage(f, source.page, label); // rendered on white
     default: {
-      const page = await openSharpPage(source.path, source.page, label);
+      const page = await openSharpPage(f.bytes, source.page, label);
       return toRgba(page.image, label);
     }
   }

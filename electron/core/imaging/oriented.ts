@@ -3,6 +3,7 @@ import type { ImageSource } from '../intake/types';
 import { fileLabel } from './errors';
 import { loadOriented } from './load';
 import { SHARP_FORMATS, openSharpPage } from './sharp-input';
+import { openSourceFile, type SourceFile } from './source-file';
 
 export interface OrientedPage {
   /** A fresh sharp pipeline of the oriented page, flattened on white. Clone it to branch. */
@@ -18,15 +19,17 @@ const LOSSLESS = new Set(['png', 'bmp', 'gif', 'tiff', 'pdf']);
 /**
  * The oriented page as a sharp pipeline. For formats sharp reads, decoding happens lazily in
  * the pipeline (so a later resize can use shrink-on-load); the others are decoded to RGBA first.
+ * `file`: the page's file already read (see loadOriented).
  */
-export async function openOriented(source: ImageSource): Promise<OrientedPage> {
+export async function openOriented(source: ImageSource, file?: SourceFile): Promise<OrientedPage> {
   const lossless = LOSSLESS.has(source.format);
   const label = fileLabel(source.path, source.page);
+  const f = file ?? (await openSourceFile(source, label));
   if (SHARP_FORMATS.has(source.format)) {
-    const page = await openSharpPage(source.path, source.page, label);
+    const page = await openSharpPage(f.bytes, source.page, label);
     return { image: page.image.flatten({ background: '#ffffff' }), width: page.width, height: page.height, lossless };
   }
-  const px = await loadOriented(source);
+  const px = await loadOriented(source, f);
   const image = sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 }, limitInputPixels: false }).removeAlpha();
   return { image, width: px.width, height: px.height, lossless };
 }

@@ -8,6 +8,10 @@ import { ScanError } from '../errors';
 import { decodeError } from './errors';
 import { IMAGE_LIMITS, assertDimensions } from './limits';
 import type { OrientedPixels } from './load';
+import type { SourceFile } from './source-file';
+
+/** A PDF to open: its path, and its bytes when they were already read (source-file.ts). */
+export type PdfInput = { path: string; bytes?: undefined; sha256?: undefined } | SourceFile;
 
 /**
  * PDF pages through pdf.js (legacy build, the one for Node) drawing onto @napi-rs/canvas,
@@ -32,18 +36,24 @@ function assetDir(sub: string): string {
   return join(dirname(nodeRequire.resolve('pdfjs-dist/package.json')), sub) + '/';
 }
 
-/** Opens a PDF; PDF_PASSWORD when it needs a password, PDF_CORRUPT when it is not readable. */
-export async function openPdf(path: string, label: string): Promise<PDFDocumentProxy> {
-  try {
-    await (await open(path, 'r')).close(); // missing or unreadable: say so, not "damaged"
-  } catch (err) {
-    throw decodeError(err, label);
+/**
+ * Opens a PDF; PDF_PASSWORD when it needs a password, PDF_CORRUPT when it is not readable.
+ * From its bytes when given (what is rendered is what was hashed), else from its path.
+ */
+export async function openPdf(input: PdfInput, label: string): Promise<PDFDocumentProxy> {
+  if (!input.bytes) {
+    try {
+      await (await open(input.path, 'r')).close(); // missing or unreadable: say so, not "damaged"
+    } catch (err) {
+      throw decodeError(err, label);
+    }
   }
   const lib = await pdfjs();
   const task = lib.getDocument({
-    // A file URL (not the bytes): pdf.js then reads only the byte ranges it needs, so counting
-    // the pages of a 1 GB scan does not load it into memory. pathToFileURL escapes '#', '%'.
-    url: pathToFileURL(path).href,
+    // From a path, a file URL: pdf.js then reads only the byte ranges it needs, so counting the
+    // pages of a 1 GB scan does not load it into memory. pathToFileURL escapes '#', '%'. Bytes
+    // are copied: pdf.js moves (detaches) the array it is given to its worker.
+    ...(input.bytes ? { data: new Uint8Array(input.bytes) } : { url: pathToFileURL(input.path).href }),
     disableAutoFetch: true,
     disableStream: true,
     cMapUrl: assetDir('cmaps'),
@@ -71,8 +81,9 @@ export async function openPdf(path: string, label: string): Promise<PDFDocumentP
 
 /**
  * Open documents are kept briefly and shared, so rendering page after page of a 300-page scan
- * does not re-read and re-parse the whole file each time. Keyed by path, size and mtime (a
- * changed file is opened again); closed after a short idle time.
+ * does not re-read and re-parse the whole file each time. Keyed by path and content (the
+ * sha256 of the bytes given, or size and mtime when opened from the path): a changed file is
+ * opened again. Closed after a short idle time.
  */
 interface OpenDoc {
   doc: Promise<PDFDocumentProxy>;
@@ -90,15 +101,21 @@ function closeDoc(path: string, entry: OpenDoc): void {
   entry.doc.then((d) => d.loadingTask.destroy()).catch(() => undefined);
 }
 
-export async function withPdf<T>(path: string, label: string, fn: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
-  const st = await stat(path).catch((err: unknown) => {
+async function contentKey(input: PdfInput, label: string): Promise<string> {
+  if (input.sha256) return `sha256:${input.sha256}`;
+  const st = await stat(input.path).catch((err: unknown) => {
     throw decodeError(err, label);
   });
-  const key = `${st.size}:${st.mtimeMs}`;
+  return `${st.size}:${st.mtimeMs}`;
+}
+
+export async function withPdf<T>(input: PdfInput, label: string, fn: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
+  const path = input.path;
+  const key = await contentKey(input, label);
   let entry = OPEN_DOCS.get(path);
   if (!entry || entry.key !== key) {
     if (entry && entry.users === 0) closeDoc(path, entry);
-    entry = { doc: openPdf(path, label), key, users: 0 };
+    entry = { doc: openPdf(input, label), key, users: 0 };
     if (!OPEN_DOCS.has(path)) OPEN_DOCS.set(path, entry);
     for (const [p, e] of OPEN_DOCS) {
       if (OPEN_DOCS.size <= MAX_OPEN) break;
@@ -124,7 +141,7 @@ export async function withPdf<T>(path: string, label: string, fn: (doc: PDFDocum
 
 /** Number of pages, for intake (each page becomes its own item). */
 export async function pdfPageCount(path: string, label: string): Promise<number> {
-  return withPdf(path, label, async (doc) => doc.numPages);
+  return withPdf({ path }, label, async (doc) => doc.numPages);
 }
 
 /** Render scale (CSS px per PDF point): 300 dpi, lowered for huge pages to stay under the pixel cap. */
@@ -138,8 +155,8 @@ export function pdfRenderScale(widthPt: number, heightPt: number): number {
 }
 
 /** One page as RGBA, rotated as the PDF's /Rotate says (what a viewer shows), on white. */
-export async function loadPdfPage(path: string, page: number, label: string): Promise<OrientedPixels> {
-  return withPdf(path, label, (doc) => renderPage(doc, page, label));
+export async function loadPdfPage(file: PdfInput, page: number, label: string): Promise<OrientedPixels> {
+  return withPdf(file, label, (doc) => renderPage(doc, page, label));
 }
 
 async function renderPage(doc: PDFDocumentProxy, page: number, label: string): Promise<OrientedPixels> {

@@ -5,6 +5,7 @@ import { ScanError } from '../errors';
 import type { ImageSource } from '../intake/types';
 import { decodeError, fileLabel } from './errors';
 import { openOriented } from './oriented';
+import { openSourceFile } from './source-file';
 import { encodeLosslessPng } from './png-encode';
 import { strippedOriginal } from './strip';
 import type { Budget, PreparedImage } from './types';
@@ -125,7 +126,9 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
   const lossy: OutFormat | undefined = (['jpeg', 'webp'] as const).find((f) => budget.formats.includes(f));
   const pngOk = budget.formats.includes('png');
   const order: OutFormat[] = [];
-  const page = await openOriented(source);
+  // Read once: decoded from these bytes, and their hash says what the result is of.
+  const file = await openSourceFile(source, label);
+  const page = await openOriented(source, file);
   if (page.lossless && pngOk) order.push('png');
   if (lossy) order.push(lossy);
   else if (pngOk && !order.includes('png')) order.push('png');
@@ -140,7 +143,7 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
   const resize = { width: side, height: side, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' } as const;
   const qualitiesOf = (f: OutFormat): readonly number[] => (f === 'jpeg' || f === 'webp' ? QUALITIES : [100]);
   // The file's own pixel data without its metadata, when it can go as it is and fits.
-  const stripped = await strippedOriginal(source, budget);
+  const stripped = await strippedOriginal(source, file, budget);
   const original = stripped && countedBytes(stripped.data.length, budget.countAs) <= budget.maxBytes ? stripped : null;
   const result = (data: Buffer, format: OutFormat, width: number, height: number, counted: number): PreparedImage => ({
     data,
@@ -151,6 +154,7 @@ export async function prepare(source: ImageSource, budget: Budget): Promise<Prep
     pageHeight: page.height,
     scale: width / page.width,
     countedBytes: counted,
+    sourceSha256: file.sha256,
   });
 
   let last = { bytes: Infinity, format: order[0]!, quality: 0 };

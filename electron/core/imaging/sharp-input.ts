@@ -12,7 +12,10 @@ export interface SharpPage {
   height: number;
 }
 
-function input(path: string, page: number): Sharp {
+/** A file path, or the file's bytes already read (see source-file.ts). */
+export type SharpSource = string | Buffer;
+
+function input(path: SharpSource, page: number): Sharp {
   // limitInputPixels is the second line of defence; the header check below is the first.
   // failOn 'error': truncated or corrupt data fails (IMAGE_DECODE), but libjpeg's mere
   // warnings (stray bytes before a marker, common in phone JPEGs viewers open fine) do not.
@@ -23,7 +26,7 @@ function input(path: string, page: number): Sharp {
  * Reads the header only (sharp's metadata does not decode pixels), refuses absurd dimensions,
  * then returns a pipeline that applies the EXIF orientation.
  */
-export async function openSharpPage(path: string, page: number, label: string): Promise<SharpPage> {
+export async function openSharpPage(path: SharpSource, page: number, label: string): Promise<SharpPage> {
   let meta: Metadata;
   try {
     // Header only; the pixel limit is ours to check (with the dimensions in the message).

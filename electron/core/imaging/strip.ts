@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { ImageSource } from '../intake/types';
+import type { SourceFile } from './source-file';
 import type { Budget } from './types';
 
 /**
@@ -13,12 +13,16 @@ import type { Budget } from './types';
  * re-encode (the file's own encoder often compressed better than a quick re-encode can).
  * The caller still decodes the file (so corrupt or truncated data fails as before).
  */
-export async function strippedOriginal(source: ImageSource, budget: Budget): Promise<{ data: Buffer; format: 'png' | 'jpeg' } | null> {
+export async function strippedOriginal(
+  source: ImageSource,
+  file: SourceFile,
+  budget: Budget,
+): Promise<{ data: Buffer; format: 'png' | 'jpeg' } | null> {
   const format = source.format;
   if ((format !== 'png' && format !== 'jpeg') || source.page !== 1 || !budget.formats.includes(format)) return null;
   let meta;
   try {
-    meta = await sharp(source.path, { limitInputPixels: false }).metadata();
+    meta = await sharp(file.bytes, { limitInputPixels: false }).metadata();
   } catch {
     return null; // the decode that follows reports the error
   }
@@ -26,16 +30,15 @@ export async function strippedOriginal(source: ImageSource, budget: Budget): Pro
   if (budget.maxSide !== undefined && Math.max(meta.width, meta.height) > budget.maxSide) return null;
   if ((meta.pages ?? 1) > 1) return null;
   // An alpha channel is fine when no pixel uses it (then nothing needs flattening on white).
-  if (meta.hasAlpha && !(await fullyOpaque(source.path))) return null;
-  const bytes = await readFile(source.path).catch(() => null);
-  if (!bytes) return null;
+  if (meta.hasAlpha && !(await fullyOpaque(file.bytes))) return null;
+  const bytes = file.bytes;
   const data = format === 'png' ? stripPng(bytes, { opaque: meta.hasAlpha === true }) : stripJpeg(bytes);
   return data ? { data, format } : null;
 }
 
-async function fullyOpaque(path: string): Promise<boolean> {
+async function fullyOpaque(bytes: Buffer): Promise<boolean> {
   try {
-    const { channels } = await sharp(path, { limitInputPixels: false }).stats();
+    const { channels } = await sharp(bytes, { limitInputPixels: false }).stats();
     return channels[channels.length - 1]!.min === 255;
   } catch {
     return false;

@@ -29,6 +29,8 @@ export interface PreparedImage {
   scale: number;
   /** Bytes as the budget counts them (base64 length or file length). */
   countedBytes: number;
+  /** sha256 of the source file's bytes this image was made from (the result cache's key). */
+  sourceSha256: string;
 }
 
 /** Options of `makePreview` (thumbnails and the review view). */

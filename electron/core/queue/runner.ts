@@ -5,6 +5,7 @@ import type { Store } from '../store/store';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { CacheKey, ClaimedJob } from './jobs';
 import { optionsKey } from './options-key';
+import { meterUsage, type UsageSink } from '../usage/meter';
 
 export interface RunnerOptions {
   store: Store;
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   onJobSettled(batchId: number, detectionsAdded: number): void;
   /** Tell the user once (engine stopped, vendor notice). */
   onNotice(batchId: number, engine: string, message: string): void;
+  /** Counts the vendor calls each job makes, for its batch (electron/core/usage). */
+  usage?: UsageSink;
 }
 
 interface Active {
@@ -228,20 +231,25 @@ export class Runner {
       }
       const shared = call !== undefined;
       if (!call) {
-        call = engine.recognize({
-          source: { path: job.path, page: job.page, format: job.format, sha256: job.sha256 },
-          task: job.task,
-          ...(job.plan.options ? { options: job.plan.options } : {}),
-          signal,
-        });
+        call = meterUsage(this.o.usage, job.batchId, () =>
+          engine.recognize({
+            source: { path: job.path, page: job.page, format: job.format, sha256: job.sha256 },
+            task: job.task,
+            ...(job.plan.options ? { options: job.plan.options } : {}),
+            signal,
+          }),
+        );
         call.catch(() => {}); // awaited below; waiters see the same rejection
         this.decoding.set(k, call);
       }
       try {
         const result = await call;
+        // The result is of the bytes the engine decoded, which are not those intake hashed when
+        // the file was replaced since: it is cached under the decoded bytes' hash.
+        const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };
         // A job that waited for another job's identical call stores a copy of that stored result.
-        const reuse = shared ? await store.findCached(key) : null;
-        const r = await store.finish(job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, key);
+        const reuse = shared ? await store.findCached(decodedKey) : null;
+        const r = await store.finish(job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, decodedKey);
         if (!r.ok) return 0; // lease lost: the job belongs to someone else now
         for (const n of result.notices ?? []) this.notifyOnce(job.batchId, job.engine, n);
         return r.detections;

@@ -48,6 +48,9 @@ import { openDatabase, openReadonly, type Db } from './db';
 import { exportItems } from './export-items';
 import { getItem, listItems, reviewDetection } from './items';
 import type { NewBatch, Store } from './store';
+import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
+import type { VendorCall } from '../usage/meter';
+import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
 /**
  * The embedded store: one SQLite file per profile (better-sqlite3, synchronous). Each method
@@ -297,6 +300,22 @@ export class SqliteStore implements Store {
 
   async findCached(key: CacheKey): Promise<number | null> {
     return findCached(this.db, key);
+  }
+
+  async recordVendorCall(call: VendorCall, batchId: number | null): Promise<void> {
+    recordVendorCall(this.db, call, batchId);
+  }
+
+  async usageSummary(): Promise<UsageSummary> {
+    return usageSummary(this.db, this.now());
+  }
+
+  async batchUsage(batchId: number): Promise<BatchUsage> {
+    return batchUsage(this.db, batchId);
+  }
+
+  async billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number> {
+    return billableOnDay(this.db, q);
   }
 
   async close(): Promise<void> {

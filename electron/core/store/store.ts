@@ -7,6 +7,8 @@ import type { ExportItem } from '../export/types';
 import type { IntakeItem, SkippedEntry } from '../intake/types';
 import type { CacheKey, ClaimedJob, Fence, FinishOutcome } from '../queue/jobs';
 import type { ItemQuery } from '../service-types';
+import type { VendorCall } from '../usage/meter';
+import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -88,6 +90,15 @@ export interface Store {
   msUntilAvailable(engine: EngineId): Promise<number | null>;
   /** A stored result to reuse instead of calling the engine (same bytes, page, engine, task, options). */
   findCached(key: CacheKey): Promise<number | null>;
+
+  // ---- vendor usage (store/usage.ts)
+  /** Counts one vendor call for its account and day, and for the batch it was made for (if any and still there). */
+  recordVendorCall(call: VendorCall, batchId: number | null): Promise<void>;
+  /** Today's and this month's usage (the vendors' calendar, UTC+8) per vendor, account and operation. */
+  usageSummary(): Promise<UsageSummary>;
+  batchUsage(batchId: number): Promise<BatchUsage>;
+  /** Billable calls of one operation on one vendor day (for one account, or all). */
+  billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number>;
 
   close(): Promise<void>;
 }

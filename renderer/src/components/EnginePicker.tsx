@@ -43,9 +43,11 @@ export function EnginePicker(props: { onPlan: (plan: PlanInput) => void; onOpenS
   const unavailable = choices.filter((c) => c.disabled && !c.fallback);
 
   const { onPlan } = props;
+  // Reported when it changes (by value: the choices list is rebuilt on every render).
+  const planJson = JSON.stringify(buildPlan(choice, effectiveTask, cardSide));
   useEffect(() => {
-    onPlan(buildPlan(choice, effectiveTask, cardSide));
-  }, [choice.value, effectiveTask, cardSide, onPlan]);
+    onPlan(JSON.parse(planJson) as PlanInput);
+  }, [planJson, onPlan]);
 
   const label = (c: PlanChoice) => {
     const base = c.fallback ? t('create.fallback', { vendor: t(engineLabel(c.fallback)) }) : t(engineLabel(c.engine));

@@ -58,7 +58,8 @@ export function NewBatchDialog(props: {
       pickedOnce.current = true;
       void pick(props.pick);
     }
-    // Once, when the dialog opens.
+    // Once, when the dialog opens (a new opening is a new dialog: App keys it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   function addTyped(): boolean {

@@ -82,7 +82,11 @@ const CONFIG_KEYS = [
   'ReflectWarn',
 ];
 
-/** Which Config flag turns on which WarnInfos code (seed 004, AdvancedInfo). */
+/**
+ * Which Config flag turns on which WarnInfos code (seed 004 and the current IDCardOCR page):
+ * -9110 (electronic ID) and -9111 (watermark) come with DetectPsWarn only when CardWarnType is
+ * Advanced.
+ */
 const WARN_FLAG: Record<number, string> = {
   [-9101]: 'BorderCheckWarn',
   [-9105]: 'BorderCheckWarn',
@@ -92,7 +96,12 @@ const WARN_FLAG: Record<number, string> = {
   [-9104]: 'TempIdWarn',
   [-9106]: 'DetectPsWarn',
   [-9107]: 'ReflectWarn',
+  [-9109]: 'InvalidDateWarn',
+  [-9110]: 'DetectPsWarn',
+  [-9111]: 'DetectPsWarn',
 };
+const ADVANCED_ONLY = new Set([-9110, -9111]);
+const REFLECT_POSITIONS = ['Portrait', 'NationalEmblem', 'RecognitionField', 'Others'];
 
 const FRONT_FIELDS = ['Name', 'Sex', 'Nation', 'Birth', 'Address', 'IdNum'];
 const BACK_FIELDS = ['Authority', 'ValidDate'];
@@ -119,10 +128,51 @@ function parseConfig(raw: unknown): Record<string, boolean> {
   return out;
 }
 
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+type Found = { card: CardFixture; position: { topLeft: { x: number; y: number }; topRight: { x: number; y: number }; bottomRight: { x: number; y: number }; bottomLeft: { x: number; y: number } } };
+
+/** The marker's bounding box, padded by 8 % of its size and kept inside the image. */
+function markerBox(found: Found, width: number, height: number): Box {
+  const p = found.position;
+  const xs = [p.topLeft.x, p.topRight.x, p.bottomRight.x, p.bottomLeft.x];
+  const ys = [p.topLeft.y, p.topRight.y, p.bottomRight.y, p.bottomLeft.y];
+  const pad = 0.08 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+  return clampBox({ left: Math.min(...xs) - pad, top: Math.min(...ys) - pad, width: Math.max(...xs) - Math.min(...xs) + 2 * pad, height: Math.max(...ys) - Math.min(...ys) + 2 * pad }, width, height);
+}
+
+function clampBox(b: Box, width: number, height: number): Box {
+  const left = Math.max(0, Math.min(width - 1, Math.round(b.left)));
+  const top = Math.max(0, Math.min(height - 1, Math.round(b.top)));
+  return { left, top, width: Math.max(1, Math.min(width - left, Math.round(b.width))), height: Math.max(1, Math.min(height - top, Math.round(b.height))) };
+}
+
+async function crop(bytes: Buffer, box: Box): Promise<string> {
+  return (await sharp(bytes).extract(box).jpeg({ quality: 90 }).toBuffer()).toString('base64');
+}
+
+/**
+ * IDCardOCR (seed 004 and the current API page). The crops are real cuts of the image sent:
+ * CropIdCard returns the card (`cardBox` of the fixture, as fractions of the image; default
+ * the whole image: a card photographed filling the frame), CropPortrait the portrait, which on
+ * the emulator's cards is where the marker QR code sits (its bounding box, padded), so a test
+ * can decode the portrait crop and find the marker. ReflectDetailInfos lists the fixture's
+ * `reflections` when ReflectWarn and EnableReflectDetail are both on. MultiCardDetect reads a
+ * front and a back in one image together.
+ */
 export async function idCardOcr(params: Params, ctx: Ctx): Promise<Record<string, unknown>> {
   const side = params.CardSide;
   if (side !== undefined && side !== 'FRONT' && side !== 'BACK') {
     throw new TcError('FailedOperation.CardSideError', '身份证CardSide类型错误');
+  }
+  const warnType = params.CardWarnType ?? 'Basic';
+  if (warnType !== 'Basic' && warnType !== 'Advanced') {
+    throw new TcError('InvalidParameterValue.InvalidParameterValueLimit', 'CardWarnType 参数值错误');
   }
   const config = parseConfig(params.Config);
   const img = await acceptImage(params, {
@@ -135,32 +185,52 @@ export async function idCardOcr(params: Params, ctx: Ctx): Promise<Record<string
     throw new TcError('FailedOperation.IdCardTooSmall', '图片分辨率过小或身份证在原图中的占比过小');
   }
   const decoded = await decodeImageCodes(img.bytes, { formats: ['QRCode'], tryHarder: true, tryRotate: true });
-  const cards: CardFixture[] = [];
+  const found: Found[] = [];
   for (const r of decoded.results) {
     const card = ctx.options.cards?.find((c) => c.marker === r.text);
-    if (card && !cards.includes(card)) cards.push(card);
+    if (card && !found.some((f) => f.card === card)) found.push({ card, position: r.position });
   }
-  if (cards.length === 0) throw new TcError('FailedOperation.ImageNoIdCard', '图片中未检测到第二代身份证或临时身份证。');
-  const sameSide = (s: string): number => cards.filter((c) => c.side === s).length;
+  if (found.length === 0) throw new TcError('FailedOperation.ImageNoIdCard', '图片中未检测到第二代身份证或临时身份证。');
+  const sameSide = (s: string): number => found.filter((f) => f.card.side === s).length;
   if (sameSide('FRONT') > 1 || sameSide('BACK') > 1) {
     throw new TcError('FailedOperation.MultiCardError', '图片中存在两张及以上同面卡证，请上传卡证单面图片或一正一反双面图片。');
   }
-  const card = side ? cards.find((c) => c.side === side) : cards[0];
-  if (!card) throw new TcError('FailedOperation.CardSideError', '身份证CardSide类型错误');
+  const chosen = side ? found.find((f) => f.card.side === side) : found[0];
+  if (!chosen) throw new TcError('FailedOperation.CardSideError', '身份证CardSide类型错误');
+  // With MultiCardDetect (and no side asked for), a front and a back in one image are read together.
+  const read = config.MultiCardDetect && !side ? found : [chosen];
 
+  const rectify = params.EnableRecognitionRectify !== false;
   const response: Record<string, unknown> = {};
   for (const f of [...FRONT_FIELDS, ...BACK_FIELDS]) response[f] = '';
-  const own = card.side === 'FRONT' ? FRONT_FIELDS : BACK_FIELDS;
-  for (const f of own) response[f] = card.fields[f] ?? '';
+  for (const { card } of read) {
+    const own = card.side === 'FRONT' ? FRONT_FIELDS : BACK_FIELDS;
+    const fields = !rectify && card.unrectifiedFields ? { ...card.fields, ...card.unrectifiedFields } : card.fields;
+    for (const f of own) response[f] = fields[f] ?? '';
+  }
 
+  const cards = read.map((f) => f.card);
   const advanced: Record<string, unknown> = {};
-  advanced.WarnInfos = (card.warnings ?? []).filter((code) => config[WARN_FLAG[code] ?? ''] === true);
-  if (config.Quality) advanced.Quality = card.quality ?? 90;
-  if (config.BorderCheckWarn) advanced.BorderCodeValue = card.borderCodeValue ?? 20;
-  if (config.CropIdCard) advanced.IdCard = (await sharp(img.bytes).resize(400).jpeg().toBuffer()).toString('base64');
-  if (config.CropPortrait) advanced.Portrait = (await sharp(img.bytes).resize(100).jpeg().toBuffer()).toString('base64');
+  const warnings = new Set<number>();
+  for (const card of cards) {
+    for (const code of card.warnings ?? []) {
+      if (config[WARN_FLAG[code] ?? ''] !== true) continue;
+      if (ADVANCED_ONLY.has(code) && warnType !== 'Advanced') continue;
+      warnings.add(code);
+    }
+  }
+  advanced.WarnInfos = [...warnings];
+  if (config.Quality) advanced.Quality = Math.min(...cards.map((c) => c.quality ?? 90));
+  if (config.BorderCheckWarn) advanced.BorderCodeValue = Math.max(...cards.map((c) => c.borderCodeValue ?? 20));
+  if (config.CropIdCard) {
+    const b = chosen.card.cardBox ?? { left: 0, top: 0, width: 1, height: 1 };
+    advanced.IdCard = await crop(img.bytes, clampBox({ left: b.left * img.width, top: b.top * img.height, width: b.width * img.width, height: b.height * img.height }, img.width, img.height));
+  }
+  const front = read.find((f) => f.card.side === 'FRONT');
+  if (config.CropPortrait && front) advanced.Portrait = await crop(img.bytes, markerBox(front, img.width, img.height));
   response.AdvancedInfo = JSON.stringify(advanced);
-  response.ReflectDetailInfos = [];
+  const reflections = config.ReflectWarn && params.EnableReflectDetail === true ? [...new Set(cards.flatMap((c) => c.reflections ?? []))] : [];
+  response.ReflectDetailInfos = reflections.filter((p) => REFLECT_POSITIONS.includes(p)).map((Position) => ({ Position }));
   return response;
 }
 

@@ -12,10 +12,22 @@ export interface CardFixture {
   side: CardSide;
   /** Front: Name, Sex, Nation, Birth, Address, IdNum. Back: Authority, ValidDate. */
   fields: Record<string, string>;
-  /** WarnInfos codes this card triggers when the matching Config flag is on (-9101...-9108). */
+  /**
+   * Fields as read with EnableRecognitionRectify false (IdNum, Birth and Sex as printed, not
+   * made consistent); the rest come from `fields`.
+   */
+  unrectifiedFields?: Record<string, string>;
+  /**
+   * WarnInfos codes this card triggers when the matching Config flag is on (-9101...-9111;
+   * -9110 and -9111 with DetectPsWarn and CardWarnType Advanced only).
+   */
   warnings?: number[];
   quality?: number;
   borderCodeValue?: number;
+  /** Where the card is in the image, as fractions of its width and height (default: all of it). */
+  cardBox?: { left: number; top: number; width: number; height: number };
+  /** Glare spots (ReflectDetailInfos[].Position) reported with ReflectWarn + EnableReflectDetail. */
+  reflections?: Array<'Portrait' | 'NationalEmblem' | 'RecognitionField' | 'Others'>;
 }
 
 export interface ProductRecord {

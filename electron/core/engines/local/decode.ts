@@ -72,9 +72,17 @@ export interface DecodePlan {
   addOn?: DecodeStep;
 }
 
+/** One step that ran on a page: for traceability and tuning (the quality test's per-step table). */
+export interface StepRun {
+  name: string;
+  ms: number;
+  /** What this step read on its own, before merging (the quality test scores steps with it). */
+  found: Detection[];
+}
+
 export interface DecodeOutcome {
   detections: Detection[];
-  steps: string[]; // the steps that ran, for traceability and tuning
+  steps: StepRun[];
 }
 
 const ADD_ON_HOSTS = new Set(['EAN-13', 'UPC-A', 'UPC-E']);
@@ -87,23 +95,27 @@ export async function decodePixels(
 ): Promise<DecodeOutcome> {
   const page = toGray(rgba, width, height);
   const cache = new Map<string, Variant>();
-  const steps: string[] = [];
+  const steps: StepRun[] = [];
   let found: Detection[] = [];
   const byZXing = () => found.some((d) => d.extra?.decoder === 'zxing');
+  /** Runs one step, timed; `tolerant` steps are extra chances: one that fails never loses the page. */
+  const run = async (step: DecodeStep, tolerant: boolean) => {
+    const t0 = performance.now();
+    let got: Detection[] = [];
+    try {
+      got = await runStep(step, page, cache);
+    } catch (err) {
+      if (!tolerant) throw err;
+    }
+    steps.push({ name: step.name, ms: performance.now() - t0, found: got });
+    found = found.concat(got);
+  };
   for (const step of plan.fast) {
-    if (!applies(step, width, height)) continue;
-    steps.push(step.name);
-    found = found.concat(await runStep(step, page, cache));
+    if (applies(step, width, height)) await run(step, false);
   }
   for (const step of plan.retries) {
     if (byZXing()) break;
-    if (!applies(step, width, height)) continue;
-    steps.push(step.name);
-    try {
-      found = found.concat(await runStep(step, page, cache));
-    } catch {
-      // a retry is an extra chance, never a reason to lose the page
-    }
+    if (applies(step, width, height)) await run(step, true);
   }
   // Add-on search, only around each retail code found without one (cheap even on a full page).
   const addOn = plan.addOn;
@@ -122,12 +134,8 @@ export async function decodePixels(
     // the add-on sits beside the code, up to ~2/3 of its width away; its rows may extend higher
     const m = 0.75 * Math.max(box.width, box.height);
     const crop = { left: box.left - m, top: box.top - m, width: box.width + 2 * m, height: box.height + 2 * m };
-    steps.push(addOn.name);
-    try {
-      found = found.concat(await runStep({ ...addOn, variant: { ...addOn.variant, crop } }, page, cache));
-    } catch {
-      // same as above
-    }
+    await run({ ...addOn, variant: { ...addOn.variant, crop } }, true);
   }
-  return { detections: mergeDetections(found), steps };
+  // merge marks disagreements on its inputs: give it copies, so each step's record stays as read
+  return { detections: mergeDetections(found.map((d) => ({ ...d }))), steps };
 }

@@ -34,6 +34,7 @@ export class LocalEngine implements Engine {
       detections: r.detections,
       pageWidth: r.pageWidth,
       pageHeight: r.pageHeight,
+      decodedSha256: r.sha256,
       engineVersion: this.engineVersion,
       scale: 1,
     };

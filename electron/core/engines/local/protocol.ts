@@ -1,6 +1,7 @@
 import type { Detection } from '../../../../shared/detection';
 import type { ErrorClass, ErrorCode } from '../../../../shared/errors';
 import type { ImageSource } from '../../intake/types';
+import type { StepRun } from './decode';
 
 /** Messages between the pool (main thread) and a decode worker. */
 export interface DecodeJob {
@@ -14,8 +15,10 @@ export interface DecodeSuccess {
   detections: Detection[];
   pageWidth: number;
   pageHeight: number;
-  /** Which decode steps ran (fast pass, then retries), for tuning and traceability. */
-  steps: string[];
+  /** sha256 of the file bytes that were decoded (read once by the worker). */
+  sha256: string;
+  /** Which decode steps ran (fast pass, then retries), each timed with what it read, for tuning and traceability. */
+  steps: StepRun[];
   threadId: number;
   ms: number;
 }

@@ -1,5 +1,7 @@
 import { threadId, workerData } from 'node:worker_threads';
+import { fileLabel } from '../../imaging/errors';
 import { loadOriented } from '../../imaging/load';
+import { openSourceFile } from '../../imaging/source-file';
 import { serve } from '../../workers/serve';
 import { decodePixels } from './decode';
 import { DEFAULT_PLAN } from './plan';
@@ -21,13 +23,16 @@ serve<Omit<DecodeJob, 'id'>, Omit<DecodeSuccess, 'id' | 'ok'>>(
   async (job) => {
     const t0 = performance.now();
     await ready;
-    const px = await loadOriented(job.source);
+    // The file is read once; its hash is of the very bytes decoded (the result cache's key).
+    const file = await openSourceFile(job.source, fileLabel(job.source.path, job.source.page));
+    const px = await loadOriented(job.source, file);
     const out = await decodePixels(px.data, px.width, px.height, DEFAULT_PLAN);
     return {
       reply: {
         detections: out.detections,
         pageWidth: px.width,
         pageHeight: px.height,
+        sha256: file.sha256,
         steps: out.steps,
         threadId,
         ms: performance.now() - t0,

@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import {
-  getDefaultScanner,
+  getInstance,
   scanGrayBuffer,
   setModuleArgs,
   ZBarConfigType,
+  ZBarScanner,
   ZBarSymbolType,
-  type ZBarScanner,
   type ZBarSymbol,
 } from '@undecaf/zbar-wasm';
 import type { Gray } from './zxing';
@@ -24,28 +24,45 @@ export function zbarWasmPath(): string {
   return nodeRequire.resolve('@undecaf/zbar-wasm/dist/zbar.wasm');
 }
 
-let scanner: Promise<ZBarScanner> | null = null;
+let instance: Promise<unknown> | null = null;
 
 /** Only the retail symbologies: that is where ZBar beats ZXing, and fewer types, fewer ghosts. */
 const ENABLED = [ZBarSymbolType.ZBAR_EAN13, ZBarSymbolType.ZBAR_EAN8, ZBarSymbolType.ZBAR_UPCA, ZBarSymbolType.ZBAR_UPCE];
 
-export function loadZBar(wasmPath: string = zbarWasmPath()): Promise<ZBarScanner> {
-  if (!scanner) {
+/** Compiles the wasm module once per thread (scanners are cheap; see zbarRead). */
+export function loadZBar(wasmPath: string = zbarWasmPath()): Promise<unknown> {
+  if (!instance) {
     setModuleArgs({ locateFile: () => wasmPath });
-    scanner = getDefaultScanner().then((s) => {
-      s.setConfig(ZBarSymbolType.ZBAR_NONE, ZBarConfigType.ZBAR_CFG_ENABLE, 0);
-      for (const t of ENABLED) s.setConfig(t, ZBarConfigType.ZBAR_CFG_ENABLE, 1);
-      // Report UPC-A as UPC-A rather than as a 13-digit EAN with a leading 0.
-      s.setConfig(ZBarSymbolType.ZBAR_UPCA, ZBarConfigType.ZBAR_CFG_ENABLE, 1);
-      return s;
-    });
+    instance = getInstance();
   }
-  return scanner;
+  return instance;
 }
 
+async function newScanner(): Promise<ZBarScanner> {
+  const s = await ZBarScanner.create();
+  s.setConfig(ZBarSymbolType.ZBAR_NONE, ZBarConfigType.ZBAR_CFG_ENABLE, 0);
+  // UPC-A enabled on its own: reported as UPC-A rather than as a 13-digit EAN with a leading 0.
+  for (const t of ENABLED) s.setConfig(t, ZBarConfigType.ZBAR_CFG_ENABLE, 1);
+  return s;
+}
+
+/**
+ * One image, one scanner. A ZBar scanner is not stateless between images: its EAN decoder
+ * holds the last half-symbol it read (ean_decoder_t left/right, cleared by ean_reset but not by
+ * the per-scan-line ean_new_scan that zbar_scan_image calls), so a half read at the end of one
+ * image could complete a half in the next one: a ghost EAN-13 whose left digits come from this
+ * page and right digits from the previous one, or the same code with other corners. Reusing a
+ * scanner made the answer depend on what the worker had decoded before; a fresh one costs
+ * well under a millisecond.
+ */
 export async function zbarRead(g: Gray): Promise<ZBarSymbol[]> {
-  const s = await loadZBar();
-  const copy = new Uint8Array(g.data.length);
-  copy.set(g.data);
-  return scanGrayBuffer(copy.buffer, g.width, g.height, s);
+  await loadZBar();
+  const scanner = await newScanner();
+  try {
+    const copy = new Uint8Array(g.data.length);
+    copy.set(g.data);
+    return await scanGrayBuffer(copy.buffer, g.width, g.height, scanner);
+  } finally {
+    scanner.destroy();
+  }
 }

@@ -62,6 +62,7 @@ export class AliOssClient {
   readonly region: string;
   private readonly options: AliOssClientOptions;
   private lastSecret: string | null = null;
+  private lastKeyId: string | null = null;
   private cached: { fingerprint: string; client: OSS } | null = null;
 
   constructor(options: AliOssClientOptions) {
@@ -76,13 +77,25 @@ export class AliOssClient {
       retry: options.retry,
       secrets: () => [this.lastSecret],
       onEvent: options.onEvent,
+      metering: {
+        vendor: 'alioss',
+        account: () => this.lastKeyId,
+        // image/codes is billed twice: by OSS (the GET with image processing) and by IMM
+        // (DetectImageCodes). DeleteObject requests are free.
+        operations: {
+          PutObject: { billedAs: ['PutObject'] },
+          ProcessImage: { billedAs: ['ProcessImage', 'IMM DetectImageCodes'] },
+          DeleteObject: {},
+          GetBucketInfo: { billedAs: ['GetBucketInfo'] },
+        },
+      },
     });
   }
 
   put(key: string, data: Buffer, contentType: string, signal?: AbortSignal): Promise<void> {
     return this.run('PutObject', async (oss) => {
       await oss.put(key, data, { mime: contentType, headers: { 'Content-Type': contentType } });
-    }, signal);
+    }, signal, true, data.length);
   }
 
   /** GET <key>?x-oss-process=image/codes */
@@ -116,7 +129,7 @@ export class AliOssClient {
     }, signal, false);
   }
 
-  private run<T>(operation: string, fn: (oss: OSS) => Promise<T>, signal?: AbortSignal, stopsEngine = true): Promise<T> {
+  private run<T>(operation: string, fn: (oss: OSS) => Promise<T>, signal?: AbortSignal, stopsEngine = true, bytesSent = 0): Promise<T> {
     return this.caller.call(
       operation,
       async () => {
@@ -127,7 +140,7 @@ export class AliOssClient {
           throw ossError(err, operation, { bucket: this.bucket, region: this.region });
         }
       },
-      { signal, stopsEngine },
+      { signal, stopsEngine, bytesSent },
     );
   }
 
@@ -137,6 +150,7 @@ export class AliOssClient {
       throw new ScanError('VENDOR_AUTH', `${OSS_NAME} is not set up: enter the AccessKey ID and secret in Settings → Cloud vendors.`);
     }
     this.lastSecret = creds.accessKeySecret;
+    this.lastKeyId = creds.accessKeyId;
     const fingerprint = `${creds.accessKeyId}\0${creds.accessKeySecret}`;
     if (this.cached?.fingerprint !== fingerprint) {
       const endpoint = this.options.endpoint ?? `https://oss-${this.region}.aliyuncs.com`;

@@ -107,6 +107,7 @@ export class AliOssEngine implements Engine {
       detections: codesToDetections(res, prepared.scale),
       pageWidth: prepared.pageWidth,
       pageHeight: prepared.pageHeight,
+      decodedSha256: prepared.sourceSha256,
       engineVersion: ALIOSS_ENGINE_VERSION,
       requestId: res.RequestId,
       bytesSent: prepared.data.length,

@@ -3,6 +3,20 @@ import { redact } from './redact';
 import { withRetry, type RetryOptions } from './retry';
 import { Semaphore } from '../../concurrency/semaphore';
 import { TokenBucket } from './token-bucket';
+import { accountOf, reportVendorCall } from '../../usage/meter';
+
+/**
+ * How a client's calls are counted (electron/core/usage): which vendor and account, and per
+ * operation the name shown in usage and what a successful call of it is billed as (an
+ * operation that is absent, or has no `billedAs`, is free: token fetches, deletes).
+ */
+export interface Metering {
+  vendor: string;
+  /** The identifier of the account the last call was signed with (SecretId, AppID...); masked and hashed before it is stored. */
+  account: () => string | null | undefined;
+  /** The operations this caller counts; others are not (a client that makes a call outside `call()` reports it with `meterCall`). */
+  operations: Record<string, { name?: string; billedAs?: readonly string[] }>;
+}
 
 export interface VendorCallerOptions {
   /** Shown in messages: "Tencent Cloud OCR", "WeChat", ... */
@@ -24,6 +38,8 @@ export interface VendorCallerOptions {
    * Engines live longer than a batch: after this, or `resetStop()`, the vendor is tried again.
    */
   stopLatchMs?: number;
+  /** Counts every attempt in the usage store (when the caller runs inside meterUsage). */
+  metering?: Metering;
 }
 
 export type VendorEvent =
@@ -37,6 +53,10 @@ export interface CallOptions {
    * Optional steps (e.g. product-data enrichment) pass false and handle the error themselves.
    */
   stopsEngine?: boolean;
+  /** Image bytes this call sends (for usage). */
+  bytesSent?: number;
+  /** Whether a successful answer is billed (default true); e.g. Tencent's "nothing found" is not. */
+  billed?: (result: never) => boolean;
 }
 
 /**
@@ -98,10 +118,13 @@ export class VendorCaller {
             if (stopsEngine && this.stopped) throw this.stopError;
             await bucket.take(opts.signal);
             try {
-              return await fn(attempt);
+              const result = await fn(attempt);
+              this.meter(operation, opts, { ok: true, billed: opts.billed ? opts.billed(result as never) : true });
+              return result;
             } catch (err) {
               // Latch before the slot is released, so no queued call slips through after a stop.
               const clean = this.clean(err);
+              this.meter(operation, opts, { ok: false, code: clean.code });
               if (stopsEngine) this.latch(operation, clean);
               throw clean;
             }
@@ -125,6 +148,34 @@ export class VendorCaller {
       if (stopsEngine && clean.errorClass === 'stop-engine' && clean.code !== 'CANCELLED' && this.stopped) throw this.stopError;
       throw clean;
     }
+  }
+
+  /** One attempt, for the usage store (one cancelled on the way counts as an error: it may have arrived). */
+  private meter(operation: string, opts: CallOptions, outcome: { ok: true; billed: boolean } | { ok: false; code: string }): void {
+    this.meterCall(operation, outcome, opts.bytesSent);
+  }
+
+  /** Counts one HTTP exchange of `operation` (when it is one the metering lists). */
+  meterCall(operation: string, outcome: { ok: true; billed?: boolean } | { ok: false; code: string }, bytesSent = 0): void {
+    const m = this.options.metering;
+    const op = m?.operations[operation];
+    if (!m || !op) return;
+    let id: string | null | undefined;
+    try {
+      id = m.account();
+    } catch {
+      id = null;
+    }
+    reportVendorCall({
+      vendor: m.vendor,
+      ...accountOf(m.vendor, id),
+      operation: op.name ?? operation,
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { errorCode: outcome.code }),
+      bytesSent,
+      billedAs: outcome.ok && outcome.billed !== false ? (op.billedAs ?? []) : [],
+      at: Date.now(),
+    });
   }
 
   /** Keeps the first stop-engine error: later concurrent failures say the same thing. */

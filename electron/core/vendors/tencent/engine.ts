@@ -13,7 +13,7 @@ import { idCardRequest, idCardResponseToDetections } from './idcard';
 import { parseTencentOptions, type TencentOptions, type TencentOptionsInput } from './options';
 import { productLookupUnavailable, productRecords, toGtin14, wantsProductData } from './product-data';
 import { qrcodeResponseToDetections } from './qrcode';
-import { TencentSdkTransport, fingerprint, type TencentEndpoint } from './sdk-client';
+import { TencentSdkTransport, fingerprint, type TencentCallResult, type TencentEndpoint } from './sdk-client';
 
 export type PrepareFn = (source: ImageSource, budget: Budget) => Promise<PreparedImage>;
 
@@ -35,6 +35,9 @@ export interface TencentEngineConfig {
   /** Retries and stops, for logs (messages are secret-free). */
   onEvent?: (event: VendorEvent) => void;
 }
+
+/** Tencent bills successful recognitions; a FailedOperation answer ("nothing found") is an error it does not bill. */
+const notNothingFound = (r: TencentCallResult): boolean => !r.nothingFound;
 
 const ENGINE_VERSION = 'tencent-ocr 2018-11-19 (tencentcloud-sdk-nodejs-ocr)';
 
@@ -71,6 +74,11 @@ export class TencentEngine implements Engine {
       retry: { maxAttempts: 4, ...config.retry },
       secrets: () => this.transport.secrets(),
       onEvent: config.onEvent,
+      metering: {
+        vendor: 'tencent',
+        account: () => this.transport.lastSecretId(),
+        operations: { QrcodeOCR: { billedAs: ['QrcodeOCR'] }, IDCardOCR: { billedAs: ['IDCardOCR'] }, QueryBarCode: { billedAs: ['QueryBarCode'] } },
+      },
     });
   }
 
@@ -105,7 +113,7 @@ export class TencentEngine implements Engine {
     const { response, requestId } = await this.caller.call(
       'QrcodeOCR',
       () => this.transport.call('QrcodeOCR', { ImageBase64: b64 }, { region: options.region, signal: req.signal }),
-      { signal: req.signal },
+      { signal: req.signal, bytesSent: b64.length, billed: notNothingFound },
     );
     const detections = qrcodeResponseToDetections(response, prepared.scale);
     const notices: string[] = [];
@@ -119,7 +127,7 @@ export class TencentEngine implements Engine {
     const { response, requestId } = await this.caller.call(
       'IDCardOCR',
       () => this.transport.call('IDCardOCR', idCardRequest(b64, options), { region: options.region, signal: req.signal }),
-      { signal: req.signal },
+      { signal: req.signal, bytesSent: b64.length, billed: notNothingFound },
     );
     return this.result(prepared, idCardResponseToDetections(response), requestId, b64.length, []);
   }
@@ -140,7 +148,7 @@ export class TencentEngine implements Engine {
         const { response } = await this.caller.call(
           'QueryBarCode',
           () => this.transport.call('QueryBarCode', { BarCode: toGtin14(d.text) }, { region: options.region, signal }),
-          { signal, stopsEngine: false },
+          { signal, stopsEngine: false, billed: notNothingFound },
         );
         const records = productRecords(response);
         d.extra = { ...d.extra, product: records[0] ?? null, productRecords: records.length };
@@ -148,8 +156,8 @@ export class TencentEngine implements Engine {
         if (err instanceof ScanError && err.code === 'CANCELLED') throw err;
         const e = this.caller.clean(err);
         if (productLookupUnavailable(e)) {
-          // Calls in flight together all fail: the first one's notice stands for them (the
-          // runner de-duplicates notices by text, and each message names its own request id).
+          // Pages in flight together can all learn it at once: the first one words the notice
+          // (its request id included) and the others repeat it, so the runner says it once.
           if (!this.productDataNotice || Date.now() >= this.productDataOffUntil) {
             this.productDataOffUntil = Date.now() + 10 * 60_000;
             this.productDataNotice = `VENDOR_UNAVAILABLE: product data lookup is unavailable, codes are kept without it. ${e.message}`;
@@ -173,6 +181,7 @@ export class TencentEngine implements Engine {
       detections,
       pageWidth: prepared.pageWidth,
       pageHeight: prepared.pageHeight,
+      decodedSha256: prepared.sourceSha256,
       engineVersion: ENGINE_VERSION,
       ...(requestId ? { requestId } : {}),
       bytesSent,

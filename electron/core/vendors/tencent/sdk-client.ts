@@ -66,6 +66,11 @@ export class TencentSdkTransport {
     this.agent?.destroy();
   }
 
+  /** The SecretId of the last call (for the usage store, which keeps only a fingerprint and a mask). */
+  lastSecretId(): string | null {
+    return this.lastSecrets[1] ?? null;
+  }
+
   /** Identifies the credentials of the last call (a hash: never the secrets themselves). */
   credentialPrint(): string | null {
     return this.lastSecrets.length ? fingerprint(this.lastSecrets[1]!, this.lastSecrets[0]!) : null;

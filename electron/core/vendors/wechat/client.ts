@@ -46,6 +46,7 @@ export class WeChatClient {
   private readonly timeoutMs: number;
   private readonly credentials: CredentialProvider;
   private lastSecret: string | null = null;
+  private lastAppId: string | null = null;
 
   constructor(options: WeChatClientOptions) {
     this.credentials = options.credentials;
@@ -59,6 +60,14 @@ export class WeChatClient {
       retry: options.retry,
       secrets: () => [this.lastSecret, this.tokens.peek()],
       onEvent: options.onEvent,
+      metering: {
+        vendor: 'wechat',
+        account: () => this.lastAppId,
+        // printedTextOCR's free quota is 100 calls a day; imgQrcode is billed per call too.
+        // Each HTTP request is counted where it is made (postImage, fetchToken): one attempt of
+        // an image call may fetch a token first, or send the image twice after a token refresh.
+        operations: { imgQrcode: { billedAs: ['imgQrcode'] }, printedTextOCR: { billedAs: ['printedTextOCR'] }, fetchToken: { name: 'token' } },
+      },
     });
     this.tokens = new AccessTokenCache(() => this.fetchToken(), { now: options.now });
   }
@@ -121,7 +130,16 @@ export class WeChatClient {
     const type = image.format === 'png' ? 'image/png' : 'image/jpeg';
     form.append('img', new Blob([image.data], { type }), `page.${image.format === 'png' ? 'png' : 'jpg'}`);
     const url = `${this.baseUrl}${OPERATION_PATH[op]}?access_token=${encodeURIComponent(token)}`;
-    return this.request(url, { method: 'POST', body: form }, OPERATION_NAME[op], signal);
+    const name = OPERATION_NAME[op];
+    let body: Awaited<ReturnType<WeChatClient['request']>>;
+    try {
+      body = await this.request(url, { method: 'POST', body: form }, name, signal);
+    } catch (err) {
+      this.caller.meterCall(name, { ok: false, code: err instanceof ScanError ? err.code : 'NETWORK' }, image.data.length);
+      throw err;
+    }
+    this.caller.meterCall(name, body.errcode ? { ok: false, code: wechatError(body.errcode, '', name).code } : { ok: true }, image.data.length);
+    return body;
   }
 
   private async fetchToken(): Promise<{ token: string; expiresInSeconds: number }> {
@@ -130,8 +148,17 @@ export class WeChatClient {
       throw new ScanError('VENDOR_AUTH', 'WeChat is not set up: enter the AppID and AppSecret in Settings → Cloud vendors.');
     }
     this.lastSecret = creds.appSecret;
+    this.lastAppId = creds.appId;
     const q = new URLSearchParams({ grant_type: 'client_credential', appid: creds.appId, secret: creds.appSecret });
-    const body = await this.request(`${this.baseUrl}/cgi-bin/token?${q}`, { method: 'GET' }, 'token');
+    let body: Awaited<ReturnType<WeChatClient['request']>>;
+    try {
+      body = await this.request(`${this.baseUrl}/cgi-bin/token?${q}`, { method: 'GET' }, 'token');
+    } catch (err) {
+      this.caller.meterCall('fetchToken', { ok: false, code: err instanceof ScanError ? err.code : 'NETWORK' });
+      throw err;
+    }
+    // Token fetches are free but limited per day: counted here, whoever asked for the token.
+    this.caller.meterCall('fetchToken', body.errcode ? { ok: false, code: wechatError(body.errcode, '', 'token').code } : { ok: true });
     if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', 'token');
     const parsed = wxToken.safeParse(body);
     if (!parsed.success) throw malformed('token');

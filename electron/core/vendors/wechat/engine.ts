@@ -59,6 +59,7 @@ export class WeChatEngine implements Engine {
       detections,
       pageWidth: prepared.pageWidth,
       pageHeight: prepared.pageHeight,
+      decodedSha256: prepared.sourceSha256,
       engineVersion: `${WECHAT_ENGINE_VERSION} ${req.task === 'codes' ? 'cv/img/qrcode' : 'cv/ocr/comm'}`,
       bytesSent: prepared.data.length,
       scale: prepared.scale,

@@ -1,0 +1,239 @@
+import { useCallback, useEffect, useReducer, useState } from 'react';
+import type { BatchSummary } from '../../../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../../../shared/detection';
+import { ENGINE_IDS, type EngineId } from '../../../../shared/engines';
+import { useApp } from '../../api/context';
+import { pageLabel } from '../../logic/items';
+import { ZOOM_STEP, revealPoints, type Size } from '../../logic/view-geometry';
+import { initialReview, reviewReducer } from '../../state/review';
+import type { GridQuery } from '../BatchView';
+import { DetectionList } from './DetectionList';
+import { PageStage } from './PageStage';
+import { ShortcutHelp } from './ShortcutHelp';
+import { useReviewKeys } from './use-review-keys';
+import { useReviewPage, type PageLoad } from './use-review-page';
+import { useStageView } from './use-stage-view';
+
+/**
+ * One page at full quality with every detection outlined, and the list of detections beside
+ * it. Everything works from the keyboard (see state/review.ts); verdicts and corrections are
+ * saved through the contract as soon as they are made. The parts: use-review-page (which page,
+ * fetched and the next one warmed), use-stage-view (zoom and pan), use-review-keys (keyboard),
+ * PageStage (image and outlines), DetectionList (rows and the value editor), ShortcutHelp.
+ */
+export function ReviewView(props: {
+  batch: BatchSummary;
+  query: GridQuery;
+  index: number;
+  total: number;
+  onClose: () => void;
+  /** Show ID numbers in full (a per-session choice; masked by default). */
+  revealPersonal?: boolean;
+  onRevealPersonal?: (reveal: boolean) => void;
+}) {
+  const { client, t, reportError } = useApp();
+  const { batch, query } = props;
+  const [state, dispatch] = useReducer(reviewReducer, initialReview, () =>
+    reviewReducer(initialReview, { type: 'open', index: props.index, total: props.total }),
+  );
+  const [natural, setNatural] = useState<Size | null>(null);
+  const [imageFailed, setImageFailed] = useState(false);
+  const [hover, setHover] = useState<number | null>(null);
+  // Bumped when the page in view leaves the filtered list (the last code on it reviewed while
+  // showing "needs review"): the same index then holds the next page, like an inbox.
+  const [reload, setReload] = useState(0);
+  // Engines whose detections are hidden (outlines and list), kept while paging.
+  const [hiddenEngines, setHiddenEngines] = useState<ReadonlySet<EngineId>>(new Set());
+
+  const onLoaded = ({ total, detail: d, samePage }: PageLoad) => {
+    if (total !== state.total) dispatch({ type: 'total', total });
+    if (!d) return;
+    if (!samePage) {
+      setImageFailed(false);
+      setNatural(null);
+      stage.fit();
+    }
+    dispatch({ type: 'pageLoaded', detectionCount: d.detections.filter((x) => !hiddenEngines.has(x.engine)).length });
+    if (!samePage) dispatch({ type: 'selectDetection', detection: 0 });
+  };
+  const { detail, setDetail, detailRef } = useReviewPage(client, batch.id, query, state.index, reload, onLoaded, reportError);
+
+  // Page pixels are what detections are stored in; the preview may be a smaller copy.
+  const page: Size | null = detail?.width && detail.height ? { width: detail.width, height: detail.height } : natural;
+  const stage = useStageView(page);
+  const { view, viewport, setView } = stage;
+
+  const allDetections = detail?.detections ?? [];
+  // Each engine's detections side by side: grouped in engine order, stored order within.
+  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => d.engine === e));
+  const detections = enginesOnPage.flatMap((e) => (hiddenEngines.has(e) ? [] : allDetections.filter((d) => d.engine === e)));
+  const current: StoredDetection | undefined = state.detection >= 0 ? detections[state.detection] : undefined;
+
+  const toggleEngine = (e: EngineId) => {
+    const next = new Set(hiddenEngines);
+    if (next.has(e)) next.delete(e);
+    else next.add(e);
+    setHiddenEngines(next);
+    dispatch({ type: 'pageLoaded', detectionCount: allDetections.filter((d) => !next.has(d.engine)).length });
+    dispatch({ type: 'selectDetection', detection: 0 });
+  };
+
+  // Tab through detections: bring the selected one into view.
+  const currentId = current?.id;
+  useEffect(() => {
+    if (!current || !view || current.geometry.kind === 'none') return;
+    const next = revealPoints(view, current.geometry.points, viewport);
+    if (next !== view) setView(next);
+    // Only when the selection moves: zooming or panning away afterwards is the user's choice.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [currentId]);
+
+  const { filter } = query;
+  const saveReview = useCallback(
+    async (d: StoredDetection, change: { review?: ReviewStatus; correctedText?: string | null }) => {
+      try {
+        const saved = await client.call('detections.review', { detectionId: d.id, ...change });
+        setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (x.id === saved.id ? saved : x)) } : cur));
+        const others = detailRef.current?.detections.filter((x) => x.id !== saved.id) ?? [];
+        if (filter === 'needs-review' && saved.review !== 'pending' && others.every((x) => x.review !== 'pending')) {
+          setReload((n) => n + 1);
+        }
+      } catch (e) {
+        reportError(e);
+      }
+    },
+    [client, reportError, filter, setDetail, detailRef],
+  );
+
+  const verdict = (review: ReviewStatus) => {
+    if (!current) return;
+    void saveReview(current, { review });
+    // Move on, like a mail client after archiving, but never wrap to the start.
+    if (state.detection + 1 < state.detectionCount) dispatch({ type: 'nextDetection' });
+  };
+
+  const { onClose } = props;
+  const { spaceDown } = useReviewKeys(
+    {
+      nextPage: () => dispatch({ type: 'nextPage' }),
+      prevPage: () => dispatch({ type: 'prevPage' }),
+      nextDetection: () => dispatch({ type: 'nextDetection' }),
+      prevDetection: () => dispatch({ type: 'prevDetection' }),
+      accept: () => verdict('accepted'),
+      reject: () => verdict('rejected'),
+      edit: () => current && dispatch({ type: 'edit' }),
+      zoomIn: () => stage.zoomBy(ZOOM_STEP),
+      zoomOut: () => stage.zoomBy(1 / ZOOM_STEP),
+      fit: stage.fit,
+      help: () => dispatch({ type: 'toggleHelp' }),
+      close: () => {
+        if (state.help) dispatch({ type: 'closeHelp' });
+        else if (state.editing) dispatch({ type: 'endEdit' });
+        else onClose();
+      },
+    },
+    // With the shortcut list open, only ? and Esc (which close it) act.
+    state.help ? ['help', 'close'] : undefined,
+  );
+
+  return (
+    <section
+      className="review"
+      aria-label={t('review.title')}
+      data-testid="review"
+      data-item-id={detail?.id}
+      data-ready={detail && view && page && (natural || imageFailed) ? 'true' : 'false'}
+    >
+      <header className="view-head">
+        <div className="toolbar" role="toolbar" aria-label={t('review.title')}>
+          <button type="button" className="btn" onClick={props.onClose} data-testid="review-back">
+            ← {t('review.back')}
+          </button>
+          <button type="button" className="btn icon" onClick={() => dispatch({ type: 'prevPage' })} disabled={state.index === 0} aria-label={t('review.prevPage')} title={`${t('review.prevPage')} (K)`}>
+            ‹
+          </button>
+          <span className="page-pos" data-testid="review-pos" aria-live="polite">
+            {t('review.page', { index: state.index + 1, total: state.total })}
+          </span>
+          <button type="button" className="btn icon" onClick={() => dispatch({ type: 'nextPage' })} disabled={state.index + 1 >= state.total} aria-label={t('review.nextPage')} title={`${t('review.nextPage')} (J)`}>
+            ›
+          </button>
+          {detail && (
+            <span className="page-name" title={detail.path}>
+              {pageLabel(detail)}
+            </span>
+          )}
+        </div>
+        <div className="toolbar" role="toolbar" aria-label={t('review.fit')}>
+          <button type="button" className="btn icon" onClick={() => stage.zoomBy(1 / ZOOM_STEP)} aria-label={t('review.zoomOut')} title={`${t('review.zoomOut')} (−)`}>
+            −
+          </button>
+          <span className="zoom" data-testid="zoom">
+            {view ? `${Math.round(view.zoom * 100)}%` : '—'}
+          </span>
+          <button type="button" className="btn icon" onClick={() => stage.zoomBy(ZOOM_STEP)} aria-label={t('review.zoomIn')} title={`${t('review.zoomIn')} (+)`}>
+            +
+          </button>
+          <button type="button" className="btn" onClick={stage.fit} title={`${t('review.fit')} (0)`}>
+            {t('review.fit')}
+          </button>
+          <button type="button" className="btn icon" onClick={() => dispatch({ type: 'toggleHelp' })} aria-label={t('app.shortcuts')} title={`${t('app.shortcuts')} (?)`}>
+            ?
+          </button>
+        </div>
+      </header>
+      <div className="review-body">
+        <PageStage
+          detail={detail}
+          page={page}
+          natural={natural}
+          view={view}
+          viewport={viewport}
+          stageRef={stage.stageRef}
+          panHandlers={stage.panHandlers}
+          grab={spaceDown}
+          detections={detections}
+          enginesOnPage={enginesOnPage}
+          selected={state.detection}
+          hover={hover}
+          onHover={setHover}
+          onSelect={(i) => dispatch({ type: 'selectDetection', detection: i })}
+          imageFailed={imageFailed}
+          onImage={(size) => (size ? setNatural(size) : setImageFailed(true))}
+        />
+        <DetectionList
+          detail={detail}
+          all={allDetections}
+          detections={detections}
+          enginesOnPage={enginesOnPage}
+          hiddenEngines={hiddenEngines}
+          onToggleEngine={toggleEngine}
+          reveal={!!props.revealPersonal}
+          onRevealPersonal={props.onRevealPersonal}
+          selected={state.detection}
+          editing={state.editing}
+          hover={hover}
+          onHover={setHover}
+          onSelect={(i) => dispatch({ type: 'selectDetection', detection: i })}
+          onVerdict={(d, i, review) => {
+            dispatch({ type: 'selectDetection', detection: i });
+            void saveReview(d, { review });
+          }}
+          onEdit={(i) => {
+            dispatch({ type: 'selectDetection', detection: i });
+            dispatch({ type: 'edit' });
+          }}
+          onSave={(d, value) => {
+            void saveReview(d, { correctedText: value === d.text ? null : value });
+            dispatch({ type: 'endEdit' });
+          }}
+          onCancelEdit={() => dispatch({ type: 'endEdit' })}
+        />
+      </div>
+      <footer className="hints" data-testid="hints">
+        {t('review.hints')}
+      </footer>
+      {state.help && <ShortcutHelp onClose={() => dispatch({ type: 'closeHelp' })} />}
+    </section>
+  );
+}
