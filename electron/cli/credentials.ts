@@ -4,7 +4,8 @@ import { CredentialStore } from '../core/credentials/store';
 import { VENDOR_IDS, type VendorId } from '../core/credentials/types';
 import { connectionSettings, VENDOR_NAMES } from '../core/engines/registry';
 import { ScanError } from '../core/errors';
-import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettingsPatch } from '../core/settings';
+import { secretDestination } from '../core/credentials/endpoint';
+import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
 import type { CliIo } from './scan';
@@ -14,6 +15,15 @@ export interface CredentialsOptions {
   db?: string;
   region?: string;
   bucket?: string;
+}
+
+/** The vendor settings in effect for the profile of `--db`, with the environment's endpoints and the flags. */
+function profileSettings(vendor: VendorId, o: CredentialsOptions, io: CliIo): VendorSettings {
+  const dbPath = resolve(o.db ?? defaultDbPath(io.env));
+  const patch: VendorSettingsPatch = {};
+  if (o.region) patch[vendor] = { region: o.region } as never;
+  if (o.bucket) patch.alioss = { ...patch.alioss, bucket: o.bucket };
+  return mergePatch(new VendorSettingsStore(vendorSettingsPath(dbPath), io.env).get(), patch);
 }
 
 export function parseVendor(value: string | undefined): VendorId {
@@ -46,9 +56,11 @@ export async function runCredentials(action: string, vendorArg: string | undefin
       case 'set': {
         const vendor = parseVendor(vendorArg);
         if (!io.stdin) throw new UsageError('No input to read the credentials from.');
+        // The keys are bound to the endpoint this profile (and the environment) points the vendor at.
+        const endpoint = secretDestination(vendor, profileSettings(vendor, o, io)[vendor]);
         const creds = await readCredentials(vendor, io.stdin, io.stderr);
-        const st = await store.set(vendor, creds as never);
-        io.stdout.write(`Stored the ${VENDOR_NAMES[vendor]} credentials in the system keychain (${st.maskedId ?? 'id hidden'}).\n`);
+        const st = await store.set(vendor, creds as never, { endpoint });
+        io.stdout.write(`Stored the ${VENDOR_NAMES[vendor]} credentials in the system keychain (${st.maskedId ?? 'id hidden'}), for ${endpoint} only.\n`);
         return EXIT_OK;
       }
       case 'delete': {
@@ -59,12 +71,7 @@ export async function runCredentials(action: string, vendorArg: string | undefin
       }
       case 'test': {
         const vendor = parseVendor(vendorArg);
-        const dbPath = resolve(o.db ?? defaultDbPath(io.env));
-        const patch: VendorSettingsPatch = {};
-        if (o.region) patch[vendor] = { region: o.region } as never;
-        if (o.bucket) patch.alioss = { ...patch.alioss, bucket: o.bucket };
-        const settings = mergePatch(new VendorSettingsStore(vendorSettingsPath(dbPath), io.env).get(), patch);
-        const r = await testConnection(vendor, store, connectionSettings(vendor, settings));
+        const r = await testConnection(vendor, store, connectionSettings(vendor, profileSettings(vendor, o, io)));
         if (r.ok) {
           io.stdout.write(`${VENDOR_NAMES[vendor]}: connection OK (${r.elapsedMs} ms).\n`);
           return EXIT_OK;

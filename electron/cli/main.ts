@@ -63,6 +63,14 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--reveal-personal-data', 'write ID-card numbers in full in the output (default: masked, e.g. 440***********0014)')
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
+    .option('--separate-on <regex>', 'split the pages into documents: a new one starts at each page with a code matching this regular expression')
+    .option('--separate-every <n>', 'split the pages into documents of n pages each')
+    .option('--drop-separators', 'with --separate-on: leave the separator pages out of the documents (their code still names the document)')
+    .option('--document-key <regex>', 'the code naming each document: the first one on it matching this (default: the separator\'s code, or the first code)')
+    .option('--document-name <template>', 'file name of each document\'s PDF: {code} the key code, {n} its number, {batch} the batch name (default: {code}.pdf)')
+    .option('--documents-out <dir>', 'write one PDF per document (the original pages) into this folder')
+    .option('--expect <file>', 'reconcile against the values in this CSV or XLSX file (one column): found, missing, unexpected, duplicates')
+    .option('--expect-column <name|n>', 'the column of --expect to read, by header name or number (default: the first)')
     .addHelpText(
       'after',
       `
@@ -70,6 +78,16 @@ Output formats:
   .xlsx  sheets Detections (one row per code), Pages (one row per page, with errors) and Summary
   .csv   UTF-8 with BOM, one row per code plus one row per page without codes or with an error
   .json  {"items":[{"path","page","status","error","detections":[...]}]}
+With --separate-on/--separate-every every format gains the document of each page (XLSX: a
+Documents sheet; JSON: "documents"); with --expect, the standing of each value (XLSX: a
+Reconciliation sheet; CSV: a reconciliation column and one "missing" row per value found
+nowhere; JSON: "reconciliation": {"found","missing","unexpected","duplicates"}).
+
+Documents: values are tested as found (a correction made in the app counts, a rejected code
+does not); a page not decoded yet joins the current document. PDF names are made safe for
+every OS (reserved characters become _, a second "A.pdf" becomes "A (2).pdf"); an existing file
+of the same name in --documents-out is replaced. A document whose page cannot be read (file
+gone, or changed since the scan) is not written, with the reason; the others are.
 
 Cloud vendors (tencent, wechat, alioss): store the credentials first with
 "scandesk credentials set <vendor>" (they live in the system keychain, never in files or on
@@ -94,7 +112,9 @@ Examples:
   scandesk scan ~/Scans/March --out march.xlsx
   scandesk scan a.jpg b.pdf folder/ --out results.json --jobs 2 --db ./scandesk.sqlite
   scandesk scan cards/ --engine tencent --task idcard --card-side FRONT --out cards.xlsx
-  scandesk scan ~/Scans --engine local --fallback wechat --out codes.json`,
+  scandesk scan ~/Scans --engine local --fallback wechat --out codes.json
+  scandesk scan stack.pdf --separate-on '^DOC-' --drop-separators --documents-out ./docs --out stack.xlsx
+  scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       setExitCode(await runScan(paths, opts, io));

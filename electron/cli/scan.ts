@@ -1,6 +1,6 @@
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type { BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
@@ -19,8 +19,9 @@ import { defaultDbPath } from './paths';
 import { createProgressView } from './progress';
 import { RunRegistry, runKey } from './runs';
 import { addFailure, formatSummary, type FailureGroups } from './summary';
+import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
-export interface ScanOptions {
+export interface ScanOptions extends ExtrasFlags {
   out: string;
   db?: string;
   jobs?: number;
@@ -159,8 +160,11 @@ async function checkOutputWritable(out: string): Promise<void> {
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
+  const extras = await checkExtras(options);
   const started = performance.now();
   await checkOutputWritable(v.out);
+  const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
+  if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true });
 
   const counter: DecodeCounter = { count: 0 };
@@ -168,7 +172,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   const engines = built.engines.map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
   let service: ScanService;
   try {
-    service = await openScanService({ dbPath: v.dbPath, engines, intake: ownFilesExcluded(v), writeExport });
+    service = await openScanService({ dbPath: v.dbPath, engines, intake: ownFilesExcluded(v, extras), writeExport });
   } catch (err) {
     await built.registry.close();
     throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
@@ -224,6 +228,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       await registry.set(key, batch.id);
     }
 
+    await applyExtras(service, batch.id, extras);
     if (interrupted) await service.pause(batch.id);
     const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
       if (p.batchId === batchId) progress.update(p.counts);
@@ -262,6 +267,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       path: v.out,
       revealPersonalData: options.revealPersonalData === true,
     });
+    const extraLines = await finishExtras(service, batch.id, extras);
     io.stdout.write(
       formatSummary({
         batch,
@@ -272,6 +278,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         decodedThisRun: counter.count,
         resumed,
         notices: notices.map((n) => `${engineLabel(n.engine)}: ${n.message}`),
+        extras: extraLines,
       }),
     );
     return EXIT_OK;
@@ -288,9 +295,11 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
  * The database, its journal files, the run registry and the output may sit inside a folder
  * being scanned (`scandesk scan . --out results.xlsx`): they are the CLI's own, not input.
  */
-function ownFilesExcluded(v: Validated): (paths: string[]) => Promise<IntakeResult> {
+function ownFilesExcluded(v: Validated, x: CheckedExtras): (paths: string[]) => Promise<IntakeResult> {
+  const docs = x.documentsOut;
   const own = (p: string) =>
     p === v.out ||
+    (docs !== null && (p === docs || p.startsWith(`${docs}${sep}`))) ||
     p.startsWith(`${v.dbPath}`) ||
     (dirname(p) === dirname(v.out) && basename(p).startsWith(`.${basename(v.out)}.`));
   return async (paths) => {
@@ -323,6 +332,14 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.productData) args.push('--product-data');
   if (o.keepUploads) args.push('--keep-uploads');
   if (o.revealPersonalData) args.push('--reveal-personal-data');
+  if (o.separateOn !== undefined) args.push('--separate-on', q(o.separateOn));
+  if (o.separateEvery !== undefined) args.push('--separate-every', q(o.separateEvery));
+  if (o.dropSeparators) args.push('--drop-separators');
+  if (o.documentKey !== undefined) args.push('--document-key', q(o.documentKey));
+  if (o.documentName !== undefined) args.push('--document-name', q(o.documentName));
+  if (o.documentsOut !== undefined) args.push('--documents-out', q(resolve(o.documentsOut)));
+  if (o.expect !== undefined) args.push('--expect', q(resolve(o.expect)));
+  if (o.expectColumn !== undefined) args.push('--expect-column', q(o.expectColumn));
   return args.join(' ');
 }
 

@@ -24,6 +24,8 @@ export interface RunReport {
   resumed: boolean;
   /** What the engines said during the run (vendor stopped, operation offline), once each. */
   notices?: string[];
+  /** Documents and reconciliation lines (cli/batch-extras.ts), already indented. */
+  extras?: string[];
 }
 
 /** The end-of-run report: counts, failures grouped by error code (with a few examples), output. */
@@ -62,6 +64,7 @@ export function formatSummary(r: RunReport): string {
     lines.push('  notices:');
     for (const n of r.notices) lines.push(`    ${n}`);
   }
+  if (r.extras) lines.push(...r.extras);
   if (r.output) lines.push(`  output:  ${r.output.path} (${r.output.rows} rows)`);
   lines.push(`  time:    ${formatSeconds(r.seconds)}`);
   return `${lines.join('\n')}\n`;

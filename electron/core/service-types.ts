@@ -3,6 +3,8 @@ import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
 import type { ExportFormat } from './export/types';
+import type { DocumentsApi } from './documents/service';
+import type { ReconciliationApi } from './reconcile/service';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 /**
@@ -89,6 +91,10 @@ export interface ScanService {
   metered<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */
   whenSettled(batchId: number): Promise<BatchSummary>;
+  /** A batch split into documents (rule, documents, one PDF per document). */
+  readonly documents: DocumentsApi;
+  /** A batch checked against an expected list. */
+  readonly reconciliation: ReconciliationApi;
   on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   off<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   close(): Promise<void>;

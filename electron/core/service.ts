@@ -15,6 +15,10 @@ import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
 import { SqliteStore } from './store/sqlite-store';
 import type { Store, UnreadItem } from './store/store';
+import type { BatchData } from './batch-data';
+import { documentsApi, type DocumentsApi } from './documents/service';
+import { exportExtras } from './export/extras';
+import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
 import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
 import { estimateBatch } from './usage/estimate';
 import { meterUsage, type UsageSink } from './usage/meter';
@@ -57,7 +61,7 @@ export async function openScanService(options: ScanServiceOptions): Promise<Scan
   const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
   const store = SqliteStore.open(options.dbPath);
-  const service = new StoreScanService(store, options, engines, owned);
+  const service = new StoreScanService(store, store.batchData(), options, engines, owned);
   try {
     await service.resumeLost();
   } catch (err) {
@@ -80,6 +84,8 @@ class StoreScanService extends EventEmitter implements ScanService {
   private readonly reading = new Map<number, Promise<void>>();
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
+  readonly documents: DocumentsApi;
+  readonly reconciliation: ReconciliationApi;
   private closed = false;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
@@ -88,6 +94,8 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   constructor(
     private readonly store: Store,
+    /** The documents' and reconciliation's tables (SQLite only, for now). */
+    private readonly batchData: BatchData,
     options: ScanServiceOptions,
     engines: Engine[],
     private readonly ownedEngines: Engine[],
@@ -96,6 +104,8 @@ class StoreScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     this.intake = options.intake ?? defaultIntake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
+    this.documents = documentsApi(this.batchData);
+    this.reconciliation = reconciliationApi(this.batchData);
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -278,10 +288,11 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
     const batch = await this.store.getBatch(req.batchId);
+    const extras = await exportExtras(this.batchData, req.batchId);
     return this.writeExport(
       req.format,
       req.path,
-      { batch, items: () => this.store.exportItems(req.batchId) },
+      { batch, items: () => this.store.exportItems(req.batchId), ...(extras ? { extras } : {}) },
       { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
     );
   }

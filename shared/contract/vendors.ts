@@ -63,6 +63,13 @@ export const CredentialStatusSchema = z.strictObject({
   configured: z.boolean(),
   /** e.g. "AKID…3f9a"; never enough of the id to use it. */
   maskedId: z.string().max(16).nullable(),
+  /** The endpoint the keys were saved for: they are sent nowhere else. */
+  savedFor: z.string().max(2048).nullable().optional(),
+  /**
+   * The vendor now points at another endpoint than the keys were saved for: they are not used
+   * until entered again (the settings screen asks for them).
+   */
+  endpointChanged: z.boolean().optional(),
 });
 
 export const KeychainStatusSchema = z.strictObject({

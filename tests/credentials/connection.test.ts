@@ -36,12 +36,12 @@ describe('test the connection, with credentials from a real Secret Service', () 
   });
 
   it('WeChat: a token fetch with the stored AppID/AppSecret', async () => {
-    await store.set('wechat', WECHAT);
+    await store.set('wechat', WECHAT, { endpoint: new URL(wechat.url).origin });
     const r = await testConnection('wechat', store, { baseUrl: wechat.url });
     expect(r).toMatchObject({ ok: true, error: null });
     expect(wechat.stats.tokenRequests).toBe(1);
 
-    await store.set('wechat', { ...WECHAT, appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' });
+    await store.set('wechat', { ...WECHAT, appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' }, { endpoint: new URL(wechat.url).origin });
     const bad = await testConnection('wechat', store, { baseUrl: wechat.url });
     expect(bad).toMatchObject({ ok: false, error: { code: 'VENDOR_AUTH' } });
     expect(bad.error!.message).toMatch(/AppSecret/);
@@ -49,7 +49,7 @@ describe('test the connection, with credentials from a real Secret Service', () 
   });
 
   it('OSS: one GetBucketInfo; wrong secret, wrong bucket and missing settings are explained', async () => {
-    await store.set('alioss', OSS);
+    await store.set('alioss', OSS, { endpoint: new URL(oss.endpoint).origin });
     const ok = await testConnection('alioss', store, { region: 'cn-hangzhou', bucket: 'scandesk-test', endpoint: oss.endpoint });
     expect(ok).toMatchObject({ ok: true, error: null });
     expect(oss.log.at(-1)).toMatchObject({ op: 'GetBucketInfo', status: 200 });
@@ -60,7 +60,7 @@ describe('test the connection, with credentials from a real Secret Service', () 
 
     expect((await testConnection('alioss', store, {})).error).toMatchObject({ code: 'INVALID_INPUT' });
 
-    await store.set('alioss', { ...OSS, accessKeySecret: 'WrongSecretWrongSecretWrongSecret' });
+    await store.set('alioss', { ...OSS, accessKeySecret: 'WrongSecretWrongSecretWrongSecret' }, { endpoint: new URL(oss.endpoint).origin });
     const bad = await testConnection('alioss', store, { region: 'cn-hangzhou', bucket: 'scandesk-test', endpoint: oss.endpoint });
     expect(bad.error).toMatchObject({ code: 'VENDOR_AUTH' });
     expect(JSON.stringify(bad)).not.toContain('WrongSecretWrongSecretWrongSecret');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OFFICIAL_ENDPOINTS } from '../../electron/core/credentials/endpoint';
 import { CredentialStore } from '../../electron/core/credentials/store';
 import { ScanError } from '../../electron/core/errors';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
@@ -44,24 +45,24 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
     expect(status.available).toBe(true);
     expect(status.error).toBeNull();
     expect(status.vendors).toEqual([
-      { vendor: 'tencent', configured: false, maskedId: null },
-      { vendor: 'wechat', configured: false, maskedId: null },
-      { vendor: 'alioss', configured: false, maskedId: null },
+      { vendor: 'tencent', configured: false, maskedId: null, endpoint: null },
+      { vendor: 'wechat', configured: false, maskedId: null, endpoint: null },
+      { vendor: 'alioss', configured: false, maskedId: null, endpoint: null },
     ]);
     expect(await store.get('wechat')).toBeNull();
   });
 
   it('stores, reads, replaces and deletes credentials of all three vendors', async () => {
     for (const vendor of ['tencent', 'wechat', 'alioss'] as const) {
-      const st = await store.set(vendor, CREDS[vendor] as never);
+      const st = await store.set(vendor, CREDS[vendor] as never, { endpoint: OFFICIAL_ENDPOINTS[vendor] });
       expect(st.configured).toBe(true);
       expect(await store.get(vendor)).toEqual(CREDS[vendor]);
     }
     const status = await store.status();
     expect(status.vendors).toEqual([
-      { vendor: 'tencent', configured: true, maskedId: 'AKID…MPLE' },
-      { vendor: 'wechat', configured: true, maskedId: 'wx12…cdef' },
-      { vendor: 'alioss', configured: true, maskedId: 'LTAI…ey01' },
+      { vendor: 'tencent', configured: true, maskedId: 'AKID…MPLE', endpoint: OFFICIAL_ENDPOINTS.tencent },
+      { vendor: 'wechat', configured: true, maskedId: 'wx12…cdef', endpoint: OFFICIAL_ENDPOINTS.wechat },
+      { vendor: 'alioss', configured: true, maskedId: 'LTAI…ey01', endpoint: OFFICIAL_ENDPOINTS.alioss },
     ]);
     // The status never carries a secret.
     const statusText = JSON.stringify(status);
@@ -72,7 +73,7 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
     expect(other.creds).toEqual(CREDS.alioss);
 
     // Replace one vendor; the others stay.
-    await store.set('wechat', { appId: 'wxfedcba0987654321', appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' });
+    await store.set('wechat', { appId: 'wxfedcba0987654321', appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' }, { endpoint: OFFICIAL_ENDPOINTS.wechat });
     expect(await store.get('wechat')).toEqual({ appId: 'wxfedcba0987654321', appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' });
     expect(await store.get('tencent')).toEqual(CREDS.tencent);
 
@@ -86,14 +87,14 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
   });
 
   it('rejects incomplete or malformed input without echoing it', async () => {
-    await expect(store.set('wechat', { appId: 'wx1234567890abcdef', appSecret: '  ' })).rejects.toMatchObject({
+    await expect(store.set('wechat', { appId: 'wx1234567890abcdef', appSecret: '  ' }, { endpoint: OFFICIAL_ENDPOINTS.wechat })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: 'The wechat appSecret is missing.',
     });
-    const bad = store.set('alioss', { accessKeyId: 'LTAI5tExampleAccessKey01', accessKeySecret: 'line1\nline2secret' });
+    const bad = store.set('alioss', { accessKeyId: 'LTAI5tExampleAccessKey01', accessKeySecret: 'line1\nline2secret' }, { endpoint: OFFICIAL_ENDPOINTS.alioss });
     await expect(bad).rejects.toBeInstanceOf(ScanError);
     await expect(bad).rejects.not.toHaveProperty('message', expect.stringContaining('line2secret'));
-    await expect(store.set('tencent', { ...CREDS.tencent, token: 'x' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.set('tencent', { ...CREDS.tencent, token: 'x' } as never, { endpoint: OFFICIAL_ENDPOINTS.tencent })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(await store.get('alioss')).toBeNull();
   });
 
@@ -101,7 +102,7 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
     const keytar = (await import('keytar')).default;
     await keytar.setPassword('ScanDesk', 'tencent.secretId', CREDS.tencent.secretId);
     expect(await store.get('tencent')).toBeNull();
-    expect((await store.status()).vendors[0]).toEqual({ vendor: 'tencent', configured: false, maskedId: null });
+    expect((await store.status()).vendors[0]).toEqual({ vendor: 'tencent', configured: false, maskedId: null, endpoint: null });
     await store.delete('tencent');
   });
 });

@@ -9,7 +9,7 @@ import type { ScanService } from '../../electron/core/service-types';
 import { VendorSettingsStore } from '../../electron/core/settings';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { closeVendorTest } from './support/close-vendor-test';
-import { CREDS, byName, copySamples, readJson, startEmulators, type Emulators } from './support/vendors';
+import { CREDS, byName, copySamples, readJson, startEmulators, type Emulators, emulatorEndpoint } from './support/vendors';
 
 /** Run a finished batch again with another engine, and compare what each engine found. */
 let keychain: PrivateKeychain;
@@ -26,8 +26,8 @@ beforeAll(async () => {
   Object.assign(process.env, keychain.env);
   delete process.env.DISPLAY;
   const store = new CredentialStore();
-  await store.set('tencent', CREDS.tencent);
   emu = await startEmulators();
+  await store.set('tencent', CREDS.tencent, emulatorEndpoint(emu, 'tencent'));
   const settings = new VendorSettingsStore(join(tmp, 'vendor-settings.json'), {});
   settings.update({ tencent: { endpoint: emu.env.SCANDESK_TENCENT_ENDPOINT, timeoutMs: 5000 } });
   registry = createEngineRegistry({ settings, credentials: store, include: ['local', 'tencent'], local: { size: 1 } });

@@ -10,7 +10,7 @@ import type { Notice, ScanService } from '../../electron/core/service-types';
 import { VendorSettingsStore } from '../../electron/core/settings';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { filesSearched, findSecrets } from './support/find-secrets';
-import { BUCKET, CREDS, OSS_REGION, WRONG, copySamples, startEmulators, type Emulators } from './support/vendors';
+import { BUCKET, CREDS, OSS_REGION, WRONG, copySamples, emulatorEndpoint, startEmulators, type Emulators } from './support/vendors';
 
 /**
  * The engine registry inside the ScanService, the way the desktop app uses it: settings from
@@ -40,8 +40,8 @@ beforeAll(async () => {
   Object.assign(process.env, keychain.env);
   delete process.env.DISPLAY;
   store = new CredentialStore();
-  for (const v of ['tencent', 'wechat', 'alioss'] as const) await store.set(v, CREDS[v] as never);
   emu = await startEmulators();
+  for (const v of ['tencent', 'wechat', 'alioss'] as const) await store.set(v, CREDS[v] as never, emulatorEndpoint(emu, v));
 }, 60_000);
 
 afterAll(async () => {
@@ -115,7 +115,7 @@ describe('vendor engines from the registry, inside the ScanService', () => {
   }, 240_000);
 
   it('a wrong secret pauses the batch with one notice; saving the right one and resuming finishes it', async () => {
-    await store.set('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat });
+    await store.set('wechat', { appId: CREDS.wechat.appId, appSecret: WRONG.wechat }, emulatorEndpoint(emu, 'wechat'));
     const settings = settingsFile('auth');
     const registry = createEngineRegistry({ settings, credentials: store, include: ['wechat'] });
     const service = await open('auth', registry);
@@ -189,7 +189,10 @@ describe('vendor engines from the registry, inside the ScanService', () => {
     const pages = join(tmp, 'moved', 'pages');
     copySamples(pages, { 'a.png': 'zxing/qrcode-3/01.png' });
     try {
-      expect((await registry.testConnection('tencent')).error).toMatchObject({ code: 'NETWORK' });
+      // The keys were saved for the emulator: they do not follow the endpoint elsewhere.
+      const moved = await registry.testConnection('tencent');
+      expect(moved.error).toMatchObject({ code: 'VENDOR_AUTH' });
+      expect(moved.error!.message).toContain('now set to http://127.0.0.1:9');
       settings.update({ tencent: { endpoint: emu.env.SCANDESK_TENCENT_ENDPOINT } });
       expect(await registry.testConnection('tencent')).toMatchObject({ ok: true });
       const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'tencent', task: 'codes' } });

@@ -75,13 +75,14 @@ describe('vendor requests over a real keychain', () => {
       available: true,
       error: null,
       vendors: [
-        { vendor: 'tencent', configured: false, maskedId: null },
-        { vendor: 'wechat', configured: false, maskedId: null },
-        { vendor: 'alioss', configured: false, maskedId: null },
+        { vendor: 'tencent', configured: false, maskedId: null, savedFor: null, endpointChanged: false },
+        { vendor: 'wechat', configured: false, maskedId: null, savedFor: null, endpointChanged: false },
+        { vendor: 'alioss', configured: false, maskedId: null, savedFor: null, endpointChanged: false },
       ],
     });
     const after = await value('credentials.set', { vendor: 'tencent', fields: CREDS.tencent });
-    expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2' });
+    // Saved for the endpoint in effect: Tencent's own service (no endpoint set yet).
+    expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2', savedFor: 'https://ocr.tencentcloudapi.com', endpointChanged: false });
     // Really in the keychain: a second reader sees it.
     expect(await registry.credentials.get('tencent')).toEqual(CREDS.tencent);
   });
@@ -139,6 +140,10 @@ describe('vendor requests over a real keychain', () => {
   });
 
   it('credentials.test: ok with the right secret, VENDOR_AUTH with a wrong one (no secret in the answer)', async () => {
+    // Tencent's keys were saved before its endpoint moved to the emulator: asked for again.
+    expect((await value('credentials.status', {})).vendors[0]).toMatchObject({ configured: true, endpointChanged: true });
+    expect(await value('credentials.test', { vendor: 'tencent' })).toMatchObject({ ok: false, error: { code: 'VENDOR_AUTH' } });
+    await value('credentials.set', { vendor: 'tencent', fields: CREDS.tencent });
     await value('credentials.set', { vendor: 'wechat', fields: { appId: CREDS.wechat.appId, appSecret: WRONG.wechat } });
     const bad = await value('credentials.test', { vendor: 'wechat' });
     expect(bad).toMatchObject({ vendor: 'wechat', ok: false, error: { code: 'VENDOR_AUTH' } });
@@ -172,7 +177,7 @@ describe('vendor requests over a real keychain', () => {
 
   it('credentials.delete removes them from the keychain', async () => {
     const st = await value('credentials.delete', { vendor: 'alioss' });
-    expect(st.vendors[2]).toEqual({ vendor: 'alioss', configured: false, maskedId: null });
+    expect(st.vendors[2]).toEqual({ vendor: 'alioss', configured: false, maskedId: null, savedFor: null, endpointChanged: false });
     expect(await registry.credentials.get('alioss')).toBeNull();
   });
 

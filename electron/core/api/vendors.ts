@@ -40,7 +40,20 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
         vendors: VENDOR_IDS.map((vendor) => ({ vendor, configured: false, maskedId: null })),
       };
     }
-    return toView(await store().status());
+    const view = toView(await store().status());
+    // Keys saved for another endpoint than the one in effect are not used (credentialsFor):
+    // say so, so the settings screen asks for them again.
+    for (const v of view.vendors) {
+      if (!v.configured || !v.savedFor) continue;
+      let now: string | null;
+      try {
+        now = need().registry.secretDestination(v.vendor);
+      } catch {
+        now = null; // settings unusable (a bad endpoint variable): the engine reports it
+      }
+      v.endpointChanged = now !== null && now !== v.savedFor;
+    }
+    return view;
   };
   const settingsResult = (): VendorSettingsResult => {
     const { settings } = need();
@@ -97,13 +110,16 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
         }
         const cred = st.vendors.find((v) => v.vendor === id);
         const hasKeys = !!cred?.configured;
+        const moved = hasKeys && cred?.endpointChanged === true;
         const needsBucket = id === 'alioss' && !(effective?.alioss.region && effective.alioss.bucket);
-        const configured = hasKeys && !needsBucket;
+        const configured = hasKeys && !moved && !needsBucket;
         const reason = !st.available
           ? (st.error?.message ?? 'The keychain is not available.')
           : !hasKeys
             ? `${VENDOR_NAMES[id]} has no credentials yet: add them in Settings.`
-            : needsBucket
+            : moved
+              ? `${VENDOR_NAMES[id]} now points at another endpoint than its keys were saved for: enter them again in Settings.`
+              : needsBucket
               ? `${VENDOR_NAMES[id]} needs a bucket and its region: enter them in Settings.`
               : null;
         out.push({ id, tasks, configured, available: st.available && configured, reason });
@@ -117,6 +133,6 @@ function toView(s: KeychainStatus): KeychainStatusView {
   return {
     available: s.available,
     error: s.error ? { code: s.error.code, message: s.error.message } : null,
-    vendors: s.vendors.map((v) => ({ vendor: v.vendor, configured: v.configured, maskedId: v.maskedId })),
+    vendors: s.vendors.map((v) => ({ vendor: v.vendor, configured: v.configured, maskedId: v.maskedId, savedFor: v.endpoint ?? null, endpointChanged: false })),
   };
 }

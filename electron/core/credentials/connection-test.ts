@@ -1,6 +1,7 @@
 import { ScanError } from '../errors';
 import { AliOssClient } from '../vendors/alioss/client';
 import { WeChatClient } from '../vendors/wechat/client';
+import { credentialsFor, secretDestination } from './endpoint';
 import type { CredentialProvider, VendorId } from './types';
 
 /**
@@ -72,7 +73,8 @@ export async function testConnection(
   });
   if (!tester) return done({ code: 'VENDOR_UNAVAILABLE', message: `No connection test is available for ${vendor} in this build.` });
   try {
-    await tester(credentials, settings, signal);
+    // The test sends the keys where the settings point: only if they were saved for that endpoint.
+    await tester(credentialsFor(credentials, vendor, secretDestination(vendor, settings)), settings, signal);
     return done(null);
   } catch (err) {
     if (err instanceof ScanError) return done(err.toJSON());

@@ -21,6 +21,8 @@ export interface CredentialStatus {
   vendor: VendorId;
   configured: boolean;
   maskedId: string | null;
+  /** The endpoint the keys were saved for (they are sent nowhere else); null when not configured or unknown. */
+  endpoint?: string | null;
 }
 
 export interface CredentialProvider {
@@ -36,6 +38,13 @@ export const VENDOR_ID_FIELD = {
 } as const satisfies { [V in VendorId]: VendorField<V> };
 
 export const VENDOR_IDS = Object.keys(VENDOR_FIELDS) as VendorId[];
+
+/** How each vendor is named to people (messages, the settings screen). */
+export const VENDOR_NAMES: Record<VendorId, string> = {
+  tencent: 'Tencent Cloud OCR',
+  wechat: 'WeChat',
+  alioss: 'Alibaba Cloud OSS',
+};
 
 /**
  * The keychain as the settings screen sees it. When there is no keychain (no D-Bus session,

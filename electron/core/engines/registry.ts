@@ -1,8 +1,9 @@
 import type { EngineId, Task } from '../../../shared/engines';
 import { testConnection, type ConnectionSettings, type ConnectionTestResult } from '../credentials/connection-test';
+import { credentialsFor, secretDestination } from '../credentials/endpoint';
 import { CredentialStore } from '../credentials/store';
 import { accountOf } from '../usage/meter';
-import { VENDOR_ID_FIELD, VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
+import { VENDOR_ID_FIELD, VENDOR_IDS, VENDOR_NAMES, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
 import { ScanError } from '../errors';
 import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
@@ -47,11 +48,7 @@ export const VENDOR_TASKS: Record<VendorId, readonly Task[]> = {
   alioss: ['codes'],
 };
 
-export const VENDOR_NAMES: Record<VendorId, string> = {
-  tencent: 'Tencent Cloud OCR',
-  wechat: 'WeChat',
-  alioss: 'Alibaba Cloud OSS',
-};
+export { VENDOR_NAMES };
 
 export class EngineRegistry {
   readonly engines: Engine[];
@@ -96,11 +93,19 @@ export class EngineRegistry {
     for (const [id, e] of this.vendors) if (!vendor || id === vendor) e.invalidate();
   }
 
-  /** Stores credentials in the keychain and makes the vendor use them from its next page. */
+  /**
+   * Stores credentials in the keychain, for the endpoint the vendor is set to now (they are
+   * sent nowhere else), and makes the vendor use them from its next page.
+   */
   async setCredentials<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>): Promise<void> {
     if (!(this.credentials instanceof CredentialStore)) throw new ScanError('INTERNAL', 'These credentials are read-only.');
-    await this.credentials.set(vendor, credentials);
+    await this.credentials.set(vendor, credentials, { endpoint: this.secretDestination(vendor) });
     this.invalidate(vendor);
+  }
+
+  /** Where the vendor's secret goes with the settings in effect (what its keys must be saved for). */
+  secretDestination(vendor: VendorId): string {
+    return secretDestination(vendor, this.settings()[vendor]);
   }
 
   async deleteCredentials(vendor: VendorId): Promise<boolean> {
@@ -119,13 +124,14 @@ export class EngineRegistry {
     const keychain =
       this.credentials instanceof CredentialStore
         ? await this.credentials.status()
-        : { available: true, error: null, vendors: VENDOR_IDS.map((vendor) => ({ vendor, configured: true, maskedId: null })) };
+        : { available: true, error: null, vendors: VENDOR_IDS.map((vendor): CredentialStatus => ({ vendor, configured: true, maskedId: null, endpoint: null })) };
     const s = this.settings();
     const vendors = VENDOR_IDS.map((vendor) => {
       const credentials = keychain.vendors.find((v) => v.vendor === vendor)!;
       const missing: string[] = [];
       if (!keychain.available) missing.push('keychain');
       else if (!credentials.configured) missing.push('credentials');
+      else if (credentials.endpoint && credentials.endpoint !== secretDestination(vendor, s[vendor])) missing.push('endpoint');
       if (vendor === 'alioss' && !s.alioss.bucket) missing.push('bucket');
       if (vendor === 'alioss' && !s.alioss.region) missing.push('region');
       return { vendor, name: VENDOR_NAMES[vendor], tasks: VENDOR_TASKS[vendor], credentials, settings: s[vendor], ready: missing.length === 0, missing };
@@ -161,7 +167,9 @@ export class EngineRegistry {
   }
 
   private build(vendor: VendorId, s: VendorSettings): Engine {
-    const credentials = this.credentials;
+    // The engine built from these settings may use the keys only if they were saved for the
+    // endpoint these settings send to (rebuilt whenever the settings change).
+    const credentials = credentialsFor(this.credentials, vendor, secretDestination(vendor, s[vendor]));
     const onEvent = this.options.onVendorEvent ? (e: VendorEvent) => this.options.onVendorEvent!(vendor, e) : undefined;
     const retry = this.options.retry;
     const prepare = this.preparePool.prepare;
@@ -228,7 +236,7 @@ export interface VendorStatus {
   settings: VendorSettings[VendorId];
   /** Credentials and required settings are in place (the vendor may still refuse them: test it). */
   ready: boolean;
-  /** What is not set up: 'keychain', 'credentials', 'bucket', 'region'. */
+  /** What is not set up: 'keychain', 'credentials', 'endpoint' (keys saved for another one), 'bucket', 'region'. */
   missing: string[];
 }
 

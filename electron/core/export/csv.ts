@@ -39,6 +39,11 @@ export const CSV_COLUMNS = [
   'engine',
   'review',
   'product',
+  // The document the page belongs to (a batch separated into documents), and how a code's
+  // value stands against the batch's expected list: found, unexpected, "(duplicate)" when it
+  // is on more than one page. Expected values found nowhere come last, one row each, "missing".
+  'document',
+  'reconciliation',
 ] as const;
 
 const BOM = '\uFEFF';
@@ -57,13 +62,22 @@ export async function writeCsv(path: string, source: ExportSource, options: Expo
       if (chosen.length === 0) {
         // Same width as a detection row: empty detection fields, not missing ones.
         const fields = pageFields(source, item);
-        await writeWithBackpressure(out, line([...fields, ...Array<null>(CSV_COLUMNS.length - fields.length).fill(null)]));
+        const blank = Array<null>(CSV_COLUMNS.length - fields.length - 2).fill(null);
+        await writeWithBackpressure(out, line([...fields, ...blank, documentOf(source, item), null]));
         rows++;
       }
       for (const d of chosen) {
-        await writeWithBackpressure(out, line([...pageFields(source, item), ...detectionFields(d)]));
+        await writeWithBackpressure(out, line([...pageFields(source, item), ...detectionFields(d), documentOf(source, item), standingOf(source, d)]));
         rows++;
       }
+    }
+    for (const m of source.extras?.reconciliation?.result.missing ?? []) {
+      const row: (string | number | null)[] = Array<null>(CSV_COLUMNS.length).fill(null);
+      row[CSV_COLUMNS.indexOf('batch')] = source.batch.name;
+      row[CSV_COLUMNS.indexOf('value')] = m.value;
+      row[CSV_COLUMNS.indexOf('reconciliation')] = 'missing';
+      await writeWithBackpressure(out, line(row));
+      rows++;
     }
     await endStream(out);
     return { rows };
@@ -71,6 +85,17 @@ export async function writeCsv(path: string, source: ExportSource, options: Expo
     out.destroy();
     throw err;
   }
+}
+
+function documentOf(source: ExportSource, item: ExportItem): number | null {
+  return item.itemId === undefined ? null : (source.extras?.documents?.placementOf(item.itemId)?.document ?? null);
+}
+
+/** Codes only, and not one a reviewer rejected: those are the values reconciliation counts. */
+function standingOf(source: ExportSource, d: ExportDetection): string | null {
+  const r = source.extras?.reconciliation;
+  if (!r || d.kind !== 'code' || d.review === 'rejected') return null;
+  return r.standingOf(effectiveText(d));
 }
 
 function pageFields(source: ExportSource, item: ExportItem): (string | number | null)[] {

@@ -14,6 +14,11 @@ import { effectiveText, exportedDetections, masksValue } from './values';
  * exact (not rounded). `extra` is what the engine kept beside the value (Tencent product data
  * under `extra.product`, ID-card warnings, ...). ID-card numbers are masked unless the caller
  * asked to reveal them; a masked detection says `"masked": true`.
+ *
+ * A batch separated into documents adds `"document": n` to each page and, after the items,
+ * `"documents":[{"document","fileName","key","pages":[{"path","page"}],"separator","codes"}]`.
+ * A batch with an expected list adds `"reconciliation":{"list","found","missing","unexpected",
+ * "duplicates"}`, each a list of `{"value","pages":[{"path","page"}]}` (missing: no pages).
  */
 export async function writeJson(path: string, source: ExportSource, options: ExportOptions | undefined): Promise<{ rows: number }> {
   const out = createWriteStream(path, 'utf8');
@@ -21,16 +26,56 @@ export async function writeJson(path: string, source: ExportSource, options: Exp
     await writeWithBackpressure(out, '{"items":[');
     let rows = 0;
     for await (const item of source.items()) {
-      await writeWithBackpressure(out, `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(itemJson(item, exportedDetections(item, options), options))}`);
+      const json = itemJson(item, exportedDetections(item, options), options);
+      const at = item.itemId === undefined ? null : source.extras?.documents?.placementOf(item.itemId);
+      if (at) json.document = at.document;
+      await writeWithBackpressure(out, `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(json)}`);
       rows++;
     }
-    await writeWithBackpressure(out, '\n]}\n');
+    await writeWithBackpressure(out, '\n]');
+    for (const [key, value] of extrasJson(source)) await writeWithBackpressure(out, `,\n${JSON.stringify(key)}:${JSON.stringify(value)}`);
+    await writeWithBackpressure(out, '}\n');
     await endStream(out);
     return { rows };
   } catch (err) {
     out.destroy();
     throw err;
   }
+}
+
+function extrasJson(source: ExportSource): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  const where = (p: { path: string; page: number }) => ({ path: p.path, page: p.page });
+  const docs = source.extras?.documents;
+  if (docs) {
+    out.push([
+      'documents',
+      docs.list.map((d) => ({
+        document: d.n,
+        fileName: d.fileName,
+        key: d.key,
+        pages: d.pages.map(where),
+        separator: d.separator ? where(d.separator) : null,
+        codes: d.codes,
+      })),
+    ]);
+  }
+  const recon = source.extras?.reconciliation;
+  if (recon) {
+    const values = (list: { value: string; pages: { path: string; page: number }[] }[]) => list.map((v) => ({ value: v.value, pages: v.pages.map(where) }));
+    const { result, list } = recon;
+    out.push([
+      'reconciliation',
+      {
+        list: { source: list.source, column: list.column, count: list.count },
+        found: values(result.found),
+        missing: values(result.missing),
+        unexpected: values(result.unexpected),
+        duplicates: values(result.duplicates),
+      },
+    ]);
+  }
+  return out;
 }
 
 function itemJson(item: ExportItem, detections: ExportDetection[], options: ExportOptions | undefined): Record<string, unknown> {

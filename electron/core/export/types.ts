@@ -1,6 +1,9 @@
 import type { AppError } from '../../../shared/errors';
 import type { BatchSummary, ItemStatus } from '../../../shared/batch';
 import type { Detection, ReviewStatus } from '../../../shared/detection';
+import type { DocumentSummary } from '../../../shared/documents';
+import type { ExpectedListInfo, Reconciliation } from '../../../shared/reconciliation';
+import type { ValueStanding } from '../reconcile/reconcile';
 
 export type ExportFormat = 'xlsx' | 'csv' | 'json';
 
@@ -11,6 +14,8 @@ export interface ExportDetection extends Detection {
 
 /** One page of a batch, with what was found on it, as the export writers read it. */
 export interface ExportItem {
+  /** The page's id in the store (absent in hand-made sources): how extras find their page. */
+  itemId?: number;
   path: string; // absolute
   page: number;
   status: ItemStatus;
@@ -25,6 +30,25 @@ export interface ExportItem {
 export interface ExportSource {
   batch: BatchSummary;
   items(): AsyncIterable<ExportItem> | Iterable<ExportItem>;
+  /** Documents and reconciliation, when the batch has a separation rule or an expected list. */
+  extras?: ExportExtras;
+}
+
+/**
+ * Computed before the rows are written (export/extras.ts). Writers add: a document number per
+ * page and a Documents table; a reconciliation standing per value and the reconciliation
+ * itself (found, missing, unexpected, duplicates).
+ */
+export interface ExportExtras {
+  documents?: {
+    list: DocumentSummary[];
+    placementOf(itemId: number): { document: number; separator: boolean } | null;
+  };
+  reconciliation?: {
+    list: ExpectedListInfo;
+    result: Reconciliation;
+    standingOf(value: string): ValueStanding | null;
+  };
 }
 
 export interface ExportOptions {

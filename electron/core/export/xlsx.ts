@@ -6,10 +6,13 @@ import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from '.
 import { describePlan } from './describe';
 import { FlowControl, endStream, worksheetDownstream, writeWithBackpressure } from './flow';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, productLabel, xmlSafe } from './values';
+import { DOCUMENT_SHEET_COLUMNS, RECONCILIATION_SHEET_COLUMNS, extrasSummary, writeDocumentsSheet, writeReconciliationSheet } from './xlsx-extras';
 
 /**
  * XLSX export with exceljs's streaming WorkbookWriter: memory stays flat whatever the batch
- * size. Three sheets: Detections (one row per code), Pages (one row per page), Summary.
+ * size. Three sheets: Detections (one row per code), Pages (one row per page), Summary; a batch
+ * separated into documents adds a Document column and a Documents sheet, one with an expected
+ * list a Reconciliation column and sheet (xlsx-extras.ts).
  *
  * The zip container holds one sheet after another, so two sheets cannot really be written
  * at the same time (the second would be buffered whole in memory). The single pass over
@@ -52,6 +55,9 @@ const PAGE_COLUMNS: Partial<ExcelJS.Column>[] = [
   { header: 'Error message', key: 'errorMessage', width: 60 },
 ];
 
+const DOCUMENT_COLUMN: Partial<ExcelJS.Column> = { header: 'Document', key: 'document', width: 10 };
+const RECONCILIATION_COLUMN: Partial<ExcelJS.Column> = { header: 'Reconciliation', key: 'reconciliation', width: 22 };
+
 interface PageRecord {
   file: string;
   page: number;
@@ -60,6 +66,7 @@ interface PageRecord {
   exported: number;
   errorCode: string | null;
   errorMessage: string | null;
+  document?: number | null;
 }
 
 export async function writeXlsx(
@@ -78,7 +85,11 @@ export async function writeXlsx(
   });
   try {
     const batchName = xmlSafe(source.batch.name);
-    const detections = addTableSheet(workbook, 'Detections', DETECTION_COLUMNS);
+    const docs = source.extras?.documents;
+    const recon = source.extras?.reconciliation;
+    const detectionColumns = [...DETECTION_COLUMNS, ...(docs ? [DOCUMENT_COLUMN] : []), ...(recon ? [RECONCILIATION_COLUMN] : [])];
+    const pageColumns = [...PAGE_COLUMNS, ...(docs ? [DOCUMENT_COLUMN] : [])];
+    const detections = addTableSheet(workbook, 'Detections', detectionColumns);
     const spool = createWriteStream(spoolPath);
     const flow = new FlowControl(() => worksheetDownstream(detections));
     let rows = 0;
@@ -90,8 +101,11 @@ export async function writeXlsx(
       pages++;
       if (item.error) errorCounts.set(item.error.code, (errorCounts.get(item.error.code) ?? 0) + 1);
       const chosen = exportedDetections(item, options);
+      const document = docs && item.itemId !== undefined ? (docs.placementOf(item.itemId)?.document ?? null) : undefined;
       for (const d of chosen) {
         const values = detectionRow(batchName, item, d);
+        if (document !== undefined) values.document = document;
+        if (recon && d.kind === 'code' && d.review !== 'rejected') values.reconciliation = recon.standingOf(effectiveText(d));
         const row = detections.addRow(values);
         const url = links < MAX_HYPERLINKS ? httpUrl(effectiveText(d)) : null;
         if (url) {
@@ -104,13 +118,15 @@ export async function writeXlsx(
         rows++;
         await flow.tick();
       }
-      await writeWithBackpressure(spool, `${JSON.stringify(pageRecord(item, chosen.length))}\n`);
+      const record = pageRecord(item, chosen.length);
+      if (document !== undefined) record.document = document;
+      await writeWithBackpressure(spool, `${JSON.stringify(record)}\n`);
     }
-    setFilterRange(detections, rows, DETECTION_COLUMNS.length);
+    setFilterRange(detections, rows, detectionColumns.length);
     detections.commit();
     await endStream(spool);
 
-    const pageSheet = addTableSheet(workbook, 'Pages', PAGE_COLUMNS);
+    const pageSheet = addTableSheet(workbook, 'Pages', pageColumns);
     const pageFlow = new FlowControl(() => worksheetDownstream(pageSheet));
     const lines = createInterface({ input: createReadStream(spoolPath, 'utf8'), crlfDelay: Infinity });
     for await (const line of lines) {
@@ -118,8 +134,18 @@ export async function writeXlsx(
       pageSheet.addRow(JSON.parse(line) as PageRecord).commit();
       await pageFlow.tick();
     }
-    setFilterRange(pageSheet, pages, PAGE_COLUMNS.length);
+    setFilterRange(pageSheet, pages, pageColumns.length);
     pageSheet.commit();
+    if (docs) {
+      const sheet = addTableSheet(workbook, 'Documents', DOCUMENT_SHEET_COLUMNS);
+      setFilterRange(sheet, await writeDocumentsSheet(sheet, docs.list), DOCUMENT_SHEET_COLUMNS.length);
+      sheet.commit();
+    }
+    if (recon) {
+      const sheet = addTableSheet(workbook, 'Reconciliation', RECONCILIATION_SHEET_COLUMNS);
+      setFilterRange(sheet, await writeReconciliationSheet(sheet, recon.result), RECONCILIATION_SHEET_COLUMNS.length);
+      sheet.commit();
+    }
 
     writeSummary(workbook, source, options, rows, pages, errorCounts);
     await workbook.commit();
@@ -222,6 +248,7 @@ function writeSummary(
   ];
   // Pages per error code, most frequent first: what to fix before a rerun.
   for (const [code, n] of [...errorCounts].sort((a, b) => b[1] - a[1])) lines.push([`Pages with ${code}`, n]);
+  lines.push(...extrasSummary(source.extras));
   for (const [k, v] of lines) sheet.addRow({ k, v }).commit();
   sheet.commit();
 }

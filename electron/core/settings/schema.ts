@@ -10,18 +10,30 @@ const rate = z.number().positive().max(1000);
 const concurrency = z.number().int().min(1).max(32);
 const timeoutMs = z.number().int().min(1000).max(600_000);
 
-/** An http(s) base URL without credentials, query or fragment. */
+/**
+ * A vendor endpoint: https, or plain http to this machine only (the local emulators, a
+ * debugging proxy on loopback), with no user, password, query or fragment. Anything else
+ * would let a changed setting send signed requests, page images or (WeChat) the AppSecret
+ * itself over the network in clear text.
+ */
 const baseUrl = z
   .string()
   .trim()
   .refine((s) => {
     try {
       const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
+      const scheme = u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
+      return scheme && !u.username && !u.password && !u.search && !u.hash;
     } catch {
       return false;
     }
-  }, 'must be an http:// or https:// URL without user, password, query or fragment');
+  }, 'must be an https:// URL (http:// only for this machine: localhost, 127.0.0.1, [::1]) without user, password, query or fragment');
+
+/** localhost, 127.0.0.0/8 or ::1, as URL.hostname spells them. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
 
 export const TencentSettingsSchema = z
   .object({

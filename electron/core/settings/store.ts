@@ -21,7 +21,8 @@ export const ENDPOINT_ENV = {
   alioss: 'SCANDESK_ALIOSS_ENDPOINT',
 } as const;
 
-export const ENDPOINT_ENV_HELP = `Endpoint overrides (environment, this run only):
+export const ENDPOINT_ENV_HELP = `Endpoint overrides (environment, this run only; https, or http to this machine only;
+stored keys are sent only to the endpoint they were saved for: store them again for another):
   ${ENDPOINT_ENV.tencent}=<url>   Tencent Cloud OCR (default https://ocr.tencentcloudapi.com;
                                    an IP address is called while signing for the real host)
   ${ENDPOINT_ENV.wechat}=<url>    WeChat API (default https://api.weixin.qq.com)

@@ -35,6 +35,7 @@ export function* exportItems(db: Db, batchId: number): Generator<ExportItem> {
       if (current) yield current;
       currentId = r.i_id;
       current = {
+        itemId: r.i_id,
         path: r.i_path,
         page: r.i_page,
         status: r.i_status,

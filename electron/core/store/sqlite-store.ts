@@ -48,6 +48,7 @@ import { openDatabase, openReadonly, type Db } from './db';
 import { exportItems } from './export-items';
 import { getItem, listItems, reviewDetection } from './items';
 import type { NewBatch, Store } from './store';
+import type { BatchData } from '../batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
 import type { VendorCall } from '../usage/meter';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
@@ -68,6 +69,11 @@ export class SqliteStore implements Store {
   /** Opens (creating and migrating if needed) the profile's SQLite file. */
   static open(path: string, options: { now?: () => number } = {}): SqliteStore {
     return new SqliteStore(openDatabase(path), path, options.now ?? Date.now);
+  }
+
+  /** What documents and reconciliation (batch-data.ts) read and write beside the queue. */
+  batchData(): BatchData {
+    return { db: this.db, openReadonly: () => openReadonly(this.path), batchName: (id) => batchRow(this.db, id).name };
   }
 
   async createBatch(input: NewBatch): Promise<number> {

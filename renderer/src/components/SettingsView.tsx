@@ -78,6 +78,8 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
               onSettings={(s) => {
                 setSettings(s);
                 props.onChanged();
+                // A moved endpoint changes what the keys may be used for: the status says so.
+                client.call('credentials.status').then(setStatus, reportError);
               }}
             />
           ))}
@@ -113,7 +115,9 @@ function VendorCard(props: {
   const [test, setTest] = useState<ConnectionTestView | 'running' | null>(null);
   const [confirm, setConfirm] = useState(false);
   const [keyNote, setKeyNote] = useState<string | null>(null);
-  const showKeys = props.status.available && (!configured || replacing);
+  // Keys saved for another endpoint than the vendor now uses are not sent there: ask again.
+  const moved = configured && !!cred?.endpointChanged;
+  const showKeys = props.status.available && (!configured || replacing || moved);
   const fields = CREDENTIAL_FIELDS[vendor];
 
   async function saveKeys(e: FormEvent<HTMLFormElement>) {
@@ -167,13 +171,24 @@ function VendorCard(props: {
     <article className="vendor-card" data-testid={`vendor-${vendor}`} data-configured={configured ? 'true' : 'false'}>
       <header className="vendor-head">
         <h4>{name}</h4>
-        <span className={`vendor-state ${configured ? 'ok' : ''}`} data-testid="vendor-status">
-          {configured ? (cred?.maskedId ? t('settings.configured', { id: cred.maskedId }) : t('settings.configuredNoId')) : t('settings.notConfigured')}
+        <span className={`vendor-state ${configured && !moved ? 'ok' : ''}`} data-testid="vendor-status">
+          {moved
+            ? t('settings.keysForOtherEndpoint')
+            : configured
+              ? cred?.maskedId
+                ? t('settings.configured', { id: cred.maskedId })
+                : t('settings.configuredNoId')
+              : t('settings.notConfigured')}
         </span>
       </header>
       <p className="muted small">{t(`settings.about.${vendor}` as MessageKey)}</p>
       {showKeys && (
         <form className="form keys" onSubmit={(e) => void saveKeys(e)} autoComplete="off" data-testid="keys-form">
+          {moved && (
+            <p className="note warn" role="status" data-testid="keys-endpoint-moved">
+              {t('settings.endpointMoved', { savedFor: cred?.savedFor ?? '' })}
+            </p>
+          )}
           <div className="row">
             {fields.map((f, i) => (
               <label key={f} className="field grow">
@@ -207,7 +222,7 @@ function VendorCard(props: {
           <button type="button" className="btn" onClick={() => void runTest()} disabled={test === 'running'} data-testid="vendor-test">
             {test === 'running' ? t('settings.testing') : t('settings.test')}
           </button>
-          {!replacing && (
+          {!replacing && !moved && (
             <button type="button" className="btn" onClick={() => setReplacing(true)} data-testid="vendor-replace">
               {t('settings.replace')}
             </button>

@@ -159,6 +159,8 @@ export const en = {
   'settings.field.accessKeySecret': 'AccessKey Secret',
   'settings.saveCredentials': 'Save to keychain',
   'settings.saved': '{vendor}: keys saved to the keychain.',
+  'settings.endpointMoved': 'These keys were saved for {savedFor} and are not sent anywhere else. Enter them again to use them with the endpoint set below.',
+  'settings.keysForOtherEndpoint': 'Keys saved for another endpoint',
   'settings.needBoth': 'Enter both fields.',
   'settings.replace': 'Replace keys…',
   'settings.cancelReplace': 'Cancel',

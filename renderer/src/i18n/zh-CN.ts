@@ -161,6 +161,8 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.field.accessKeySecret': 'AccessKey Secret',
   'settings.saveCredentials': '保存到钥匙串',
   'settings.saved': '{vendor}：密钥已保存到钥匙串。',
+  'settings.endpointMoved': '这些密钥是为 {savedFor} 保存的，不会发送到其他地址。如要用于下方设置的接口地址，请重新输入。',
+  'settings.keysForOtherEndpoint': '密钥属于其他接口地址',
   'settings.needBoth': '请填写两个字段。',
   'settings.replace': '更换密钥…',
   'settings.cancelReplace': '取消',

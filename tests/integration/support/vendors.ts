@@ -71,6 +71,12 @@ export async function startEmulators(): Promise<Emulators> {
   };
 }
 
+/** The endpoint a vendor's keys must be saved for to be sent to its emulator. */
+export function emulatorEndpoint(emu: Emulators, vendor: 'tencent' | 'wechat' | 'alioss'): { endpoint: string } {
+  const url = { tencent: emu.env.SCANDESK_TENCENT_ENDPOINT, wechat: emu.env.SCANDESK_WECHAT_BASE_URL, alioss: emu.env.SCANDESK_ALIOSS_ENDPOINT }[vendor];
+  return { endpoint: new URL(url!).origin };
+}
+
 export interface CliRun {
   args: string[];
   code: number | null;

@@ -23,7 +23,7 @@ describe('migration 003 (vendor usage)', () => {
     applyPragmas(db);
     migrate(db, 2);
     db.exec(`INSERT INTO batches (id, name, created_at, status, plan_json) VALUES (1, 'b', '2026-01-01T00:00:00Z', 'done', '{"engine":"alioss","task":"codes"}')`);
-    migrate(db);
+    migrate(db, 3);
     expect(schemaVersion(db)).toBe(3);
 
     recordVendorCall(db, call(), 1);
