@@ -25,6 +25,7 @@ import {
   CredentialsSetInput,
   EngineInfoSchema,
   KeychainStatusSchema,
+  VendorDescriptionSchema,
   VendorIdSchema,
   VendorSettingsPatchSchema,
   VendorSettingsResultSchema,
@@ -297,6 +298,8 @@ export const requests = {
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
 
+  /** What each cloud vendor is and needs (names, tasks, credential fields, settings): the settings screen is built from it. */
+  'vendors.describe': { input: Empty, output: z.array(VendorDescriptionSchema) },
   /** Keychain status: configured + masked id per vendor; never a secret. */
   'credentials.status': { input: Empty, output: KeychainStatusSchema },
   /** Writes one vendor's credentials to the keychain; answers the status (the secret is not echoed). */

@@ -1,5 +1,14 @@
+/**
+ * The cloud vendors, by id. Each one is described once, in its folder under
+ * electron/core/vendors/<id>/definition.ts (name, tasks, credentials, settings, engine, connection
+ * test, readiness); the contract needs only the ids. Adding a vendor: its folder, one entry in
+ * electron/core/vendors/index.ts, and its id here.
+ */
+export const VENDOR_IDS = ['tencent', 'wechat', 'alioss'] as const;
+export type VendorId = (typeof VENDOR_IDS)[number];
+
 /** The recognition engines the product knows. `local` is the embedded offline decoder. */
-export const ENGINE_IDS = ['local', 'tencent', 'wechat', 'alioss'] as const;
+export const ENGINE_IDS = ['local', ...VENDOR_IDS] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];
 
 /**

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { testConnection } from '../core/credentials/connection-test';
-import { CredentialStore } from '../core/credentials/store';
+import { ProfileCredentials } from '../core/credentials/environment';
 import { VENDOR_IDS, type VendorId } from '../core/credentials/types';
-import { connectionSettings, VENDOR_NAMES } from '../core/engines/registry';
-import { ScanError } from '../core/errors';
+import { VENDOR_NAMES } from '../core/engines/registry';
 import { secretDestination } from '../core/credentials/endpoint';
+import { ScanError } from '../core/errors';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
@@ -27,7 +27,7 @@ function profileSettings(vendor: VendorId, o: CredentialsOptions, io: CliIo): Ve
 }
 
 export function parseVendor(value: string | undefined): VendorId {
-  if (!value || !(VENDOR_IDS as string[]).includes(value)) {
+  if (!value || !(VENDOR_IDS as readonly string[]).includes(value)) {
     throw new UsageError(`Name a vendor: ${VENDOR_IDS.join(', ')}${value ? ` (not "${value}")` : ''}.`);
   }
   return value as VendorId;
@@ -39,17 +39,20 @@ export function parseVendor(value: string | undefined): VendorId {
  * (status shows a masked id only).
  */
 export async function runCredentials(action: string, vendorArg: string | undefined, o: CredentialsOptions, io: CliIo): Promise<number> {
-  const store = new CredentialStore();
+  // The environment's credentials where a vendor's variables are set (headless), else the keychain.
+  const credentials = new ProfileCredentials(undefined, io.env);
+  const store = credentials.store;
   try {
     switch (action) {
       case 'status': {
-        const st = await store.status();
+        const st = await credentials.status();
+        for (const v of st.vendors) {
+          const from = v.source === 'environment' ? '  (from environment variables)' : '';
+          io.stdout.write(`${v.vendor.padEnd(8)} ${v.configured ? `configured  ${v.maskedId ?? ''}${from}` : 'not set up'}\n`);
+        }
         if (!st.available) {
           io.stderr.write(`${st.error?.message ?? 'The keychain is not available.'}\n`);
           return EXIT_FAILURE;
-        }
-        for (const v of st.vendors) {
-          io.stdout.write(`${v.vendor.padEnd(8)} ${v.configured ? `configured  ${v.maskedId ?? ''}` : 'not set up'}\n`);
         }
         return EXIT_OK;
       }
@@ -61,6 +64,9 @@ export async function runCredentials(action: string, vendorArg: string | undefin
         const creds = await readCredentials(vendor, io.stdin, io.stderr);
         const st = await store.set(vendor, creds as never, { endpoint });
         io.stdout.write(`Stored the ${VENDOR_NAMES[vendor]} credentials in the system keychain (${st.maskedId ?? 'id hidden'}), for ${endpoint} only.\n`);
+        if (credentials.source(vendor) === 'environment') {
+          io.stderr.write(`Note: this process has ${VENDOR_NAMES[vendor]} credentials in environment variables; they are used instead while set.\n`);
+        }
         return EXIT_OK;
       }
       case 'delete': {
@@ -71,7 +77,7 @@ export async function runCredentials(action: string, vendorArg: string | undefin
       }
       case 'test': {
         const vendor = parseVendor(vendorArg);
-        const r = await testConnection(vendor, store, connectionSettings(vendor, profileSettings(vendor, o, io)));
+        const r = await testConnection(vendor, credentials, profileSettings(vendor, o, io));
         if (r.ok) {
           io.stdout.write(`${VENDOR_NAMES[vendor]}: connection OK (${r.elapsedMs} ms).\n`);
           return EXIT_OK;

@@ -6,6 +6,7 @@ import { defaultDbPath } from './paths';
 import { runScan, type CliIo, type ScanOptions } from './scan';
 import { runCredentials, type CredentialsOptions } from './credentials';
 import { runSettings, type SettingsOptions } from './settings';
+import { runWatch, type WatchOptions } from './watch';
 import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
 /**
@@ -40,7 +41,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addHelpText(
       'after',
       `
-Every option of a command: scandesk scan --help, scandesk credentials --help, scandesk settings --help
+Every option of a command: scandesk scan --help, scandesk watch --help, scandesk credentials --help, scandesk settings --help
 Example: scandesk scan ~/Scans/March --out march.xlsx`,
     );
 
@@ -118,6 +119,30 @@ Examples:
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       setExitCode(await runScan(paths, opts, io));
+    });
+
+  program
+    .command('watch')
+    .description('Watch a folder: files that appear in it join one continuous batch; processed files move on.')
+    .argument('<folder>', 'the folder to watch (subfolders too)')
+    .option('--db <file>', `SQLite file holding the folder's batch (default: ${defaultDbPath(io.env)}); the app opened on it shows the live batch`)
+    .option('--done <dir>', 'move each file here once all its pages are decoded (default: leave it in place, remembered)')
+    .option('--failed <dir>', 'move a file here when one of its pages failed or it is not an image (default: leave it)')
+    .option('-j, --jobs <n>', 'decoder workers (default: the number of CPU cores)', parseJobs)
+    .option('--stability <ms>', 'a file joins once its size has not changed for this long (default 2000)')
+    .addHelpText(
+      'after',
+      `
+A file is taken once its size stops changing (a scanner or a copy still writing it is waited
+for); files renamed or moved in count, names of unfinished downloads (.part, .crdownload, .tmp)
+and hidden files do not. Stop with Ctrl-C: the pages being decoded finish first. Run the same
+command again to resume: files already in the batch are not added twice, files that finished
+meanwhile move on. One process watches a folder at a time (the app or this command).
+
+Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed`,
+    )
+    .action(async (folder: string, opts: WatchOptions) => {
+      setExitCode(await runWatch(folder, opts, io));
     });
 
   program

@@ -1,4 +1,5 @@
-import { VENDOR_FIELDS, VENDOR_ID_FIELD, type VendorId } from '../core/credentials/types';
+import type { VendorId } from '../core/credentials/types';
+import { vendorDefinition } from '../core/vendors';
 import { UsageError } from './errors';
 
 /**
@@ -6,17 +7,21 @@ import { UsageError } from './errors';
  * can read a process's argv with ps):
  * - on a terminal, a prompt per field; the secret field is not echoed;
  * - otherwise from stdin: a JSON object {"secretId": "...", "secretKey": "..."}, or one value
- *   per line in the order of the fields.
+ *   per line in the order of the fields (optional fields last, and may be left out).
+ * The vendor's definition says which fields there are.
  */
 export async function readCredentials(vendor: VendorId, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<Record<string, string>> {
-  const fields = VENDOR_FIELDS[vendor] as readonly string[];
+  const specs = vendorDefinition(vendor).credentials;
+  const fields = specs.map((f) => f.key);
+  const required = specs.filter((f) => !f.optional).length;
   if (stdin.isTTY) {
     const terminal = new RawTerminal(stdin, stderr);
     try {
       const out: Record<string, string> = {};
-      for (const f of fields) {
-        const hidden = f !== VENDOR_ID_FIELD[vendor];
-        out[f] = (await terminal.prompt(`${vendor} ${f}${hidden ? ' (not shown)' : ''}: `, hidden)).trim();
+      for (const f of specs) {
+        const note = [f.secret ? 'not shown' : '', f.optional ? 'optional, Enter to skip' : ''].filter(Boolean).join(', ');
+        const value = (await terminal.prompt(`${vendor} ${f.key}${note ? ` (${note})` : ''}: `, f.secret)).trim();
+        if (value || !f.optional) out[f.key] = value;
       }
       return out;
     } finally {
@@ -37,10 +42,11 @@ export async function readCredentials(vendor: VendorId, stdin: NodeJS.ReadStream
     return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, typeof v === 'string' ? v : ''])) as Record<string, string>;
   }
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  if (lines.length !== fields.length) {
-    throw new UsageError(`Expected ${fields.length} lines on stdin (${fields.join(', ')}), got ${lines.length}.`);
+  if (lines.length < required || lines.length > fields.length) {
+    const expected = required === fields.length ? `${required}` : `${required} to ${fields.length}`;
+    throw new UsageError(`Expected ${expected} lines on stdin (${fields.join(', ')}), got ${lines.length}.`);
   }
-  return Object.fromEntries(fields.map((f, i) => [f, lines[i]!]));
+  return Object.fromEntries(lines.map((line, i) => [fields[i]!, line]));
 }
 
 async function readAll(stream: NodeJS.ReadStream): Promise<string> {

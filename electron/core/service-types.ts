@@ -5,6 +5,7 @@ import type { SkippedEntry } from './intake/types';
 import type { ExportFormat } from './export/types';
 import type { DocumentsApi } from './documents/service';
 import type { ReconciliationApi } from './reconcile/service';
+import type { HotFoldersApi } from './hotfolder/service';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 /**
@@ -95,6 +96,10 @@ export interface ScanService {
   readonly documents: DocumentsApi;
   /** A batch checked against an expected list. */
   readonly reconciliation: ReconciliationApi;
+  /** Watched folders feeding continuous batches (the watching itself: hotfolder/watcher.ts). */
+  readonly hotFolders: HotFoldersApi;
+  /** Adds files to a batch (a hot folder's new files); a settled batch runs again, a cancelled one refuses. */
+  addPaths(batchId: number, paths: string[]): Promise<{ items: number; skipped: SkippedEntry[] }>;
   on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   off<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   close(): Promise<void>;

@@ -18,6 +18,7 @@ import type { Store, UnreadItem } from './store/store';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
+import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
 import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
 import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
 import { estimateBatch } from './usage/estimate';
@@ -86,6 +87,7 @@ class StoreScanService extends EventEmitter implements ScanService {
   private readonly writeExport: WriteExport | undefined;
   readonly documents: DocumentsApi;
   readonly reconciliation: ReconciliationApi;
+  readonly hotFolders: HotFoldersApi;
   private closed = false;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
@@ -106,6 +108,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     this.writeExport = options.writeExport ?? defaultWriteExport;
     this.documents = documentsApi(this.batchData);
     this.reconciliation = reconciliationApi(this.batchData);
+    this.hotFolders = hotFoldersApi(this.batchData, (plan) => validatePlan(plan, this.engineMap), (id) => this.check(id));
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -150,6 +153,20 @@ class StoreScanService extends EventEmitter implements ScanService {
     const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped });
     await this.changed(batchId);
     return { batch: await this.store.getBatch(batchId), skipped: found.skipped };
+  }
+
+  /**
+   * Adds files to an existing batch (a hot folder's new files): read by intake like a new
+   * batch's, queued with the batch's plan. A settled batch runs again; a cancelled one refuses.
+   */
+  async addPaths(batchId: number, paths: string[]): Promise<{ items: number; skipped: IntakeResult['skipped'] }> {
+    this.assertOpen();
+    if ((await this.store.batchState(batchId)).status === 'cancelled') throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled: files cannot join it.`);
+    const found = await this.intake(paths);
+    this.assertOpen();
+    await this.store.addItems(batchId, found.items, found.skipped);
+    await this.changed(batchId);
+    return { items: found.items.length, skipped: found.skipped };
   }
 
   listBatches(): Promise<BatchSummary[]> {

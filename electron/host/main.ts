@@ -1,7 +1,8 @@
 /**
  * The browser host from the command line:
  *   node --import tsx electron/host/main.ts [--db FILE] [--port N] [--host ADDR] [--renderer DIR]
- * Prints the address (with this run's token) to open in a browser; Ctrl+C stops it.
+ * Prints the address (with a one-time token) to open in a browser; at a terminal, Enter prints
+ * another one; Ctrl+C stops it.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -32,6 +33,13 @@ async function main(): Promise<void> {
   mkdirSync(dirname(dbPath), { recursive: true });
   const host = await startHost({ dbPath, port: opts.port, host: opts.host, rendererDir: opts.renderer });
   process.stdout.write(`ScanDesk is running at ${host.url}\n`);
+  // Each address opens ScanDesk once (its token becomes a session cookie in that browser).
+  // At a terminal, Enter prints another one: for a second browser, or after a restart of it.
+  if (process.stdin.isTTY) {
+    process.stdout.write('Each address works once: press Enter for a new one.\n');
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', () => process.stdout.write(`New address: ${host.newUrl()}\n`));
+  }
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -6,18 +6,52 @@ import type { IncomingMessage } from 'node:http';
  * 127.0.0.1, so every request must prove it comes from the page we served:
  * - Host header must name this server (defeats DNS rebinding: evil.example resolving to 127.0.0.1);
  * - WebSocket Origin must be this server's origin (defeats cross-site WebSocket hijacking);
- * - a per-run random token, presented once in the URL and then kept in an HttpOnly,
- *   SameSite=Strict cookie (or sent as ?token= / Authorization: Bearer by non-browser clients).
+ * - a random one-time token in the printed address, exchanged on first use for a separate
+ *   random session id in an HttpOnly, SameSite=Strict cookie. Cookies do not isolate ports:
+ *   every server on localhost the user visits receives it. So the cookie never carries the
+ *   address token, and the address, once used, opens nothing (a copy left in shell history,
+ *   a screenshot or another browser's history is worthless).
  */
-export function newToken(): string {
+function randomId(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function tokensEqual(a: string | null | undefined, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Kept as hashes: a lookup by the hash of what was presented leaks nothing about live values through timing. */
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export class HostSessions {
+  private readonly tokens = new Set<string>();
+  private readonly sessions = new Set<string>();
+
+  /** `name`: the session cookie's name (it carries the port: two hosts on one machine keep theirs apart). */
+  constructor(readonly cookieName: string) {}
+
+  /** A new one-time address token. */
+  issueToken(): string {
+    const token = randomId();
+    this.tokens.add(digest(token));
+    return token;
+  }
+
+  /** Spends a one-time token and opens a session for it; null when the token is not live (unknown or used). */
+  redeem(token: string | null | undefined): string | null {
+    if (typeof token !== 'string' || !this.tokens.delete(digest(token))) return null;
+    const session = randomId();
+    this.sessions.add(digest(session));
+    return session;
+  }
+
+  /** True when the request carries the cookie of a live session. */
+  admits(req: IncomingMessage): boolean {
+    const value = readCookie(req, this.cookieName);
+    return value !== null && this.sessions.has(digest(value));
+  }
+
+  setCookie(session: string): string {
+    return `${this.cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+  }
 }
 
 /** The names this server answers to: the bound address and localhost, both with the port. */
@@ -56,18 +90,11 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
-/** The token a request presents, in order: cookie, Authorization: Bearer, ?token=. */
-export function presentedTokens(req: IncomingMessage, url: URL, port: number): string[] {
-  const out: string[] = [];
-  const cookie = readCookie(req, cookieName(port));
-  if (cookie) out.push(cookie);
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) out.push(auth.slice(7).trim());
-  const q = url.searchParams.get('token');
-  if (q) out.push(q);
-  return out;
-}
-
-export function authenticated(req: IncomingMessage, url: URL, port: number, token: string): boolean {
-  return presentedTokens(req, url, port).some((t) => tokensEqual(t, token));
+/**
+ * Where to send the browser after taking the token out of its address: a path on this server,
+ * never `//other.host` (which a browser reads as another site: `/.//evil.com?token=…` parses to
+ * the path `//evil.com`). Leading slashes and backslashes collapse to one.
+ */
+export function localRedirect(url: URL): string {
+  return `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
 }

@@ -23,7 +23,7 @@ import {
 } from '../core/api';
 import { ScanError } from '../core/errors';
 import type { ScanService } from '../core/service-types';
-import { allowedHosts, authenticated, cookieName, hostAllowed, newToken, originAllowed } from './security';
+import { allowedHosts, cookieName, HostSessions, hostAllowed, localRedirect, originAllowed } from './security';
 import { readStatic, rendererBuilt } from '../core/api/static-files';
 import { InvokeMessage, MAX_MESSAGE_BYTES } from './ws-protocol';
 
@@ -49,15 +49,25 @@ export interface HostOptions {
 }
 
 export interface RunningHost {
-  /** Open this (it carries the token once; the host then sets a cookie and drops it). */
+  /**
+   * Open this: it works once. Its token is exchanged for a session cookie (a separate random
+   * value) and taken out of the address; afterwards the address opens nothing.
+   */
   url: string;
   /** The server's origin, without the token. */
   origin: string;
+  /** The token of `url` (spent once `url` was opened). */
   token: string;
+  /** Another one-time address (for a second browser, or after the first session was lost). */
+  newUrl(): string;
   port: number;
   service: ScanService;
   close(): Promise<void>;
 }
+
+const SPENT_ADDRESS =
+  'This address has already been used (each address printed by the ScanDesk host opens it once), or it is not this host\'s. ' +
+  'Open ScanDesk in the browser that used it, or ask the host for a new address (press Enter in its terminal).';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -78,7 +88,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const opened = options.service ? null : await openDefaultService(options.dbPath);
   const service = options.service ?? opened!.service;
   const vendors = options.vendors ?? opened?.vendors;
-  const token = newToken();
 
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
@@ -99,6 +108,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   let port = 0;
   let hosts = new Set<string>();
+  // Replaced once the port is known (the cookie's name carries it); until then nothing is admitted.
+  let sessions = new HostSessions('scandesk_pending');
   const sockets = new Set<WebSocket>();
 
   const server = createServer((req, res) => {
@@ -125,20 +136,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!hostAllowed(req, hosts)) return plain(res, 421, 'Unknown host. Open the address printed by the ScanDesk host.');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
-    if (!authenticated(req, url, port, token)) {
-      return plain(res, 401, 'This ScanDesk host needs the address with its token, as printed when it started.');
-    }
-    // First visit with ?token=: keep it in a cookie and take it out of the address bar.
+    // An address with ?token=: spend the token for a session cookie and take it out of the
+    // address bar. A browser that already has a session is simply sent on.
     if (url.searchParams.has('token')) {
+      const session = sessions.redeem(url.searchParams.get('token'));
+      if (!session && !sessions.admits(req)) return plain(res, 401, SPENT_ADDRESS);
       url.searchParams.delete('token');
       res.writeHead(303, {
         ...SECURITY_HEADERS,
-        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
+        ...(session ? { 'Set-Cookie': sessions.setCookie(session) } : {}),
+        Location: localRedirect(url),
         'Cache-Control': 'no-store',
       });
       res.end();
       return;
+    }
+    if (!sessions.admits(req)) {
+      return plain(res, 401, 'This ScanDesk host needs the address with its token, as printed when it started.');
     }
     if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname.slice('/media'.length), res);
     if (!rendererBuilt(rendererDir)) {
@@ -186,7 +200,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!hostAllowed(req, hosts)) return reject(socket, 421, 'Misdirected Request');
     if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
     if (!originAllowed(req, hosts)) return reject(socket, 403, 'Forbidden');
-    if (!authenticated(req, url, port, token)) return reject(socket, 401, 'Unauthorized');
+    if (!sessions.admits(req)) return reject(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 
@@ -237,6 +251,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(bindHost, port);
+  sessions = new HostSessions(cookieName(port));
+  const token = sessions.issueToken();
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   const origin = `http://${shownHost}:${port}`;
 
@@ -245,6 +261,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     url: `${origin}/?token=${token}`,
     origin,
     token,
+    newUrl: () => `${origin}/?token=${sessions.issueToken()}`,
     port,
     service,
     close() {

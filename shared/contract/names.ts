@@ -26,6 +26,7 @@ export const REQUEST_NAMES = [
   'dialogs.saveExport',
   // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
   // keychain (credentials.set) and never come back.
+  'vendors.describe',
   'credentials.status',
   'credentials.set',
   'credentials.delete',

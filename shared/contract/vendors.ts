@@ -1,31 +1,34 @@
 /**
- * Contract shapes for the cloud vendors: credential status, vendor settings, the engine list.
- * No output schema here has a place for a secret: the keychain status carries `configured`
- * and a masked id only, and every object is strict on input so a secret cannot ride along in
- * a settings change. Secrets travel one way, renderer -> host, in credentials.set.
+ * Contract shapes for the cloud vendors: their descriptions, credential status, vendor
+ * settings, the engine list. No output schema here has a place for a secret: the keychain
+ * status carries `configured` and a masked id only. Secrets travel one way, renderer -> host,
+ * in credentials.set.
+ *
+ * What each vendor needs (its credential fields, its settings and their ranges) is described
+ * once, in the vendor's folder (electron/core/vendors/<id>/definition.ts): the host sends that
+ * description to the renderer (vendors.describe) and checks every field against it. The schemas
+ * here bound the shape and size of what may cross the boundary (identifier keys, bounded
+ * strings, finite numbers, no credential-looking setting); the host then validates each field
+ * with the vendor's own schema and names the field it refuses.
  *
  * shared/ runs in the renderer too: zod only.
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors';
-import { ENGINE_IDS, TASKS } from '../engines';
+import { ENGINE_IDS, TASKS, VENDOR_IDS, type VendorId } from '../engines';
 
-export const VENDOR_IDS = ['tencent', 'wechat', 'alioss'] as const;
-export type VendorId = (typeof VENDOR_IDS)[number];
+export { VENDOR_IDS, type VendorId };
 export const VendorIdSchema = z.enum(VENDOR_IDS);
 
-/** The fields of each vendor's credentials; the first identifies the account (shown masked). */
-export const CREDENTIAL_FIELDS = {
-  tencent: ['secretId', 'secretKey'],
-  wechat: ['appId', 'appSecret'],
-  alioss: ['accessKeyId', 'accessKeySecret'],
-} as const satisfies Record<VendorId, readonly string[]>;
-
-export const CREDENTIAL_FIELD_NAMES = ['secretId', 'secretKey', 'appId', 'appSecret', 'accessKeyId', 'accessKeySecret'] as const;
-export type CredentialFieldName = (typeof CREDENTIAL_FIELD_NAMES)[number];
+/** Text shown to people, in each language of the interface. */
+export const LocalizedSchema = z.object({ en: z.string(), 'zh-CN': z.string() });
+export type Localized = z.infer<typeof LocalizedSchema>;
 
 /** Longest credential value accepted (the keychain store refuses longer ones too). */
 export const CREDENTIAL_VALUE_CHARS = 512;
+
+/** A field name of a credential or a setting: a plain identifier. */
+const FieldKey = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/, { message: 'is not a field name' });
 
 // zod's messages for these checks never quote the value, so a bad secret is never echoed.
 const credentialValue = z
@@ -35,34 +38,23 @@ const credentialValue = z
   .max(CREDENTIAL_VALUE_CHARS, { message: `is longer than ${CREDENTIAL_VALUE_CHARS} characters` })
   .refine((s) => !/[\0\r\n\t]/.test(s), { message: 'contains control characters' });
 
-export const CredentialsSetInput = z
-  .strictObject({
-    vendor: VendorIdSchema,
-    fields: z.strictObject({
-      secretId: credentialValue.optional(),
-      secretKey: credentialValue.optional(),
-      appId: credentialValue.optional(),
-      appSecret: credentialValue.optional(),
-      accessKeyId: credentialValue.optional(),
-      accessKeySecret: credentialValue.optional(),
-    }),
-  })
-  .superRefine((v, ctx) => {
-    const wanted: readonly string[] = CREDENTIAL_FIELDS[v.vendor];
-    const given = Object.keys(v.fields).filter((k) => (v.fields as Record<string, unknown>)[k] !== undefined);
-    for (const k of given) {
-      if (!wanted.includes(k)) ctx.addIssue({ code: 'custom', path: ['fields', k], message: `is not a ${v.vendor} field (expected ${wanted.join(', ')})` });
-    }
-    for (const k of wanted) {
-      if (!given.includes(k)) ctx.addIssue({ code: 'custom', path: ['fields', k], message: 'is required' });
-    }
-  });
+/** The vendor's fields are checked by the host against its description (unknown or missing ones are named). */
+export const CredentialsSetInput = z.strictObject({
+  vendor: VendorIdSchema,
+  fields: z.record(FieldKey, credentialValue).refine((f) => Object.keys(f).length <= 8, { message: 'has too many fields' }),
+});
 
 export const CredentialStatusSchema = z.strictObject({
   vendor: VendorIdSchema,
   configured: z.boolean(),
   /** e.g. "AKID…3f9a"; never enough of the id to use it. */
   maskedId: z.string().max(16).nullable(),
+  /**
+   * Where the credentials in use come from: the system keychain (set in Settings or with
+   * `scandesk credentials set`), or environment variables of the process (headless machines;
+   * read-only here). Absent when nothing is configured.
+   */
+  source: z.enum(['keychain', 'environment']).optional(),
   /** The endpoint the keys were saved for: they are sent nowhere else. */
   savedFor: z.string().max(2048).nullable().optional(),
   /**
@@ -89,48 +81,52 @@ export const ConnectionTestSchema = z.strictObject({
 export type ConnectionTestView = z.infer<typeof ConnectionTestSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Non-secret vendor settings (mirrors electron/core/settings/schema.ts, which validates values)
+// What a vendor says about itself (the settings screen is built from it)
 // ---------------------------------------------------------------------------------------------
-const url = z.string().max(2048);
-const rate = z.number().finite();
-const intNum = z.number().finite();
+export const CredentialFieldSchema = z.object({
+  key: z.string(),
+  label: LocalizedSchema,
+  /** Typed into a password box and never shown again. */
+  secret: z.boolean(),
+  /** May be left empty (e.g. the session token of permanent keys). */
+  optional: z.boolean(),
+  /** The environment variable that can hold it on a headless machine. */
+  env: z.string(),
+});
+export type CredentialFieldView = z.infer<typeof CredentialFieldSchema>;
 
-const TencentView = z.object({
-  region: z.string(),
-  endpoint: url.optional(),
-  concurrency: intNum,
-  rateLimits: z.object({ QrcodeOCR: rate.optional(), IDCardOCR: rate.optional(), QueryBarCode: rate.optional() }),
-  enrichWithProductData: z.boolean(),
-  timeoutMs: intNum,
-});
-const WeChatView = z.object({
-  baseUrl: url.optional(),
-  concurrency: intNum,
-  rateLimits: z.object({ qrcode: rate.optional(), ocr: rate.optional() }),
-  timeoutMs: intNum,
-});
-const AliOssView = z.object({
-  region: z.string().optional(),
-  bucket: z.string().optional(),
-  endpoint: url.optional(),
-  keepUploads: z.boolean(),
-  prefix: z.string(),
-  concurrency: intNum,
-  rateLimits: z.object({
-    PutObject: rate.optional(),
-    ProcessImage: rate.optional(),
-    DeleteObject: rate.optional(),
-    GetBucketInfo: rate.optional(),
-  }),
-  timeoutMs: intNum,
-});
+export const SettingFieldSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), key: z.string(), label: LocalizedSchema, placeholder: LocalizedSchema.optional() }),
+  z.object({ kind: z.literal('url'), key: z.string(), label: LocalizedSchema, placeholder: LocalizedSchema.optional() }),
+  z.object({ kind: z.literal('number'), key: z.string(), label: LocalizedSchema }),
+  z.object({ kind: z.literal('checkbox'), key: z.string(), label: LocalizedSchema }),
+  z.object({ kind: z.literal('select'), key: z.string(), label: LocalizedSchema, choices: z.array(z.string()) }),
+  /** Requests per second per operation: one number box per operation, under `key`. */
+  z.object({ kind: z.literal('rates'), key: z.string(), label: LocalizedSchema, operations: z.array(z.string()) }),
+]);
+export type SettingFieldView = z.infer<typeof SettingFieldSchema>;
 
-export const VendorSettingsViewSchema = z.object({
-  tencent: TencentView,
-  wechat: WeChatView,
-  alioss: AliOssView,
+export const VendorDescriptionSchema = z.object({
+  id: VendorIdSchema,
+  name: LocalizedSchema,
+  /** One line on what the vendor does for ScanDesk. */
+  about: LocalizedSchema,
+  tasks: z.array(z.enum(TASKS)),
+  credentials: z.array(CredentialFieldSchema),
+  settings: z.array(SettingFieldSchema),
 });
-export type VendorSettingsView = z.infer<typeof VendorSettingsViewSchema>;
+export type VendorDescription = z.infer<typeof VendorDescriptionSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Non-secret vendor settings (each vendor's schema in its folder checks the values)
+// ---------------------------------------------------------------------------------------------
+/** One vendor's settings as stored, defaults filled in (the description says which fields there are). */
+const SettingsRecord = z.record(z.string(), z.unknown());
+
+export const VendorSettingsViewSchema = z.object(
+  Object.fromEntries(VENDOR_IDS.map((v) => [v, SettingsRecord])) as Record<VendorId, typeof SettingsRecord>,
+);
+export type VendorSettingsView = Record<VendorId, Record<string, unknown>>;
 
 export const VendorSettingsResultSchema = z.object({
   settings: VendorSettingsViewSchema,
@@ -139,50 +135,31 @@ export const VendorSettingsResultSchema = z.object({
   /** Endpoints set for this run by environment variables (they win over the file). */
   overridden: z.array(VendorIdSchema),
 });
-export type VendorSettingsResult = z.infer<typeof VendorSettingsResultSchema>;
+export type VendorSettingsResult = { settings: VendorSettingsView; problem: string | null; overridden: VendorId[] };
 
-// A change: null clears an optional field. Values are range-checked by the host's settings
-// schema (it names the field); here only types and sizes.
-const patchNum = z.number().finite().nullable().optional();
-const patchStr = (max: number) => z.string().max(max).refine((s) => !s.includes('\0'), { message: 'must not contain NUL characters' }).nullable().optional();
-const patchUrl = patchStr(2048);
+/**
+ * Settings never hold credentials: a key that names one is refused here, before the vendor's
+ * schema (which is strict) would refuse it too.
+ */
+const CREDENTIAL_KEY = /secret|passw|token|credential|accesskey|private/i;
+const SettingKey = FieldKey.refine((k) => !CREDENTIAL_KEY.test(k), { message: 'is a credential, not a setting (credentials live in the system keychain)' });
+const patchText = z.string().max(2048).refine((s) => !s.includes('\0'), { message: 'must not contain NUL characters' });
+const patchNumber = z.number().finite();
+/** A change to one setting: a value, null (back to the default), or per-operation numbers (rates). */
+const PatchValue = z.union([
+  patchText,
+  patchNumber,
+  z.boolean(),
+  z.null(),
+  z.record(FieldKey, patchNumber.nullable()).refine((r) => Object.keys(r).length <= 16, { message: 'has too many entries' }),
+]);
+const VendorPatch = z.record(SettingKey, PatchValue).refine((r) => Object.keys(r).length <= 32, { message: 'has too many fields' });
 
-export const VendorSettingsPatchSchema = z.strictObject({
-  tencent: z
-    .strictObject({
-      region: patchStr(64),
-      endpoint: patchUrl,
-      concurrency: patchNum,
-      rateLimits: z.strictObject({ QrcodeOCR: patchNum, IDCardOCR: patchNum, QueryBarCode: patchNum }).nullable().optional(),
-      enrichWithProductData: z.boolean().nullable().optional(),
-      timeoutMs: patchNum,
-    })
-    .optional(),
-  wechat: z
-    .strictObject({
-      baseUrl: patchUrl,
-      concurrency: patchNum,
-      rateLimits: z.strictObject({ qrcode: patchNum, ocr: patchNum }).nullable().optional(),
-      timeoutMs: patchNum,
-    })
-    .optional(),
-  alioss: z
-    .strictObject({
-      region: patchStr(64),
-      bucket: patchStr(63),
-      endpoint: patchUrl,
-      keepUploads: z.boolean().nullable().optional(),
-      prefix: patchStr(100),
-      concurrency: patchNum,
-      rateLimits: z
-        .strictObject({ PutObject: patchNum, ProcessImage: patchNum, DeleteObject: patchNum, GetBucketInfo: patchNum })
-        .nullable()
-        .optional(),
-      timeoutMs: patchNum,
-    })
-    .optional(),
-});
-export type VendorSettingsPatchInput = z.infer<typeof VendorSettingsPatchSchema>;
+/** A change: null clears a field (back to its default); only the fields given change. */
+export const VendorSettingsPatchSchema = z.strictObject(
+  Object.fromEntries(VENDOR_IDS.map((v) => [v, VendorPatch.optional()])) as Record<VendorId, z.ZodOptional<typeof VendorPatch>>,
+);
+export type VendorSettingsPatchInput = Partial<Record<VendorId, Record<string, z.infer<typeof PatchValue>>>>;
 
 /** One engine as the new-batch picker sees it. */
 export const EngineInfoSchema = z.strictObject({

@@ -60,9 +60,9 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
     }
     const status = await store.status();
     expect(status.vendors).toEqual([
-      { vendor: 'tencent', configured: true, maskedId: 'AKID…MPLE', endpoint: OFFICIAL_ENDPOINTS.tencent },
-      { vendor: 'wechat', configured: true, maskedId: 'wx12…cdef', endpoint: OFFICIAL_ENDPOINTS.wechat },
-      { vendor: 'alioss', configured: true, maskedId: 'LTAI…ey01', endpoint: OFFICIAL_ENDPOINTS.alioss },
+      { vendor: 'tencent', configured: true, maskedId: 'AKID…MPLE', source: 'keychain', endpoint: OFFICIAL_ENDPOINTS.tencent },
+      { vendor: 'wechat', configured: true, maskedId: 'wx12…cdef', source: 'keychain', endpoint: OFFICIAL_ENDPOINTS.wechat },
+      { vendor: 'alioss', configured: true, maskedId: 'LTAI…ey01', source: 'keychain', endpoint: OFFICIAL_ENDPOINTS.alioss },
     ]);
     // The status never carries a secret.
     const statusText = JSON.stringify(status);
@@ -89,7 +89,7 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
   it('rejects incomplete or malformed input without echoing it', async () => {
     await expect(store.set('wechat', { appId: 'wx1234567890abcdef', appSecret: '  ' }, { endpoint: OFFICIAL_ENDPOINTS.wechat })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      message: 'The wechat appSecret is missing.',
+      message: expect.stringMatching(/^fields\.appSecret: the wechat appSecret is missing\.$/),
     });
     const bad = store.set('alioss', { accessKeyId: 'LTAI5tExampleAccessKey01', accessKeySecret: 'line1\nline2secret' }, { endpoint: OFFICIAL_ENDPOINTS.alioss });
     await expect(bad).rejects.toBeInstanceOf(ScanError);

@@ -68,7 +68,8 @@ afterAll(async () => {
 async function saveEndpoint(vendor: string, url: string): Promise<void> {
   const open = await page.getAttribute(`${card(vendor)} [data-testid=vendor-options]`, 'open');
   if (open === null) await page.click(`${card(vendor)} [data-testid=vendor-options] summary`);
-  await page.fill(`${card(vendor)} [data-testid=opt-endpoint]`, url);
+  // The settings screen names each field by its settings key (WeChat's endpoint is baseUrl).
+  await page.fill(`${card(vendor)} [data-testid=opt-${vendor === 'wechat' ? 'baseUrl' : 'endpoint'}]`, url);
   await page.click(`${card(vendor)} [data-testid=opt-save]`);
 }
 

@@ -214,7 +214,7 @@ describe('cloud vendors in the desktop UI', () => {
     // Tencent: endpoint (the emulator), product data on; first a wrong key.
     await openOptions('tencent');
     await page.fill(`${card('tencent')} [data-testid=opt-endpoint]`, emu.env.SCANDESK_TENCENT_ENDPOINT!);
-    await page.check(`${card('tencent')} [data-testid=opt-enrich]`);
+    await page.check(`${card('tencent')} [data-testid=opt-enrichWithProductData]`);
     await page.click(`${card('tencent')} [data-testid=opt-save]`);
     await expect.poll(() => vendorSettingsFile().tencent?.endpoint).toBe(emu.env.SCANDESK_TENCENT_ENDPOINT);
     expect(vendorSettingsFile().tencent?.enrichWithProductData).toBe(true);
@@ -231,7 +231,7 @@ describe('cloud vendors in the desktop UI', () => {
     expect(await testConnection('tencent')).toMatchObject({ ok: 'true' });
 
     await openOptions('wechat');
-    await page.fill(`${card('wechat')} [data-testid=opt-endpoint]`, emu.env.SCANDESK_WECHAT_BASE_URL!);
+    await page.fill(`${card('wechat')} [data-testid=opt-baseUrl]`, emu.env.SCANDESK_WECHAT_BASE_URL!);
     await page.click(`${card('wechat')} [data-testid=opt-save]`);
     await expect.poll(() => vendorSettingsFile().wechat?.baseUrl).toBe(emu.env.SCANDESK_WECHAT_BASE_URL);
     await typeKeys('wechat', CREDS.wechat);
@@ -242,7 +242,7 @@ describe('cloud vendors in the desktop UI', () => {
     await page.fill(`${card('alioss')} [data-testid=opt-region]`, OSS_REGION);
     await page.fill(`${card('alioss')} [data-testid=opt-bucket]`, BUCKET);
     await page.fill(`${card('alioss')} [data-testid=opt-endpoint]`, emu.env.SCANDESK_ALIOSS_ENDPOINT!);
-    await page.fill(`${card('alioss')} [data-testid="opt-rate.PutObject"]`, '20');
+    await page.fill(`${card('alioss')} [data-testid="opt-rateLimits.PutObject"]`, '20');
     await page.click(`${card('alioss')} [data-testid=opt-save]`);
     await expect.poll(() => vendorSettingsFile().alioss?.bucket).toBe(BUCKET);
     expect(vendorSettingsFile().alioss).toMatchObject({ region: OSS_REGION, rateLimits: { PutObject: 20 } });

@@ -77,8 +77,18 @@ describe('the host in a real browser', () => {
     // The served CSP blocks inline scripts.
     expect(await page.evaluate(() => (globalThis as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === `scandesk_${host.port}`)).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const session = cookies.find((c) => c.name === `scandesk_${host.port}`);
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(session!.value).not.toBe(host.token); // a separate random value, not the address token
     await context.close();
+  });
+
+  it('the printed address works once: a second browser gets the refusal, the first one keeps its session', async () => {
+    const other = await browser.newContext();
+    const res = await (await other.newPage()).goto(host.url);
+    expect(res?.status()).toBe(401);
+    expect(await res?.text()).toMatch(/already been used/);
+    await other.close();
   });
 
   it('without the token the page is refused', async () => {
@@ -92,7 +102,7 @@ describe('the host in a real browser', () => {
   it('a page from another origin cannot open the WebSocket or read the app, even when the user holds the cookie', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(host.url); // the user has the app open: the cookie exists in this browser
+    await page.goto(host.newUrl()); // the user has the app open: the session cookie exists in this browser
     await page.goto(`http://127.0.0.1:${evilPort}/`);
     const outcome = await page.evaluate(async (port) => {
       const ws = await new Promise<string>((resolveWs) => {

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, isRequestName, requests } from '../../shared/contract';
 import { startHost, type RunningHost } from '../../electron/host';
-import { get, getBytes, openWs, WsClient } from './helpers';
+import { get, getBytes, openWs, sessionCookie, WsClient } from './helpers';
 import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
 
 /**
@@ -26,7 +26,7 @@ let cookie: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scandesk-hostflow-'));
   host = await startHost({ dbPath: join(dir, 'profile.db'), rendererDir: join(dir, 'no-renderer') });
-  cookie = `scandesk_${host.port}=${host.token}`;
+  cookie = await sessionCookie(host);
   const opened = await openWs(host.port, { origin: `http://127.0.0.1:${host.port}`, cookie });
   if (!('ws' in opened)) throw new Error(`refused ${opened.status}`);
   client = new WsClient(opened.ws);

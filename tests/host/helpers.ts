@@ -32,6 +32,17 @@ export function getBytes(port: number, path: string, headers: Record<string, str
   });
 }
 
+/**
+ * A session for a client without a browser, the way a browser gets one: a fresh one-time
+ * address from the host, opened once; answers the `Cookie` header value to send from then on.
+ */
+export async function sessionCookie(host: { port: number; newUrl(): string }): Promise<string> {
+  const u = new URL(host.newUrl());
+  const r = await get(host.port, `${u.pathname}${u.search}`);
+  if (r.status !== 303) throw new Error(`the host answered ${r.status} to a fresh address`);
+  return String(r.headers['set-cookie']).split(';')[0]!;
+}
+
 /** Opens a WebSocket; resolves with it when open, or with the HTTP status the host refused with. */
 export function openWs(port: number, headers: Record<string, string>, path = '/ws'): Promise<{ ws: WebSocket } | { status: number }> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../electron/host';
 import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
-import { get, openWs, WsClient } from './helpers';
+import { get, openWs, sessionCookie, WsClient } from './helpers';
 
 /**
  * The browser host over real sockets: the token, Host and Origin checks, the CSP on served
@@ -26,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
   service = await openScanService({ dbPath: join(dir, 'host.db'), engines: [] });
   host = await startHost({ dbPath: join(dir, 'host.db'), service, rendererDir, port: 0 });
-  cookie = `scandesk_${host.port}=${host.token}`;
+  cookie = await sessionCookie(host);
 });
 
 afterAll(async () => {
@@ -40,26 +40,58 @@ describe('HTTP', () => {
     expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[A-Za-z0-9_-]{43}$`));
   });
 
-  it('refuses requests without the token or with a wrong one', async () => {
+  it('refuses requests without a session: no cookie, a wrong token, the address token used as a cookie', async () => {
     expect((await get(host.port, '/')).status).toBe(401);
     expect((await get(host.port, '/?token=wrong')).status).toBe(401);
     // One character off (a different one for sure: the token itself may end in "A").
     const offByOne = `${host.token.slice(0, -1)}${host.token.endsWith('A') ? 'B' : 'A'}`;
     expect(offByOne).not.toBe(host.token);
-    expect((await get(host.port, '/', { cookie: `scandesk_${host.port}=${offByOne}` })).status).toBe(401);
-    // A cookie for another port's host does not count.
-    expect((await get(host.port, '/', { cookie: `scandesk_1=${host.token}` })).status).toBe(401);
+    expect((await get(host.port, `/?token=${offByOne}`)).status).toBe(401);
+    // The cookie never carries the address token, so a token-valued cookie is nothing.
+    expect((await get(host.port, '/', { cookie: `scandesk_${host.port}=${host.token}` })).status).toBe(401);
+    // A live session under another port's name does not count.
+    expect((await get(host.port, '/', { cookie: cookie.replace(`scandesk_${host.port}=`, 'scandesk_1=') })).status).toBe(401);
     expect((await get(host.port, '/media/preview/1')).status).toBe(401);
   });
 
-  it('turns the tokened URL into an HttpOnly SameSite=Strict cookie and drops the token from the address', async () => {
+  it('spends the printed address once: a separate random session cookie, then the address opens nothing', async () => {
     const r = await get(host.port, `/?token=${host.token}`);
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
     const setCookie = String(r.headers['set-cookie']);
-    expect(setCookie).toContain(cookie);
+    expect(setCookie).toMatch(new RegExp(`^scandesk_${host.port}=[A-Za-z0-9_-]{43}; `));
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
+    const session = setCookie.split(';')[0]!;
+    expect(session).not.toContain(host.token);
+    expect((await get(host.port, '/', { cookie: session })).status).toBe(200);
+
+    // Used: another browser (no cookie) gets a clear refusal, not a session.
+    const again = await get(host.port, `/?token=${host.token}`);
+    expect(again.status).toBe(401);
+    expect(again.body).toMatch(/already been used/);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // The browser that used it is just sent on (a reload of the tokened address).
+    const reload = await get(host.port, `/?token=${host.token}`, { cookie: session });
+    expect([reload.status, reload.headers.location, reload.headers['set-cookie']]).toEqual([303, '/', undefined]);
+    // Nor does the token open the WebSocket.
+    expect(await openWs(host.port, { origin: `http://127.0.0.1:${host.port}` }, `/ws?token=${host.token}`)).toEqual({ status: 401 });
+    // A new address from the host opens a second, different session.
+    const second = await sessionCookie(host);
+    expect(second).not.toBe(session);
+    expect((await get(host.port, '/', { cookie: second })).status).toBe(200);
+  });
+
+  it('redirects only within itself: /.//evil.com never becomes Location: //evil.com', async () => {
+    for (const path of ['/.//evil.com', '//evil.com/', '/\\evil.com', '/./\\/evil.com/x']) {
+      const t = new URL(host.newUrl()).searchParams.get('token')!;
+      const r = await get(host.port, `${path}?token=${t}&a=1`);
+      expect(r.status, path).toBe(303);
+      const location = String(r.headers.location);
+      expect(location, path).toMatch(/^\/[^/\\]/);
+      expect(new URL(location, `http://127.0.0.1:${host.port}`).host, path).toBe(`127.0.0.1:${host.port}`);
+      expect(location, path).toMatch(/\?a=1$/);
+    }
   });
 
   it('refuses Host headers other than its own (DNS rebinding)', async () => {

@@ -208,7 +208,7 @@ describe('vendor engines from the registry, inside the ScanService', () => {
       expect(JSON.stringify(ready)).not.toContain(CREDS.tencent.secretKey);
 
       settings.update({ alioss: { bucket: null } });
-      expect((await registry.status()).vendors[2]).toMatchObject({ vendor: 'alioss', ready: false, missing: ['bucket'] });
+      expect((await registry.status()).vendors[2]).toMatchObject({ vendor: 'alioss', ready: false, missing: [{ code: 'bucket', message: expect.stringMatching(/needs a bucket/) }] });
       const notices: Notice[] = [];
       service.on('notice', (n) => notices.push(n));
       const oss = await service.createBatch({ paths: [pages], plan: { engine: 'alioss', task: 'codes' } });

@@ -68,6 +68,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'dialogs.openFolder': { valid: {}, fields: {} },
   'dialogs.saveExport': { valid: { format: 'json', defaultName: 'out.json' }, fields: { format: req('enum'), defaultName: opt('string') } },
   'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
+  'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {
     valid: { vendor: 'tencent', fields: { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'fuzzSecretKey' } },

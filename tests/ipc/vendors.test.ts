@@ -82,7 +82,7 @@ describe('vendor requests over a real keychain', () => {
     });
     const after = await value('credentials.set', { vendor: 'tencent', fields: CREDS.tencent });
     // Saved for the endpoint in effect: Tencent's own service (no endpoint set yet).
-    expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2', savedFor: 'https://ocr.tencentcloudapi.com', endpointChanged: false });
+    expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2', source: 'keychain', savedFor: 'https://ocr.tencentcloudapi.com', endpointChanged: false });
     // Really in the keychain: a second reader sees it.
     expect(await registry.credentials.get('tencent')).toEqual(CREDS.tencent);
   });

@@ -109,6 +109,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
       return { status: 'done' as const, ...out };
     },
 
+    'vendors.describe': () => vendors.describe(),
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),

@@ -1,16 +1,18 @@
-import type { EngineInfo, KeychainStatusView, VendorSettingsPatchInput, VendorSettingsResult } from '../../../shared/contract';
+import type { EngineInfo, KeychainStatusView, VendorDescription, VendorSettingsPatchInput, VendorSettingsResult } from '../../../shared/contract';
 import { ENGINE_IDS } from '../../../shared/engines';
-import { CredentialStore } from '../credentials/store';
+import { checkCredentials } from '../credentials/store';
 import { VENDOR_IDS, type KeychainStatus, type VendorId } from '../credentials/types';
-import { VENDOR_NAMES, VENDOR_TASKS, type EngineRegistry } from '../engines/registry';
+import type { EngineRegistry } from '../engines/registry';
 import { ScanError } from '../errors';
-import { ENDPOINT_ENV, type VendorSettingsStore } from '../settings/store';
-import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
+import { parseVendorSettings, type VendorSettingsPatch } from '../settings/schema';
+import { ENDPOINT_ENV, mergePatch, type VendorSettingsStore } from '../settings/store';
+import { describeVendor, VENDOR_LIST, vendorDefinition } from '../vendors';
 
 /**
  * What the vendor requests need from the host: the engine registry the service runs (its
- * credential store is the OS keychain) and the profile's vendor settings file. Credentials go
- * in through `setCredentials` and only a KeychainStatus (configured + masked id) comes out.
+ * credentials are the environment's or the OS keychain's) and the profile's vendor settings
+ * file. Credentials go in through `setCredentials` and only a KeychainStatus (configured +
+ * masked id) comes out.
  */
 export interface VendorDeps {
   registry: EngineRegistry;
@@ -21,16 +23,16 @@ export interface VendorDeps {
 
 export const VENDORS_NOT_SET_UP = 'Cloud vendors are not set up in this ScanDesk (only the local engine runs).';
 
-/** The request implementations; every answer is checked against its contract output schema by the callers' tests. */
+/**
+ * The request implementations; every answer is checked against its contract output schema by
+ * the callers' tests. Inputs have passed the contract's bounds already; here each vendor's own
+ * definition checks the fields (before anything else, so a bad field is named even when
+ * vendors are not set up).
+ */
 export function vendorHandlers(deps: VendorDeps | undefined) {
   const need = (): VendorDeps => {
     if (!deps) throw new ScanError('VENDOR_UNAVAILABLE', VENDORS_NOT_SET_UP);
     return deps;
-  };
-  const store = (): CredentialStore => {
-    const c = need().registry.credentials;
-    if (!(c instanceof CredentialStore)) throw new ScanError('VENDOR_UNAVAILABLE', 'These credentials are read-only here.');
-    return c;
   };
   const status = async (): Promise<KeychainStatusView> => {
     if (!deps) {
@@ -40,18 +42,12 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
         vendors: VENDOR_IDS.map((vendor) => ({ vendor, configured: false, maskedId: null })),
       };
     }
-    const view = toView(await store().status());
+    const st = await need().registry.status();
+    const view = toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials) });
     // Keys saved for another endpoint than the one in effect are not used (credentialsFor):
     // say so, so the settings screen asks for them again.
     for (const v of view.vendors) {
-      if (!v.configured || !v.savedFor) continue;
-      let now: string | null;
-      try {
-        now = need().registry.secretDestination(v.vendor);
-      } catch {
-        now = null; // settings unusable (a bad endpoint variable): the engine reports it
-      }
-      v.endpointChanged = now !== null && now !== v.savedFor;
+      v.endpointChanged = st.vendors.find((x) => x.vendor === v.vendor)!.missing.some((m) => m.code === 'endpoint');
     }
     return view;
   };
@@ -59,7 +55,7 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
     const { settings } = need();
     const env = deps?.env ?? process.env;
     return {
-      settings: settings.stored(),
+      settings: settings.stored() as unknown as VendorSettingsResult['settings'],
       problem: settings.problem,
       overridden: VENDOR_IDS.filter((v) => !!env[ENDPOINT_ENV[v]]),
     };
@@ -67,8 +63,11 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
 
   return {
     status,
+    describe(): VendorDescription[] {
+      return VENDOR_LIST.map(describeVendor);
+    },
     async set(vendor: VendorId, fields: Record<string, string | undefined>): Promise<KeychainStatusView> {
-      const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      const clean = checkCredentials(vendor, fields);
       await need().registry.setCredentials(vendor, clean as never);
       return status();
     },
@@ -86,53 +85,56 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
     },
     getSettings: settingsResult,
     setSettings(patch: VendorSettingsPatchInput): VendorSettingsResult {
+      checkPatch(patch);
       need().settings.update(patch as VendorSettingsPatch);
       return settingsResult();
     },
     async engines(offered: ReadonlySet<string>): Promise<EngineInfo[]> {
       const out: EngineInfo[] = [];
-      const st = await status();
-      let effective: VendorSettings | null;
-      try {
-        effective = deps ? deps.registry.settings() : null;
-      } catch {
-        effective = null;
-      }
+      const st = deps ? await deps.registry.status().catch(() => null) : null;
       for (const id of ENGINE_IDS) {
         if (id === 'local') {
           if (offered.has('local')) out.push({ id, tasks: ['codes'], configured: true, available: true, reason: null });
           continue;
         }
-        const tasks = [...VENDOR_TASKS[id]];
-        if (!deps || !offered.has(id)) {
+        const tasks = [...vendorDefinition(id).tasks];
+        const vendor = st?.vendors.find((v) => v.vendor === id);
+        if (!deps || !offered.has(id) || !vendor) {
           out.push({ id, tasks, configured: false, available: false, reason: VENDORS_NOT_SET_UP });
           continue;
         }
-        const cred = st.vendors.find((v) => v.vendor === id);
-        const hasKeys = !!cred?.configured;
-        const moved = hasKeys && cred?.endpointChanged === true;
-        const needsBucket = id === 'alioss' && !(effective?.alioss.region && effective.alioss.bucket);
-        const configured = hasKeys && !moved && !needsBucket;
-        const reason = !st.available
-          ? (st.error?.message ?? 'The keychain is not available.')
-          : !hasKeys
-            ? `${VENDOR_NAMES[id]} has no credentials yet: add them in Settings.`
-            : moved
-              ? `${VENDOR_NAMES[id]} now points at another endpoint than its keys were saved for: enter them again in Settings.`
-              : needsBucket
-              ? `${VENDOR_NAMES[id]} needs a bucket and its region: enter them in Settings.`
-              : null;
-        out.push({ id, tasks, configured, available: st.available && configured, reason });
+        // The registry's status applies the vendor's own readiness rule (its definition).
+        out.push({ id, tasks, configured: vendor.ready, available: vendor.ready, reason: vendor.missing[0]?.message ?? null });
       }
       return out;
     },
   };
 }
 
+/**
+ * Each vendor's part of a settings change, checked with that vendor's schema (merged over its
+ * defaults, as it would be saved): an unknown or out-of-range field is named ("tencent.colour").
+ */
+function checkPatch(patch: VendorSettingsPatchInput): void {
+  for (const [vendor, part] of Object.entries(patch) as Array<[VendorId, Record<string, unknown> | undefined]>) {
+    if (part === undefined) continue;
+    const defaults = vendorDefinition(vendor).settings.schema.parse({});
+    const r = parseVendorSettings(vendor, mergePatch(defaults, part));
+    if (!r.ok) throw new ScanError('INVALID_INPUT', `Invalid vendor settings: ${r.message}.`);
+  }
+}
+
 function toView(s: KeychainStatus): KeychainStatusView {
   return {
     available: s.available,
     error: s.error ? { code: s.error.code, message: s.error.message } : null,
-    vendors: s.vendors.map((v) => ({ vendor: v.vendor, configured: v.configured, maskedId: v.maskedId, savedFor: v.endpoint ?? null, endpointChanged: false })),
+    vendors: s.vendors.map((v) => ({
+      vendor: v.vendor,
+      configured: v.configured,
+      maskedId: v.maskedId,
+      ...(v.source ? { source: v.source } : {}),
+      savedFor: v.endpoint ?? null,
+      endpointChanged: false,
+    })),
   };
 }

@@ -1,5 +1,6 @@
 import { ScanError } from '../errors';
-import { VENDOR_NAMES, type CredentialProvider, type VendorCredentials, type VendorId } from './types';
+import { VENDOR_LIST, vendorDefinition } from '../vendors';
+import type { CredentialProvider, VendorCredentials, VendorId } from './types';
 
 /**
  * A stored secret is only ever sent to the endpoint it was saved for. When credentials are
@@ -10,30 +11,28 @@ import { VENDOR_NAMES, type CredentialProvider, type VendorCredentials, type Ven
  * elsewhere, but the keys do not follow until someone types them again for that endpoint.
  */
 
-/** Where each vendor's own service is (credentials saved before endpoints were bound count as saved for it). */
-export const OFFICIAL_ENDPOINTS: Record<VendorId, string> = {
-  tencent: 'https://ocr.tencentcloudapi.com',
-  wechat: 'https://api.weixin.qq.com',
-  // oss-<region>.aliyuncs.com: the region picks the host, always Alibaba's (the region id is
-  // checked against a strict pattern before it is put in a host name).
-  alioss: 'https://*.aliyuncs.com',
-};
-
-/** The endpoint fields of a vendor's settings (VendorSettings[vendor] or a connection test's settings). */
-export interface EndpointSettings {
-  /** WeChat. */
-  baseUrl?: string;
-  /** Tencent, OSS. */
-  endpoint?: string;
+/**
+ * Where each vendor's own service is (credentials saved before endpoints were bound count as
+ * saved for it): each definition's `endpoint.official`.
+ */
+export function officialEndpoint(vendor: VendorId): string {
+  return vendorDefinition(vendor).endpoint.official;
 }
+
+/** Every vendor's own service, by id. */
+export const OFFICIAL_ENDPOINTS = Object.fromEntries(VENDOR_LIST.map((d) => [d.id, d.endpoint.official])) as Record<VendorId, string>;
+
+/** The endpoint fields of a vendor's settings (VendorSettings[vendor]): the one its definition names. */
+export type EndpointSettings = object;
 
 /** The endpoint a vendor's secret goes to with these settings: the configured URL's origin, or the vendor's own service. */
 export function secretDestination(vendor: VendorId, settings: EndpointSettings): string {
-  const url = vendor === 'wechat' ? settings.baseUrl : settings.endpoint;
-  if (!url) return OFFICIAL_ENDPOINTS[vendor];
+  const url = (settings as Record<string, unknown>)[vendorDefinition(vendor).endpoint.key];
+  const official = officialEndpoint(vendor);
+  if (typeof url !== 'string' || !url) return official;
   const origin = new URL(url).origin;
   // The official host spelled out in the settings is the official endpoint.
-  return origin === OFFICIAL_ENDPOINTS[vendor] ? OFFICIAL_ENDPOINTS[vendor] : origin;
+  return origin === official ? official : origin;
 }
 
 /** A credential source that knows which endpoint each vendor's secret was saved for. */
@@ -55,7 +54,7 @@ export function credentialsFor(provider: CredentialProvider, vendor: VendorId, e
   if (!isEndpointBound(provider)) return provider;
   return {
     async get<V extends VendorId>(asked: V): Promise<VendorCredentials<V> | null> {
-      if (asked !== vendor) throw new ScanError('INTERNAL', `A ${VENDOR_NAMES[vendor]} client asked for ${VENDOR_NAMES[asked]} credentials.`);
+      if (asked !== vendor) throw new ScanError('INTERNAL', `A ${vendorDefinition(vendor).name} client asked for ${vendorDefinition(asked).name} credentials.`);
       const bound = await provider.boundEndpoint(vendor);
       if (bound === null) return null;
       if (bound !== endpoint) throw endpointChanged(vendor, bound, endpoint);
@@ -66,7 +65,7 @@ export function credentialsFor(provider: CredentialProvider, vendor: VendorId, e
 
 /** Stops the vendor (VENDOR_AUTH): the keys exist, but not for this endpoint. Names endpoints only, never a key. */
 export function endpointChanged(vendor: VendorId, bound: string, endpoint: string): ScanError {
-  const name = VENDOR_NAMES[vendor];
+  const name = vendorDefinition(vendor).name;
   return new ScanError(
     'VENDOR_AUTH',
     `The ${name} keys in the keychain were saved for ${bound}, and ${name} is now set to ${endpoint}. ` +

@@ -1,6 +1,7 @@
-export { CredentialStore, KEYCHAIN_SERVICE, accountName } from './store';
+export { CredentialStore, KEYCHAIN_SERVICE, accountName, checkCredentials } from './store';
+export { ProfileCredentials, environmentCredentials, credentialsForEndpoint } from './environment';
 export { keytarBackend, KEYCHAIN_HELP, type KeychainBackend } from './keychain';
 export { maskId } from './mask';
-export { testConnection, registerConnectionTest, type ConnectionTester, type ConnectionSettings, type ConnectionTestResult } from './connection-test';
+export { testConnection, type ConnectionTestResult } from './connection-test';
 export * from './types';
-export { credentialsFor, secretDestination, endpointChanged, OFFICIAL_ENDPOINTS, type EndpointBoundCredentials, type EndpointSettings } from './endpoint';
+export { credentialsFor, secretDestination, endpointChanged, OFFICIAL_ENDPOINTS, officialEndpoint, type EndpointBoundCredentials, type EndpointSettings } from './endpoint';

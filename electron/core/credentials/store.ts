@@ -1,17 +1,9 @@
 import { ScanError } from '../errors';
-import { OFFICIAL_ENDPOINTS, type EndpointBoundCredentials } from './endpoint';
+import { officialEndpoint, type EndpointBoundCredentials } from './endpoint';
 import { keytarBackend, type KeychainBackend } from './keychain';
 import { maskId } from './mask';
-import {
-  VENDOR_FIELDS,
-  VENDOR_ID_FIELD,
-  VENDOR_IDS,
-  type CredentialProvider,
-  type CredentialStatus,
-  type KeychainStatus,
-  type VendorCredentials,
-  type VendorId,
-} from './types';
+import { identifyingField, vendorDefinition } from '../vendors';
+import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from './types';
 
 export const KEYCHAIN_SERVICE = 'ScanDesk';
 
@@ -44,39 +36,27 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
   }
 
   /**
-   * Stores (or replaces) every field of one vendor, for use with `binding.endpoint` only (the
-   * origin from `secretDestination` for the settings in effect). Input errors never echo the values.
+   * Stores (or replaces) one vendor's credentials: every required field, and the optional ones
+   * given (an optional field left out is removed, so switching from temporary to permanent keys
+   * leaves no stale token), for use with `binding.endpoint` only (the origin from
+   * `secretDestination` for the settings in effect). Input errors name the field and never
+   * echo the values.
    */
   async set<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>, binding: { endpoint: string }): Promise<CredentialStatus> {
-    const fields = fieldsOf(vendor);
-    const input = credentials as Record<string, unknown>;
-    const unknown = Object.keys(input).filter((k) => !fields.includes(k));
-    if (unknown.length > 0) {
-      throw new ScanError('INVALID_INPUT', `Unknown ${vendor} credential field(s): ${unknown.join(', ')} (expected ${fields.join(', ')}).`);
-    }
-    const values: string[] = [];
-    for (const field of fields) {
-      const value = input[field];
-      if (typeof value !== 'string' || value.trim() === '') {
-        throw new ScanError('INVALID_INPUT', `The ${vendor} ${field} is missing.`);
-      }
-      const trimmed = value.trim();
-      if (trimmed.length > MAX_FIELD_LENGTH || /[\r\n\t\0]/.test(trimmed)) {
-        throw new ScanError('INVALID_INPUT', `The ${vendor} ${field} does not look like a credential (too long or contains control characters).`);
-      }
-      values.push(trimmed);
-    }
+    const values = checkCredentials(vendor, credentials as Record<string, unknown>);
     if (!binding || typeof binding.endpoint !== 'string' || binding.endpoint === '') {
       throw new ScanError('INTERNAL', `The ${vendor} credentials need the endpoint they are saved for.`);
     }
     // The old binding goes first: if this stops half-way, the keys left behind count as saved
     // for the vendor's own service (never for the endpoint of other keys).
     await this.backend.deletePassword(this.service, accountName(vendor, ENDPOINT_FIELD));
-    for (const [i, field] of fields.entries()) {
-      await this.backend.setPassword(this.service, accountName(vendor, field), values[i]!);
+    for (const field of fieldsOf(vendor)) {
+      const value = values[field.key];
+      if (value !== undefined) await this.backend.setPassword(this.service, accountName(vendor, field.key), value);
+      else await this.backend.deletePassword(this.service, accountName(vendor, field.key));
     }
     await this.backend.setPassword(this.service, accountName(vendor, ENDPOINT_FIELD), binding.endpoint);
-    return this.vendorStatus(vendor, { ...Object.fromEntries(fields.map((f, i) => [f, values[i]!])), [ENDPOINT_FIELD]: binding.endpoint });
+    return this.vendorStatus(vendor, { ...values, [ENDPOINT_FIELD]: binding.endpoint });
   }
 
   /**
@@ -86,16 +66,19 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
   async boundEndpoint(vendor: VendorId): Promise<string | null> {
     const bound = await this.backend.getPassword(this.service, accountName(vendor, ENDPOINT_FIELD));
     if ((await this.get(vendor)) === null) return null;
-    return bound || OFFICIAL_ENDPOINTS[vendor];
+    return bound || officialEndpoint(vendor);
   }
 
-  /** Every field, or null when any is missing (a half-written entry is not usable). */
+  /** Every required field (and the optional ones stored), or null when a required one is missing (a half-written entry is not usable). */
   async get<V extends VendorId>(vendor: V): Promise<VendorCredentials<V> | null> {
     const out: Record<string, string> = {};
     for (const field of fieldsOf(vendor)) {
-      const value = await this.backend.getPassword(this.service, accountName(vendor, field));
-      if (value === null || value === '') return null;
-      out[field] = value;
+      const value = await this.backend.getPassword(this.service, accountName(vendor, field.key));
+      if (value === null || value === '') {
+        if (field.optional) continue;
+        return null;
+      }
+      out[field.key] = value;
     }
     return out as VendorCredentials<V>;
   }
@@ -103,7 +86,7 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
   /** Removes every field of one vendor; true when something was there. */
   async delete(vendor: VendorId): Promise<boolean> {
     let removed = false;
-    for (const field of fieldsOf(vendor)) {
+    for (const { key: field } of fieldsOf(vendor)) {
       if (await this.backend.deletePassword(this.service, accountName(vendor, field))) removed = true;
     }
     await this.backend.deletePassword(this.service, accountName(vendor, ENDPOINT_FIELD));
@@ -117,7 +100,7 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
       const byAccount = new Map(entries.map((e) => [e.account, e.password]));
       const vendors = VENDOR_IDS.map((vendor) => {
         const values: Record<string, string | undefined> = {};
-        for (const field of [...fieldsOf(vendor), ENDPOINT_FIELD]) values[field] = byAccount.get(accountName(vendor, field));
+        for (const key of [...fieldsOf(vendor).map((f) => f.key), ENDPOINT_FIELD]) values[key] = byAccount.get(accountName(vendor, key));
         return this.vendorStatus(vendor, values);
       });
       return { available: true, error: null, vendors };
@@ -134,15 +117,47 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
   }
 
   private vendorStatus(vendor: VendorId, values: Record<string, string | undefined>): CredentialStatus {
-    const configured = fieldsOf(vendor).every((f) => typeof values[f] === 'string' && values[f] !== '');
-    const id = values[VENDOR_ID_FIELD[vendor]];
-    const endpoint = configured ? values[ENDPOINT_FIELD] || OFFICIAL_ENDPOINTS[vendor] : null;
-    return { vendor, configured, maskedId: configured && id ? maskId(id) : null, endpoint };
+    const status = credentialStatus(vendor, values, 'keychain');
+    return { ...status, endpoint: status.configured ? values[ENDPOINT_FIELD] || officialEndpoint(vendor) : null };
   }
 }
 
-function fieldsOf(vendor: VendorId): readonly string[] {
-  const fields = (VENDOR_FIELDS as Record<string, readonly string[]>)[vendor];
-  if (!fields) throw new ScanError('INVALID_INPUT', `Unknown vendor: ${String(vendor)}.`);
-  return fields;
+/** Configured (every required field present) and the masked id, from field values. */
+export function credentialStatus(vendor: VendorId, values: Record<string, string | undefined>, source: CredentialStatus['source']): CredentialStatus {
+  const configured = fieldsOf(vendor).every((f) => f.optional || (typeof values[f.key] === 'string' && values[f.key] !== ''));
+  const id = values[identifyingField(vendorDefinition(vendor)).key];
+  return { vendor, configured, maskedId: configured && id ? maskId(id) : null, ...(configured ? { source } : {}) };
+}
+
+function fieldsOf(vendor: VendorId) {
+  if (!(VENDOR_IDS as readonly string[]).includes(vendor)) throw new ScanError('INVALID_INPUT', `Unknown vendor: ${String(vendor)}.`);
+  return vendorDefinition(vendor).credentials;
+}
+
+/**
+ * One vendor's credential input checked against its definition: no unknown field, every
+ * required one present, no value too long or with control characters. Answers the trimmed
+ * values (optional fields left empty are left out). Messages name fields, never values.
+ */
+export function checkCredentials(vendor: VendorId, input: Record<string, unknown>): Record<string, string> {
+  const fields = fieldsOf(vendor);
+  const keys = fields.map((f) => f.key);
+  const unknown = Object.keys(input).filter((k) => !keys.includes(k));
+  if (unknown.length > 0) {
+    throw new ScanError('INVALID_INPUT', `fields.${unknown[0]}: is not a ${vendor} credential field (expected ${keys.join(', ')}).`);
+  }
+  const out: Record<string, string> = {};
+  for (const field of fields) {
+    const value = input[field.key];
+    const trimmed = typeof value === 'string' ? value.trim() : '';
+    if (trimmed === '') {
+      if (field.optional && (value === undefined || typeof value === 'string')) continue;
+      throw new ScanError('INVALID_INPUT', `fields.${field.key}: the ${vendor} ${field.key} is missing.`);
+    }
+    if (trimmed.length > MAX_FIELD_LENGTH || /[\r\n\t\0]/.test(trimmed)) {
+      throw new ScanError('INVALID_INPUT', `fields.${field.key}: the ${vendor} ${field.key} does not look like a credential (too long or contains control characters).`);
+    }
+    out[field.key] = trimmed;
+  }
+  return out;
 }

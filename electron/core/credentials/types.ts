@@ -1,27 +1,36 @@
 /**
- * Credentials live in the OS keychain only (keytar: one service name, one account per vendor
- * field). Vendor clients read them at signing time through this interface; nothing else does.
- * The renderer only ever sees a CredentialStatus.
+ * Credentials live in the OS keychain (keytar: one service name, one account per vendor
+ * field), or, on a headless machine, in the process's environment variables. Vendor clients
+ * read them at signing time through CredentialProvider; nothing else does. The renderer only
+ * ever sees a CredentialStatus.
  */
-export type VendorId = 'tencent' | 'wechat' | 'alioss';
+import { VENDOR_IDS, type VendorId } from '../../../shared/engines';
 
-/** Secret and identifying fields per vendor (account names in the keychain: `${vendor}.${field}`). */
-export const VENDOR_FIELDS = {
-  tencent: ['secretId', 'secretKey'],
-  wechat: ['appId', 'appSecret'],
-  alioss: ['accessKeyId', 'accessKeySecret'],
-} as const satisfies Record<VendorId, readonly string[]>;
+export { VENDOR_IDS, type VendorId };
 
-export type VendorField<V extends VendorId> = (typeof VENDOR_FIELDS)[V][number];
+/**
+ * Each vendor's credential fields, declared by the vendor's own folder (definition.ts adds its
+ * entry to this interface), so clients read typed fields and the list of vendors stays there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging in each vendor's definition.ts
+export interface VendorCredentialsMap {}
 
-export type VendorCredentials<V extends VendorId> = Record<VendorField<V>, string>;
+export type VendorCredentials<V extends VendorId> = V extends keyof VendorCredentialsMap ? VendorCredentialsMap[V] : Record<string, string>;
+
+/** Where a vendor's credentials come from. */
+export type CredentialSource = 'keychain' | 'environment';
 
 /** What the UI may know: configured or not, and a masked identifier (e.g. "AKID…3f9a"). */
 export interface CredentialStatus {
   vendor: VendorId;
   configured: boolean;
   maskedId: string | null;
-  /** The endpoint the keys were saved for (they are sent nowhere else); null when not configured or unknown. */
+  /** Set when configured. */
+  source?: CredentialSource;
+  /**
+   * The endpoint keychain keys were saved for (they are sent nowhere else; see ./endpoint.ts);
+   * null when not configured or from the environment (the process chose both).
+   */
   endpoint?: string | null;
 }
 
@@ -30,26 +39,10 @@ export interface CredentialProvider {
   get<V extends VendorId>(vendor: V): Promise<VendorCredentials<V> | null>;
 }
 
-/** The field that identifies an account (shown masked); the other field is the secret. */
-export const VENDOR_ID_FIELD = {
-  tencent: 'secretId',
-  wechat: 'appId',
-  alioss: 'accessKeyId',
-} as const satisfies { [V in VendorId]: VendorField<V> };
-
-export const VENDOR_IDS = Object.keys(VENDOR_FIELDS) as VendorId[];
-
-/** How each vendor is named to people (messages, the settings screen). */
-export const VENDOR_NAMES: Record<VendorId, string> = {
-  tencent: 'Tencent Cloud OCR',
-  wechat: 'WeChat',
-  alioss: 'Alibaba Cloud OSS',
-};
-
 /**
  * The keychain as the settings screen sees it. When there is no keychain (no D-Bus session,
- * no Secret Service), `available` is false, every vendor reads as not configured and `error`
- * says what to do (code KEYCHAIN_UNAVAILABLE).
+ * no Secret Service), `available` is false, every vendor whose credentials are not in the
+ * environment reads as not configured and `error` says what to do (code KEYCHAIN_UNAVAILABLE).
  */
 export interface KeychainStatus {
   available: boolean;

@@ -1,26 +1,24 @@
 import type { EngineId, Task } from '../../../shared/engines';
-import { testConnection, type ConnectionSettings, type ConnectionTestResult } from '../credentials/connection-test';
-import { credentialsFor, secretDestination } from '../credentials/endpoint';
+import { testConnection, type ConnectionTestResult } from '../credentials/connection-test';
+import { secretDestination } from '../credentials/endpoint';
+import { credentialsForEndpoint, ProfileCredentials } from '../credentials/environment';
 import { CredentialStore } from '../credentials/store';
 import { accountOf } from '../usage/meter';
-import { VENDOR_ID_FIELD, VENDOR_IDS, VENDOR_NAMES, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
+import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from '../credentials/types';
 import { ScanError } from '../errors';
 import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath } from '../settings/store';
-import { tencentEndpoint } from '../settings/endpoints';
-import { AliOssEngine } from '../vendors/alioss/engine';
+import { identifyingField, VENDOR_LIST, vendorDefinition } from '../vendors';
 import type { RetryOptions, VendorEvent } from '../vendors/common';
-import { TencentEngine } from '../vendors/tencent/engine';
-import '../vendors/tencent/connection-test';
-import { WeChatEngine } from '../vendors/wechat/engine';
 import type { Engine, RecognizeRequest, RecognizeResult } from './engine';
 import { LocalEngine, type LocalEngineOptions } from './local';
 
 /**
- * Builds the engines a service runs: the local decoder and the three cloud vendors, from the
- * non-secret vendor settings and a CredentialProvider (the OS keychain by default, loaded on
- * first use). Each vendor engine is a stable object that builds the real engine from the
+ * Builds the engines a service runs: the local decoder and the cloud vendors (each from its
+ * definition in electron/core/vendors), from the non-secret vendor settings and a
+ * CredentialProvider (by default the process's environment variables where a vendor's are set,
+ * else the OS keychain, loaded on first use). Each vendor engine is a stable object that builds the real engine from the
  * settings in effect at its next call, so a settings change or new credentials apply without
  * reopening the service (call `invalidate`). Without a keychain, vendor pages stop with
  * KEYCHAIN_UNAVAILABLE (what to do is in the message) and the local engine keeps working.
@@ -30,7 +28,10 @@ export interface EngineRegistryOptions {
   settings: VendorSettingsStore | (() => VendorSettings);
   /** Per-run changes over the settings (CLI flags); never saved. */
   overrides?: VendorSettingsPatch;
-  /** Default: the OS keychain (CredentialStore). */
+  /**
+   * Default: ProfileCredentials (environment variables where set, else the OS keychain). A
+   * CredentialStore given here is used alone, without the environment.
+   */
   credentials?: CredentialProvider;
   /** The local decoder's pool (e.g. { size: jobs }). */
   local?: LocalEngineOptions;
@@ -42,13 +43,9 @@ export interface EngineRegistryOptions {
   onVendorEvent?: (vendor: VendorId, event: VendorEvent) => void;
 }
 
-export const VENDOR_TASKS: Record<VendorId, readonly Task[]> = {
-  tencent: ['codes', 'idcard'],
-  wechat: ['codes', 'text'],
-  alioss: ['codes'],
-};
-
-export { VENDOR_NAMES };
+/** Each vendor's tasks and name, from its definition (for callers that want a table). */
+export const VENDOR_TASKS = Object.fromEntries(VENDOR_LIST.map((d) => [d.id, d.tasks])) as Record<VendorId, readonly Task[]>;
+export const VENDOR_NAMES = Object.fromEntries(VENDOR_LIST.map((d) => [d.id, d.name])) as Record<VendorId, string>;
 
 export class EngineRegistry {
   readonly engines: Engine[];
@@ -59,11 +56,13 @@ export class EngineRegistry {
   private readonly preparePool = new PreparePool();
 
   constructor(private readonly options: EngineRegistryOptions) {
-    this.credentials = options.credentials ?? new CredentialStore();
-    const include = new Set(options.include ?? (['local', 'tencent', 'wechat', 'alioss'] as const));
+    // A bare keychain store means "these keys only" (no environment variables).
+    const c = options.credentials;
+    this.credentials = c instanceof CredentialStore ? new ProfileCredentials(c, {}) : (c ?? new ProfileCredentials());
+    const include = new Set<EngineId>(options.include ?? ['local', ...VENDOR_IDS]);
     this.engines = [];
     if (include.has('local')) this.engines.push(new LocalEngine(options.local));
-    for (const vendor of ['tencent', 'wechat', 'alioss'] as const) {
+    for (const vendor of VENDOR_IDS) {
       if (!include.has(vendor)) continue;
       const e = new VendorEngine(vendor, () => this.settings(), (s) => this.build(vendor, s));
       this.vendors.set(vendor, e);
@@ -98,8 +97,8 @@ export class EngineRegistry {
    * sent nowhere else), and makes the vendor use them from its next page.
    */
   async setCredentials<V extends VendorId>(vendor: V, credentials: VendorCredentials<V>): Promise<void> {
-    if (!(this.credentials instanceof CredentialStore)) throw new ScanError('INTERNAL', 'These credentials are read-only.');
-    await this.credentials.set(vendor, credentials, { endpoint: this.secretDestination(vendor) });
+    const store = this.keychain(vendor);
+    await store.set(vendor, credentials, { endpoint: this.secretDestination(vendor) });
     this.invalidate(vendor);
   }
 
@@ -109,10 +108,23 @@ export class EngineRegistry {
   }
 
   async deleteCredentials(vendor: VendorId): Promise<boolean> {
-    if (!(this.credentials instanceof CredentialStore)) throw new ScanError('INTERNAL', 'These credentials are read-only.');
-    const removed = await this.credentials.delete(vendor);
+    const removed = await this.keychain(vendor).delete(vendor);
     this.invalidate(vendor);
     return removed;
+  }
+
+  /** The keychain store, when this registry's credentials for `vendor` are the keychain's to change. */
+  private keychain(vendor: VendorId) {
+    const c = this.credentials;
+    if (!(c instanceof ProfileCredentials)) throw new ScanError('INTERNAL', 'These credentials are read-only.');
+    if (c.source(vendor) === 'environment') {
+      const vars = vendorDefinition(vendor).credentials.map((f) => f.env).join(', ');
+      throw new ScanError(
+        'INVALID_INPUT',
+        `The ${vendorDefinition(vendor).name} credentials of this ScanDesk come from environment variables (${vars}); unset them to use keys from the keychain.`,
+      );
+    }
+    return c.store;
   }
 
   /**
@@ -122,19 +134,22 @@ export class EngineRegistry {
    */
   async status(): Promise<VendorsStatus> {
     const keychain =
-      this.credentials instanceof CredentialStore
+      this.credentials instanceof ProfileCredentials
         ? await this.credentials.status()
         : { available: true, error: null, vendors: VENDOR_IDS.map((vendor): CredentialStatus => ({ vendor, configured: true, maskedId: null, endpoint: null })) };
     const s = this.settings();
-    const vendors = VENDOR_IDS.map((vendor) => {
+    const vendors = VENDOR_LIST.map((d) => {
+      const vendor = d.id;
       const credentials = keychain.vendors.find((v) => v.vendor === vendor)!;
-      const missing: string[] = [];
-      if (!keychain.available) missing.push('keychain');
-      else if (!credentials.configured) missing.push('credentials');
-      else if (credentials.endpoint && credentials.endpoint !== secretDestination(vendor, s[vendor])) missing.push('endpoint');
-      if (vendor === 'alioss' && !s.alioss.bucket) missing.push('bucket');
-      if (vendor === 'alioss' && !s.alioss.region) missing.push('region');
-      return { vendor, name: VENDOR_NAMES[vendor], tasks: VENDOR_TASKS[vendor], credentials, settings: s[vendor], ready: missing.length === 0, missing };
+      const missing: VendorStatus['missing'] = [];
+      if (!credentials.configured) {
+        if (!keychain.available) missing.push({ code: 'keychain', message: keychain.error?.message ?? 'The keychain is not available.' });
+        else missing.push({ code: 'credentials', message: `${d.name} has no credentials yet: add them in Settings.` });
+      } else if (credentials.endpoint && credentials.endpoint !== secretDestination(vendor, s[vendor])) {
+        missing.push({ code: 'endpoint', message: `${d.name} now points at another endpoint than its keys were saved for: enter them again in Settings.` });
+      }
+      missing.push(...d.missing(s[vendor] as never));
+      return { vendor, name: d.name, tasks: d.tasks, credentials, settings: s[vendor], ready: missing.length === 0, missing };
     });
     return { keychain: { available: keychain.available, error: keychain.error }, vendors };
   }
@@ -148,16 +163,16 @@ export class EngineRegistry {
     const v = vendor as VendorId;
     try {
       const creds = (await this.credentials.get(v)) as Record<string, string> | null;
-      const id = creds?.[VENDOR_ID_FIELD[v]];
+      const id = creds?.[identifyingField(vendorDefinition(v)).key];
       return id ? accountOf(v, id).account : null;
     } catch {
       return null;
     }
   }
 
-  /** One cheap real request with the stored credentials and the settings in effect. */
+  /** The vendor's connection test with the stored credentials and the settings in effect. */
   testConnection(vendor: VendorId, signal?: AbortSignal): Promise<ConnectionTestResult> {
-    return testConnection(vendor, this.credentials, connectionSettings(vendor, this.settings()), signal);
+    return testConnection(vendor, this.credentials, this.settings(), signal);
   }
 
   async close(): Promise<void> {
@@ -167,59 +182,18 @@ export class EngineRegistry {
   }
 
   private build(vendor: VendorId, s: VendorSettings): Engine {
-    // The engine built from these settings may use the keys only if they were saved for the
-    // endpoint these settings send to (rebuilt whenever the settings change).
-    const credentials = credentialsFor(this.credentials, vendor, secretDestination(vendor, s[vendor]));
     const onEvent = this.options.onVendorEvent ? (e: VendorEvent) => this.options.onVendorEvent!(vendor, e) : undefined;
     const retry = this.options.retry;
-    const prepare = this.preparePool.prepare;
-    if (vendor === 'tencent') {
-      const t = s.tencent;
-      return new TencentEngine({
-        credentials,
-        endpoint: tencentEndpoint(t.endpoint),
-        timeoutMs: t.timeoutMs,
-        concurrency: t.concurrency,
-        defaults: { region: t.region, rateLimits: t.rateLimits, concurrency: t.concurrency, enrichWithProductData: t.enrichWithProductData },
-        ...(retry ? { retry } : {}),
-        onEvent,
-        prepare,
-      });
-    }
-    if (vendor === 'wechat') {
-      const w = s.wechat;
-      return new WeChatEngine({
-        credentials,
-        baseUrl: w.baseUrl,
-        timeoutMs: w.timeoutMs,
-        concurrency: w.concurrency,
-        rateLimits: w.rateLimits,
-        ...(retry ? { retry } : {}),
-        onEvent,
-        prepare,
-      });
-    }
-    const a = s.alioss;
-    if (!a.region || !a.bucket) {
-      throw new ScanError(
-        'INVALID_INPUT',
-        `${VENDOR_NAMES.alioss} is not set up: enter the bucket and its region in Settings → Cloud vendors (command line: --bucket and --region).`,
-        { errorClass: 'stop-engine' },
-      );
-    }
-    return new AliOssEngine({
+    // The engine built from these settings may use keychain keys only if they were saved for
+    // the endpoint these settings send to (rebuilt whenever the settings change).
+    const credentials = credentialsForEndpoint(this.credentials, vendor, secretDestination(vendor, s[vendor]));
+    // Throws a clear stop-engine error when the vendor is not set up (e.g. OSS without a bucket).
+    return vendorDefinition(vendor).createEngine({
+      settings: s[vendor] as never,
       credentials,
-      region: a.region,
-      bucket: a.bucket,
-      endpoint: a.endpoint,
-      keepUploads: a.keepUploads,
-      prefix: a.prefix,
-      timeoutMs: a.timeoutMs,
-      concurrency: a.concurrency,
-      rateLimits: a.rateLimits as Record<string, number>,
+      prepare: this.preparePool.prepare,
       ...(retry ? { retry } : {}),
       onEvent,
-      prepare,
     });
   }
 }
@@ -236,8 +210,11 @@ export interface VendorStatus {
   settings: VendorSettings[VendorId];
   /** Credentials and required settings are in place (the vendor may still refuse them: test it). */
   ready: boolean;
-  /** What is not set up: 'keychain', 'credentials', 'endpoint' (keys saved for another one), 'bucket', 'region'. */
-  missing: string[];
+  /**
+   * What is not set up ('keychain', 'credentials', 'endpoint' (keys saved for another one), or
+   * the vendor's own: 'bucket', 'region'), with what to do.
+   */
+  missing: Array<{ code: string; message: string }>;
 }
 
 export interface VendorsStatus {
@@ -256,37 +233,10 @@ export function profileEngines(dbPath: string, options: Omit<EngineRegistryOptio
   return { registry: createEngineRegistry({ ...options, settings }), settings };
 }
 
-/** What a vendor's connection test needs from the settings. */
-export function connectionSettings(vendor: VendorId, s: VendorSettings): ConnectionSettings {
-  if (vendor === 'tencent') return { endpoint: s.tencent.endpoint, region: s.tencent.region, timeoutMs: 15_000 };
-  if (vendor === 'wechat') return { baseUrl: s.wechat.baseUrl, timeoutMs: 15_000 };
-  return { region: s.alioss.region, bucket: s.alioss.bucket, endpoint: s.alioss.endpoint, timeoutMs: 15_000 };
-}
-
-/** Plan options each vendor understands (a plan's options serve both engines of a fallback plan). */
-const VENDOR_OPTIONS: Record<VendorId, readonly string[]> = {
-  tencent: [
-    'region',
-    'rateLimits',
-    'concurrency',
-    'cardSide',
-    'config',
-    'enableRecognitionRectify',
-    'enableReflectDetail',
-    'cardWarnType',
-    'enrichWithProductData',
-    'maxBase64Bytes',
-  ],
-  wechat: [],
-  alioss: ['keepUploads'],
-};
-
 /** Drops the options meant for another vendor; unknown ones stay, so the engine names them. */
 function ownOptions(vendor: VendorId, options: Record<string, unknown>): Record<string, unknown> {
-  const others = new Set(
-    (Object.keys(VENDOR_OPTIONS) as VendorId[]).filter((v) => v !== vendor).flatMap((v) => VENDOR_OPTIONS[v]),
-  );
-  const mine = new Set(VENDOR_OPTIONS[vendor]);
+  const others = new Set(VENDOR_LIST.filter((d) => d.id !== vendor).flatMap((d) => d.optionKeys));
+  const mine = new Set(vendorDefinition(vendor).optionKeys);
   return Object.fromEntries(Object.entries(options).filter(([k]) => mine.has(k) || !others.has(k)));
 }
 
@@ -305,12 +255,12 @@ class VendorEngine implements Engine {
     private readonly settings: () => VendorSettings,
     private readonly build: (s: VendorSettings) => Engine,
   ) {
-    this.tasks = VENDOR_TASKS[id];
+    this.tasks = vendorDefinition(id).tasks;
   }
 
   get concurrency(): number {
     try {
-      return this.settings()[this.id].concurrency;
+      return (this.settings()[this.id] as { concurrency?: number }).concurrency ?? 1;
     } catch {
       return 1;
     }

@@ -1,8 +1,9 @@
+import type { VendorId } from '../../../shared/engines';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { z } from 'zod';
 import { ScanError } from '../errors';
-import { defaultVendorSettings, VendorSettingsSchema, type VendorSettings, type VendorSettingsPatch } from './schema';
+import { VENDOR_LIST } from '../vendors';
+import { defaultVendorSettings, describeIssues as describe, VendorSettingsSchema, type VendorSettings, type VendorSettingsPatch } from './schema';
 
 export const VENDOR_SETTINGS_FILE = 'vendor-settings.json';
 
@@ -13,20 +14,15 @@ export function vendorSettingsPath(dbPath: string): string {
 
 /**
  * Environment variables that point a vendor somewhere else for this process only (emulators,
- * a proxy, a private endpoint). They override the file and are never written to it.
+ * a proxy, a private endpoint), from each vendor's definition. They override the file and are
+ * never written to it.
  */
-export const ENDPOINT_ENV = {
-  tencent: 'SCANDESK_TENCENT_ENDPOINT',
-  wechat: 'SCANDESK_WECHAT_BASE_URL',
-  alioss: 'SCANDESK_ALIOSS_ENDPOINT',
-} as const;
+export const ENDPOINT_ENV = Object.fromEntries(VENDOR_LIST.map((d) => [d.id, d.endpoint.env])) as Record<VendorId, string>;
 
-export const ENDPOINT_ENV_HELP = `Endpoint overrides (environment, this run only; https, or http to this machine only;
-stored keys are sent only to the endpoint they were saved for: store them again for another):
-  ${ENDPOINT_ENV.tencent}=<url>   Tencent Cloud OCR (default https://ocr.tencentcloudapi.com;
-                                   an IP address is called while signing for the real host)
-  ${ENDPOINT_ENV.wechat}=<url>    WeChat API (default https://api.weixin.qq.com)
-  ${ENDPOINT_ENV.alioss}=<url>    Alibaba Cloud OSS (default https://oss-<region>.aliyuncs.com)`;
+export const ENDPOINT_ENV_HELP =
+  'Endpoint overrides (environment, this run only; https, or http to this machine only;\n' +
+  'stored keys are sent only to the endpoint they were saved for: store them again for another):\n' +
+  VENDOR_LIST.map((d) => `  ${`${d.endpoint.env}=<url>`.padEnd(33)}${d.endpoint.help}`).join('\n');
 
 /**
  * Non-secret vendor settings in one JSON file (validated with zod). A missing file means
@@ -107,18 +103,16 @@ export class VendorSettingsStore {
 
 /** Settings with endpoint overrides from the environment; a bad value is an INVALID_INPUT naming the variable. */
 export function applyEndpointEnv(settings: VendorSettings, env: NodeJS.ProcessEnv): VendorSettings {
-  const patch: VendorSettingsPatch = {};
-  const t = env[ENDPOINT_ENV.tencent];
-  const w = env[ENDPOINT_ENV.wechat];
-  const a = env[ENDPOINT_ENV.alioss];
-  if (t) patch.tencent = { endpoint: t };
-  if (w) patch.wechat = { baseUrl: w };
-  if (a) patch.alioss = { endpoint: a };
-  if (!t && !w && !a) return settings;
+  const patch: Record<string, Record<string, string>> = {};
+  for (const d of VENDOR_LIST) {
+    const url = env[d.endpoint.env];
+    if (url) patch[d.id] = { [d.endpoint.key]: url };
+  }
+  if (Object.keys(patch).length === 0) return settings;
   const parsed = VendorSettingsSchema.safeParse(mergePatch(settings, patch));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const vendor = String(issue?.path[0] ?? '') as keyof typeof ENDPOINT_ENV;
+    const vendor = String(issue?.path[0] ?? '') as VendorId;
     throw new ScanError('INVALID_INPUT', `${ENDPOINT_ENV[vendor] ?? 'An endpoint variable'}: ${issue?.message ?? 'invalid'}.`);
   }
   return parsed.data;
@@ -137,13 +131,6 @@ export function mergePatch<T>(base: T, patch: unknown): T {
     else out[k] = mergePatch(out[k], v);
   }
   return out as T;
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)
-    .join('; ');
 }
 
 function writeAtomic(file: string, text: string): void {

@@ -46,6 +46,7 @@ import {
 } from './batches';
 import { openDatabase, openReadonly, type Db } from './db';
 import { exportItems } from './export-items';
+import { batchHeldOpen } from './hot-folders';
 import { getItem, listItems, reviewDetection } from './items';
 import type { NewBatch, Store } from './store';
 import type { BatchData } from '../batch-data';
@@ -247,7 +248,8 @@ export class SqliteStore implements Store {
 
   async settleIfIdle(batchId: number, holdOpen: boolean): Promise<{ status: BatchStatus; changed: boolean }> {
     const status = batchRow(this.db, batchId).status;
-    if (status !== 'running' || holdOpen) return { status, changed: false };
+    // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts).
+    if (status !== 'running' || holdOpen || batchHeldOpen(this.db, batchId)) return { status, changed: false };
     const a = jobActivity(this.db, batchId);
     if (a.pending > 0 || a.running > 0) return { status, changed: false };
     const next = a.blocked > 0 ? 'paused' : 'done';

@@ -1,32 +1,34 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import {
-  CREDENTIAL_FIELDS,
-  VENDOR_IDS,
-  type ConnectionTestView,
-  type KeychainStatusView,
-  type VendorId,
-  type VendorSettingsPatchInput,
-  type VendorSettingsResult,
+import type {
+  ConnectionTestView,
+  KeychainStatusView,
+  Localized,
+  SettingFieldView,
+  VendorDescription,
+  VendorSettingsPatchInput,
+  VendorSettingsResult,
 } from '../../../shared/contract';
 import { useApp } from '../api/context';
-import type { MessageKey } from '../i18n/en';
-import { engineLabel } from '../logic/engines';
 import { ConfirmDialog } from './ConfirmDialog';
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
- * again: only a masked id comes back), a connection test, and the non-secret options
- * (region, bucket, endpoint, rate limits). Key inputs are uncontrolled and cleared after
- * saving, so a secret never sits in React state or in a DOM attribute.
+ * again: only a masked id comes back), a connection test, and the non-secret options. Every
+ * vendor card is drawn from the vendor's own description (vendors.describe: its name, its
+ * credential fields, its settings), so this screen lists no vendor by name. Key inputs are
+ * uncontrolled and cleared after saving, so a secret never sits in React state or in a DOM
+ * attribute.
  */
 export function SettingsView(props: { onClose: () => void; onChanged: () => void }) {
   const { client, t, reportError } = useApp();
   const [status, setStatus] = useState<KeychainStatusView | null>(null);
   const [settings, setSettings] = useState<VendorSettingsResult | null>(null);
+  const [vendors, setVendors] = useState<VendorDescription[] | null>(null);
 
   const load = useCallback(async () => {
     try {
-      const [st, vs] = await Promise.all([client.call('credentials.status'), client.call('vendorSettings.get')]);
+      const [described, st, vs] = await Promise.all([client.call('vendors.describe'), client.call('credentials.status'), client.call('vendorSettings.get')]);
+      setVendors(described);
       setStatus(st);
       setSettings(vs);
     } catch (e) {
@@ -65,9 +67,9 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
         )}
         {status &&
           settings &&
-          VENDOR_IDS.map((v) => (
+          vendors?.map((v) => (
             <VendorCard
-              key={v}
+              key={v.id}
               vendor={v}
               status={status}
               settings={settings}
@@ -88,28 +90,29 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
   );
 }
 
-const REGIONS_TENCENT = ['ap-guangzhou', 'ap-beijing'];
-
-const RATE_OPS: Record<VendorId, string[]> = {
-  tencent: ['QrcodeOCR', 'IDCardOCR', 'QueryBarCode'],
-  wechat: ['qrcode', 'ocr'],
-  alioss: ['PutObject', 'ProcessImage'],
-};
+/** A vendor's text in the interface's language. */
+function useText(): (text: Localized) => string {
+  const { locale } = useApp();
+  return (text) => text[locale] ?? text.en;
+}
 
 function VendorCard(props: {
-  vendor: VendorId;
+  vendor: VendorDescription;
   status: KeychainStatusView;
   settings: VendorSettingsResult;
   onStatus: (s: KeychainStatusView) => void;
   onSettings: (s: VendorSettingsResult) => void;
 }) {
   const { client, t, reportError } = useApp();
-  const { vendor } = props;
-  const name = t(engineLabel(vendor));
+  const text = useText();
+  const vendor = props.vendor.id;
+  const name = text(props.vendor.name);
   // What just happened to this vendor, said in place (not as a toast over the page).
   const [done, setDone] = useState<string | null>(null);
   const cred = props.status.vendors.find((v) => v.vendor === vendor);
   const configured = !!cred?.configured;
+  // Credentials from environment variables are the process's: shown, not replaced or removed here.
+  const fromEnv = cred?.source === 'environment';
   const [replacing, setReplacing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [test, setTest] = useState<ConnectionTestView | 'running' | null>(null);
@@ -117,15 +120,15 @@ function VendorCard(props: {
   const [keyNote, setKeyNote] = useState<string | null>(null);
   // Keys saved for another endpoint than the vendor now uses are not sent there: ask again.
   const moved = configured && !!cred?.endpointChanged;
-  const showKeys = props.status.available && (!configured || replacing || moved);
-  const fields = CREDENTIAL_FIELDS[vendor];
+  const showKeys = props.status.available && !fromEnv && (!configured || replacing || moved);
+  const fields = props.vendor.credentials;
 
   async function saveKeys(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const data = new FormData(form);
-    const values = Object.fromEntries(fields.map((f) => [f, String(data.get(f) ?? '').trim()]));
-    if (fields.some((f) => !values[f])) {
+    const values = Object.fromEntries(fields.map((f) => [f.key, String(data.get(f.key) ?? '').trim()]).filter(([, v]) => v !== ''));
+    if (fields.some((f) => !f.optional && !values[f.key])) {
       setKeyNote(t('settings.needBoth'));
       return;
     }
@@ -181,7 +184,12 @@ function VendorCard(props: {
               : t('settings.notConfigured')}
         </span>
       </header>
-      <p className="muted small">{t(`settings.about.${vendor}` as MessageKey)}</p>
+      <p className="muted small">{text(props.vendor.about)}</p>
+      {fromEnv && (
+        <p className="muted small" data-testid="vendor-from-env">
+          {t('settings.fromEnvironment', { vars: fields.map((f) => f.env).join(', ') })}
+        </p>
+      )}
       {showKeys && (
         <form className="form keys" onSubmit={(e) => void saveKeys(e)} autoComplete="off" data-testid="keys-form">
           {moved && (
@@ -190,16 +198,16 @@ function VendorCard(props: {
             </p>
           )}
           <div className="row">
-            {fields.map((f, i) => (
-              <label key={f} className="field grow">
-                <span>{t(`settings.field.${f}` as MessageKey)}</span>
+            {fields.map((f) => (
+              <label key={f.key} className="field grow">
+                <span>{f.optional ? t('settings.optionalField', { field: text(f.label) }) : text(f.label)}</span>
                 <input
-                  name={f}
-                  type={i === 0 ? 'text' : 'password'}
+                  name={f.key}
+                  type={f.secret ? 'password' : 'text'}
                   autoComplete="off"
                   spellCheck={false}
                   maxLength={512}
-                  data-testid={`key-${f}`}
+                  data-testid={`key-${f.key}`}
                 />
               </label>
             ))}
@@ -217,7 +225,7 @@ function VendorCard(props: {
           </div>
         </form>
       )}
-      {configured && (
+      {configured && !fromEnv && (
         <div className="row">
           <button type="button" className="btn" onClick={() => void runTest()} disabled={test === 'running'} data-testid="vendor-test">
             {test === 'running' ? t('settings.testing') : t('settings.test')}
@@ -237,13 +245,20 @@ function VendorCard(props: {
           ✓ {done}
         </p>
       )}
+      {configured && fromEnv && (
+        <div className="row">
+          <button type="button" className="btn" onClick={() => void runTest()} disabled={test === 'running'} data-testid="vendor-test">
+            {test === 'running' ? t('settings.testing') : t('settings.test')}
+          </button>
+        </div>
+      )}
       {test && test !== 'running' && (
         <p className={`note ${test.ok ? 'ok' : 'error'}`} role="status" data-testid="vendor-test-result" data-ok={test.ok ? 'true' : 'false'}>
           {test.ok ? t('settings.testOk', { ms: test.elapsedMs }) : t('settings.testFailed', { message: test.error?.message ?? '' })}
         </p>
       )}
       <VendorOptions
-        vendor={vendor}
+        vendor={props.vendor}
         settings={props.settings}
         onSaved={(s) => {
           props.onSettings(s);
@@ -265,28 +280,22 @@ function VendorCard(props: {
 
 type Draft = Record<string, string | boolean>;
 
-function draftOf(vendor: VendorId, s: VendorSettingsResult['settings']): Draft {
-  const v = s[vendor] as unknown as Record<string, unknown>;
-  const rates = (v.rateLimits ?? {}) as Record<string, number | undefined>;
-  const d: Draft = {
-    concurrency: String(v.concurrency ?? ''),
-    endpoint: String((vendor === 'wechat' ? v.baseUrl : v.endpoint) ?? ''),
-  };
-  for (const op of RATE_OPS[vendor]) d[`rate.${op}`] = rates[op] === undefined ? '' : String(rates[op]);
-  if (vendor === 'tencent') {
-    d.region = String(v.region ?? 'ap-guangzhou');
-    d.enrich = !!v.enrichWithProductData;
-  }
-  if (vendor === 'alioss') {
-    d.region = String(v.region ?? '');
-    d.bucket = String(v.bucket ?? '');
-    d.keepUploads = !!v.keepUploads;
+/** The form's values from the stored settings: one entry per field (rates: one per operation). */
+function draftOf(fields: readonly SettingFieldView[], stored: Record<string, unknown>): Draft {
+  const d: Draft = {};
+  for (const f of fields) {
+    const v = stored[f.key];
+    if (f.kind === 'rates') {
+      const rates = (v ?? {}) as Record<string, number | undefined>;
+      for (const op of f.operations) d[`${f.key}.${op}`] = rates[op] === undefined ? '' : String(rates[op]);
+    } else if (f.kind === 'checkbox') d[f.key] = !!v;
+    else d[f.key] = v === undefined || v === null ? '' : String(v);
   }
   return d;
 }
 
 /** The form's values as a settings change: empty text clears a field back to its default. */
-function patchOf(vendor: VendorId, d: Draft): VendorSettingsPatchInput {
+function patchOf(fields: readonly SettingFieldView[], d: Draft): Record<string, string | number | boolean | null | Record<string, number | null>> {
   const str = (k: string) => {
     const s = String(d[k] ?? '').trim();
     return s === '' ? null : s;
@@ -295,33 +304,35 @@ function patchOf(vendor: VendorId, d: Draft): VendorSettingsPatchInput {
     const s = String(d[k] ?? '').trim();
     return s === '' ? null : Number(s);
   };
-  const rateLimits = Object.fromEntries(RATE_OPS[vendor].map((op) => [op, num(`rate.${op}`)]));
-  if (vendor === 'tencent') {
-    return { tencent: { region: str('region'), endpoint: str('endpoint'), concurrency: num('concurrency'), rateLimits, enrichWithProductData: !!d.enrich } };
+  const out: ReturnType<typeof patchOf> = {};
+  for (const f of fields) {
+    if (f.kind === 'rates') out[f.key] = Object.fromEntries(f.operations.map((op) => [op, num(`${f.key}.${op}`)]));
+    else if (f.kind === 'checkbox') out[f.key] = !!d[f.key];
+    else if (f.kind === 'number') out[f.key] = num(f.key);
+    else out[f.key] = str(f.key);
   }
-  if (vendor === 'wechat') return { wechat: { baseUrl: str('endpoint'), concurrency: num('concurrency'), rateLimits } };
-  return {
-    alioss: { region: str('region'), bucket: str('bucket'), endpoint: str('endpoint'), concurrency: num('concurrency'), rateLimits, keepUploads: !!d.keepUploads },
-  };
+  return out;
 }
 
-function VendorOptions(props: { vendor: VendorId; settings: VendorSettingsResult; onSaved: (s: VendorSettingsResult) => void }) {
+function VendorOptions(props: { vendor: VendorDescription; settings: VendorSettingsResult; onSaved: (s: VendorSettingsResult) => void }) {
   const { client, t, reportError } = useApp();
-  const { vendor } = props;
-  const [draft, setDraft] = useState<Draft>(() => draftOf(vendor, props.settings.settings));
+  const text = useText();
+  const vendor = props.vendor.id;
+  const fields = props.vendor.settings;
+  const [draft, setDraft] = useState<Draft>(() => draftOf(fields, props.settings.settings[vendor]));
   const [busy, setBusy] = useState(false);
-  // OSS cannot run without a bucket: its options start open until one is set.
-  const [open, setOpen] = useState(vendor === 'alioss' && !draft.bucket);
+  // A vendor that cannot run without a setting (OSS: its bucket) starts open until it is set.
+  const [open, setOpen] = useState(fields.some((f) => f.key === 'bucket') && !draft.bucket);
   const set = (k: string, v: string | boolean) => setDraft((d) => ({ ...d, [k]: v }));
-  const text = (k: string, label: string, extra: { placeholder?: string; type?: string; testId?: string } = {}) => (
-    <label className="field grow">
+  const input = (k: string, label: string, extra: { placeholder?: string; type?: string } = {}) => (
+    <label key={k} className="field grow">
       <span>{label}</span>
       <input
         type={extra.type ?? 'text'}
         value={String(draft[k] ?? '')}
         placeholder={extra.placeholder}
         onChange={(e) => set(k, e.target.value)}
-        data-testid={extra.testId ?? `opt-${k}`}
+        data-testid={`opt-${k}`}
         autoComplete="off"
         spellCheck={false}
       />
@@ -332,8 +343,9 @@ function VendorOptions(props: { vendor: VendorId; settings: VendorSettingsResult
     e.preventDefault();
     setBusy(true);
     try {
-      const s = await client.call('vendorSettings.set', patchOf(vendor, draft));
-      setDraft(draftOf(vendor, s.settings));
+      const patch = { [vendor]: patchOf(fields, draft) } as VendorSettingsPatchInput;
+      const s = await client.call('vendorSettings.set', patch);
+      setDraft(draftOf(fields, s.settings[vendor]));
       props.onSaved(s);
     } catch (err) {
       reportError(err);
@@ -342,48 +354,46 @@ function VendorOptions(props: { vendor: VendorId; settings: VendorSettingsResult
     }
   }
 
+  const boxes = fields.filter((f) => f.kind === 'checkbox');
   return (
     <details className="vendor-options" data-testid="vendor-options" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('settings.options')}</summary>
       <form className="form" onSubmit={(e) => void save(e)}>
         {props.settings.overridden.includes(vendor) && <p className="note">{t('settings.overridden')}</p>}
         <div className="row">
-          {vendor === 'tencent' && (
-            <label className="field grow">
-              <span>{t('settings.region')}</span>
-              <select value={String(draft.region)} onChange={(e) => set('region', e.target.value)} data-testid="opt-region">
-                {REGIONS_TENCENT.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          {vendor === 'alioss' && text('region', t('settings.region'), { placeholder: 'cn-hangzhou' })}
-          {vendor === 'alioss' && text('bucket', t('settings.bucket'))}
+          {fields.map((f) => {
+            switch (f.kind) {
+              case 'select':
+                return (
+                  <label key={f.key} className="field grow">
+                    <span>{text(f.label)}</span>
+                    <select value={String(draft[f.key])} onChange={(e) => set(f.key, e.target.value)} data-testid={`opt-${f.key}`}>
+                      {f.choices.map((c) => (
+                        <option key={c} value={c}>
+                          {c}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                );
+              case 'text':
+              case 'url':
+                return input(f.key, text(f.label), { placeholder: f.placeholder ? text(f.placeholder) : undefined });
+              case 'number':
+                return input(f.key, text(f.label), { type: 'number' });
+              case 'rates':
+                return f.operations.map((op) => input(`${f.key}.${op}`, t('settings.rateLimit', { op }), { type: 'number', placeholder: t('settings.rateHint') }));
+              case 'checkbox':
+                return null;
+            }
+          })}
         </div>
-        <div className="row">{text('endpoint', t('settings.endpoint'), { placeholder: t('settings.endpointHint') })}</div>
-        <div className="row">
-          {text('concurrency', t('settings.concurrency'), { type: 'number' })}
-          {RATE_OPS[vendor].map((op) => (
-            <span key={op} className="grow">
-              {text(`rate.${op}`, t('settings.rateLimit', { op }), { type: 'number', placeholder: t('settings.rateHint') })}
-            </span>
-          ))}
-        </div>
-        {vendor === 'tencent' && (
-          <label className="check">
-            <input type="checkbox" checked={!!draft.enrich} onChange={(e) => set('enrich', e.target.checked)} data-testid="opt-enrich" />
-            <span>{t('settings.productData')}</span>
+        {boxes.map((f) => (
+          <label key={f.key} className="check">
+            <input type="checkbox" checked={!!draft[f.key]} onChange={(e) => set(f.key, e.target.checked)} data-testid={`opt-${f.key}`} />
+            <span>{text(f.label)}</span>
           </label>
-        )}
-        {vendor === 'alioss' && (
-          <label className="check">
-            <input type="checkbox" checked={!!draft.keepUploads} onChange={(e) => set('keepUploads', e.target.checked)} />
-            <span>{t('settings.keepUploads')}</span>
-          </label>
-        )}
+        ))}
         <div className="row">
           <button type="submit" className="btn" disabled={busy} data-testid="opt-save">
             {t('settings.saveOptions')}

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { availableEngines, buildPlan, isPersonalData, maskPersonal, mergePaths, parsePathInput, planChoices, taskFor } from './engines';
+import { availableEngines, buildPlan, isPersonalData, maskPersonal, mergePaths, parsePathInput, planChoices } from './engines';
 
 describe('engine picker', () => {
   it('lists offered engines, local first, and never none', () => {
     expect(availableEngines(['wechat', 'local'])).toEqual(['local', 'wechat']);
     expect(availableEngines(['bogus'])).toEqual(['local']);
-  });
-  it('keeps a task the engine supports and falls back otherwise', () => {
-    expect(taskFor('tencent', 'idcard')).toBe('idcard');
-    expect(taskFor('local', 'idcard')).toBe('codes');
-    expect(taskFor('wechat', 'text')).toBe('text');
   });
 });
 

@@ -2,17 +2,10 @@ import { ENGINE_IDS, type EngineId, type Task } from '../../../shared/engines';
 import type { MessageKey } from '../i18n/en';
 
 /**
- * What each engine can look for. The picker lists the engines the host reports (app.info), so
- * a cloud engine appears as soon as the host enables it; this table only says which tasks it
- * offers and how it is labelled.
+ * The picker lists the engines the host reports (engines.list, with each one's tasks), so a
+ * cloud engine appears as soon as the host enables it; the renderer keeps no table of what a
+ * vendor can do.
  */
-export const ENGINE_TASKS: Record<EngineId, readonly Task[]> = {
-  local: ['codes'],
-  tencent: ['codes', 'idcard'],
-  wechat: ['codes', 'text'],
-  alioss: ['codes'],
-};
-
 export function engineLabel(e: EngineId): MessageKey {
   return `engine.${e}`;
 }
@@ -26,12 +19,6 @@ export function availableEngines(offered: readonly string[]): EngineId[] {
   const set = new Set(offered);
   const out = ENGINE_IDS.filter((e) => set.has(e));
   return out.length > 0 ? out : ['local'];
-}
-
-/** Keeps the task when the new engine supports it, else falls back to its first task. */
-export function taskFor(engine: EngineId, wanted: Task): Task {
-  const tasks = ENGINE_TASKS[engine];
-  return tasks.includes(wanted) ? wanted : (tasks[0] ?? 'codes');
 }
 
 /** Splits typed text into paths: one per line, trimmed, surrounding quotes removed. */

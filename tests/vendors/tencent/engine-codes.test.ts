@@ -21,7 +21,8 @@ describe('TencentEngine codes (QrcodeOCR) against the emulator', () => {
     const page = await bigQrPage(tmp.dir, `${SAMPLES}/zxing/qrcode-3/01.png`);
     const original = readFileSync(page);
     expect(Math.ceil(original.length / 3) * 4).toBeGreaterThan(3 * 1024 * 1024); // it really had to shrink
-    const engine = engineFor(emu, { defaults: { rateLimits: { QrcodeOCR: 50 } } });
+    // A generous request timeout: the emulator decodes a 3000x2250 photo, slow on a loaded machine.
+    const engine = engineFor(emu, { defaults: { rateLimits: { QrcodeOCR: 50 } }, timeoutMs: 120_000 });
     const r = await engine.recognize({ source: source(page), task: 'codes' });
     expect(r.scale).toBeLessThan(1);
     expect(r.bytesSent).toBeLessThanOrEqual(3 * 1024 * 1024);
@@ -44,7 +45,7 @@ describe('TencentEngine codes (QrcodeOCR) against the emulator', () => {
     const box = boundingBox(d.geometry)!;
     expect(box.left).toBeGreaterThan(1650);
     expect(box.top).toBeGreaterThan(850);
-  });
+  }, 240_000);
 
   it('returns an EAN-13 with no geometry (Tencent gives -1 corners for 1-D codes)', async () => {
     const engine = engineFor(emu, { defaults: { rateLimits: { QrcodeOCR: 50 } } });

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { registerConnectionTest, type ConnectionTester } from '../../credentials/connection-test';
+import type { CredentialProvider } from '../../credentials/types';
 import { ScanError } from '../../errors';
 import { tencentEndpoint } from '../../settings/endpoints';
 import { redact } from '../common';
@@ -20,14 +20,13 @@ function blankPng(): Promise<string> {
  * "Test the connection" for Tencent: one signed QrcodeOCR call on a blank image. It proves
  * the SecretId, the SecretKey, the region and that OCR is activated for the account; the
  * answer "no code found" counts as success (and is not a recognition the account pays for).
- * Settings: `endpoint` (URL, optional), `region`, `timeoutMs`.
  */
-export const tencentConnectionTest: ConnectionTester = async (credentials, settings, signal) => {
-  const transport = new TencentSdkTransport(
-    credentials,
-    tencentEndpoint(typeof settings.endpoint === 'string' ? settings.endpoint : undefined),
-    settings.timeoutMs ?? 15_000,
-  );
+export async function tencentConnectionTest(
+  credentials: CredentialProvider,
+  settings: { endpoint?: string; region?: string; timeoutMs?: number },
+  signal?: AbortSignal,
+): Promise<void> {
+  const transport = new TencentSdkTransport(credentials, tencentEndpoint(settings.endpoint), settings.timeoutMs ?? 15_000);
   try {
     await transport.call('QrcodeOCR', { ImageBase64: await blankPng() }, { region: settings.region ?? 'ap-guangzhou', signal });
   } catch (err) {
@@ -39,6 +38,4 @@ export const tencentConnectionTest: ConnectionTester = async (credentials, setti
   } finally {
     transport.close();
   }
-};
-
-registerConnectionTest('tencent', tencentConnectionTest);
+}
