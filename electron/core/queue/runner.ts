@@ -222,9 +222,9 @@ export class Runner {
       const k = JSON.stringify(key);
       let call = this.decoding.get(k);
       if (!call) {
-        const cached = await store.findCached(key);
+        const cached = await stored(store.findCached(key));
         if (cached !== null) {
-          const r = await store.finish(job, { reusedFrom: cached }, key);
+          const r = await stored(store.finish(job, { reusedFrom: cached }, key));
           return r.ok ? r.detections : 0;
         }
         call = this.decoding.get(k); // started while we looked
@@ -248,8 +248,8 @@ export class Runner {
         // the file was replaced since: it is cached under the decoded bytes' hash.
         const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };
         // A job that waited for another job's identical call stores a copy of that stored result.
-        const reuse = shared ? await store.findCached(decodedKey) : null;
-        const r = await store.finish(job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, decodedKey);
+        const reuse = shared ? await stored(store.findCached(decodedKey)) : null;
+        const r = await stored(store.finish(job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, decodedKey));
         if (!r.ok) return 0; // lease lost: the job belongs to someone else now
         for (const n of result.notices ?? []) this.notifyOnce(job.batchId, job.engine, n);
         return r.detections;
@@ -259,6 +259,12 @@ export class Runner {
         if (!shared && this.decoding.get(k) === call) this.decoding.delete(k);
       }
     } catch (err) {
+      if (err instanceof StoreFailure) {
+        // The engine's answer could not be written (database locked, disk full): nothing is
+        // recorded against the page; its lease expires and it is decoded again.
+        reportStoreError(`result of job ${job.id}`, err.cause);
+        return 0;
+      }
       try {
         await this.recordFailure(job, err, signal);
       } catch (storeErr) {
@@ -302,6 +308,15 @@ export class Runner {
     this.noticed.add(k);
     this.o.onNotice(batchId, engine, message);
   }
+}
+
+/** A store call that failed, told apart from the engine's errors (which are the page's). */
+class StoreFailure extends Error {}
+
+function stored<T>(p: Promise<T>): Promise<T> {
+  return p.catch((err: unknown) => {
+    throw new StoreFailure(err instanceof Error ? err.message : String(err), { cause: err });
+  });
 }
 
 /** Store failures the runner survives; the message is the database's (never a secret). */
