@@ -30,10 +30,12 @@ import {
   VendorSettingsPatchSchema,
   VendorSettingsResultSchema,
 } from './contract/vendors';
+import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 export * from './contract/names';
 export * from './contract/vendors';
+export * from './contract/intake';
 export * from './contract/usage';
 
 // ---------------------------------------------------------------------------------------------
@@ -322,6 +324,7 @@ export const requests = {
   'usage.summary': { input: Empty, output: UsageSummarySchema },
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
+  ...intakeRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { defaultDbPath } from './paths';
 import { runScan, type CliIo, type ScanOptions } from './scan';
 import { runCredentials, type CredentialsOptions } from './credentials';
 import { runSettings, type SettingsOptions } from './settings';
+import { runUsage, type UsageOptions } from './usage';
 import { runWatch, type WatchOptions } from './watch';
 import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
@@ -62,6 +63,8 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--keep-uploads', 'alioss: keep the uploaded pages in the bucket')
     .option('--finish-without-stopped', 'when a vendor stops (key refused, quota used up), finish without it: its pages end failed with the reason (default: they wait for the next run)')
     .option('--reveal-personal-data', 'write ID-card numbers in full in the output (default: masked, e.g. 440***********0014)')
+    .option('-y, --yes', 'send pages to a cloud vendor without asking (on a terminal the count is shown and confirmed first)')
+    .option('--dry-run', 'say how many pages each cloud vendor would get (stored results are not sent again), then stop')
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
     .option('--separate-on <regex>', 'split the pages into documents: a new one starts at each page with a code matching this regular expression')
@@ -100,6 +103,11 @@ batch with one notice: its pages wait (run again to resume), the other engine's 
 with --finish-without-stopped they end failed with the reason instead (a later run without
 the flag, once the account is fixed, does not retry them: use --fresh, or Retry failed in the app).
 ${ENDPOINT_ENV_HELP}
+
+Before a batch starts, ScanDesk says how many pages each cloud vendor gets (pages with a stored
+result are not counted) and warns when a daily quota would run out (WeChat printedTextOCR: 100
+calls a day on a basic account). On a terminal it asks first (--yes skips the question);
+--dry-run shows the count and stops.
 
 Resuming: progress is saved in the --db file as pages finish. After Ctrl-C, a crash or a kill,
 run the same command again (same paths, same --db): finished pages are not decoded again. If
@@ -208,6 +216,23 @@ Examples:
     )
     .action((action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
       setExitCode(runSettings(action, key, value, opts, io));
+    });
+
+  program
+    .command('usage')
+    .description('Show the cloud vendor calls of today and this month, per vendor, account and operation.')
+    .option('--db <file>', 'the profile to read (as scan --db)')
+    .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      `
+Every request ScanDesk sends to a vendor is counted: calls, billable calls (what the vendor
+bills: successful answers; Alibaba Cloud OSS image/codes is billed by OSS and by IMM, so both
+appear), errors and bytes sent. Days are the vendors' (China Standard Time, UTC+8), when their
+daily quotas reset. Accounts show masked; no key is stored with the counts.`,
+    )
+    .action(async (opts: UsageOptions) => {
+      setExitCode(await runUsage(opts, io));
     });
 
   return program;

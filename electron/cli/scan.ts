@@ -14,11 +14,12 @@ import { createEngines } from './engines';
 import { VENDOR_TASKS, VENDOR_NAMES } from '../core/engines/registry';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
 import type { Notice } from '../core/service-types';
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
 import { createProgressView } from './progress';
 import { RunRegistry, runKey } from './runs';
 import { addFailure, formatSummary, type FailureGroups } from './summary';
+import { confirm, describeEstimate, formatSpend } from './usage';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
 export interface ScanOptions extends ExtrasFlags {
@@ -37,6 +38,10 @@ export interface ScanOptions extends ExtrasFlags {
   keepUploads?: boolean;
   revealPersonalData?: boolean;
   finishWithoutStopped?: boolean;
+  /** Send pages to a vendor without asking on a terminal. */
+  yes?: boolean;
+  /** Say what the batch would send to each vendor, then stop (nothing is created or sent). */
+  dryRun?: boolean;
 }
 
 export interface CliIo {
@@ -220,6 +225,22 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         else if (batch.status === 'cancelled') batch = await service.retryFailed(batch.id);
       }
     } else {
+      // Before anything is sent: how many pages go to each vendor (stored results are reused).
+      if (usesVendor(v.plan) || options.dryRun) {
+        const estimate = await service.estimateBatch({ paths: v.paths, plan: v.plan }, { account: (id) => built.registry.usageAccount(id) });
+        const lines = describeEstimate(estimate);
+        if (lines.length === 0) lines.push(`This batch sends nothing to a cloud vendor (${estimate.pages} ${estimate.pages === 1 ? 'page' : 'pages'}, ${describePlan(v)}).`);
+        io.stderr.write(`${lines.join('\n')}\n`);
+        if (options.dryRun) {
+          io.stderr.write('Dry run: nothing was scanned or sent.\n');
+          return EXIT_OK;
+        }
+        const sending = estimate.vendors.some((e) => e.pages > 0);
+        if (sending && io.stdin?.isTTY && !options.yes && !(await confirm(io, 'Start?'))) {
+          io.stderr.write('Not started: nothing was sent.\n');
+          return EXIT_FAILURE;
+        }
+      }
       io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${describePlan(v)}...\n`);
       const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name });
       batch = created.batch;
@@ -278,6 +299,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         decodedThisRun: counter.count,
         resumed,
         notices: notices.map((n) => `${engineLabel(n.engine)}: ${n.message}`),
+        spent: formatSpend(await service.batchUsage(batch.id)),
         extras: extraLines,
       }),
     );
@@ -355,6 +377,10 @@ function cliHint(n: Notice): string {
 
 function engineLabel(id: string): string {
   return id in VENDOR_NAMES ? VENDOR_NAMES[id as keyof typeof VENDOR_NAMES] : `${id} engine`;
+}
+
+function usesVendor(plan: EnginePlan): boolean {
+  return plan.engine !== 'local' || (!!plan.fallback && plan.fallback !== 'local');
 }
 
 function describePlan(v: Validated): string {

@@ -24,6 +24,8 @@ export interface RunReport {
   resumed: boolean;
   /** What the engines said during the run (vendor stopped, operation offline), once each. */
   notices?: string[];
+  /** What the batch spent at the vendors, one line per vendor operation. */
+  spent?: string[];
   /** Documents and reconciliation lines (cli/batch-extras.ts), already indented. */
   extras?: string[];
 }
@@ -63,6 +65,10 @@ export function formatSummary(r: RunReport): string {
   if (r.notices && r.notices.length > 0) {
     lines.push('  notices:');
     for (const n of r.notices) lines.push(`    ${n}`);
+  }
+  if (r.spent && r.spent.length > 0) {
+    lines.push('  vendor calls:');
+    for (const s of r.spent) lines.push(`    ${s}`);
   }
   if (r.extras) lines.push(...r.extras);
   if (r.output) lines.push(`  output:  ${r.output.path} (${r.output.rows} rows)`);

@@ -1,3 +1,4 @@
+import { HotFolderRunner } from '../core/hotfolder/runner';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -88,6 +89,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const opened = options.service ? null : await openDefaultService(options.dbPath);
   const service = options.service ?? opened!.service;
   const vendors = options.vendors ?? opened?.vendors;
+  // Hot folders configured in Settings are watched while the host runs (a restart resumes them).
+  const hotFolders = new HotFolderRunner(service, { onError: (m) => log(`hot folder: ${m}`) });
+  await hotFolders.sync();
 
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
@@ -96,6 +100,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     dialogs: unavailableDialogs(),
     exportDir: join(dataDir, 'exports'),
     ...(vendors ? { vendors } : {}),
+    hotFolders,
     log,
   });
   const media: MediaCache = createMediaCache({
@@ -272,6 +277,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
+        await hotFolders.close();
         if (ownsService) {
           await service.close();
           await opened?.vendors.registry.close();

@@ -9,6 +9,7 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'e
 import type { MenuCommand, Settings } from '../../shared/contract';
 import { createHandlers, createMediaCache, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
 import { openScanService } from '../core/service';
+import { HotFolderRunner } from '../core/hotfolder/runner';
 import { createEngineRegistry, type EngineRegistry } from '../core/engines/registry';
 import { VendorSettingsStore, vendorSettingsPath } from '../core/settings/store';
 import type { ScanService } from '../core/service-types';
@@ -29,6 +30,7 @@ const log = stderrLogger;
 let mainWindow: BrowserWindow | null = null;
 let service: ScanService | null = null;
 let registry: EngineRegistry | null = null;
+let hotFolders: HotFolderRunner | null = null;
 let rendererReady = false;
 // Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
 let pendingPaths: string[] = pathsFromArgv(process.argv, process.cwd(), app.isPackaged);
@@ -95,6 +97,9 @@ async function start(): Promise<void> {
   const svc = service;
 
   const exportDir = join(app.getPath('documents'), 'ScanDesk');
+  // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
+  hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
+  await hotFolders.sync();
   const handlers = createHandlers(svc, {
     transport: 'electron',
     app: { name: 'ScanDesk', version: app.getVersion(), dataDir },
@@ -102,6 +107,7 @@ async function start(): Promise<void> {
     dialogs: electronDialogs(() => mainWindow, () => exportDir),
     exportDir,
     vendors: { registry, settings: vendorSettings },
+    hotFolders,
     log,
   });
   const media = createMediaCache({
@@ -167,8 +173,10 @@ if (!app.requestSingleInstanceLock()) {
     service = null;
     const reg = registry;
     registry = null;
-    svc
-      .close()
+    const watching = hotFolders;
+    hotFolders = null;
+    Promise.resolve(watching?.close())
+      .then(() => svc.close())
       .then(() => reg?.close())
       .finally(() => app.quit());
   });

@@ -39,6 +39,18 @@ export const REQUEST_NAMES = [
   'batches.estimate',
   'usage.summary',
   'usage.batch',
+  // Issue 9 intake: documents, reconciliation, hot folders (shared/contract/intake.ts).
+  'documents.getRule',
+  'documents.setRule',
+  'documents.list',
+  'documents.writePdfs',
+  'expected.import',
+  'expected.set',
+  'reconciliation.get',
+  'hotFolders.list',
+  'hotFolders.save',
+  'hotFolders.setEnabled',
+  'hotFolders.remove',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

@@ -69,6 +69,14 @@ describe('decode steps', () => {
     }
   });
 
+  it('invents nothing on a stacked DataBar photo no step can read (its label is 04412345678909)', async () => {
+    // Every format on the 2x CLAHE copy once read a DataBar Expanded payload that is not there.
+    const { px } = await page('zxing/rss14-2/3.png');
+    const out = await decodePixels(px.data, px.width, px.height, DEFAULT_PLAN);
+    expect(out.steps.map((s) => s.name)).toContain('zxing-2x-clahe');
+    expect(out.detections.filter((d) => !d.text.includes('4412345678909'))).toEqual([]);
+  });
+
   it.each(['zxing/pdf417-1/09', 'zxing-cpp/aztec-1/mixed-ecis-41x41', 'zxing-cpp/datamatrix-1/eci-mixed'])(
     'keeps the exact bytes of a binary payload (%s) and a lossless latin-1 text',
     async (stem) => {

@@ -19,7 +19,11 @@ export type FieldKind =
   | 'plan'
   | 'nullableString'
   | 'credFields'
-  | 'vendorPatch';
+  | 'vendorPatch'
+  | 'rule'
+  | 'base64'
+  | 'values'
+  | 'nullablePath';
 
 export interface FuzzCase {
   valid: Record<string, unknown>;
@@ -89,6 +93,26 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
   'usage.summary': { valid: {}, fields: {} },
   'usage.batch': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'documents.getRule': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'documents.setRule': {
+    valid: { batchId: 1, rule: { kind: 'code', pattern: '^DOC-', dropSeparators: true, template: '{code}.pdf' } },
+    fields: { batchId: req('id'), rule: req('rule') },
+  },
+  'documents.list': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'documents.writePdfs': { valid: { batchId: 1, dir: '/tmp/docs' }, fields: { batchId: req('id'), dir: req('path') } },
+  'expected.import': {
+    valid: { batchId: 1, fileName: 'list.csv', bytesBase64: 'Y29kZQoxMjM=', column: 'code' },
+    fields: { batchId: req('id'), fileName: req('string'), bytesBase64: req('base64'), column: opt('string') },
+  },
+  'expected.set': { valid: { batchId: 1, values: ['A-1', 'A-2'] }, fields: { batchId: req('id'), values: req('values') } },
+  'reconciliation.get': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'hotFolders.list': { valid: {}, fields: {} },
+  'hotFolders.save': {
+    valid: { path: '/tmp/inbox', doneDir: '/tmp/done', failedDir: null },
+    fields: { path: req('path'), doneDir: opt('nullablePath'), failedDir: opt('nullablePath') },
+  },
+  'hotFolders.setEnabled': { valid: { id: 1, enabled: false }, fields: { id: req('id'), enabled: req('bool') } },
+  'hotFolders.remove': { valid: { id: 1 }, fields: { id: req('id') } },
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -178,5 +202,23 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['too many options', { engine: 'local', task: 'codes', options: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i])) }],
         ['null', null],
       ];
+    case 'rule':
+      return [
+        ['string', '^DOC-'],
+        ['unknown kind', { kind: 'blank-page' }],
+        ['code without pattern', { kind: 'code', dropSeparators: false }],
+        ['empty pattern', { kind: 'code', pattern: '', dropSeparators: false }],
+        ['huge pattern', { kind: 'code', pattern: HUGE, dropSeparators: false }],
+        ['zero pages', { kind: 'every', pages: 0 }],
+        ['NaN pages', { kind: 'every', pages: NaN }],
+        ['extra field', { kind: 'every', pages: 2, script: 'x' }],
+        ['NUL in template', { kind: 'every', pages: 2, template: 'a\0b' }],
+      ];
+    case 'base64':
+      return [['number', 1], ['empty', ''], ['null', null], ['over 20 MB', 'A'.repeat(28 * 1024 * 1024)], ...notObject];
+    case 'values':
+      return [['string', 'A-1'], ['number element', [42]], ['NUL element', ['a\0b']], ['huge element', [HUGE]], ['object', { 0: 'A' }]];
+    case 'nullablePath':
+      return [['relative', 'done'], ['NUL byte', '/tmp/a\0b'], ['number', 7], ['empty', ''], ...notObject];
   }
 }

@@ -17,6 +17,7 @@ import type { DialogProvider } from './dialogs';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
+import { intakeHandlers } from './intake-handlers';
 
 /**
  * One table of request handlers, registered by both transports (Electron ipcMain and the
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   exportDir: string;
   /** Cloud vendors (keychain, vendor settings, engine registry); without it only local runs. */
   vendors?: VendorDeps;
+  /** The app's running hot-folder watchers, brought in line after a Settings change. */
+  hotFolders?: { sync(): Promise<void> };
   log?: Logger;
 }
 
@@ -122,6 +125,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.estimate': ({ paths, plan }) => service.estimateBatch({ paths, plan }, { account: (v) => vendors.usageAccount(v) }),
     'usage.summary': () => service.usageSummary(),
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
+
+    ...intakeHandlers(service, deps.hotFolders),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),

@@ -50,7 +50,7 @@ export class HotFolderWatcher {
   constructor(
     private readonly service: ScanService,
     private readonly runtime: HotFolderRuntime,
-    private readonly folder: HotFolder,
+    readonly folder: HotFolder,
     private readonly options: WatcherOptions = {},
   ) {
     this.batchId = folder.batchId;
