@@ -66,6 +66,7 @@ async function child(n: number, out: string): Promise<void> {
       plan: { engine: 'local', task: 'codes' },
       counts: { total: n, pending: 0, done: n, failed: 0, cancelled: 0, skipped: 0, codes: n },
       stopped: [],
+      engines: ['local'],
     },
     items: () => syntheticItems(n, retainedCheckpoint),
   };

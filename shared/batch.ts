@@ -8,11 +8,13 @@ export type BatchStatus = 'queued' | 'running' | 'paused' | 'cancelled' | 'done'
 export type ItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
 export interface BatchCounts {
+  /** Pages (files intake ignored are not pages: see `skipped`). */
   total: number;
   pending: number;
   done: number;
   failed: number;
   cancelled: number;
+  /** Files intake listed but ignored (not images, duplicates...): not pages, not in `total`. */
   skipped: number;
   /** Number of detections found so far in the batch. */
   codes: number;
@@ -27,6 +29,8 @@ export interface BatchSummary {
   counts: BatchCounts;
   /** Engines stopped for this batch (key refused, quota used up), each with its waiting pages. */
   stopped: StoppedEngine[];
+  /** Every engine that ran (or waits to run) on the batch's pages, in the order first used. */
+  engines: string[];
 }
 
 /**
@@ -51,6 +55,8 @@ export interface ItemSummary {
   status: ItemStatus;
   error: AppError | null;
   detectionCount: number;
+  /** Detections on the page not yet accepted or rejected. */
+  reviewPending: number;
   width: number | null; // oriented page size, once known
   height: number | null;
 }
@@ -64,4 +70,22 @@ export interface BatchProgress {
   batchId: number;
   status: BatchStatus;
   counts: BatchCounts;
+}
+
+/**
+ * What a person reads as the batch's state: a settled batch whose every page failed is
+ * "failed", one with some failed pages "done-with-errors" (never a green "Done" over a batch
+ * that read nothing); otherwise its status.
+ */
+export type BatchOutcome = BatchStatus | 'failed' | 'done-with-errors';
+
+export function batchOutcome(b: Pick<BatchSummary, 'status' | 'counts'>): BatchOutcome {
+  const c = b.counts;
+  if (b.status !== 'done' || c.failed === 0) return b.status;
+  return c.done === 0 ? 'failed' : 'done-with-errors';
+}
+
+/** Pages no longer waiting (ignored files are not pages). */
+export function settledPages(c: BatchCounts): number {
+  return c.done + c.failed + c.cancelled;
 }

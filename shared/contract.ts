@@ -50,6 +50,8 @@ export const LIMITS = {
   pageSize: 1000,
   planOptions: 32,
   planOptionChars: 4096,
+  /** Detections one Undo may put back (a bulk verdict over a large batch). */
+  restoreDetections: 200_000,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -126,6 +128,7 @@ export const BatchSummarySchema = z.object({
   }),
   counts: BatchCountsSchema,
   stopped: z.array(z.object({ engine: z.string(), code: z.string(), message: z.string(), pages: z.number() })),
+  engines: z.array(z.string()),
 }) satisfies z.ZodType<BatchSummary>;
 
 export const ItemSummarySchema = z.object({
@@ -137,6 +140,7 @@ export const ItemSummarySchema = z.object({
   status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'skipped']),
   error: AppErrorSchema.nullable(),
   detectionCount: z.number(),
+  reviewPending: z.number(),
   width: z.number().nullable(),
   height: z.number().nullable(),
 }) satisfies z.ZodType<ItemSummary>;
@@ -154,11 +158,35 @@ export const StoredDetectionSchema = z.object({
   extra: z.record(z.string(), z.unknown()).optional(),
   review: ReviewStatusSchema,
   correctedText: z.string().nullable(),
+  foundBy: z.array(z.enum(ENGINE_IDS)).optional(),
+  disagrees: z.boolean().optional(),
 }) satisfies z.ZodType<StoredDetection>;
 
 export const ItemDetailSchema = ItemSummarySchema.extend({
   detections: z.array(StoredDetectionSchema),
 }) satisfies z.ZodType<ItemDetail>;
+
+/**
+ * One path as the new-batch dialog checks it: a file or a folder (with how many of its files
+ * look like images and how many do not; `capped` when a huge tree was only partly counted), or
+ * the error intake would give it.
+ */
+export const PathCheckSchema = z.object({
+  path: z.string(),
+  kind: z.enum(['file', 'folder']).nullable(),
+  images: z.number(),
+  others: z.number(),
+  capped: z.boolean(),
+  error: AppErrorSchema.nullable(),
+});
+export type PathCheck = z.infer<typeof PathCheckSchema>;
+
+/** A detection's review as it was before a change (what Undo puts back). */
+export const ReviewBeforeSchema = z.object({
+  id: Id,
+  review: ReviewStatusSchema,
+  correctedText: z.string().max(LIMITS.correctedTextChars).refine(noNul, { message: 'must not contain NUL characters' }).nullable(),
+});
 
 export const SettingsSchema = z.strictObject({ language: LanguageSchema, theme: ThemeSchema });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -300,6 +328,49 @@ export const requests = {
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
 
+  /** What each path holds before a batch exists: a folder's images and other files, or why it cannot be used. */
+  'paths.check': {
+    input: z.strictObject({ paths: z.array(AbsolutePath).min(1).max(LIMITS.pathsPerBatch) }),
+    output: z.array(PathCheckSchema),
+  },
+  /** Completes a typed path: the folders (then files) whose names start with what was typed. */
+  'paths.complete': {
+    input: z.strictObject({ text: z.string().min(1).max(LIMITS.pathChars).refine(noNul, { message: 'must not contain NUL characters' }) }),
+    output: z.object({ entries: z.array(z.object({ path: z.string(), folder: z.boolean() })) }),
+  },
+  /** Files intake ignored for a batch (not images, duplicates...), each with the reason: not pages. */
+  'batches.ignored': {
+    input: z.strictObject({ batchId: Id, offset: z.int().min(0).optional(), limit: z.int().min(1).max(LIMITS.pageSize).optional() }),
+    output: z.object({ total: z.number(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }),
+  },
+
+  /**
+   * One verdict for every open (pending) detection of a page, of the grid's current list, or of
+   * one symbology. Answers the detections changed as they were before, for Undo.
+   */
+  'detections.bulkReview': {
+    input: z.strictObject({
+      batchId: Id,
+      review: z.enum(['accepted', 'rejected']),
+      scope: z.union([
+        z.strictObject({ itemId: Id }),
+        z.strictObject({ filter: ItemFilterSchema, search: z.string().max(LIMITS.searchChars).refine(noNul, { message: 'must not contain NUL characters' }).optional() }),
+        z.strictObject({ symbology: z.string().min(1).max(100) }),
+      ]),
+    }),
+    output: z.object({ changed: z.array(ReviewBeforeSchema) }),
+  },
+  /** Undo: puts detections back as they were (verdict and corrected value). Answers how many pages changed. */
+  'detections.restore': {
+    input: z.strictObject({ detections: z.array(ReviewBeforeSchema.strict()).min(1).max(LIMITS.restoreDetections) }),
+    output: z.object({ pages: z.number() }),
+  },
+  /** The symbologies found in a batch, with how many are still open. */
+  'detections.symbologies': {
+    input: BatchRef,
+    output: z.array(z.object({ symbology: z.string(), total: z.number(), pending: z.number() })),
+  },
+
   /** What each cloud vendor is and needs (names, tasks, credential fields, settings): the settings screen is built from it. */
   'vendors.describe': { input: Empty, output: z.array(VendorDescriptionSchema) },
   /** Keychain status: configured + masked id per vendor; never a secret. */
@@ -428,6 +499,12 @@ export interface ScanDeskApi {
    * shared/ has no DOM types; pass the DOM File.
    */
   getPathForFile(file: object): string | null;
+  /**
+   * Sends a File (dropped or picked) to the host, which keeps a copy under its profile and
+   * answers its path there (and its session's folder): the browser host's way to read files
+   * a browser gives no path for. Absent in Electron, where files have paths.
+   */
+  uploadFile?(file: object, session: string, relativePath: string): Promise<Result<{ path: string; folder: string }>>;
 }
 
 

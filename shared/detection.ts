@@ -33,6 +33,10 @@ export interface StoredDetection extends Detection {
   review: ReviewStatus;
   /** The value a reviewer typed in, when the decoded one was wrong. */
   correctedText: string | null;
+  /** Every engine that read this same code at this place (merged: shown, counted and reviewed once). */
+  foundBy?: EngineId[];
+  /** Another engine read something else at this place: a person should look. */
+  disagrees?: boolean;
 }
 
 /** ZXing-C++ format names, the canonical symbology names of the product. */

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   'INVALID_INPUT', // a request (IPC, CLI) that does not match its schema
   'NOT_FOUND', // a batch, item or detection id that does not exist
+  'NOTHING_TO_DO', // a request that would change nothing (run again with an engine every page already has)
   'INTERNAL',
 ] as const;
 
@@ -65,6 +66,7 @@ const DEFAULT_CLASS: Record<ErrorCode, ErrorClass> = {
   CANCELLED: 'final',
   INVALID_INPUT: 'final',
   NOT_FOUND: 'final',
+  NOTHING_TO_DO: 'final',
   INTERNAL: 'final',
 };
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { BatchCounts } from '../../shared/batch';
+import { settledPages, type BatchCounts } from '../../shared/batch';
 
 /** Shows a batch's progress: a live bar on a terminal, plain throttled lines otherwise. */
 export interface ProgressView {
@@ -10,7 +10,7 @@ export interface ProgressView {
 }
 
 function settled(c: BatchCounts): number {
-  return c.done + c.failed + c.cancelled + c.skipped;
+  return settledPages(c);
 }
 
 export function createProgressView(stream: NodeJS.WriteStream, options: { tty?: boolean; intervalMs?: number } = {}): ProgressView {

@@ -1,7 +1,7 @@
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve, sep } from 'node:path';
-import type { BatchSummary } from '../../shared/batch';
+import { settledPages, type BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
@@ -219,7 +219,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         io.stderr.write(`Batch ${batch.id} for these paths is already finished in ${v.dbPath}: exporting it again (use --fresh to scan again).\n`);
       } else {
         io.stderr.write(
-          `Resuming batch ${batch.id} from ${v.dbPath}: ${c.done + c.failed + c.skipped} of ${c.total} pages already processed.\n`,
+          `Resuming batch ${batch.id} from ${v.dbPath}: ${settledPages(c)} of ${c.total} pages already processed.\n`,
         );
         if (batch.status === 'paused' || batch.status === 'queued') batch = await service.resume(batch.id);
         else if (batch.status === 'cancelled') batch = await service.retryFailed(batch.id);
@@ -270,7 +270,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (interrupted || batch.status === 'paused') {
       const c = batch.counts;
       io.stderr.write(
-        `${interrupted ? 'Stopped' : 'Paused'} after ${c.done + c.failed + c.skipped} of ${c.total} pages. ` +
+        `${interrupted ? 'Stopped' : 'Paused'} after ${settledPages(c)} of ${c.total} pages. ` +
           `Progress is saved in ${v.dbPath}.\nTo resume, run the same command again:\n  ${resumeCommand(v, options)}\n`,
       );
       if (interrupted) return EXIT_INTERRUPTED;

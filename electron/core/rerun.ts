@@ -34,3 +34,17 @@ export function enqueueRerun(db: Db, batchId: number, plan: EnginePlan): number 
   stmt(db, `UPDATE batches SET plan_json = ? WHERE id = ?`).run(JSON.stringify(plan), batchId);
   return queued;
 }
+
+const TASK_NAMES: Record<string, string> = { codes: 'barcodes and QR codes', text: 'printed text', idcard: 'ID card fields' };
+
+/** Why a run again queued nothing, in words a person can act on. */
+export function nothingToRerun(db: Db, batchId: number, plan: EnginePlan): string {
+  const readable = (
+    stmt(db, `SELECT count(*) AS n FROM items WHERE batch_id = ? AND sha256 IS NOT NULL AND format IS NOT NULL`).get(batchId) as { n: number }
+  ).n;
+  if (readable === 0) {
+    return 'No page of this batch could be read, so there is nothing to run again. Retry failed reads the files again (after fixing them).';
+  }
+  const task = TASK_NAMES[plan.task] ?? plan.task;
+  return `Every page of this batch already went through ${plan.engine} for ${task}: nothing new to run. Choose another engine or task (failed pages run again with Retry failed).`;
+}

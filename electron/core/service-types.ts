@@ -3,6 +3,7 @@ import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
 import type { ExportFormat } from './export/types';
+import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { DocumentsApi } from './documents/service';
 import type { ReconciliationApi } from './reconcile/service';
 import type { HotFoldersApi } from './hotfolder/service';
@@ -64,6 +65,8 @@ export interface ScanService {
   getBatch(batchId: number): Promise<BatchSummary>;
   listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
   getItem(itemId: number): Promise<ItemDetail>;
+  /** Files intake ignored for the batch (not pages), each with the reason. */
+  listIgnored(batchId: number, page?: { offset?: number; limit?: number }): Promise<{ total: number; files: Array<{ path: string; reason: string }> }>;
   pause(batchId: number): Promise<BatchSummary>;
   resume(batchId: number): Promise<BatchSummary>;
   cancel(batchId: number): Promise<BatchSummary>;
@@ -78,6 +81,11 @@ export interface ScanService {
   rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary>;
   deleteBatch(batchId: number): Promise<void>;
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
+  /** One verdict for every open detection in the scope; answers them as they were (for Undo). */
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]>;
+  /** Undo: detections back as they were. Answers how many pages changed. */
+  restoreReviews(list: ReviewBefore[]): Promise<number>;
+  batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
   exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored

@@ -15,6 +15,7 @@ import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
 import { SqliteStore } from './store/sqlite-store';
 import type { Store, UnreadItem } from './store/store';
+import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
@@ -185,6 +186,10 @@ class StoreScanService extends EventEmitter implements ScanService {
     return this.store.getItem(itemId);
   }
 
+  listIgnored(batchId: number, page: { offset?: number; limit?: number } = {}): Promise<{ total: number; files: Array<{ path: string; reason: string }> }> {
+    return this.store.listIgnored(batchId, page.offset ?? 0, page.limit ?? 200);
+  }
+
   async pause(batchId: number): Promise<BatchSummary> {
     if (await this.store.pauseBatch(batchId)) {
       this.emit('batches');
@@ -298,6 +303,18 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection> {
     return this.store.reviewDetection(detectionId, change ?? {});
+  }
+
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]> {
+    return this.store.bulkReview(batchId, scope, review);
+  }
+
+  restoreReviews(list: ReviewBefore[]): Promise<number> {
+    return this.store.restoreReviews(list);
+  }
+
+  batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>> {
+    return this.store.batchSymbologies(batchId);
   }
 
   async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {

@@ -27,6 +27,7 @@ import type { ScanService } from '../core/service-types';
 import { allowedHosts, cookieName, HostSessions, hostAllowed, localRedirect, originAllowed } from './security';
 import { readStatic, rendererBuilt } from '../core/api/static-files';
 import { InvokeMessage, MAX_MESSAGE_BYTES } from './ws-protocol';
+import { createUploads } from './uploads';
 
 /**
  * The browser host: the renderer build, window.scandesk over a WebSocket, and item previews,
@@ -111,6 +112,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
   });
 
+  const uploads = createUploads(join(dataDir, 'uploads'));
   let port = 0;
   let hosts = new Set<string>();
   // Replaced once the port is known (the cookie's name carries it); until then nothing is admitted.
@@ -140,6 +142,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, hosts)) return plain(res, 421, 'Unknown host. Open the address printed by the ScanDesk host.');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/')) return upload(req, url, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
     // An address with ?token=: spend the token for a session cookie and take it out of the
     // address bar. A browser that already has a session is simply sent on.
@@ -167,6 +170,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!file) return plain(res, 404, 'Not found.');
     res.writeHead(200, headersFor(file.contentType, { 'Cache-Control': file.immutable ? 'private, max-age=31536000, immutable' : 'no-store' }));
     res.end(req.method === 'HEAD' ? undefined : file.data);
+  }
+
+  /**
+   * A file the browser sends (drop or file picker): only from our own page (token cookie and
+   * Origin, so another site cannot write into the profile), stored under the profile's
+   * uploads folder; the answer names where, for the batch to read it like a typed path.
+   */
+  async function upload(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
+    if (!sessions.admits(req)) return plain(res, 401, 'Unauthorized.');
+    if (!originAllowed(req, hosts)) return plain(res, 403, 'Uploads are accepted from this host’s own page only.');
+    const answer = await uploads.receive(req, url.pathname.slice('/upload/'.length));
+    if (answer.status !== 200) req.resume();
+    res.writeHead(answer.status, headersFor('application/json; charset=utf-8', { 'Cache-Control': 'no-store' }));
+    res.end(JSON.stringify(answer.body));
   }
 
   async function serveMedia(tail: string, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { AppInfo, ScanDeskClient, Settings } from '../../shared/contract';
+import { ApiError, type AppInfo, type ScanDeskClient, type Settings } from '../../shared/contract';
+import { errorText } from './logic/error-text';
 import { AppContext, errorMessage, type AppContextValue } from './api/context';
 import { pickLocale, translator, type Locale } from './i18n/i18n';
 import { batchesReducer, initialBatches } from './state/batches';
@@ -14,6 +15,7 @@ import { RerunDialog } from './components/RerunDialog';
 import { addNotice, type BatchNotices } from './logic/notices';
 import { useDrop } from './logic/use-drop';
 import { mergePaths } from './logic/engines';
+import { useUndo } from './logic/use-undo';
 
 interface Toast {
   id: number;
@@ -22,7 +24,7 @@ interface Toast {
 }
 
 type Dialog =
-  | { kind: 'create'; paths: string[]; message: string | null; pick: PickRequest; seq?: number }
+  | { kind: 'create'; paths: string[]; dropped?: Array<FileSystemEntry | File>; message: string | null; pick: PickRequest; seq?: number }
   | { kind: 'export'; batchId: number }
   | { kind: 'delete'; batchId: number }
   | { kind: 'rerun'; batchId: number }
@@ -49,16 +51,23 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
   // ID numbers stay masked in lists until revealed; the choice lasts for this session only.
   const [revealPersonal, setRevealPersonal] = useState(false);
   const toastId = useRef(0);
-
   const t = useMemo(() => translator(locale), [locale]);
+
 
   const pushToast = useCallback((kind: Toast['kind'], text: string) => {
     const id = ++toastId.current;
     setToasts((all) => [...all.slice(-3), { id, kind, text }]);
     if (kind === 'info') setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 8000);
   }, []);
-  const reportError = useCallback((e: unknown) => pushToast('error', errorMessage(e)), [pushToast]);
+  // An engine error in the reader's language (by its code), with the engine's specifics.
+  const reportError = useCallback(
+    (e: unknown) => pushToast('error', e instanceof ApiError ? errorText(e, t, locale) : errorMessage(e)),
+    [pushToast, t, locale],
+  );
   const notify = useCallback((text: string) => pushToast('info', text), [pushToast]);
+
+  const undoer = useUndo(client, reportError);
+  const { undo } = undoer;
 
   const ctx: AppContextValue = useMemo(() => ({ client, info, t, locale, reportError, notify }), [client, info, t, locale, reportError, notify]);
 
@@ -129,17 +138,33 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     [client, reportError],
   );
 
-  const drop = useDrop(client.api, (paths, missing) => {
-    const message = missing ? t('create.dropNoPaths') : null;
+  const drop = useDrop(client.api, ({ paths, entries }) => {
     // A drop onto an open new-batch dialog adds to it instead of starting over.
     setDialogState((cur) =>
       cur?.kind === 'create'
-        ? { ...cur, paths: mergePaths(cur.paths, paths), message: message ?? cur.message }
-        : { kind: 'create', paths, message, pick: null, seq: ++dialogSeq.current },
+        ? { ...cur, paths: mergePaths(cur.paths, paths), dropped: entries }
+        : { kind: 'create', paths, dropped: entries, message: null, pick: null, seq: ++dialogSeq.current },
     );
   });
 
   const selected = batches.batches.find((b) => b.id === batches.selectedId) ?? null;
+
+  // Ctrl+Z (Cmd+Z) undoes the last verdict, edit or bulk verdict in the open batch. A text
+  // field keeps its own undo; another dialog has the keyboard.
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+      if (document.querySelector('dialog[open]')) return;
+      const id = selectedRef.current;
+      if (id === null) return;
+      e.preventDefault();
+      void undo(id).then((n) => notify(n > 0 ? t('undo.done', { count: n }) : t('undo.nothing')));
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [undo, notify, t]);
 
   const clearNotices = useCallback((batchId: number) => setNotices((all) => (all[batchId]?.length ? { ...all, [batchId]: [] } : all)), []);
 
@@ -196,6 +221,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               index={review.index}
               total={review.total}
               onClose={() => setReview(null)}
+              onReviewed={(before) => undoer.record(selected.id, before)}
+              reviewVersion={undoer.version}
               revealPersonal={revealPersonal}
               onRevealPersonal={setRevealPersonal}
             />
@@ -210,6 +237,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               focusSearch={focusSearch}
               notices={notices[selected.id] ?? []}
               onDismissNotices={() => clearNotices(selected.id)}
+              onReviewed={(before) => undoer.record(selected.id, before)}
+              reviewVersion={undoer.version}
             />
           ) : (
             <div className="empty big">
@@ -230,6 +259,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
           <NewBatchDialog
             key={dialog.seq}
             initialPaths={dialog.paths}
+            dropped={dialog.dropped}
             message={dialog.message}
             pick={dialog.pick}
             onClose={() => setDialog(null)}
@@ -237,14 +267,11 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               setDialog(null);
               setSettingsOpen(true);
             }}
-            onCreated={(b, skipped) => {
+            onCreated={(b) => {
+              // Ignored files are said once, in the batch's header (with their list).
               setDialog(null);
               dispatch({ type: 'upsert', batch: b });
               select(b.id);
-              if (skipped.length > 0) {
-                const list = skipped.slice(0, 3).map((s) => s.path.split(/[\\/]/).pop()).join(', ');
-                notify(t('create.skipped', { count: skipped.length, list: skipped.length > 3 ? `${list}…` : list }));
-              }
             }}
           />
         )}

@@ -35,6 +35,14 @@ export const REQUEST_NAMES = [
   'vendorSettings.set',
   'engines.list',
   'batches.rerun',
+  // Intake help for the new-batch dialog, and the files a batch ignored.
+  'paths.check',
+  'paths.complete',
+  'batches.ignored',
+  // Review at speed: one verdict for many, its undo, and what a batch holds.
+  'detections.bulkReview',
+  'detections.restore',
+  'detections.symbologies',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',

@@ -442,7 +442,7 @@ describe('cloud vendors in the desktop UI', () => {
     expect(byName['none.png']!.status).toBe('done');
   }, 120_000);
 
-  it('runs a finished batch again with another engine: both engines side by side, filterable; export has both', async () => {
+  it('runs a finished batch again with another engine: the code both read is one, found by both; export has both rows', async () => {
     const oss = (await batchNamed('OSS codes'))!;
     await page.click(`[data-testid=batch-row][data-batch-id="${oss.id}"]`);
     await page.waitForSelector(`[data-testid=batch-view][data-batch-id="${oss.id}"]`);
@@ -456,25 +456,25 @@ describe('cloud vendors in the desktop UI', () => {
     expect((await host.service.whenSettled(oss.id)).status).toBe('done');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${oss.id}"][data-status=done]`, { timeout: 120_000 });
 
+    // Same value, same place: one code, counted and reviewed once, found by both engines.
     const qr = (await items(oss.id)).find((i) => i.name === 'qr.png')!;
-    expect(qr.detail.detections.map((d) => d.engine).sort()).toEqual(['alioss', 'wechat']);
+    expect(qr.detail.detections.map((d) => [d.engine, d.foundBy])).toEqual([['alioss', ['alioss', 'wechat']]]);
+    expect(qr.detail.detectionCount).toBe(1);
+    expect(await page.textContent('[data-testid=batch-engines]')).toBe('Engines used: OSS, WeChat');
     await openPage(qr.id);
-    expect(await checkOutlines(qr.id)).toBe(2);
+    expect(await checkOutlines(qr.id)).toBe(1);
     const rows = (await page.evaluate(`Array.from(document.querySelectorAll('[data-testid=detection]')).map((r) => r.getAttribute('data-engine'))`)) as string[];
-    expect(rows).toEqual(['wechat', 'alioss']);
-    const tags = (await page.evaluate(`Array.from(document.querySelectorAll('[data-testid=detection-engine]')).map((r) => r.textContent)`)) as string[];
-    expect(tags).toEqual(['WeChat', 'OSS']);
-    // Distinct colours per engine on the page.
-    const strokes = (await page.evaluate(
-      `Array.from(document.querySelectorAll('[data-testid=outline]')).map((p) => [p.getAttribute('data-engine'), getComputedStyle(p).stroke])`,
-    )) as Array<[string, string]>;
-    expect(new Set(strokes.map((s) => s[1])).size).toBe(2);
-    await shot('vendors-11-side-by-side');
+    expect(rows).toEqual(['alioss']);
+    expect(await page.textContent('[data-testid=found-by]')).toBe('Found by: OSS, WeChat');
+    await shot('vendors-11-found-by-both');
+    // Hidden only when every engine that found it is hidden.
     await page.click('[data-testid=engine-toggle-wechat]');
     await expect.poll(() => page.locator('[data-testid=detection]').count()).toBe(1);
-    expect(await checkOutlines(qr.id, ['alioss'])).toBe(1);
+    await page.click('[data-testid=engine-toggle-alioss]');
+    await expect.poll(() => page.locator('[data-testid=detection]').count()).toBe(0);
+    await page.click('[data-testid=engine-toggle-alioss]');
     await page.click('[data-testid=engine-toggle-wechat]');
-    await expect.poll(() => page.locator('[data-testid=detection]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid=detection]').count()).toBe(1);
     await backToGrid();
 
     const exp = JSON.parse(await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'oss-both.json'))) as { items: Array<{ path: string; detections: Array<{ engine: string; text: string }> }> };

@@ -95,6 +95,7 @@ export function batchOf(items: ExportItem[], name = '三月发票 batch'): Batch
       codes: items.reduce((n, i) => n + i.detections.length, 0),
     },
     stopped: [],
+    engines: ['local'],
   };
 }
 

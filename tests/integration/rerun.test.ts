@@ -51,15 +51,19 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(started.plan).toEqual({ engine: 'tencent', task: 'codes' });
     const second = await service.whenSettled(batch.id);
     expect(second.status).toBe('done');
-    expect(second.counts).toMatchObject({ total: 3, done: 3, codes: 4 });
+    // The same two codes read by both engines are still two codes (merged: same value, same place).
+    expect(second.counts).toMatchObject({ total: 3, done: 3, codes: 2 });
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
 
     const items = (await service.listItems(batch.id)).items;
     const qr = await service.getItem(items.find((i) => i.path.endsWith('a-qr.png'))!.id);
-    expect(qr.detections.map((d) => [d.engine, d.symbology, d.text]).sort()).toEqual([
-      ['local', 'QRCode', expected['a-qr.png']],
-      ['tencent', 'QRCode', expected['a-qr.png']],
-    ]);
+    // One code, found by both: reviewed once, named with both engines.
+    expect(qr.detections.map((d) => [d.engine, d.symbology, d.text, d.foundBy])).toEqual([['local', 'QRCode', expected['a-qr.png'], ['local', 'tencent']]]);
+    expect(qr.detectionCount).toBe(1);
+    const reviewed = await service.reviewDetection(qr.detections[0]!.id, { review: 'accepted' });
+    expect(reviewed.review).toBe('accepted');
+    expect((await service.getItem(qr.id)).reviewPending).toBe(0);
+    expect((await service.getBatch(batch.id)).engines).toEqual(['local', 'tencent']);
 
     // The export says which engine found what.
     await service.exportBatch({ batchId: batch.id, format: 'json', path: join(tmp, 'both.json') });
@@ -70,16 +74,19 @@ describe('service.rerun: another engine over a finished batch', () => {
     ]);
     expect(exp['c-none.png']!.detections).toEqual([]);
 
-    // Again with the same engine: nothing to do, nothing sent.
-    const again = await service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
-    expect(again.status).toBe('done');
-    expect((await service.whenSettled(batch.id)).counts.codes).toBe(4);
+    // Again with the same engine: nothing to do, and the answer says why; nothing sent.
+    await expect(await service.rerun(batch.id, { engine: 'tencent', task: 'codes' })).rejects.toThrow(
+      expect.objectContaining({ code: 'NOTHING_TO_DO', message: expect.stringMatching(/already went through tencent for barcodes/) }),
+    );
+    expect((await service.getBatch(batch.id)).status).toBe('done');
+    expect((await service.getBatch(batch.id)).plan.engine).toBe('tencent');
+    expect((await service.whenSettled(batch.id)).counts.codes).toBe(2);
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
   }, 120_000);
 
   it('refuses a batch that is still running', async () => {
     const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'tencent', task: 'codes', options: { region: 'ap-beijing' } } });
-    await expect(service.rerun(batch.id, { engine: 'local', task: 'codes' })).rejects.toThrow(/still running/);
+    await expect(await service.rerun(batch.id, { engine: 'local', task: 'codes' })).rejects.toThrow(/still running/);
     await service.whenSettled(batch.id);
   }, 60_000);
 });

@@ -20,6 +20,8 @@ export type FieldKind =
   | 'nullableString'
   | 'credFields'
   | 'vendorPatch'
+  | 'bulkScope'
+  | 'restoreList'
   | 'rule'
   | 'base64'
   | 'values'
@@ -72,6 +74,21 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'dialogs.openFolder': { valid: {}, fields: {} },
   'dialogs.saveExport': { valid: { format: 'json', defaultName: 'out.json' }, fields: { format: req('enum'), defaultName: opt('string') } },
   'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
+  'paths.check': { valid: { paths: ['/tmp/a.png'] }, fields: { paths: req('paths') } },
+  'paths.complete': { valid: { text: '/tmp/sc' }, fields: { text: req('string') } },
+  'batches.ignored': {
+    valid: { batchId: 1, offset: 0, limit: 50 },
+    fields: { batchId: req('id'), offset: opt('int0'), limit: opt('limit') },
+  },
+  'detections.bulkReview': {
+    valid: { batchId: 1, review: 'accepted', scope: { symbology: 'EAN-13' } },
+    fields: { batchId: req('id'), review: req('enum'), scope: req('bulkScope') },
+  },
+  'detections.restore': {
+    valid: { detections: [{ id: 1, review: 'pending', correctedText: null }] },
+    fields: { detections: req('restoreList') },
+  },
+  'detections.symbologies': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {
@@ -177,6 +194,25 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['huge secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: HUGE }],
         ['newline in secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'a\nb' }],
         ['number secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 12345 }],
+      ];
+    case 'bulkScope':
+      return [
+        ['string', 'page'],
+        ['empty object', {}],
+        ['two scopes', { itemId: 1, symbology: 'QRCode' }],
+        ['bad item id', { itemId: -1 }],
+        ['unknown filter', { filter: 'everything' }],
+        ['empty symbology', { symbology: '' }],
+        ['null', null],
+      ];
+    case 'restoreList':
+      return [
+        ['empty array', []],
+        ['bad review', [{ id: 1, review: 'maybe', correctedText: null }]],
+        ['missing id', [{ review: 'pending', correctedText: null }]],
+        ['extra field', [{ id: 1, review: 'pending', correctedText: null, itemId: 3 }]],
+        ['huge value', [{ id: 1, review: 'pending', correctedText: HUGE }]],
+        ['not an array', { id: 1 }],
       ];
     case 'vendorPatch':
       return [

@@ -21,20 +21,23 @@ describe('ScanService: a batch of real images', () => {
     const events: BatchProgress[] = [];
     svc.on('progress', (p) => events.push(p));
     const missing = join(tmp.dir, 'missing.png');
-    // A folder with a file that is no image: intake skips it, the batch keeps it as 'skipped'.
+    // A folder with a file that is no image: intake skips it; the batch keeps it as 'skipped',
+    // listed apart (listIgnored), neither a page nor in the page count.
     const folder = join(tmp.dir, 'folder');
     mkdirSync(folder);
     const notImage = join(folder, 'notes.txt');
     writeFileSync(notImage, 'hello');
     const { batch, skipped } = await svc.createBatch({ paths: [...images, missing, folder], plan: { engine: 'local', task: 'codes' } });
     expect(skipped.map((s) => s.path)).toEqual([notImage]);
-    expect(batch.counts.total).toBe(8);
+    expect(batch.counts.total).toBe(7);
     const done = await svc.whenSettled(batch.id);
     expect(done.status).toBe('done');
-    expect(done.counts).toMatchObject({ total: 8, done: 6, failed: 1, skipped: 1, pending: 0 });
+    expect(done.counts).toMatchObject({ total: 7, done: 6, failed: 1, skipped: 1, pending: 0 });
 
-    const { items } = await svc.listItems(batch.id, { limit: 100 });
-    expect(items.map((i) => i.path)).toEqual([...images, missing, notImage]);
+    const { items, total } = await svc.listItems(batch.id, { limit: 100 });
+    expect(items.map((i) => i.path)).toEqual([...images, missing]);
+    expect(total).toBe(7);
+    expect(await svc.listIgnored(batch.id)).toEqual({ total: 1, files: [{ path: notImage, reason: skipped[0]!.reason }] });
     const failed = items.find((i) => i.path === missing)!;
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('FILE_NOT_FOUND');

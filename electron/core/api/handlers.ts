@@ -13,6 +13,7 @@ import {
 } from '../../../shared/contract';
 import { ENGINE_IDS } from '../../../shared/engines';
 import type { ScanService } from '../service-types';
+import { checkPaths, completePath } from '../intake/check';
 import type { DialogProvider } from './dialogs';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
@@ -92,6 +93,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     },
 
     'items.list': ({ batchId, ...query }) => service.listItems(batchId, query),
+    'batches.ignored': ({ batchId, offset, limit }) => service.listIgnored(batchId, { offset, limit }),
+    'paths.check': ({ paths }) => checkPaths(paths),
+    'paths.complete': async ({ text }) => ({ entries: await completePath(text) }),
     'items.get': ({ itemId }) => service.getItem(itemId),
 
     'detections.review': ({ detectionId, review, correctedText }) =>
@@ -99,6 +103,10 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(review !== undefined ? { review } : {}),
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
+
+    'detections.bulkReview': async ({ batchId, scope, review }) => ({ changed: await service.bulkReview(batchId, scope, review) }),
+    'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
+    'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
 
     'export.run': async ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
       const target = path ?? join(deps.exportDir, defaultExportName((await service.getBatch(batchId)).name, batchId, format));

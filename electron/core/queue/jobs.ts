@@ -6,6 +6,7 @@ import type { ImageFormat } from '../intake/types';
 import type { Db } from '../store/db';
 import { detectionColumns } from '../store/rows';
 import { stmt } from '../store/statements';
+import { recountItem } from '../store/merge';
 
 /**
  * The job queue, in SQL. Every transition that matters runs in one transaction and is fenced
@@ -263,6 +264,8 @@ export function finish(
                 error_code = NULL, error_message = NULL
          WHERE id = @itemId`,
       ).run({ count, width, height, more: fallbackQueued ? 1 : 0, itemId: job.itemId });
+      // A second engine's identical codes are the same codes: counted once (store/merge.ts).
+      recountItem(db, job.itemId);
       return { ok: true, detections: count, fallbackQueued };
     })
     .immediate();

@@ -23,8 +23,9 @@ interface StatusCount {
 function foldCounts(rows: StatusCount[]): BatchCounts {
   const c: BatchCounts = { total: 0, pending: 0, done: 0, failed: 0, cancelled: 0, skipped: 0, codes: 0 };
   for (const r of rows) {
-    c.total += r.n;
     c.codes += r.codes ?? 0;
+    // Ignored files (not images...) are kept so the user sees why, but they are not pages.
+    if (r.status !== 'skipped') c.total += r.n;
     if (r.status === 'running' || r.status === 'pending') c.pending += r.n;
     else c[r.status] += r.n;
   }
@@ -36,6 +37,10 @@ const STOPPED_ENGINES = `SELECT batch_id, engine, min(error_code) AS code, min(e
   FROM jobs WHERE status = 'blocked'`;
 
 type StoppedRow = StoppedEngine & { batch_id: number };
+
+/** The engines of a batch's jobs, first used first (index jobs_batch). */
+const ENGINES_USED = `SELECT batch_id, engine, min(id) AS first FROM jobs`;
+type EngineUsed = { batch_id: number; engine: string; first: number };
 
 function toStopped(rows: StoppedRow[]): StoppedEngine[] {
   return rows.map((r) => ({ engine: r.engine, code: r.code ?? 'INTERNAL', message: r.message ?? '', pages: r.pages }));
@@ -96,7 +101,8 @@ export function getBatch(db: Db, batchId: number): BatchSummary {
   const row = batchRow(db, batchId);
   const rows = stmt(db, `${COUNTS_BY_STATUS} WHERE batch_id = ? GROUP BY batch_id, status`).all(batchId) as StatusCount[];
   const stopped = stmt(db, `${STOPPED_ENGINES} AND batch_id = ? GROUP BY batch_id, engine ORDER BY engine`).all(batchId) as StoppedRow[];
-  return toBatch(row, foldCounts(rows), toStopped(stopped));
+  const engines = stmt(db, `${ENGINES_USED} WHERE batch_id = ? GROUP BY batch_id, engine ORDER BY first`).all(batchId) as EngineUsed[];
+  return toBatch(row, foldCounts(rows), toStopped(stopped), engines.map((e) => e.engine));
 }
 
 export function listBatches(db: Db): BatchSummary[] {
@@ -107,7 +113,10 @@ export function listBatches(db: Db): BatchSummary[] {
   const stopped = stmt(db, `${STOPPED_ENGINES} GROUP BY batch_id, engine ORDER BY engine`).all() as StoppedRow[];
   const stoppedBy = new Map<number, StoppedRow[]>();
   for (const s of stopped) stoppedBy.set(s.batch_id, [...(stoppedBy.get(s.batch_id) ?? []), s]);
-  return rows.map((r) => toBatch(r, foldCounts(byBatch.get(r.id) ?? []), toStopped(stoppedBy.get(r.id) ?? [])));
+  const used = stmt(db, `${ENGINES_USED} GROUP BY batch_id, engine ORDER BY batch_id, first`).all() as EngineUsed[];
+  const usedBy = new Map<number, string[]>();
+  for (const u of used) usedBy.set(u.batch_id, [...(usedBy.get(u.batch_id) ?? []), u.engine]);
+  return rows.map((r) => toBatch(r, foldCounts(byBatch.get(r.id) ?? []), toStopped(stoppedBy.get(r.id) ?? []), usedBy.get(r.id) ?? []));
 }
 
 export function setBatchStatus(db: Db, batchId: number, status: BatchStatus): void {

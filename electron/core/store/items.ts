@@ -5,9 +5,11 @@ import type { ItemFilter, ItemQuery } from '../service-types';
 import type { Db } from './db';
 import { toDetection, toItem, type DetectionRow, type ItemRow } from './rows';
 import { stmt } from './statements';
+import { foldMerged, mergedCopies, recountItem } from './merge';
 
 const FILTERS: Record<ItemFilter, string> = {
-  all: '1',
+  // Ignored files (not images) are listed apart (listIgnored), never as pages.
+  all: `status <> 'skipped'`,
   'with-codes': 'detection_count > 0',
   // "Nothing found" only means something once the page was decoded.
   'without-codes': `status = 'done' AND detection_count = 0`,
@@ -15,7 +17,7 @@ const FILTERS: Record<ItemFilter, string> = {
   'needs-review': 'review_pending > 0',
 };
 
-const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count';
+const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending';
 
 export const MAX_PAGE = 1000;
 
@@ -35,11 +37,23 @@ export function likePattern(s: string): string {
  * or corrected value, answered by the trigram index item_search.
  */
 export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: number; items: ItemSummary[] } {
+  const offset = Math.max(0, whole(q.offset, 0));
+  const limit = Math.min(MAX_PAGE, Math.max(0, whole(q.limit, 100)));
+  const { sql, params } = itemsWhere(batchId, q);
+  const total = (stmt(db, `SELECT count(*) AS n ${sql}`).get(params) as { n: number }).n;
+  const rows = stmt(db, `SELECT ${ITEM_COLUMNS} ${sql} ORDER BY id LIMIT @limit OFFSET @offset`).all({
+    ...params,
+    limit,
+    offset,
+  }) as ItemRow[];
+  return { total, items: rows.map(toItem) };
+}
+
+/** `FROM items WHERE ...` for a batch under a filter and search (the grid's list), with its parameters. */
+export function itemsWhere(batchId: number, q: Pick<ItemQuery, 'filter' | 'search'>): { sql: string; params: Record<string, unknown> } {
   const filter = q.filter ?? 'all';
   const where = FILTERS[filter];
   if (where === undefined) throw new ScanError('INVALID_INPUT', `Unknown item filter "${String(filter)}".`);
-  const offset = Math.max(0, whole(q.offset, 0));
-  const limit = Math.min(MAX_PAGE, Math.max(0, whole(q.limit, 100)));
   const search = typeof q.search === 'string' ? q.search.trim() : '';
   let sql = `FROM items WHERE batch_id = @batchId AND ${where}`;
   const params: Record<string, unknown> = { batchId };
@@ -50,13 +64,7 @@ export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: 
     sql += ` AND id IN (SELECT rowid FROM item_search WHERE value LIKE @pattern${special ? ` ESCAPE '\\'` : ''})`;
     params.pattern = special ? likePattern(search) : `%${search}%`;
   }
-  const total = (stmt(db, `SELECT count(*) AS n ${sql}`).get(params) as { n: number }).n;
-  const rows = stmt(db, `SELECT ${ITEM_COLUMNS} ${sql} ORDER BY id LIMIT @limit OFFSET @offset`).all({
-    ...params,
-    limit,
-    offset,
-  }) as ItemRow[];
-  return { total, items: rows.map(toItem) };
+  return { sql, params };
 }
 
 export function itemDetections(db: Db, itemId: number): StoredDetection[] {
@@ -67,7 +75,7 @@ export function itemDetections(db: Db, itemId: number): StoredDetection[] {
 export function getItem(db: Db, itemId: number): ItemDetail {
   const row = stmt(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`).get(itemId) as ItemRow | undefined;
   if (!row) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
-  return { ...toItem(row), detections: itemDetections(db, itemId) };
+  return { ...toItem(row), detections: foldMerged(db, itemId, itemDetections(db, itemId)) };
 }
 
 const REVIEWS: readonly ReviewStatus[] = ['pending', 'accepted', 'rejected'];
@@ -87,15 +95,16 @@ export function reviewDetection(
   return db.transaction(() => {
     const before = stmt(db, `SELECT * FROM detections WHERE id = ?`).get(detectionId) as DetectionRow | undefined;
     if (!before) throw new ScanError('NOT_FOUND', `Detection ${detectionId} does not exist.`);
-    stmt(db, `UPDATE detections SET review = ?, corrected_text = ? WHERE id = ?`).run(
-      change.review ?? before.review,
-      change.correctedText === undefined ? before.corrected_text : change.correctedText,
-      detectionId,
-    );
-    stmt(
-      db,
-      `UPDATE items SET review_pending = (SELECT count(*) FROM detections WHERE item_id = ? AND review = 'pending') WHERE id = ?`,
-    ).run(before.item_id, before.item_id);
+    // A merged code's verdict and correction go to every engine's copy of it.
+    const copies = mergedCopies(db, before.item_id, detectionId);
+    for (const id of [detectionId, ...copies]) {
+      stmt(db, `UPDATE detections SET review = ?, corrected_text = ? WHERE id = ?`).run(
+        change.review ?? before.review,
+        change.correctedText === undefined ? before.corrected_text : change.correctedText,
+        id,
+      );
+    }
+    recountItem(db, before.item_id);
     return toDetection(stmt(db, `SELECT * FROM detections WHERE id = ?`).get(detectionId) as DetectionRow);
   })();
 }

@@ -25,6 +25,7 @@ export interface ItemRow {
   width: number | null;
   height: number | null;
   detection_count: number;
+  review_pending: number;
 }
 
 export interface DetectionRow {
@@ -42,7 +43,7 @@ export interface DetectionRow {
   corrected_text: string | null;
 }
 
-export function toBatch(r: BatchRow, counts: BatchCounts, stopped: StoppedEngine[]): BatchSummary {
+export function toBatch(r: BatchRow, counts: BatchCounts, stopped: StoppedEngine[], engines: string[] = []): BatchSummary {
   return {
     id: r.id,
     name: r.name,
@@ -51,6 +52,7 @@ export function toBatch(r: BatchRow, counts: BatchCounts, stopped: StoppedEngine
     plan: JSON.parse(r.plan_json) as EnginePlan,
     counts,
     stopped,
+    engines,
   };
 }
 
@@ -68,6 +70,7 @@ export function toItem(r: ItemRow): ItemSummary {
     status: r.status,
     error: toError(r.error_code, r.error_message),
     detectionCount: r.detection_count,
+    reviewPending: r.review_pending,
     width: r.width,
     height: r.height,
   };

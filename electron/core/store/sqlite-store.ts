@@ -29,7 +29,7 @@ import {
   type ClaimedJob,
   type Fence,
 } from '../queue/jobs';
-import { enqueueRerun } from '../rerun';
+import { enqueueRerun, nothingToRerun } from '../rerun';
 import type { ItemQuery } from '../service-types';
 import {
   batchRow,
@@ -47,6 +47,8 @@ import {
 import { openDatabase, openReadonly, type Db } from './db';
 import { exportItems } from './export-items';
 import { batchHeldOpen } from './hot-folders';
+import { listIgnored } from './ignored';
+import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
 import { getItem, listItems, reviewDetection } from './items';
 import type { NewBatch, Store } from './store';
 import type { BatchData } from '../batch-data';
@@ -213,7 +215,9 @@ export class SqliteStore implements Store {
     return this.db
       .transaction(() => {
         const n = enqueueRerun(this.db, batchId, plan);
-        if (n > 0) setBatchStatus(this.db, batchId, 'running');
+        // Nothing to run: say why, and leave the batch as it was (the plan change rolls back).
+        if (n === 0) throw new ScanError('NOTHING_TO_DO', nothingToRerun(this.db, batchId, plan));
+        setBatchStatus(this.db, batchId, 'running');
         return n;
       })
       .immediate();
@@ -308,6 +312,25 @@ export class SqliteStore implements Store {
 
   async findCached(key: CacheKey): Promise<number | null> {
     return findCached(this.db, key);
+  }
+
+  async listIgnored(batchId: number, offset: number, limit: number) {
+    batchRow(this.db, batchId);
+    return listIgnored(this.db, batchId, offset, limit);
+  }
+
+  async bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]> {
+    batchRow(this.db, batchId);
+    return bulkReview(this.db, batchId, scope, review);
+  }
+
+  async restoreReviews(list: ReviewBefore[]): Promise<number> {
+    return restoreReviews(this.db, list);
+  }
+
+  async batchSymbologies(batchId: number) {
+    batchRow(this.db, batchId);
+    return batchSymbologies(this.db, batchId);
   }
 
   async recordVendorCall(call: VendorCall, batchId: number | null): Promise<void> {

@@ -7,6 +7,7 @@ import type { ExportItem } from '../export/types';
 import type { IntakeItem, SkippedEntry } from '../intake/types';
 import type { CacheKey, ClaimedJob, Fence, FinishOutcome } from '../queue/jobs';
 import type { ItemQuery } from '../service-types';
+import type { BulkScope, ReviewBefore } from './bulk-review';
 import type { VendorCall } from '../usage/meter';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
@@ -41,6 +42,13 @@ export interface Store {
   /** A batch's pages with their detections in intake order, streamed (constant memory). */
   exportItems(batchId: number): AsyncIterable<ExportItem>;
   deleteBatch(batchId: number): Promise<void>;
+  /** Files intake ignored for the batch (not pages), each with the reason. NOT_FOUND for no batch. */
+  listIgnored(batchId: number, offset: number, limit: number): Promise<{ total: number; files: Array<{ path: string; reason: string }> }>;
+  /** One verdict for every open detection in the scope; answers them as they were (for Undo). */
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]>;
+  /** Undo: detections back as they were. Answers how many pages changed. */
+  restoreReviews(list: ReviewBefore[]): Promise<number>;
+  batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
 
   // ---- batch life cycle (each one transaction; see service.ts for what each means)
   /** running/queued -> paused. Answers whether it changed. */
@@ -51,7 +59,10 @@ export interface Store {
   cancelBatch(batchId: number): Promise<boolean>;
   /** Waiting jobs of stopped engines fail with their reason. Answers how many. */
   finishWithoutStopped(batchId: number): Promise<number>;
-  /** New jobs for another plan on a settled batch. Refuses a running one. Answers how many pages were queued. */
+  /**
+   * New jobs for another plan on a settled batch. Refuses a running one, and one where nothing
+   * would run (NOTHING_TO_DO, saying why). Answers how many pages were queued.
+   */
   rerunBatch(batchId: number, plan: EnginePlan): Promise<number>;
   /**
    * Failed jobs start over; the batch runs again when anything was requeued or pages intake

@@ -15,6 +15,7 @@ import {
   type Result,
   type ScanDeskApi,
 } from '../../../shared/contract';
+import { uploadUrl } from '../../../shared/uploads';
 
 declare global {
   interface Window {
@@ -105,8 +106,18 @@ export function createWsBridge(options: WsBridgeOptions = {}): ScanDeskApi {
       return () => void set.delete(l);
     },
     mediaUrl: (kind, itemId) => mediaPaths.http(kind, itemId),
-    // A browser never reveals where a dropped file lives; the UI asks for a typed path instead.
+    // A browser never reveals where a dropped file lives: the file itself is sent (uploadFile).
     getPathForFile: () => null,
+    async uploadFile(file, session, relativePath) {
+      try {
+        const res = await fetch(uploadUrl(session, relativePath), { method: 'POST', body: file as Blob, credentials: 'same-origin' });
+        const body = (await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }))) as { path?: string; folder?: string; error?: string };
+        if (res.ok && body.path && body.folder) return { ok: true, value: { path: body.path, folder: body.folder } };
+        return fail(res.status === 413 ? 'IMAGE_TOO_LARGE' : 'INVALID_INPUT', body.error ?? `${res.status} ${res.statusText}`);
+      } catch (err) {
+        return fail('NETWORK', `${relativePath}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BatchSummary } from '../../../shared/batch';
+import { batchOutcome, settledPages, type BatchSummary } from '../../../shared/batch';
 import { ENGINE_IDS, type EngineId } from '../../../shared/engines';
 import { engineLabel, taskLabel } from '../logic/engines';
 import { useApp } from '../api/context';
@@ -8,6 +8,11 @@ import { batchActions } from '../state/batches';
 import { useItems } from '../logic/use-items';
 import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
+import { IgnoredFiles } from './IgnoredFiles';
+import { BulkAccept } from './BulkAccept';
+import { Throughput } from './Throughput';
+import type { ReviewBefore } from '../logic/use-undo';
+import { errorText } from '../logic/error-text';
 import type { BatchNotice } from '../logic/notices';
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
@@ -27,8 +32,13 @@ export function BatchView(props: {
   /** Vendor notices for this batch (each once), with what to do. */
   notices?: readonly BatchNotice[];
   onDismissNotices?: () => void;
+  /** Bulk verdicts made here, as the detections were before (for Undo). */
+  onReviewed?: (before: ReviewBefore[]) => void;
+  /** Changes after an undo: what is in view is fetched again. */
+  reviewVersion?: number;
 }) {
-  const { client, t, reportError } = useApp();
+  const { client, t, locale, reportError } = useApp();
+  const [showIgnored, setShowIgnored] = useState(false);
   const { batch, query } = props;
   const [typed, setTyped] = useState(query.search);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -54,22 +64,27 @@ export function BatchView(props: {
 
   // Live thumbnails/badges: refetch what is in view when this batch reports progress.
   const { refresh } = items;
-  const settled = batch.counts.done + batch.counts.failed + batch.counts.skipped + batch.counts.cancelled;
+  const settled = settledPages(batch.counts);
   useEffect(() => {
     refresh();
-  }, [settled, batch.status, refresh]);
+  }, [settled, batch.status, refresh, props.reviewVersion]);
 
   return (
     <section className="batch-view" aria-label={batch.name} data-testid="batch-view" data-batch-id={batch.id}>
       <header className="view-head">
         <div className="view-title">
           <h2 title={batch.name}>{batch.name}</h2>
-          <span className={`status status-${batch.status}`} data-testid="batch-status">
-            {t(`batches.status.${batch.status}`)}
+          <span className={`status status-${batchOutcome(batch)}`} data-testid="batch-status" data-outcome={batchOutcome(batch)}>
+            {t(`batches.status.${batchOutcome(batch)}`)}
           </span>
           <span className="muted small" data-testid="batch-plan">
             {planLabel(batch.plan, t)}
           </span>
+          {batch.engines.length > 1 && (
+            <span className="muted small" data-testid="batch-engines">
+              {t('batches.engines', { engines: batch.engines.map((e) => engineShort(e, t)).join(', ') })}
+            </span>
+          )}
         </div>
         <div className="toolbar" role="toolbar" aria-label={batch.name}>
           {actions.pause && (
@@ -110,12 +125,22 @@ export function BatchView(props: {
         <span className="muted" data-testid="batch-progress-text">
           {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
         </span>
+        <Throughput batch={batch} />
       </div>
+      {batch.counts.skipped > 0 && (
+        <p className="ignored muted small" data-testid="batch-ignored">
+          {t('ignored.summary', { count: batch.counts.skipped })}{' '}
+          <button type="button" className="btn link" onClick={() => setShowIgnored(true)} data-testid="ignored-show">
+            {t('ignored.show')}
+          </button>
+        </p>
+      )}
+      {showIgnored && <IgnoredFiles batch={batch} onClose={() => setShowIgnored(false)} />}
       {batch.stopped.length > 0 && (
         <div className="stopped" role="alert" data-testid="batch-stopped">
           {batch.stopped.map((s) => (
             <p key={s.engine} data-testid="stopped-engine" data-engine={s.engine}>
-              <strong>{t('stopped.title', { engine: engineName(s.engine, t), message: s.message.replace(/^[A-Z_]+: /, '') })}</strong>{' '}
+              <strong>{t('stopped.title', { engine: engineName(s.engine, t), message: errorText({ code: s.code, message: s.message.replace(/^[A-Z_]+: /, '') }, t, locale) })}</strong>{' '}
               {t(batch.status === 'paused' ? 'stopped.choose' : 'stopped.waiting', { count: s.pages })}
             </p>
           ))}
@@ -174,6 +199,16 @@ export function BatchView(props: {
           onChange={(e) => setTyped(e.target.value)}
           data-testid="search"
         />
+        <BulkAccept
+          batch={batch}
+          query={query}
+          shown={items.total ?? 0}
+          version={props.reviewVersion ?? 0}
+          onDone={(before) => {
+            props.onReviewed?.(before);
+            refresh();
+          }}
+        />
         <span className="muted" data-testid="grid-count">
           {items.total === null ? t('app.loading') : t('grid.pages', { count: items.total })}
         </span>
@@ -193,6 +228,10 @@ export function BatchView(props: {
       )}
     </section>
   );
+}
+
+function engineShort(engine: string, t: ReturnType<typeof useApp>['t']): string {
+  return (ENGINE_IDS as readonly string[]).includes(engine) ? t(`engineShort.${engine as EngineId}`) : engine;
 }
 
 /** A notice names its engine by id; show the product name when it is one we know. */

@@ -1,21 +1,26 @@
 import { useState } from 'react';
 import type { BatchSummary } from '../../../shared/batch';
+import { ApiError } from '../../../shared/contract';
 import { useApp } from '../api/context';
+import { errorText } from '../logic/error-text';
 import { EnginePicker, type PlanInput } from './EnginePicker';
 import { Modal } from './Modal';
 
 /** Run a finished batch again with another engine; what earlier engines found stays. */
 export function RerunDialog(props: { batch: BatchSummary; onClose: () => void; onDone: (b: BatchSummary) => void; onOpenSettings: () => void }) {
-  const { client, t, reportError } = useApp();
+  const { client, t, locale, reportError } = useApp();
   const [plan, setPlan] = useState<PlanInput>({ engine: 'local', task: 'codes' });
   const [busy, setBusy] = useState(false);
-
+  // "Nothing to do" is an answer to this choice, shown here where another can be made.
+  const [why, setWhy] = useState<string | null>(null);
   async function run() {
     setBusy(true);
+    setWhy(null);
     try {
       props.onDone(await client.call('batches.rerun', { batchId: props.batch.id, plan }));
     } catch (e) {
-      reportError(e);
+      if (e instanceof ApiError && e.code === 'NOTHING_TO_DO') setWhy(errorText(e, t, locale));
+      else reportError(e);
     } finally {
       setBusy(false);
     }
@@ -32,6 +37,11 @@ export function RerunDialog(props: { batch: BatchSummary; onClose: () => void; o
       >
         <p className="muted">{t('rerun.body')}</p>
         <EnginePicker onPlan={setPlan} onOpenSettings={props.onOpenSettings} />
+        {why && (
+          <p className="note" role="status" data-testid="rerun-nothing">
+            {why}
+          </p>
+        )}
         <div className="actions">
           <button type="button" className="btn" onClick={props.onClose}>
             {t('create.cancel')}

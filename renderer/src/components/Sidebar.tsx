@@ -1,4 +1,4 @@
-import type { BatchSummary } from '../../../shared/batch';
+import { batchOutcome, type BatchSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { ProgressBar } from './ProgressBar';
 import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/i18n';
@@ -45,6 +45,7 @@ export function Sidebar(props: {
               data-testid="batch-row"
               data-batch-id={b.id}
               data-status={b.status}
+              data-outcome={batchOutcome(b)}
               onClick={() => props.onSelect(b.id)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' || e.key === ' ') {
@@ -57,7 +58,9 @@ export function Sidebar(props: {
                 <span className="batch-name" title={b.name}>
                   {b.name}
                 </span>
-                <span className={`status status-${b.status}`}>{t(`batches.status.${b.status}`)}</span>
+                <span className={`status status-${batchOutcome(b)}`} data-testid="batch-row-status">
+                  {t(`batches.status.${batchOutcome(b)}`)}
+                </span>
               </div>
               <ProgressBar counts={b.counts} />
               <div className="batch-row-meta">

@@ -2,7 +2,8 @@ import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ItemSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
-import { badgeFor, pageLabel } from '../logic/items';
+import { errorText } from '../logic/error-text';
+import { badgeFor, pageLabel, reviewState } from '../logic/items';
 import { columnsFor } from '../logic/page-cache';
 import { gridMove } from '../logic/grid-keys';
 
@@ -96,12 +97,13 @@ export function ThumbGrid(props: {
 
 /** Memoized: while scrolling only the cards of rows entering the view render. */
 const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
-  const { t } = useApp();
+  const { t, locale } = useApp();
   const { item } = props;
   if (!item) {
     return <div className="card placeholder" role="listitem" aria-busy="true" style={{ width: CARD_W }} />;
   }
   const badge = badgeFor(item);
+  const review = reviewState(item);
   const label = pageLabel(item);
   const badgeText = t(badge.label, { count: badge.count ?? 0 });
   return (
@@ -113,13 +115,19 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         data-item-id={item.id}
         data-index={props.index}
         data-badge={badge.kind}
+        data-review={review}
         onClick={() => props.onOpen(props.index)}
-        title={item.error ? `${label}\n${item.error.message}` : label}
+        title={item.error ? `${label}\n${errorText(item.error, t, locale)}` : label}
         aria-label={`${label}: ${badgeText}`}
       >
         <Thumb url={item.status === 'skipped' ? null : props.url} />
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
+        {review !== 'none' && (
+          <span className={`review-mark ${review}`} data-testid="card-review" title={t(`grid.review.${review}`, { count: item.reviewPending })}>
+            {review === 'done' ? '✓' : item.reviewPending}
+          </span>
+        )}
       </button>
     </div>
   );

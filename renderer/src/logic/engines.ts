@@ -107,3 +107,8 @@ export function maskPersonal(text: string): string {
   if (chars.length <= 4) return '•'.repeat(chars.length);
   return '•'.repeat(chars.length - 4) + chars.slice(-4).join('');
 }
+
+/** The engines that read a detection: all of them for a code two engines agreed on. */
+export function foundBy(d: { engine: EngineId; foundBy?: EngineId[] }): EngineId[] {
+  return d.foundBy && d.foundBy.length > 0 ? d.foundBy : [d.engine];
+}

@@ -1,4 +1,4 @@
-import type { BatchCounts, ItemSummary } from '../../../shared/batch';
+import { settledPages, type BatchCounts, type ItemSummary } from '../../../shared/batch';
 import type { MessageKey } from '../i18n/en';
 
 /** The filters of the batch view, in the order the UI shows them (same names as the service). */
@@ -55,17 +55,40 @@ export interface ProgressParts {
   done: number;
   failed: number;
   finished: boolean;
-  /** Pages no longer waiting (done + failed + skipped + cancelled). */
+  /** Pages no longer waiting (done + failed + cancelled). */
   settled: number;
 }
 
 export function progressParts(c: BatchCounts): ProgressParts {
-  const settled = c.done + c.failed + c.skipped + c.cancelled;
+  const settled = settledPages(c);
   if (c.total <= 0) return { done: 0, failed: 0, finished: true, settled };
   return {
-    done: (c.done + c.skipped) / c.total,
+    done: c.done / c.total,
     failed: (c.failed + c.cancelled) / c.total,
     finished: settled >= c.total,
     settled,
   };
+}
+
+/** Where a page's review stands: codes still open, all decided, or nothing to review. */
+export function reviewState(item: Pick<ItemSummary, 'detectionCount' | 'reviewPending'>): 'open' | 'done' | 'none' {
+  if (item.detectionCount === 0) return 'none';
+  return item.reviewPending > 0 ? 'open' : 'done';
+}
+
+/**
+ * Pages per second and the time left while a batch runs, from progress samples (time in ms,
+ * pages settled) over the last `windowMs`: a rate over a window follows a batch that speeds
+ * up (results reused) or slows down (a vendor) better than one since the start. Null until
+ * two samples some time apart exist.
+ */
+export function throughput(samples: ReadonlyArray<{ at: number; settled: number }>, total: number, windowMs = 30_000): { perSecond: number; etaSeconds: number } | null {
+  const last = samples[samples.length - 1];
+  if (!last) return null;
+  const first = samples.find((s) => s.at >= last.at - windowMs) ?? samples[0]!;
+  const dt = (last.at - first.at) / 1000;
+  const dn = last.settled - first.settled;
+  if (dt < 1 || dn <= 0) return null;
+  const perSecond = dn / dt;
+  return { perSecond, etaSeconds: Math.max(0, (total - last.settled) / perSecond) };
 }

@@ -1,17 +1,16 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { ScanDeskApi } from '../../../shared/contract';
+import { droppedEntries } from './dropped-files';
 
 /**
  * Files and folders dropped anywhere on the window. In Electron the preload turns each File
- * into its path; a browser gives no paths, so `onPaths` is told which were missing and the UI
- * asks for a typed path instead.
+ * into its path; a browser gives no paths, so the dropped entries themselves are handed on
+ * (the new-batch dialog sends them to the host, see use-uploads).
  */
-export function useDrop(api: ScanDeskApi, onPaths: (paths: string[], missing: boolean) => void) {
+export function useDrop(api: ScanDeskApi, onDrop: (drop: { paths: string[]; entries: Array<FileSystemEntry | File> }) => void) {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
-
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
-
   return {
     over,
     handlers: {
@@ -36,14 +35,10 @@ export function useDrop(api: ScanDeskApi, onPaths: (paths: string[], missing: bo
         e.preventDefault();
         depth.current = 0;
         setOver(false);
-        const paths: string[] = [];
-        let missing = false;
-        for (const file of Array.from(e.dataTransfer.files)) {
-          const p = api.getPathForFile(file);
-          if (p) paths.push(p);
-          else missing = true;
-        }
-        onPaths(paths, missing);
+        const files = Array.from(e.dataTransfer.files);
+        const paths = files.map((f) => api.getPathForFile(f)).filter((p): p is string => !!p);
+        // Electron: every file has its path. A browser: none has, send the files themselves.
+        onDrop(paths.length === files.length ? { paths, entries: [] } : { paths, entries: droppedEntries(e.dataTransfer) });
       },
     },
   };

@@ -11,6 +11,7 @@ function batch(id: number, createdAt: string, patch: Partial<BatchSummary> = {})
     plan: { engine: 'local', task: 'codes' },
     counts: { total: 10, pending: 10, done: 0, failed: 0, cancelled: 0, skipped: 0, codes: 0 },
     stopped: [],
+    engines: ['local'],
     ...patch,
   };
 }

@@ -1,4 +1,4 @@
-import type { BatchProgress, BatchSummary } from '../../../shared/batch';
+import { settledPages, type BatchProgress, type BatchSummary } from '../../../shared/batch';
 
 /** The sidebar's state: every batch, newest first, kept current by progress events. */
 export interface BatchesState {
@@ -59,8 +59,7 @@ export function batchesReducer(state: BatchesState, action: BatchesAction): Batc
 }
 
 function settledOf(b: BatchSummary): number {
-  const c = b.counts;
-  return c.done + c.failed + c.skipped + c.cancelled;
+  return settledPages(b.counts);
 }
 
 /** Which actions make sense for a batch in its current state. */

@@ -59,6 +59,8 @@ describe('keyAction', () => {
     expect(keyAction({ key: 'Tab' })).toBe('nextDetection');
     expect(keyAction({ key: 'Tab', shiftKey: true })).toBe('prevDetection');
     expect(keyAction({ key: 'a' })).toBe('accept');
+    expect(keyAction({ key: 'A', shiftKey: true })).toBe('acceptPage');
+    expect(keyAction({ key: 'A' })).toBe('accept');
     expect(keyAction({ key: 'R', shiftKey: true })).toBe('reject');
     expect(keyAction({ key: 'Enter' })).toBe('edit');
     expect(keyAction({ key: '+' })).toBe('zoomIn');

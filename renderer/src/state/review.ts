@@ -69,6 +69,7 @@ export type KeyCommand =
   | 'nextDetection'
   | 'prevDetection'
   | 'accept'
+  | 'acceptPage'
   | 'reject'
   | 'edit'
   | 'zoomIn'
@@ -122,8 +123,9 @@ export function keyAction(e: KeyInput): KeyCommand | null {
     case 'ArrowUp':
       return 'prevDetection';
     case 'a':
-    case 'A':
       return 'accept';
+    case 'A':
+      return e.shiftKey ? 'acceptPage' : 'accept';
     case 'r':
     case 'R':
       return 'reject';
@@ -148,6 +150,8 @@ export const SHORTCUTS = [
   { keys: ['Tab', '↓'], label: 'help.nextDetection' },
   { keys: ['Shift+Tab', '↑'], label: 'help.prevDetection' },
   { keys: ['A'], label: 'help.accept' },
+  { keys: ['Shift+A'], label: 'help.acceptPage' },
+  { keys: ['Ctrl+Z'], label: 'help.undo' },
   { keys: ['R'], label: 'help.reject' },
   { keys: ['E', 'Enter'], label: 'help.edit' },
   { keys: ['+', '−'], label: 'help.zoom' },

@@ -3,7 +3,8 @@ import type { ItemDetail } from '../../../../shared/batch';
 import type { StoredDetection } from '../../../../shared/detection';
 import type { EngineId } from '../../../../shared/engines';
 import { useApp } from '../../api/context';
-import { isPersonalData, maskPersonal } from '../../logic/engines';
+import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
+import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
 
 /**
@@ -30,7 +31,7 @@ export function DetectionList(props: {
   onSave: (d: StoredDetection, value: string) => void;
   onCancelEdit: () => void;
 }) {
-  const { t } = useApp();
+  const { t, locale } = useApp();
   const { detail, detections, all, reveal } = props;
   const rowRefs = useRef(new Map<number, HTMLElement>());
   const hasPersonal = all.some(isPersonalData);
@@ -56,7 +57,7 @@ export function DetectionList(props: {
               data-testid={`engine-toggle-${e}`}
             >
               <span className="swatch" aria-hidden="true" />
-              {t(`engineShort.${e}`)} ({all.filter((d) => d.engine === e).length})
+              {t(`engineShort.${e}`)} ({all.filter((d) => foundBy(d).includes(e)).length})
             </button>
           ))}
           {hasPersonal && props.onRevealPersonal && (
@@ -67,7 +68,7 @@ export function DetectionList(props: {
         </div>
       )}
       {detail && detections.length === 0 && !detail.error && detail.status === 'done' && <p className="muted">{t('review.noDetections')}</p>}
-      {detail?.error && <p className="error-text">{detail.error.message}</p>}
+      {detail?.error && <p className="error-text">{errorText(detail.error, t, locale)}</p>}
       <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
         {detections.map((d, i) => (
           <li
@@ -94,6 +95,16 @@ export function DetectionList(props: {
               <span className="symbology">{d.field ?? d.symbology}</span>
               <span className={`review-status ${d.review}`}>{t(`review.status.${d.review}`)}</span>
             </div>
+            {foundBy(d).length > 1 && (
+              <div className="muted small" data-testid="found-by">
+                {t('review.foundBy', { engines: foundBy(d).map((e) => t(`engineShort.${e}`)).join(', ') })}
+              </div>
+            )}
+            {d.disagrees && (
+              <div className="disagrees small" data-testid="disagrees">
+                {t('review.disagrees')}
+              </div>
+            )}
             {props.editing && i === props.selected ? (
               <EditForm initial={d.correctedText ?? d.text} onSave={(value) => props.onSave(d, value)} onCancel={props.onCancelEdit} />
             ) : (
@@ -106,7 +117,7 @@ export function DetectionList(props: {
                 {shown(d, d.correctedText ?? d.text)}
               </div>
             )}
-            {d.correctedText !== null && <div className="muted small">{t('review.original', { value: shown(d, d.text) })}</div>}
+            {d.correctedText !== null && <div className="muted small original">{t('review.original', { value: shown(d, d.text) })}</div>}
             {d.geometry.kind === 'none' && <div className="muted small">{t('review.noPosition')}</div>}
             {productName(d) && (
               <div className="muted small" data-testid="detection-product">

@@ -3,6 +3,7 @@ import type { ItemDetail } from '../../../../shared/batch';
 import type { StoredDetection } from '../../../../shared/detection';
 import type { EngineId } from '../../../../shared/engines';
 import { useApp } from '../../api/context';
+import { errorText } from '../../logic/error-text';
 import { pageLabel } from '../../logic/items';
 import { labelAnchor, outlineOnScreen, svgPoints, type Size, type View } from '../../logic/view-geometry';
 import type { useStageView } from './use-stage-view';
@@ -31,7 +32,7 @@ export function PageStage(props: {
   /** Drawn over the page (a box being drawn, say). */
   children?: ReactNode;
 }) {
-  const { client, t } = useApp();
+  const { client, t, locale } = useApp();
   const { detail, page, natural, view, viewport, enginesOnPage } = props;
   const several = enginesOnPage.length > 1;
   const noPosition = props.detections.some((d) => d.geometry.kind === 'none');
@@ -75,7 +76,9 @@ export function PageStage(props: {
       {props.children}
       <div className="stage-notes" role="status">
         {detail?.error ? (
-          <p className="stage-note error">{t('review.pageError', { message: detail.error.message })}</p>
+          <p className="stage-note error" data-testid="page-error">
+            {t('review.pageError', { message: errorText(detail.error, t, locale) })}
+          </p>
         ) : (
           props.imageFailed && <p className="stage-note error">{t('review.imageError')}</p>
         )}

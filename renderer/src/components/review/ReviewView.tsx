@@ -6,7 +6,9 @@ import { useApp } from '../../api/context';
 import { pageLabel } from '../../logic/items';
 import { ZOOM_STEP, revealPoints, type Size } from '../../logic/view-geometry';
 import { initialReview, reviewReducer } from '../../state/review';
+import { foundBy } from '../../logic/engines';
 import type { GridQuery } from '../BatchView';
+import type { ReviewBefore } from '../../logic/use-undo';
 import { DetectionList } from './DetectionList';
 import { PageStage } from './PageStage';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -27,6 +29,10 @@ export function ReviewView(props: {
   index: number;
   total: number;
   onClose: () => void;
+  /** Every change made here, as the detections were before it (for Undo). */
+  onReviewed?: (before: ReviewBefore[]) => void;
+  /** Changes when review work was undone elsewhere: the page is fetched again. */
+  reviewVersion?: number;
   /** Show ID numbers in full (a per-session choice; masked by default). */
   revealPersonal?: boolean;
   onRevealPersonal?: (reveal: boolean) => void;
@@ -53,10 +59,10 @@ export function ReviewView(props: {
       setNatural(null);
       stage.fit();
     }
-    dispatch({ type: 'pageLoaded', detectionCount: d.detections.filter((x) => !hiddenEngines.has(x.engine)).length });
+    dispatch({ type: 'pageLoaded', detectionCount: d.detections.filter((x) => foundBy(x).some((e) => !hiddenEngines.has(e))).length });
     if (!samePage) dispatch({ type: 'selectDetection', detection: 0 });
   };
-  const { detail, setDetail, detailRef } = useReviewPage(client, batch.id, query, state.index, reload, onLoaded, reportError);
+  const { detail, setDetail, detailRef } = useReviewPage(client, batch.id, query, state.index, `${reload}:${props.reviewVersion ?? 0}`, onLoaded, reportError);
 
   // Page pixels are what detections are stored in; the preview may be a smaller copy.
   const page: Size | null = detail?.width && detail.height ? { width: detail.width, height: detail.height } : natural;
@@ -65,8 +71,11 @@ export function ReviewView(props: {
 
   const allDetections = detail?.detections ?? [];
   // Each engine's detections side by side: grouped in engine order, stored order within.
-  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => d.engine === e));
-  const detections = enginesOnPage.flatMap((e) => (hiddenEngines.has(e) ? [] : allDetections.filter((d) => d.engine === e)));
+  // A code two engines read is one detection (foundBy): shown unless every engine that found it is hidden.
+  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => foundBy(d).includes(e)));
+  const shownOf = (hidden: ReadonlySet<EngineId>) =>
+    enginesOnPage.flatMap((e) => allDetections.filter((d) => d.engine === e && foundBy(d).some((x) => !hidden.has(x))));
+  const detections = shownOf(hiddenEngines);
   const current: StoredDetection | undefined = state.detection >= 0 ? detections[state.detection] : undefined;
 
   const toggleEngine = (e: EngineId) => {
@@ -74,7 +83,7 @@ export function ReviewView(props: {
     if (next.has(e)) next.delete(e);
     else next.add(e);
     setHiddenEngines(next);
-    dispatch({ type: 'pageLoaded', detectionCount: allDetections.filter((d) => !next.has(d.engine)).length });
+    dispatch({ type: 'pageLoaded', detectionCount: shownOf(next).length });
     dispatch({ type: 'selectDetection', detection: 0 });
   };
 
@@ -89,10 +98,12 @@ export function ReviewView(props: {
   }, [currentId]);
 
   const { filter } = query;
+  const { onReviewed } = props;
   const saveReview = useCallback(
     async (d: StoredDetection, change: { review?: ReviewStatus; correctedText?: string | null }) => {
       try {
         const saved = await client.call('detections.review', { detectionId: d.id, ...change });
+        onReviewed?.([{ id: d.id, review: d.review, correctedText: d.correctedText }]);
         setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (x.id === saved.id ? saved : x)) } : cur));
         const others = detailRef.current?.detections.filter((x) => x.id !== saved.id) ?? [];
         if (filter === 'needs-review' && saved.review !== 'pending' && others.every((x) => x.review !== 'pending')) {
@@ -102,8 +113,21 @@ export function ReviewView(props: {
         reportError(e);
       }
     },
-    [client, reportError, filter, setDetail, detailRef],
+    [client, reportError, filter, setDetail, detailRef, onReviewed],
   );
+
+  // Every open detection of this page accepted at once (Shift+A).
+  const acceptPage = async () => {
+    if (!detail) return;
+    try {
+      const { changed } = await client.call('detections.bulkReview', { batchId: batch.id, review: 'accepted', scope: { itemId: detail.id } });
+      onReviewed?.(changed);
+      if (filter === 'needs-review' && changed.length > 0) setReload((n) => n + 1);
+      else setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (changed.some((c) => c.id === x.id) ? { ...x, review: 'accepted' } : x)) } : cur));
+    } catch (e) {
+      reportError(e);
+    }
+  };
 
   const verdict = (review: ReviewStatus) => {
     if (!current) return;
@@ -120,6 +144,7 @@ export function ReviewView(props: {
       nextDetection: () => dispatch({ type: 'nextDetection' }),
       prevDetection: () => dispatch({ type: 'prevDetection' }),
       accept: () => verdict('accepted'),
+      acceptPage: () => void acceptPage(),
       reject: () => verdict('rejected'),
       edit: () => current && dispatch({ type: 'edit' }),
       zoomIn: () => stage.zoomBy(ZOOM_STEP),
@@ -177,6 +202,9 @@ export function ReviewView(props: {
           <button type="button" className="btn" onClick={stage.fit} title={`${t('review.fit')} (0)`}>
             {t('review.fit')}
           </button>
+          <button type="button" className="btn" onClick={() => void acceptPage()} title={`${t('review.acceptPage')} (Shift+A)`} data-testid="accept-page">
+            {t('review.acceptPage')}
+          </button>
           <button type="button" className="btn icon" onClick={() => dispatch({ type: 'toggleHelp' })} aria-label={t('app.shortcuts')} title={`${t('app.shortcuts')} (?)`}>
             ?
           </button>
@@ -224,8 +252,13 @@ export function ReviewView(props: {
             dispatch({ type: 'edit' });
           }}
           onSave={(d, value) => {
-            void saveReview(d, { correctedText: value === d.text ? null : value });
+            // A corrected value is a reviewed one: saving accepts it and moves on, to the next
+            // detection or (after the page's last) the next page. In "needs review" the page
+            // leaves the list by itself when nothing on it is open.
+            void saveReview(d, { correctedText: value === d.text ? null : value, review: 'accepted' });
             dispatch({ type: 'endEdit' });
+            if (state.detection + 1 < state.detectionCount) dispatch({ type: 'nextDetection' });
+            else if (filter !== 'needs-review') dispatch({ type: 'nextPage' });
           }}
           onCancelEdit={() => dispatch({ type: 'endEdit' })}
         />

@@ -22,7 +22,8 @@ export function useReviewPage(
   batchId: number,
   query: GridQuery,
   index: number,
-  reload: number,
+  /** Any change refetches the page at `index` (a reviewed page left the list, an undo). */
+  reload: string,
   onLoaded: (load: PageLoad) => void,
   onError: (e: unknown) => void,
 ) {

@@ -1,0 +1,58 @@
+import type { StoredDetection } from '../../../shared/detection';
+import type { EngineId } from '../../../shared/engines';
+import type { Geometry } from '../../../shared/geometry';
+import { planMerge, type MergePlan } from '../../../shared/merge';
+import type { Db } from './db';
+import { stmt } from './statements';
+
+/**
+ * Identical detections from two engines (same value, same place: shared/merge.ts) are one code:
+ * counted once in the page's and the batch's code counts, reviewed once (a verdict on the code
+ * applies to each engine's copy, so every export row agrees), shown once with the engines that
+ * found it. The rows stay as each engine stored them; the merge is worked out from them.
+ */
+export function itemMergePlan(db: Db, itemId: number): MergePlan {
+  const rows = stmt(db, `SELECT id, engine, coalesce(corrected_text, text) AS text, geometry_json FROM detections WHERE item_id = ? ORDER BY id`).all(itemId) as Array<{
+    id: number;
+    engine: EngineId;
+    text: string;
+    geometry_json: string;
+  }>;
+  return planMerge(rows.map((r) => ({ id: r.id, engine: r.engine, text: r.text, geometry: JSON.parse(r.geometry_json) as Geometry })));
+}
+
+/** The page's code count and open-review count, each merged code once. Run after any change to its detections. */
+export function recountItem(db: Db, itemId: number): void {
+  const plan = itemMergePlan(db, itemId);
+  const rows = stmt(db, `SELECT id, review FROM detections WHERE item_id = ?`).all(itemId) as Array<{ id: number; review: string }>;
+  const codes = rows.filter((r) => !plan.mergedInto.has(r.id));
+  stmt(db, `UPDATE items SET detection_count = ?, review_pending = ? WHERE id = ?`).run(
+    codes.length,
+    codes.filter((r) => r.review === 'pending').length,
+    itemId,
+  );
+}
+
+/** The other engines' copies of a merged code (to take the code's verdict and correction). */
+export function mergedCopies(db: Db, itemId: number, detectionId: number): number[] {
+  const plan = itemMergePlan(db, itemId);
+  return [...plan.mergedInto].filter(([, into]) => into === detectionId).map(([id]) => id);
+}
+
+/** A page's detections as a reviewer sees them: each merged code once, with who found it, disagreements marked. */
+export function foldMerged(db: Db, itemId: number, detections: StoredDetection[]): StoredDetection[] {
+  if (detections.length < 2) return detections;
+  const plan = itemMergePlan(db, itemId);
+  const foundBy = new Map<number, StoredDetection['engine'][]>();
+  for (const d of detections) {
+    const into = plan.mergedInto.get(d.id);
+    if (into !== undefined) foundBy.set(into, [...(foundBy.get(into) ?? []), d.engine]);
+  }
+  return detections
+    .filter((d) => !plan.mergedInto.has(d.id))
+    .map((d) => {
+      const others = foundBy.get(d.id);
+      const out: StoredDetection = others ? { ...d, foundBy: [d.engine, ...others] } : d;
+      return plan.disagreeing.has(d.id) ? { ...out, disagrees: true } : out;
+    });
+}
