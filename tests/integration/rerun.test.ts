@@ -75,7 +75,7 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(exp['c-none.png']!.detections).toEqual([]);
 
     // Again with the same engine: nothing to do, and the answer says why; nothing sent.
-    await expect(await service.rerun(batch.id, { engine: 'tencent', task: 'codes' })).rejects.toThrow(
+    await expect(service.rerun(batch.id, { engine: 'tencent', task: 'codes' })).rejects.toThrow(
       expect.objectContaining({ code: 'NOTHING_TO_DO', message: expect.stringMatching(/already went through tencent for barcodes/) }),
     );
     expect((await service.getBatch(batch.id)).status).toBe('done');
@@ -86,7 +86,7 @@ describe('service.rerun: another engine over a finished batch', () => {
 
   it('refuses a batch that is still running', async () => {
     const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'tencent', task: 'codes', options: { region: 'ap-beijing' } } });
-    await expect(await service.rerun(batch.id, { engine: 'local', task: 'codes' })).rejects.toThrow(/still running/);
+    await expect(service.rerun(batch.id, { engine: 'local', task: 'codes' })).rejects.toThrow(/still running/);
     await service.whenSettled(batch.id);
   }, 60_000);
 });
