@@ -3,11 +3,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ENGINE_IDS, TASKS } from '../../shared/engines';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors';
 import { defaultDbPath } from './paths';
-import { runScan, type CliIo, type ScanOptions } from './scan';
-import { runCredentials, type CredentialsOptions } from './credentials';
-import { runSettings, type SettingsOptions } from './settings';
-import { runUsage, type UsageOptions } from './usage';
-import { runWatch, type WatchOptions } from './watch';
+// Types only: each command's module (the engine, SQLite, sharp, the keychain...) loads when that
+// command runs, so `scandesk --help` starts like a command (issue 10).
+import type { CliIo, ScanOptions } from './scan';
+import type { CredentialsOptions } from './credentials';
+import type { SettingsOptions } from './settings';
+import type { UsageOptions } from './usage';
+import type { WatchOptions } from './watch';
 import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
 /**
@@ -126,6 +128,7 @@ Examples:
   scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
+      const { runScan } = await import('./scan');
       setExitCode(await runScan(paths, opts, io));
     });
 
@@ -150,6 +153,7 @@ meanwhile move on. One process watches a folder at a time (the app or this comma
 Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed`,
     )
     .action(async (folder: string, opts: WatchOptions) => {
+      const { runWatch } = await import('./watch');
       setExitCode(await runWatch(folder, opts, io));
     });
 
@@ -187,6 +191,7 @@ Examples:
   scandesk credentials test alioss --bucket my-scans --region cn-hangzhou`,
     )
     .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
+      const { runCredentials } = await import('./credentials');
       setExitCode(await runCredentials(action, vendor, opts, io));
     });
 
@@ -214,7 +219,8 @@ Examples:
   scandesk settings set tencent.rateLimits.QrcodeOCR 10
   scandesk settings show`,
     )
-    .action((action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+    .action(async (action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+      const { runSettings } = await import('./settings');
       setExitCode(runSettings(action, key, value, opts, io));
     });
 
@@ -232,6 +238,7 @@ appear), errors and bytes sent. Days are the vendors' (China Standard Time, UTC+
 daily quotas reset. Accounts show masked; no key is stored with the counts.`,
     )
     .action(async (opts: UsageOptions) => {
+      const { runUsage } = await import('./usage');
       setExitCode(await runUsage(opts, io));
     });
 
@@ -283,7 +290,7 @@ function processIo(): CliIo {
   };
 }
 
-/** Entry point used by bin/scandesk.mjs. */
+/** Entry point used by bin/scandesk.mjs (built as out/main/cli.js, see electron.vite.config.ts). */
 export async function run(argv = process.argv.slice(2)): Promise<void> {
   const code = await main(argv, processIo());
   process.exitCode = code;

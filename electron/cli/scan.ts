@@ -7,6 +7,7 @@ import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
 import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
+import { PRIVATE_DIR_MODE } from '../core/private-files';
 import { openScanService } from '../core/service';
 import type { ScanService } from '../core/service-types';
 import { instrumentEngine, type DecodeCounter } from './decode-log';
@@ -170,7 +171,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   await checkOutputWritable(v.out);
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
-  await mkdir(dirname(v.dbPath), { recursive: true });
+  await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
 
   const counter: DecodeCounter = { count: 0 };
   const built = createEngines(v.plan, v.jobs, { dbPath: v.dbPath, env: io.env, overrides: v.overrides });

@@ -4,7 +4,7 @@
  * Prints the address (with a one-time token) to open in a browser; at a terminal, Enter prints
  * another one; Ctrl+C stops it.
  */
-import { mkdirSync } from 'node:fs';
+import { makePrivateDir } from '../core/private-files';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     .parse();
   const opts = program.opts<{ db: string; port: number; host: string; renderer?: string }>();
   const dbPath = resolve(opts.db);
-  mkdirSync(dirname(dbPath), { recursive: true });
+  makePrivateDir(dirname(dbPath)); // the profile holds personal data
   const host = await startHost({ dbPath, port: opts.port, host: opts.host, rendererDir: opts.renderer });
   process.stdout.write(`ScanDesk is running at ${host.url}\n`);
   // Each address opens ScanDesk once (its token becomes a session cookie in that browser).

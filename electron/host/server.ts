@@ -94,22 +94,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hotFolders = new HotFolderRunner(service, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
 
-  const handlers: HandlerTable = createHandlers(service, {
-    transport: 'browser',
-    app: { name: 'ScanDesk', version: packageVersion(), dataDir },
-    settings: fileSettingsStore(join(dataDir, 'settings.json')),
-    dialogs: unavailableDialogs(),
-    exportDir: join(dataDir, 'exports'),
-    ...(vendors ? { vendors } : {}),
-    hotFolders,
-    log,
-  });
   const media: MediaCache = createMediaCache({
     dir: join(dataDir, 'cache', 'media'),
     lookup: async (itemId) => {
       const item = await service.getItem(itemId);
       return { path: item.path, page: item.page };
     },
+  });
+  const handlers: HandlerTable = createHandlers(service, {
+    transport: 'browser',
+    app: { name: 'ScanDesk', version: packageVersion(), dataDir },
+    settings: fileSettingsStore(join(dataDir, 'settings.json')),
+    dialogs: unavailableDialogs(),
+    exportDir: join(dataDir, 'exports'),
+    media,
+    ...(vendors ? { vendors } : {}),
+    hotFolders,
+    log,
   });
 
   const uploads = createUploads(join(dataDir, 'uploads'));

@@ -96,6 +96,13 @@ async function start(): Promise<void> {
   service = await openScanService({ dbPath, engines: registry.engines });
   const svc = service;
 
+  const media = createMediaCache({
+    dir: join(app.getPath('userData'), 'cache', 'media'),
+    lookup: async (itemId) => {
+      const item = await svc.getItem(itemId);
+      return { path: item.path, page: item.page };
+    },
+  });
   const exportDir = join(app.getPath('documents'), 'ScanDesk');
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
   hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
@@ -106,16 +113,10 @@ async function start(): Promise<void> {
     settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
     dialogs: electronDialogs(() => mainWindow, () => exportDir),
     exportDir,
+    media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,
     log,
-  });
-  const media = createMediaCache({
-    dir: join(app.getPath('userData'), 'cache', 'media'),
-    lookup: async (itemId) => {
-      const item = await svc.getItem(itemId);
-      return { path: item.path, page: item.page };
-    },
   });
 
   hardenSession(session.defaultSession, devServerUrl);

@@ -40,7 +40,7 @@ describe('test the connection, with credentials from a real Secret Service', () 
     await store.set('wechat', WECHAT, { endpoint: new URL(wechat.url).origin });
     const r = await testConnection('wechat', store, settings({ wechat: { baseUrl: wechat.url } }));
     expect(r).toMatchObject({ ok: true, error: null });
-    expect(wechat.stats.tokenRequests).toBe(1);
+    expect(wechat.stats.stableTokenRequests).toBe(1);
 
     await store.set('wechat', { ...WECHAT, appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' }, { endpoint: new URL(wechat.url).origin });
     const bad = await testConnection('wechat', store, settings({ wechat: { baseUrl: wechat.url } }));

@@ -258,6 +258,36 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     await page.selectOption('[data-testid=language]', 'en');
   });
 
+  it('shows the changed screens in Chinese and in the dark theme', async () => {
+    const { page } = w;
+    await page.selectOption('[data-testid=language]', 'zh-CN');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.click('[data-testid=batch-row] >> text=Typo');
+    await poll(() => page.textContent('[data-testid=batch-ignored]')).toContain(`已忽略 ${OTHERS.length} 个非图片文件`);
+    await w.shot('28-grid-ignored-zh-CN-dark');
+    await page.click('[data-testid=ignored-show]');
+    await page.waitForSelector('[data-testid=ignored-dialog][open]');
+    await w.shot('29-ignored-files-zh-CN-dark');
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=new-batch]');
+    await page.fill('[data-testid=path-input]', join(w.dir, 'nowhere'));
+    await page.keyboard.press('Enter');
+    await page.fill('[data-testid=path-input]', mixed);
+    await page.keyboard.press('Enter');
+    await poll(() => page.locator('[data-testid=path-row][data-state=checking]').count()).toBe(0);
+    expect(await page.textContent('[data-testid=path-row][data-state=error] [data-testid=path-check]')).toContain('找不到文件或文件夹');
+    expect(await page.textContent('[data-testid=path-row][data-state=ok] [data-testid=path-check]')).toBe(`文件夹 · ${IMAGES.length} 张图片，忽略 ${OTHERS.length} 个其他文件`);
+    await w.shot('29-new-batch-zh-CN-dark');
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=batch-row] >> text=Long value');
+    await page.click('[data-testid=card]');
+    await page.waitForSelector('[data-testid=review][data-ready=true]');
+    await w.shot('29-review-long-value-zh-CN-dark');
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.selectOption('[data-testid=language]', 'en');
+  });
+
   it('ran under the strict CSP without a refusal or an uncaught error', () => {
     expect(w.pageErrors).toEqual([]);
   });

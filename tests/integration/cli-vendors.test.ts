@@ -99,7 +99,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
       expect(r.stdout).toMatch(/connection OK/);
     }
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(1);
-    expect(emu.wechat.stats.tokenRequests).toBe(1);
+    expect(emu.wechat.stats.stableTokenRequests).toBe(1);
     expect(emu.oss.log.filter((l) => l.op === 'GetBucketInfo' && l.status === 200)).toHaveLength(1);
   }, 240_000);
 
@@ -231,7 +231,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     });
     const set = await run(['credentials', 'set', 'wechat'], `${CREDS.wechat.appId}\n${WRONG.wechat}\n`);
     expect(set.code).toBe(0);
-    const tokenBefore = emu.wechat.stats.tokenRequests;
+    const tokenBefore = emu.wechat.stats.stableTokenRequests;
     const r = await scan(pages, 'wrong.json', '--engine', 'local', '--fallback', 'wechat');
     expect(r.code, r.stderr).toBe(0);
     expect(count(r.stderr, 'WeChat: ')).toBe(1);
@@ -239,7 +239,7 @@ describe('scandesk with cloud vendors (CLI, real keychain, emulators)', () => {
     expect(r.stderr).toMatch(/command line: scandesk credentials set wechat/);
     expect(r.stderr, r.stderr).toMatch(/Paused after 1 of 3 pages/);
     expect(r.stdout, r.stdout).toMatch(/pending: 2/);
-    expect(emu.wechat.stats.tokenRequests - tokenBefore).toBeLessThanOrEqual(2);
+    expect(emu.wechat.stats.stableTokenRequests - tokenBefore).toBeLessThanOrEqual(2);
     const exp = byName(readJson(join(tmp, 'out', 'wrong.json')));
     expect(exp['a-qr.png']).toMatchObject({ status: 'done' });
     expect(exp['b-none.png']!.status).toBe('pending');

@@ -126,12 +126,12 @@ describe('vendor usage', () => {
     const pages = join(tmp, 'wechat');
     copySamples(pages, { 'a.png': 'zxing/qrcode-2/10.png' });
     // The engine holds the access_token of the text batch above: the next two requests are image calls.
-    const tokens = emu.wechat.stats.tokenRequests;
+    const tokens = emu.wechat.stats.stableTokenRequests;
     emu.wechat.faults.inject('server-error', 2);
     const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'wechat', task: 'codes' } });
     expect((await service.whenSettled(batch.id)).counts.done).toBe(1);
     const spent = (await service.batchUsage(batch.id)).operations;
-    expect(emu.wechat.stats.tokenRequests).toBe(tokens);
+    expect(emu.wechat.stats.stableTokenRequests).toBe(tokens);
     expect(spent).toEqual([{ vendor: 'wechat', operation: 'imgQrcode', calls: 3, billable: 1, errors: 2, bytesSent: expect.any(Number) }]);
     // The same file three times (the emulator records the upload it answered).
     expect(spent[0]!.bytesSent).toBe(3 * emu.wechat.stats.uploads.at(-1)!.bytes);

@@ -15,6 +15,7 @@ import { ENGINE_IDS } from '../../../shared/engines';
 import type { ScanService } from '../service-types';
 import { checkPaths, completePath } from '../intake/check';
 import type { DialogProvider } from './dialogs';
+import type { MediaCache, MediaSource } from './media-cache';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   dialogs: DialogProvider;
   /** Where `export.run` without a path writes (created on demand). */
   exportDir: string;
+  /** The previews cache of this transport: a deleted batch's pages are dropped from it. */
+  media?: Pick<MediaCache, 'forget'>;
   /** Cloud vendors (keychain, vendor settings, engine registry); without it only local runs. */
   vendors?: VendorDeps;
   /** The app's running hot-folder watchers, brought in line after a Settings change. */
@@ -88,7 +91,10 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.retryFailed': ({ batchId }) => service.retryFailed(batchId),
     'batches.rerun': ({ batchId, plan }) => service.rerun(batchId, plan),
     'batches.delete': async ({ batchId }) => {
+      // Its previews go with it (pictures of personal documents): which pages, read first.
+      const pages = deps.media ? await batchPages(service, batchId) : [];
       await service.deleteBatch(batchId);
+      deps.media?.forget(pages);
       return { batchId };
     },
 
@@ -156,6 +162,16 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     };
   }
   return Object.freeze(table) as HandlerTable;
+}
+
+/** Every page (file and page number) of a batch, read a thousand at a time. */
+async function batchPages(service: ScanService, batchId: number): Promise<MediaSource[]> {
+  const pages: MediaSource[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const chunk = await service.listItems(batchId, { offset, limit: 1000 });
+    for (const it of chunk.items) pages.push({ path: it.path, page: it.page });
+    if (chunk.items.length < 1000) return pages;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { MediaKind } from '../../../shared/contract';
 import { Semaphore } from '../concurrency/semaphore';
 import { ScanError } from '../errors';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files';
 import { makePreview } from '../imaging';
 import type { ImageFormat } from '../intake/types';
 
@@ -54,6 +55,12 @@ export interface MediaCache {
    * first); `signal` aborting before its turn drops it with CANCELLED.
    */
   get(kind: MediaKind, itemId: number, signal?: AbortSignal): Promise<MediaImage>;
+  /**
+   * Drops every cached image (both kinds, any size or file version) of these pages, from
+   * memory and disk: they belonged to a deleted batch. A render still running for one of them
+   * is not kept.
+   */
+  forget(pages: readonly MediaSource[]): void;
 }
 
 const CONTENT_TYPE = 'image/webp';
@@ -80,14 +87,21 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   };
   const diskLimit = options.diskBytes ?? 512 * 1024 * 1024;
   let writesSincePrune = 0;
-  mkdirSync(options.dir, { recursive: true });
+  // Previews are pictures of personal documents: the folder and its files are the owner's only.
+  makePrivateDir(options.dir);
+  /** Bumped by forget(): a render that started before it is not stored. */
+  const forgotten = new Map<string, number>();
 
-  // Keeps the folder under its budget: oldest access time (mtime, refreshed on each disk hit) first.
+  // Keeps the folder under its budget: oldest access time (mtime, refreshed on each disk hit)
+  // first. Files not named as this version names them (an older cache) go at once: they
+  // could not be found by forget().
   const prune = () => {
     writesSincePrune = 0;
     try {
-      const entries = readdirSync(options.dir)
-        .filter((f) => f.endsWith('.webp'))
+      const names = readdirSync(options.dir);
+      for (const f of names) if (f.endsWith('.webp') && !FILE_NAME.test(f)) rmSync(join(options.dir, f), { force: true });
+      const entries = names
+        .filter((f) => FILE_NAME.test(f))
         .map((f) => {
           const st = statSync(join(options.dir, f));
           return { file: join(options.dir, f), size: st.size, used: st.mtimeMs };
@@ -123,6 +137,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const produce = async (key: string, kind: MediaKind, source: MediaSource, signal?: AbortSignal): Promise<Buffer> => {
     const maxSide = sizes[kind];
     const file = join(options.dir, `${key}.webp`);
+    const page = pageKey(source);
+    const epoch = forgotten.get(page) ?? 0;
     try {
       const data = readFileSync(file);
       const now = new Date();
@@ -132,9 +148,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       // not cached on disk yet
     }
     const data = await queues[kind].run(async () => render({ ...source, format: await sniffFormat(source.path) }, { maxSide }), signal);
+    if ((forgotten.get(page) ?? 0) !== epoch) return data; // its batch was deleted meanwhile: answer, keep nothing
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      writeFileSync(tmp, data);
+      writeFileSync(tmp, data, { mode: PRIVATE_FILE_MODE });
       renameSync(tmp, file);
       if (++writesSincePrune >= 32) prune();
     } catch {
@@ -153,10 +170,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       } catch (err) {
         throw new ScanError('FILE_NOT_FOUND', `The file of item ${itemId} is no longer available.`, { cause: err });
       }
-      const key = createHash('sha256')
-        .update(`${kind}\0${sizes[kind]}\0${source.path}\0${source.page}\0${st.size}\0${st.mtimeMs}`)
-        .digest('hex')
-        .slice(0, 40);
+      const key = `${pageKey(source)}-${sha(`${kind}\0${sizes[kind]}\0${st.size}\0${st.mtimeMs}`).slice(0, 24)}`;
       const hit = memory.get(key);
       if (hit) {
         remember(key, hit);
@@ -169,8 +183,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
           inflight.set(key, job);
         }
         try {
+          const epoch = forgotten.get(pageKey(source)) ?? 0;
           const data = await job;
-          remember(key, data);
+          if ((forgotten.get(pageKey(source)) ?? 0) === epoch) remember(key, data);
           return { data, contentType: CONTENT_TYPE };
         } catch (err) {
           // The render this request joined was dropped because its first asker left; this one
@@ -180,7 +195,42 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         }
       }
     },
+
+    forget(pages) {
+      const prefixes = new Set(pages.map((p) => `${pageKey(p)}-`));
+      if (prefixes.size === 0) return;
+      for (const p of prefixes) {
+        const page = p.slice(0, -1);
+        forgotten.set(page, (forgotten.get(page) ?? 0) + 1);
+      }
+      const mine = (name: string) => prefixes.has(name.slice(0, PAGE_KEY_CHARS + 1));
+      for (const [k, v] of memory) {
+        if (!mine(k)) continue;
+        memory.delete(k);
+        memBytes -= v.length;
+      }
+      let names: string[];
+      try {
+        names = readdirSync(options.dir);
+      } catch {
+        return;
+      }
+      for (const f of names) if (mine(f)) rmSync(join(options.dir, f), { force: true });
+    },
   };
+}
+
+const PAGE_KEY_CHARS = 16;
+/** `<page key>-<variant key>.webp`: one page of one file, then kind, size and file version. */
+const FILE_NAME = /^[0-9a-f]{16}-[0-9a-f]{24}\.webp$/;
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Which page of which file an image shows (the start of its cache name, so forget() finds every variant). */
+function pageKey(source: MediaSource): string {
+  return sha(`${source.path}\0${source.page}`).slice(0, PAGE_KEY_CHARS);
 }
 
 const BY_EXT: Record<string, ImageFormat> = {

@@ -4,7 +4,11 @@ import type { ExportFormat, ExportOptions, ExportSource } from './types';
 import { writeAtomically } from './atomic';
 import { writeCsv } from './csv';
 import { writeJson } from './json';
-import { writeXlsx } from './xlsx';
+import type { writeXlsx as WriteXlsx } from './xlsx';
+
+// exceljs costs ~0.4 s of CPU to load: the XLSX writer loads when an XLSX is written, not with
+// every command that can export (issue 10: the command line starts like a command).
+const writeXlsx: typeof WriteXlsx = async (...args) => (await import('./xlsx')).writeXlsx(...args);
 
 export type { ExportDetection, ExportFormat, ExportItem, ExportOptions, ExportSource } from './types';
 

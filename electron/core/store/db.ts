@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile, tightenIfLoose } from '../private-files';
 import { migrate } from './migrations';
 
 export type Db = Database.Database;
@@ -13,7 +13,13 @@ export type Db = Database.Database;
  * failure the queue guards against. busy_timeout covers a second process (CLI next to the app).
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // Personal data (file names, decoded values, ID-card fields): owner-only. SQLite gives the
+    // -wal and -shm files the database file's mode, so creating it first covers them too.
+    makePrivateDir(dirname(path));
+    makePrivateFile(path);
+    for (const journal of ['-wal', '-shm', '-journal']) tightenIfLoose(`${path}${journal}`);
+  }
   const db = new Database(path);
   try {
     applyPragmas(db);

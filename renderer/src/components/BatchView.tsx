@@ -14,6 +14,7 @@ import { Throughput } from './Throughput';
 import type { ReviewBefore } from '../logic/use-undo';
 import { errorText } from '../logic/error-text';
 import type { BatchNotice } from '../logic/notices';
+import { BatchIntake } from './intake/BatchIntake';
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
 
@@ -173,6 +174,7 @@ export function BatchView(props: {
           )}
         </div>
       )}
+      <BatchIntake batch={batch} settled={settled} onQuery={props.onQuery} onOpen={props.onOpen} />
       <div className="filters">
         <div className="segmented" role="group" aria-label={t('filter.label')}>
           {ITEM_FILTERS.map((f) => (

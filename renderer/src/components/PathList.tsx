@@ -36,5 +36,5 @@ function describe(c: PathCheck, t: ReturnType<typeof useApp>['t']): string {
   if (c.kind === 'file') return c.images > 0 ? t('create.check.file') : t('create.check.fileOther');
   const parts = [t('create.check.images', { count: c.images })];
   if (c.others > 0) parts.push(t('create.check.others', { count: c.others }));
-  return `${t('create.check.folder')} · ${parts.join(', ')}${c.capped ? ` ${t('create.check.capped')}` : ''}`;
+  return `${t('create.check.folder')} · ${parts.join(t('list.separator'))}${c.capped ? ` ${t('create.check.capped')}` : ''}`;
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/contract';
 import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
+import { HotFoldersSection } from './intake/HotFoldersSection';
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
@@ -53,6 +54,7 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
         </div>
       </header>
       <div className="settings-body">
+        <HotFoldersSection />
         <h3>{t('settings.vendors')}</h3>
         <p className="muted">{t('settings.vendorsIntro')}</p>
         {status && !status.available && (

@@ -13,7 +13,7 @@ export type Fault =
   | 'http-5xx' // a bare 502 from a gateway in front of the service
   | 'timeout' // the request is held and never answered (until the client gives up)
   | 'reset' // the connection is dropped without an answer
-  | 'rate-limit' // WeChat 45009 / OSS 503 SlowDown
+  | 'rate-limit' // WeChat 45011 (minute limit) / OSS 503 SlowDown
   | 'token-expired' // WeChat only: 42001
   | 'quota'; // WeChat only: 101003 on cv/ocr/comm
 

@@ -61,26 +61,31 @@ describe('WeChat client against the emulator (real images)', () => {
   it('fetches one token, caches it, and shares one in-flight fetch between concurrent callers', async () => {
     const { client, emu } = await setup();
     await Promise.all([1, 2, 3, 4, 5].map(() => client.imgQrcode(png(QR.bytes))));
-    expect(emu.stats.tokenRequests).toBe(1);
+    expect(emu.stats.stableTokenRequests).toBe(1);
     await client.imgQrcode(png(DM.bytes));
-    expect(emu.stats.tokenRequests).toBe(1);
+    expect(emu.stats.stableTokenRequests).toBe(1);
     expect(client.tokens.fetches).toBe(1);
+    // The stable token, never the old endpoint that replaces everyone's token.
+    expect(emu.stats.tokenRequests).toBe(0);
   });
 
-  it('refreshes once on 42001 (expired) and 40001 (replaced), then retries the call', async () => {
+  it('refreshes once on 42001 (expired) and 40001 (forced out), then retries the call; never forces a refresh itself', async () => {
     const { client, emu } = await setup();
     await client.imgQrcode(png(QR.bytes));
     emu.expireTokens();
     const again = await client.imgQrcode(png(QR.bytes));
     expect(again.code_results[0]!.data).toBe(QR.expected);
-    expect(emu.stats.tokenRequests).toBe(2);
+    expect(emu.stats.stableTokenRequests).toBe(2);
     expect(emu.stats.byErrcode['42001']).toBe(1);
 
     emu.invalidateTokens();
     // Several callers hit the dead token at once: still one refresh.
     await Promise.all([1, 2, 3].map(() => client.imgQrcode(png(QR.bytes))));
-    expect(emu.stats.tokenRequests).toBe(3);
+    expect(emu.stats.stableTokenRequests).toBe(3);
     expect(emu.stats.byErrcode['40001']).toBeGreaterThanOrEqual(1);
+    // A normal-mode fetch gave a new token each time: no forced refresh was needed.
+    expect(emu.stats.forcedRefreshes).toBe(0);
+    expect(client.tokens.forcedFetches).toBe(0);
   });
 
   it('refreshes a token shortly before it expires, without a failed call', async () => {
@@ -89,10 +94,10 @@ describe('WeChat client against the emulator (real images)', () => {
     await client.imgQrcode(png(QR.bytes));
     now += (7200 - 6 * 60) * 1000; // 6 minutes before expiry: still cached
     await client.imgQrcode(png(QR.bytes));
-    expect(emu.stats.tokenRequests).toBe(1);
+    expect(emu.stats.stableTokenRequests).toBe(1);
     now += 2 * 60 * 1000; // 4 minutes before expiry: inside the 5-minute margin
     await client.imgQrcode(png(QR.bytes));
-    expect(emu.stats.tokenRequests).toBe(2);
+    expect(emu.stats.stableTokenRequests).toBe(2);
     expect(emu.stats.byErrcode['42001']).toBeUndefined();
   });
 
@@ -114,24 +119,7 @@ describe('WeChat client against the emulator (real images)', () => {
   });
 });
 
-describe('WeChat client: rate limits and OCR fixtures', () => {
-  it('keeps under the per-operation rate; when WeChat still says 45009 the calls are retried and succeed', async () => {
-    const { client, emu } = await setup({ rateLimits: { qrcode: 5 } }, { rateLimits: { qrcode: 4 } });
-    await Promise.all(Array.from({ length: 8 }, () => client.imgQrcode(png(QR.bytes))));
-    expect(emu.stats.byErrcode['45009']).toBeUndefined();
-
-    const fast = new WeChatClient({
-      credentials: staticCredentials({ wechat: APP }),
-      baseUrl: emu.url,
-      rateLimits: { qrcode: 100 },
-      concurrency: 4,
-      retry: { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 400 },
-    });
-    const results = await Promise.all(Array.from({ length: 10 }, () => fast.imgQrcode(png(QR.bytes))));
-    expect(results.every((r) => r.code_results[0]!.data === QR.expected)).toBe(true);
-    expect(emu.stats.byErrcode['45009']).toBeGreaterThan(0);
-  });
-
+describe('WeChat client: OCR fixtures', () => {
   it('printedTextOCR answers from a fixture keyed by the sha256 of the bytes when one is given', async () => {
     const sha = createHash('sha256').update(QR.bytes).digest('hex');
     const pos = { left_top: { x: 10, y: 20 }, right_top: { x: 200, y: 20 }, right_bottom: { x: 200, y: 40 }, left_bottom: { x: 10, y: 40 } };
@@ -190,7 +178,7 @@ describe('WeChat client: every documented error path', () => {
     expect((await client.imgQrcode(png(QR.bytes))).code_results[0]!.data).toBe(QR.expected);
   });
 
-  it('-1, 45009, HTTP 502, dropped connections and timeouts are retried until the call succeeds', async () => {
+  it('-1, HTTP 502, dropped connections and timeouts are retried until the call succeeds', async () => {
     const { client, emu } = await setup({}, { timeoutMs: 1_000 });
     const retries: string[] = [];
     const c2 = new WeChatClient({
@@ -202,12 +190,12 @@ describe('WeChat client: every documented error path', () => {
     });
     void client;
     await c2.imgQrcode(png(QR.bytes)); // token first
-    for (const f of ['server-error', 'rate-limit', 'http-5xx', 'reset', 'timeout'] as const) emu.faults.inject(f);
+    for (const f of ['server-error', 'http-5xx', 'reset', 'timeout'] as const) emu.faults.inject(f);
     const res = await c2.imgQrcode(png(QR.bytes));
     expect(res.code_results[0]!.data).toBe(QR.expected);
-    expect(emu.faults.served).toEqual(['server-error', 'rate-limit', 'http-5xx', 'reset', 'timeout']);
+    expect(emu.faults.served).toEqual(['server-error', 'http-5xx', 'reset', 'timeout']);
     // In order (a busy machine may add a slow answer's TIMEOUT in between).
-    expect(inOrder(retries, ['VENDOR_SERVER', 'VENDOR_RATE_LIMIT', 'VENDOR_SERVER', 'NETWORK', 'TIMEOUT'])).toBe(true);
+    expect(inOrder(retries, ['VENDOR_SERVER', 'VENDOR_SERVER', 'NETWORK', 'TIMEOUT'])).toBe(true);
   });
 
   it('a fault that outlasts the retries ends final for the item (not a stop)', async () => {
@@ -220,7 +208,7 @@ describe('WeChat client: every documented error path', () => {
   });
 
   it('with 10% injected faults every request ends done or final, and no message holds a secret', async () => {
-    const { client, emu } = await setup({ faults: { rate: 0.1, seed: 20261121, randomKinds: ['server-error', 'http-5xx', 'rate-limit', 'token-expired', 'reset', 'timeout'] } }, { timeoutMs: 1_000 });
+    const { client, emu } = await setup({ faults: { rate: 0.1, seed: 20261121, randomKinds: ['server-error', 'http-5xx', 'token-expired', 'reset', 'timeout'] } }, { timeoutMs: 1_000 });
     const images = [QR, DM, PDF417, EAN13];
     const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => client.imgQrcode(png(images[i % 4]!.bytes))));
     let done = 0;
@@ -241,10 +229,11 @@ describe('WeChat client: every documented error path', () => {
     expect(client.caller.stopped).toBeNull();
   });
 
-  it('testConnection fetches a fresh token and reports auth problems', async () => {
+  it('testConnection asks for the stable token (replacing nobody\'s) and reports auth problems', async () => {
     const { client, emu } = await setup();
     await client.testConnection();
-    expect(emu.stats.tokenRequests).toBe(1);
+    expect(emu.stats.stableTokenRequests).toBe(1);
+    expect(emu.stats.tokenRequests).toBe(0);
     emu.setWhitelisted(false);
     const err = await caught(client.testConnection());
     expect(err.code).toBe('VENDOR_AUTH');

@@ -6,13 +6,13 @@ import { ossError } from '../../../electron/core/vendors/alioss/errors';
 describe('WeChat errcodes → ScanError', () => {
   const table: Array<[number, string, string, RegExp]> = [
     [-1, 'VENDOR_SERVER', 'retry', /system error/],
-    [45009, 'VENDOR_RATE_LIMIT', 'retry', /call limit/],
-    [45011, 'VENDOR_RATE_LIMIT', 'retry', /call limit/],
+    [45009, 'VENDOR_QUOTA', 'stop-engine', /daily call quota for imgQrcode is used up; it resets at 00:00 China Standard Time/],
+    [45011, 'VENDOR_RATE_LIMIT', 'retry', /per-minute call limit.*waiting for the next minute/],
     [40164, 'VENDOR_AUTH', 'stop-engine', /IP address \(203\.0\.113\.7\).*whitelist/],
     [40013, 'VENDOR_AUTH', 'stop-engine', /AppID/],
     [40125, 'VENDOR_AUTH', 'stop-engine', /AppSecret/],
-    [40001, 'VENDOR_AUTH', 'stop-engine', /access tokens/],
-    [42001, 'VENDOR_AUTH', 'stop-engine', /access tokens/],
+    [40001, 'VENDOR_AUTH', 'stop-engine', /refused an access token/],
+    [42001, 'VENDOR_AUTH', 'stop-engine', /refused an access token/],
     [48001, 'VENDOR_AUTH', 'stop-engine', /verified/],
     [101000, 'VENDOR_REJECTED', 'final', /image URL/],
     [101002, 'VENDOR_REJECTED', 'final', /could not read this image/],
@@ -26,6 +26,28 @@ describe('WeChat errcodes → ScanError', () => {
     expect(err.errorClass).toBe(cls);
     expect(err.message).toMatch(message);
     expect(err.message).toContain(`errcode ${errcode}`);
+  });
+
+  it('at the token endpoint 40001 and 40125 both mean a wrong AppSecret (never "another program")', () => {
+    for (const errcode of [40001, 40125]) {
+      const err = wechatError(errcode, 'invalid credential', 'token', { tokenEndpoint: true });
+      expect(err).toMatchObject({ code: 'VENDOR_AUTH', errorClass: 'stop-engine' });
+      expect(err.message).toMatch(/rejected the AppSecret/);
+      expect(err.message).not.toMatch(/another program/);
+    }
+  });
+
+  it('45009 says when the daily quota resets (00:00 China time), and how long until then; 45011 waits for the next minute', () => {
+    // 2026-12-06 15:50 UTC = 23:50 in China: the reset is 10 minutes away.
+    const now = Date.UTC(2026, 11, 6, 15, 50, 0);
+    const daily = wechatError(45009, 'reach max api daily quota limit', 'imgQrcode', { now });
+    expect(daily.message).toMatch(/resets at 00:00 China Standard Time \(16:00 UTC, in 10 min\)/);
+    expect(daily.retryAfterMs).toBe(10 * 60_000);
+    // Just after the reset the next one is a full day away.
+    const later = wechatError(45009, '', 'imgQrcode', { now: Date.UTC(2026, 11, 6, 16, 1, 30) });
+    expect(later.message).toMatch(/in 23 h 59 min/);
+    const minute = wechatError(45011, '', 'imgQrcode', { now: Date.UTC(2026, 11, 6, 15, 50, 45) });
+    expect(minute.retryAfterMs).toBe(15_000 + 1000);
   });
 });
 

@@ -36,6 +36,11 @@ export class TokenBucket {
     this.nextFreeAt = this.now() - this.burst * this.intervalMs;
   }
 
+  /** No slot before `at` (the vendor asked us to wait until then). */
+  holdUntil(at: number): void {
+    this.nextFreeAt = Math.max(this.nextFreeAt, at);
+  }
+
   /** Reserves the next slot and waits for it. Rejects with CANCELLED if `signal` aborts. */
   async take(signal?: AbortSignal): Promise<void> {
     const now = this.now();

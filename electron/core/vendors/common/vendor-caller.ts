@@ -34,8 +34,9 @@ export interface VendorCallerOptions {
   onEvent?: (event: VendorEvent) => void;
   now?: () => number;
   /**
-   * How long an auth/quota stop keeps answering without calling the vendor (default 30 s).
-   * Engines live longer than a batch: after this, or `resetStop()`, the vendor is tried again.
+   * How long an auth/quota stop keeps answering without calling the vendor (default 30 s, or
+   * until the error's retryAfterMs when it says: a daily quota's reset). Engines live longer
+   * than a batch: after this, or `resetStop()`, the vendor is tried again.
    */
   stopLatchMs?: number;
   /** Counts every attempt in the usage store (when the caller runs inside meterUsage). */
@@ -72,6 +73,7 @@ export class VendorCaller {
   private readonly semaphore: Semaphore;
   private stopError: ScanError | null = null;
   private stoppedAt = 0;
+  private stopLasts = 0;
 
   constructor(options: VendorCallerOptions) {
     this.options = options;
@@ -82,7 +84,7 @@ export class VendorCaller {
 
   /** The error that stopped this vendor, while the stop lasts. */
   get stopped(): ScanError | null {
-    if (this.stopError && this.clock() - this.stoppedAt > (this.options.stopLatchMs ?? 30_000)) this.stopError = null;
+    if (this.stopError && this.clock() - this.stoppedAt > this.stopLasts) this.stopError = null;
     return this.stopError;
   }
 
@@ -126,6 +128,9 @@ export class VendorCaller {
               const clean = this.clean(err);
               this.meter(operation, opts, { ok: false, code: clean.code });
               if (stopsEngine) this.latch(operation, clean);
+              // The vendor said when to come back (e.g. WeChat 45011: the next minute): every
+              // call of this operation waits until then, not only this one's retry.
+              if (clean.code === 'VENDOR_RATE_LIMIT' && clean.retryAfterMs) bucket.holdUntil(this.clock() + clean.retryAfterMs);
               throw clean;
             }
           }, opts.signal),
@@ -178,11 +183,16 @@ export class VendorCaller {
     });
   }
 
-  /** Keeps the first stop-engine error: later concurrent failures say the same thing. */
+  /**
+   * Keeps the first stop-engine error: later concurrent failures say the same thing. A stop
+   * that knows when it ends (a daily quota: its reset) lasts until then, so nothing calls the
+   * vendor again before it could succeed.
+   */
   private latch(operation: string, err: ScanError): void {
     if (err.errorClass !== 'stop-engine' || err.code === 'CANCELLED' || this.stopped) return;
     this.stopError = err;
     this.stoppedAt = this.clock();
+    this.stopLasts = Math.max(this.options.stopLatchMs ?? 30_000, err.retryAfterMs ?? 0);
     this.options.onEvent?.({ type: 'stopped', operation, code: err.code, message: err.message });
   }
 

@@ -22,7 +22,7 @@ export interface WeChatClientOptions {
   rateLimits?: Partial<Record<WeChatOperation, number>>;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
   onEvent?: (event: VendorEvent) => void;
-  /** Wall clock for token expiry (tests move it). */
+  /** Wall clock for token expiry and quota resets (tests move it). */
   now?: () => number;
 }
 
@@ -47,11 +47,13 @@ export class WeChatClient {
   private readonly credentials: CredentialProvider;
   private lastSecret: string | null = null;
   private lastAppId: string | null = null;
+  private readonly now: () => number;
 
   constructor(options: WeChatClientOptions) {
     this.credentials = options.credentials;
     this.baseUrl = (options.baseUrl ?? WECHAT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.now = options.now ?? Date.now;
     this.caller = new VendorCaller({
       vendor: WECHAT,
       rateLimits: { qrcode: options.rateLimits?.qrcode ?? 5, ocr: options.rateLimits?.ocr ?? 5 },
@@ -69,7 +71,7 @@ export class WeChatClient {
         operations: { imgQrcode: { billedAs: ['imgQrcode'] }, printedTextOCR: { billedAs: ['printedTextOCR'] }, fetchToken: { name: 'token' } },
       },
     });
-    this.tokens = new AccessTokenCache(() => this.fetchToken(), { now: options.now });
+    this.tokens = new AccessTokenCache((force) => this.fetchToken(force), { now: options.now });
   }
 
   /** cv/img/qrcode: codes in the image (seed 001). */
@@ -83,8 +85,9 @@ export class WeChatClient {
   }
 
   /**
-   * "Test the connection": fetches a fresh token (the cheapest real request that proves the
-   * AppID, AppSecret and IP whitelist). Throws the same ScanErrors a batch would see.
+   * "Test the connection": asks for the stable token in normal mode (the cheapest real request
+   * that proves the AppID, AppSecret and IP whitelist, and it replaces nobody's token). Throws
+   * the same ScanErrors a batch would see.
    */
   async testConnection(signal?: AbortSignal): Promise<void> {
     this.tokens.clear();
@@ -104,19 +107,18 @@ export class WeChatClient {
         let token = await this.tokens.get();
         let body = await this.postImage(op, token, image, signal);
         if (body.errcode && TOKEN_ERRCODES.has(body.errcode)) {
-          // Expired or replaced: refresh once (shared with concurrent callers), then retry.
-          this.tokens.invalidate(token);
-          token = await this.tokens.get();
+          // Expired or forced out: a replacement (shared with concurrent callers; a forced
+          // refresh only if WeChat hands back the refused token), then the call once more.
+          token = await this.tokens.replace(token);
           body = await this.postImage(op, token, image, signal);
         }
         if (body.errcode && TOKEN_ERRCODES.has(body.errcode)) {
-          // A token fetched a moment ago is already refused: someone else fetched a newer one
-          // (each fetch replaces the last) or WeChat is flapping. Worth a later retry, not a
-          // stop: a wrong AppSecret fails at the token fetch itself (40125 / 40013).
-          const e = wechatError(body.errcode, body.errmsg ?? '', name);
+          // A token issued a moment ago is already refused: worth a later retry, not a stop
+          // (a wrong AppSecret fails at the token endpoint itself: 40125 / 40001 there).
+          const e = wechatError(body.errcode, body.errmsg ?? '', name, { now: this.now() });
           throw new ScanError('VENDOR_AUTH', e.message, { errorClass: 'retry', retryAfterMs: 1000 });
         }
-        if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', name);
+        if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', name, { now: this.now() });
         const parsed = schema.safeParse(body);
         if (!parsed.success) throw malformed(name);
         return parsed.data;
@@ -138,28 +140,40 @@ export class WeChatClient {
       this.caller.meterCall(name, { ok: false, code: err instanceof ScanError ? err.code : 'NETWORK' }, image.data.length);
       throw err;
     }
-    this.caller.meterCall(name, body.errcode ? { ok: false, code: wechatError(body.errcode, '', name).code } : { ok: true }, image.data.length);
+    this.caller.meterCall(name, body.errcode ? { ok: false, code: wechatError(body.errcode, '', name, { now: this.now() }).code } : { ok: true }, image.data.length);
     return body;
   }
 
-  private async fetchToken(): Promise<{ token: string; expiresInSeconds: number }> {
+  /**
+   * POST /cgi-bin/stable_token (getStableAccessToken). Normal mode answers the token every
+   * holder of this AppID shares; unlike /cgi-bin/token it never replaces the token the
+   * company's own backend uses. `forceRefresh` invalidates the current stable token for all
+   * holders: AccessTokenCache asks for it only when a refused token comes back unchanged.
+   */
+  private async fetchToken(forceRefresh: boolean): Promise<{ token: string; expiresInSeconds: number }> {
     const creds = await this.credentials.get('wechat');
     if (!creds) {
       throw new ScanError('VENDOR_AUTH', 'WeChat is not set up: enter the AppID and AppSecret in Settings → Cloud vendors.');
     }
     this.lastSecret = creds.appSecret;
     this.lastAppId = creds.appId;
-    const q = new URLSearchParams({ grant_type: 'client_credential', appid: creds.appId, secret: creds.appSecret });
+    // The secret travels in the JSON body (not in the URL, where proxies and logs keep it).
+    const payload = JSON.stringify({ grant_type: 'client_credential', appid: creds.appId, secret: creds.appSecret, force_refresh: forceRefresh });
     let body: Awaited<ReturnType<WeChatClient['request']>>;
     try {
-      body = await this.request(`${this.baseUrl}/cgi-bin/token?${q}`, { method: 'GET' }, 'token');
+      body = await this.request(
+        `${this.baseUrl}/cgi-bin/stable_token`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload },
+        'token',
+      );
     } catch (err) {
       this.caller.meterCall('fetchToken', { ok: false, code: err instanceof ScanError ? err.code : 'NETWORK' });
       throw err;
     }
+    const ctx = { tokenEndpoint: true, now: this.now() };
     // Token fetches are free but limited per day: counted here, whoever asked for the token.
-    this.caller.meterCall('fetchToken', body.errcode ? { ok: false, code: wechatError(body.errcode, '', 'token').code } : { ok: true });
-    if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', 'token');
+    this.caller.meterCall('fetchToken', body.errcode ? { ok: false, code: wechatError(body.errcode, '', 'token', ctx).code } : { ok: true });
+    if (body.errcode) throw wechatError(body.errcode, body.errmsg ?? '', 'token', ctx);
     const parsed = wxToken.safeParse(body);
     if (!parsed.success) throw malformed('token');
     return { token: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
