@@ -136,6 +136,10 @@ async function startBatch(name: string, folder: string, choice: string, task?: s
   if (task) await page.selectOption('[data-testid=task]', task);
   if (cardSide) await page.selectOption('[data-testid=card-side]', cardSide);
   await page.click('[data-testid=start-batch]');
+  // A batch that sends pages to a vendor says how many first (usage tests cover the count).
+  const confirm = page.locator('[data-testid=send-confirm]');
+  await expect.poll(async () => ((await batchNamed(name)) ? 'created' : (await confirm.count()) > 0 ? 'asked' : 'waiting')).not.toBe('waiting');
+  if (!(await batchNamed(name))) await confirm.click();
   await expect.poll(async () => (await batchNamed(name))?.id ?? 0).toBeGreaterThan(0);
   return (await batchNamed(name))!.id;
 }
