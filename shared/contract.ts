@@ -32,6 +32,7 @@ import {
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
+import { CROP_KINDS } from './idcard';
 
 export * from './contract/names';
 export * from './contract/vendors';
@@ -75,7 +76,16 @@ export const AbsolutePath = z
   .refine(noNul, { message: 'must not contain NUL characters' })
   .refine(isAbsolutePath, { message: 'must be an absolute path' });
 
-const PlanOptionValue = z.union([z.string().max(LIMITS.planOptionChars), z.number(), z.boolean(), z.null()]);
+/** A plan option: a plain value, or a small set of named flags (IDCardOCR's Config). */
+const PlanOptionValue = z.union([
+  z.string().max(LIMITS.planOptionChars),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z
+    .record(z.string().min(1).max(50), z.boolean())
+    .refine((o) => Object.keys(o).length <= LIMITS.planOptions, { message: `at most ${LIMITS.planOptions} flags` }),
+]);
 
 export const EnginePlanSchema = z.strictObject({
   engine: z.enum(ENGINE_IDS),
@@ -395,6 +405,11 @@ export const requests = {
   'usage.summary': { input: Empty, output: UsageSummarySchema },
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
+  /** IDCardOCR's cropped card or portrait kept with a detection's result (personal data: asked for only when shown). */
+  'detections.image': {
+    input: z.strictObject({ detectionId: Id, kind: z.enum(CROP_KINDS) }),
+    output: z.object({ mime: z.enum(['image/jpeg', 'image/png', 'image/bmp']), base64: z.string() }),
+  },
   ...intakeRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 

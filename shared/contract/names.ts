@@ -47,6 +47,8 @@ export const REQUEST_NAMES = [
   'batches.estimate',
   'usage.summary',
   'usage.batch',
+  // An ID-card crop kept with a result (personal data: fetched only when the user asks).
+  'detections.image',
   // Issue 9 intake: documents, reconciliation, hot folders (shared/contract/intake.ts).
   'documents.getRule',
   'documents.setRule',
