@@ -1,5 +1,8 @@
+import { enUsage, enUsageOne } from './en-usage';
+
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
+  ...enUsage,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
@@ -155,6 +158,9 @@ export const en = {
   'settings.notConfigured': 'Not configured',
   'settings.fromEnvironment': 'From environment variables of this ScanDesk ({vars}); unset them to manage keys here.',
   'settings.optionalField': '{field} (optional)',
+  'settings.temporaryUntil': 'Temporary keys: they expire {time}.',
+  'settings.temporaryExpired': 'These temporary keys expired {time}: replace them with new ones.',
+  'settings.temporaryNoExpiry': 'Temporary keys (no expiry given): ScanDesk stops when the vendor refuses them.',
   'settings.saveCredentials': 'Save to keychain',
   'settings.saved': '{vendor}: keys saved to the keychain.',
   'settings.endpointMoved': 'These keys were saved for {savedFor} and are not sent anywhere else. Enter them again to use them with the endpoint set below.',
@@ -333,6 +339,7 @@ export type MessageKey = keyof typeof en;
  * wrong for 1 ("1 codes"). Chinese has no plural forms.
  */
 export const enOne: Partial<Record<MessageKey, string>> = {
+  ...enUsageOne,
   'batches.codes': '{count} code',
   'grid.pages': '{count} page',
   'badge.codes': '{count} code',

@@ -1,7 +1,9 @@
 import type { MessageKey } from './en';
+import { zhCNUsage } from './zh-CN-usage';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
+  ...zhCNUsage,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',
@@ -157,6 +159,9 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.notConfigured': '未配置',
   'settings.fromEnvironment': '来自本 ScanDesk 进程的环境变量（{vars}）；取消这些变量后才能在此管理密钥。',
   'settings.optionalField': '{field}（可选）',
+  'settings.temporaryUntil': '临时密钥：将于 {time} 过期。',
+  'settings.temporaryExpired': '这些临时密钥已于 {time} 过期：请换成新的密钥。',
+  'settings.temporaryNoExpiry': '临时密钥（未填写过期时间）：服务商拒绝时 ScanDesk 会停止。',
   'settings.saveCredentials': '保存到钥匙串',
   'settings.saved': '{vendor}：密钥已保存到钥匙串。',
   'settings.endpointMoved': '这些密钥是为 {savedFor} 保存的，不会发送到其他地址。如要用于下方设置的接口地址，请重新输入。',
