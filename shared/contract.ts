@@ -32,7 +32,8 @@ import {
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
-import { CROP_KINDS } from './idcard';
+
+import type { CropKind } from './idcard';
 
 export * from './contract/names';
 export * from './contract/vendors';
@@ -405,11 +406,6 @@ export const requests = {
   'usage.summary': { input: Empty, output: UsageSummarySchema },
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
-  /** IDCardOCR's cropped card or portrait kept with a detection's result (personal data: asked for only when shown). */
-  'detections.image': {
-    input: z.strictObject({ detectionId: Id, kind: z.enum(CROP_KINDS) }),
-    output: z.object({ mime: z.enum(['image/jpeg', 'image/png', 'image/bmp']), base64: z.string() }),
-  },
   ...intakeRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
@@ -508,6 +504,8 @@ export interface ScanDeskApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** URL of an item's oriented preview or thumbnail (scandesk: protocol or the host's HTTP route). */
   mediaUrl(kind: MediaKind, itemId: number): string;
+  /** URL of IDCardOCR's card or portrait crop kept with a detection's result (same route as mediaUrl). */
+  cropUrl(kind: CropKind, detectionId: number): string;
   /**
    * The absolute path of a dropped File (Electron's webUtils.getPathForFile); null in a browser,
    * where dropped files have no path (the UI asks for a typed path instead). Typed loosely:
@@ -541,6 +539,7 @@ export interface ScanDeskClient {
   call<N extends RequestName>(name: N, ...input: Record<string, never> extends RequestInput<N> ? [RequestInput<N>?] : [RequestInput<N>]): Promise<RequestOutput<N>>;
   on: ScanDeskApi['on'];
   mediaUrl: ScanDeskApi['mediaUrl'];
+  cropUrl: ScanDeskApi['cropUrl'];
 }
 
 export function createClient(api: ScanDeskApi): ScanDeskClient {
@@ -554,5 +553,6 @@ export function createClient(api: ScanDeskApi): ScanDeskClient {
     },
     on: (event, listener) => api.on(event, listener),
     mediaUrl: (kind, itemId) => api.mediaUrl(kind, itemId),
+    cropUrl: (kind, detectionId) => api.cropUrl(kind, detectionId),
   };
 }

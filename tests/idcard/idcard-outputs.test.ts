@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers } from '../../electron/core/api';
-import { fileSettingsStore } from '../../electron/core/api/settings-store';
-import { unavailableDialogs } from '../../electron/core/api/dialogs';
+import { createMediaCache, cropSource } from '../../electron/core/api';
+import { startHost } from '../../electron/host/server';
+import { sessionCookie } from '../host/helpers';
+import { answerAppRequest } from '../../electron/main/app-requests';
+import { cropPaths } from '../../shared/contract';
 import type { CredentialProvider } from '../../electron/core/credentials/types';
 import { createEngineRegistry, type EngineRegistry } from '../../electron/core/engines/registry';
 import { openScanService } from '../../electron/core/service';
@@ -93,32 +95,44 @@ describe('IDCardOCR: every output reachable', () => {
     const detail = await service.getItem(item!.id);
     idNum = detail.detections.find((d) => d.field === 'IdNum')!;
     const card = idNum.extra!.card as IdCardFacts;
-    expect(card.warnings.map((w) => w.code).sort()).toEqual([-9107, -9105, -9103, -9102]);
+    expect(card.warnings.map((w) => w.code).sort((a, b) => a - b)).toEqual([-9107, -9105, -9103, -9102]);
     expect(card.warnings.find((w) => w.code === -9105)).toMatchObject({ en: 'Something covers part of the card', zh: '身份证框内遮挡告警' });
     expect(card).toMatchObject({ side: 'FRONT', quality: 61, borderCodeValue: 44, reflections: ['Portrait', 'RecognitionField'], crops: ['idcard', 'portrait'] });
     // The crops are not inside the detections (they would travel with every list and export).
     expect(JSON.stringify(detail).length).toBeLessThan(20_000);
   }, 120_000);
 
-  it('serves the crops through the contract: the card crop is the card, the portrait still holds the marker', async () => {
-    const handlers = createHandlers(service, {
-      transport: 'browser',
-      app: { name: 'ScanDesk', version: 'test', dataDir: tmp },
-      settings: fileSettingsStore(join(tmp, 'settings.json')),
-      dialogs: unavailableDialogs('test'),
-      exportDir: join(tmp, 'exports'),
-    });
-    const card = await handlers['detections.image']({ detectionId: idNum.id, kind: 'idcard' });
-    const portrait = await handlers['detections.image']({ detectionId: idNum.id, kind: 'portrait' });
-    if (!card.ok || !portrait.ok) throw new Error('no crop');
-    expect(card.value.mime).toBe('image/jpeg');
-    const cardMeta = await sharp(Buffer.from(card.value.base64, 'base64')).metadata();
+  it('serves the crops by detection id on the media route (scandesk: and the host), never cached: the card crop is the card, the portrait still holds the marker', async () => {
+    const crops = cropSource(service);
+    const ask = (url: string) =>
+      answerAppRequest(new Request(url), { rendererDir: tmp, media: createMediaCache({ dir: join(tmp, 'media'), lookup: () => ({ path: '', page: 1 }) }), crops });
+    const card = await ask(`scandesk://media/crop/idcard/${idNum.id}`);
+    expect(card.status).toBe(200);
+    expect(card.headers.get('content-type')).toBe('image/jpeg');
+    expect(card.headers.get('cache-control')).toBe('no-store');
+    expect(card.headers.get('x-content-type-options')).toBe('nosniff');
+    const cardMeta = await sharp(Buffer.from(await card.arrayBuffer())).metadata();
     // The fixture's card box: 800x500 of the 1000x700 photo.
     expect([cardMeta.width, cardMeta.height]).toEqual([800, 500]);
-    const face = await decodeImageCodes(Buffer.from(portrait.value.base64, 'base64'), { formats: ['QRCode'] as never, tryHarder: true });
+    const portrait = await ask(`scandesk://media/crop/portrait/${idNum.id}`);
+    const face = await decodeImageCodes(Buffer.from(await portrait.arrayBuffer()), { formats: ['QRCode'] as never, tryHarder: true });
     expect(face.results.map((r) => r.text)).toEqual([marker]);
-    const none = await handlers['detections.image']({ detectionId: 999_999, kind: 'idcard' });
-    expect(none).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((await ask('scandesk://media/crop/idcard/999999')).status).toBe(404);
+
+    // The browser host answers the same address under /media, to its session only.
+    const host = await startHost({ dbPath: join(tmp, 'scandesk.db'), service, dataDir: tmp, port: 0, log: () => undefined });
+    try {
+      const anonymous = await fetch(`http://127.0.0.1:${host.port}${cropPaths.http('idcard', idNum.id)}`);
+      expect(anonymous.status).toBe(401);
+      const cookie = await sessionCookie(host);
+      const viaHost = await fetch(`http://127.0.0.1:${host.port}${cropPaths.http('portrait', idNum.id)}`, { headers: { cookie } });
+      expect(viaHost.status).toBe(200);
+      expect(viaHost.headers.get('cache-control')).toBe('no-store');
+      const again = await decodeImageCodes(Buffer.from(await viaHost.arrayBuffer()), { formats: ['QRCode'] as never, tryHarder: true });
+      expect(again.results.map((r) => r.text)).toEqual([marker]);
+    } finally {
+      await host.close();
+    }
   }, 60_000);
 
   it('a batch that reuses the stored result has its own copy of the crops; deleting a batch deletes its crops', async () => {

@@ -110,7 +110,6 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
   'usage.summary': { valid: {}, fields: {} },
   'usage.batch': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
-  'detections.image': { valid: { detectionId: 1, kind: 'portrait' }, fields: { detectionId: req('id'), kind: req('enum') } },
   'documents.getRule': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'documents.setRule': {
     valid: { batchId: 1, rule: { kind: 'code', pattern: '^DOC-', dropSeparators: true, template: '{code}.pdf' } },

@@ -139,10 +139,6 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'batches.estimate': ({ paths, plan }) => service.estimateBatch({ paths, plan }, { account: (v) => vendors.usageAccount(v) }),
     'usage.summary': () => service.usageSummary(),
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
-    'detections.image': async ({ detectionId, kind }) => {
-      const img = await service.detectionImage(detectionId, kind);
-      return { mime: `image/${img.format}` as const, base64: img.data.toString('base64') };
-    },
 
     ...intakeHandlers(service, deps.hotFolders),
 
