@@ -109,9 +109,10 @@ describe('electron-vite build', () => {
       invoke(n: string, i: unknown): Promise<unknown>;
       on(e: string, l: (p: unknown) => void): () => void;
       mediaUrl(k: string, id: number): string;
+      cropUrl(k: string, id: number): string;
       getPathForFile(f: object): string | null;
     };
-    expect(Object.keys(api).sort()).toEqual(['getPathForFile', 'invoke', 'mediaUrl', 'on', 'transport']);
+    expect(Object.keys(api).sort()).toEqual(['cropUrl', 'getPathForFile', 'invoke', 'mediaUrl', 'on', 'transport']);
     expect(api.transport).toBe('electron');
 
     // Contract names go to their own channel; anything else never reaches IPC.
@@ -134,6 +135,7 @@ describe('electron-vite build', () => {
     expect(handlers.has(eventChannel('not.an.event' as never))).toBe(false);
 
     expect(api.mediaUrl('thumb', 7)).toBe('scandesk://media/thumb/7');
+    expect(api.cropUrl('portrait', 9)).toBe('scandesk://media/crop/portrait/9');
     expect(api.getPathForFile({ path: '/scans/a.png' })).toBe('/scans/a.png');
     expect(api.getPathForFile({})).toBeNull();
   });

@@ -6,6 +6,7 @@ import type { ImageFormat } from '../intake/types';
 import type { Db } from '../store/db';
 import { detectionColumns } from '../store/rows';
 import { stmt } from '../store/statements';
+import { copyResultImages, storeResultImages } from '../store/result-images';
 import { recountItem } from '../store/merge';
 
 /**
@@ -196,6 +197,7 @@ export function finish(
         r.detections.forEach((d, ord) =>
           ins.run({ resultId, itemId: job.itemId, ord, engine: job.engine, ...detectionColumns(d) }),
         );
+        storeResultImages(db, resultId, r.images);
         count = r.detections.length;
         width = r.pageWidth;
         height = r.pageHeight;
@@ -234,6 +236,7 @@ export function finish(
            SELECT ?, ?, ord, engine, kind, symbology, text, bytes_base64, field, geometry_json, extra_json
            FROM detections WHERE result_id = ? ORDER BY ord`,
         ).run(resultId, job.itemId, src.id).changes;
+        copyResultImages(db, src.id, resultId);
         width = src.page_width;
         height = src.page_height;
       }
