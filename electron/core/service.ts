@@ -350,6 +350,12 @@ class StoreScanService extends EventEmitter implements ScanService {
     return this.store.batchUsage(batchId);
   }
 
+  async detectionImage(detectionId: number, kind: 'idcard' | 'portrait'): Promise<{ format: 'jpeg' | 'png' | 'bmp'; data: Buffer }> {
+    const img = await this.store.detectionImage(detectionId, kind);
+    if (!img) throw new ScanError('NOT_FOUND', `No ${kind === 'idcard' ? 'card' : 'portrait'} image is kept for detection ${detectionId}.`);
+    return img;
+  }
+
   metered<T>(fn: () => Promise<T>): Promise<T> {
     return meterUsage(this.usage, null, fn);
   }

@@ -6,10 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { fail, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
+import { fail, parseCropPath, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
 import {
   contentSecurityPolicy,
   createHandlers,
+  cropSource,
   createMediaCache,
   dispatch,
   fileSettingsStore,
@@ -101,6 +102,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return { path: item.path, page: item.page };
     },
   });
+  const crops = cropSource(service);
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
     app: { name: 'ScanDesk', version: packageVersion(), dataDir },
@@ -163,6 +165,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!sessions.admits(req)) {
       return plain(res, 401, 'This ScanDesk host needs the address with its token, as printed when it started.');
     }
+    if (url.pathname.startsWith('/media/crop/')) return serveCrop(url.pathname.slice('/media'.length), res);
     if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname.slice('/media'.length), res);
     if (!rendererBuilt(rendererDir)) {
       return plain(res, 503, `The renderer is not built (${rendererDir}/index.html is missing). Run: npx electron-vite build`);
@@ -185,6 +188,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (answer.status !== 200) req.resume();
     res.writeHead(answer.status, headersFor('application/json; charset=utf-8', { 'Cache-Control': 'no-store' }));
     res.end(JSON.stringify(answer.body));
+  }
+
+  /** An ID-card crop by detection id (personal data: the browser keeps no copy). */
+  async function serveCrop(tail: string, res: ServerResponse): Promise<void> {
+    const ref = parseCropPath(tail);
+    if (!ref) return plain(res, 404, 'Not found.');
+    try {
+      const img = await crops(ref.kind, ref.detectionId);
+      res.writeHead(200, headersFor(`image/${img.format}`, { 'Cache-Control': 'no-store' }));
+      res.end(img.data);
+    } catch (err) {
+      if (err instanceof ScanError && err.code === 'NOT_FOUND') return plain(res, 404, err.message);
+      log(`host: crop of detection ${ref.detectionId} failed`, err);
+      plain(res, 500, 'The image could not be read.');
+    }
   }
 
   async function serveMedia(tail: string, res: ServerResponse): Promise<void> {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import type { MenuCommand, Settings } from '../../shared/contract';
-import { createHandlers, createMediaCache, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
+import { createHandlers, createMediaCache, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
 import { openProfile, type Profile } from '../core/profile';
 import { HotFolderRunner } from '../core/hotfolder/runner';
 import { ScanError } from '../core/errors';
@@ -114,7 +114,7 @@ async function start(): Promise<void> {
   });
 
   hardenSession(session.defaultSession, devServerUrl);
-  handleAppProtocol(session.defaultSession, { rendererDir: join(mainDir, '../renderer'), media });
+  handleAppProtocol(session.defaultSession, { rendererDir: join(mainDir, '../renderer'), media, crops: cropSource(svc) });
   registerIpc(handlers, devServerUrl, log);
   forwardServiceEvents(svc, send);
 

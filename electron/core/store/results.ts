@@ -1,6 +1,7 @@
 import type { EngineId, Task } from '../../../shared/engines';
 import type { RecognizeResult } from '../engines/engine';
 import type { Db } from './db';
+import { copyResultImages, storeResultImages } from './result-images';
 import { detectionColumns } from './rows';
 import { stmt } from './statements';
 
@@ -8,7 +9,8 @@ import { stmt } from './statements';
  * Engines' results and the results cache. A result is stored with what makes every number in
  * an export traceable (engine build, request id, bytes sent, scale, page size); the cache maps
  * the decoded bytes' hash + page + engine + task + options to a stored result, so the same page
- * is never sent to a vendor twice.
+ * is never sent to a vendor twice. Images a vendor returned with a result (store/result-images.ts)
+ * are kept with it, and copied with a cached copy.
  */
 export interface CacheKey {
   sha256: string;
@@ -85,6 +87,7 @@ function insertFresh(db: Db, job: { id: number; itemId: number; engine: EngineId
      VALUES (@resultId, @itemId, @ord, @engine, @kind, @symbology, @text, @bytes_base64, @field, @geometry_json, @extra_json)`,
   );
   r.detections.forEach((d, ord) => ins.run({ resultId, itemId: job.itemId, ord, engine: job.engine, ...detectionColumns(d) }));
+  storeResultImages(db, resultId, r.images);
   return { resultId, detections: r.detections.length, width: r.pageWidth, height: r.pageHeight };
 }
 
@@ -113,5 +116,6 @@ function copyCached(db: Db, job: { id: number; itemId: number; engine: EngineId;
      SELECT ?, ?, ord, engine, kind, symbology, text, bytes_base64, field, geometry_json, extra_json
      FROM detections WHERE result_id = ? ORDER BY ord`,
   ).run(resultId, job.itemId, src.id).changes;
+  copyResultImages(db, src.id, resultId);
   return { resultId, detections, width: src.page_width, height: src.page_height };
 }

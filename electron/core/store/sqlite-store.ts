@@ -58,6 +58,8 @@ import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from
 import type { BatchData } from '../batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
 import type { VendorCall } from '../usage/meter';
+import type { ResultImage } from '../engines/engine';
+import { detectionImage } from './result-images';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
 /**
@@ -313,6 +315,10 @@ export class SqliteStore implements Store {
 
   async batchUsage(batchId: number): Promise<BatchUsage> {
     return batchUsage(this.db, batchId);
+  }
+
+  async detectionImage(detectionId: number, kind: ResultImage['kind']): Promise<Omit<ResultImage, 'kind'> | null> {
+    return detectionImage(this.db, detectionId, kind);
   }
 
   async billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number> {

@@ -9,6 +9,7 @@ import type { CacheKey, Outcome } from './results';
 import type { ItemQuery } from '../service-types';
 import type { BulkScope, ReviewBefore } from './bulk-review';
 import type { VendorCall } from '../usage/meter';
+import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
 /**
@@ -90,6 +91,8 @@ export interface Store {
   /** Today's and this month's usage (the vendors' calendar, UTC+8) per vendor, account and operation. */
   usageSummary(): Promise<UsageSummary>;
   batchUsage(batchId: number): Promise<BatchUsage>;
+  /** An image kept with the result of a detection (IDCardOCR's card or portrait crop); null when there is none. */
+  detectionImage(detectionId: number, kind: ResultImage['kind']): Promise<Omit<ResultImage, 'kind'> | null>;
   /** Billable calls of one operation on one vendor day (for one account, or all). */
   billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number>;
 
