@@ -36,7 +36,7 @@ import { createUploads } from './uploads';
  * table as Electron main, so a browser (and the end-to-end tests) exercise the real app.
  */
 export interface HostOptions {
-  /** The profile's SQLite file; opened with openScanService unless `service` is given. */
+  /** The profile's SQLite file; opened with openProfile unless `service` is given. */
   dbPath: string;
   port?: number;
   host?: string;
@@ -314,10 +314,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         server.closeAllConnections();
         await closed;
         await hotFolders.close();
-        if (ownsService) {
-          await service.close();
-          await opened?.vendors.registry.close();
-        }
+        if (ownsService) await opened?.close();
       })();
       return closing;
     },
@@ -328,20 +325,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
  * The product's service with the local engine and the cloud vendors, whose registry and
  * settings the vendor requests (Settings view) change at run time.
  */
-async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps }> {
+async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps; close: () => Promise<void> }> {
   // Loaded on demand: callers that pass their own service (tests) never load the engines here.
-  const [{ openScanService }, { createEngineRegistry }, { VendorSettingsStore, vendorSettingsPath }] = await Promise.all([
-    import('../core/service'),
-    import('../core/engines/registry'),
-    import('../core/settings/store'),
-  ]);
-  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath));
-  const registry = createEngineRegistry({ settings });
-  try {
-    const service = await openScanService({ dbPath, engines: registry.engines });
-    return { service, vendors: { registry, settings } };
-  } catch (err) {
-    await registry.close();
-    throw err;
-  }
+  const { openProfile } = await import('../core/profile');
+  const profile = await openProfile({ dbPath });
+  return { service: profile.service, vendors: { registry: profile.registry, settings: profile.settings }, close: () => profile.close() };
 }
