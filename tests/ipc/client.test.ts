@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
+import { ApiError, createClient, cropPaths, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
 import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs } from '../../electron/core/api';
 import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
@@ -30,6 +30,7 @@ beforeAll(async () => {
     invoke: (name, input) => dispatch(handlers, name, input) as never,
     on: () => () => undefined,
     mediaUrl: mediaPaths.electron,
+    cropUrl: cropPaths.electron,
     getPathForFile: () => null,
   };
 });
