@@ -1,10 +1,11 @@
-import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { settledPages, type BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
+import { checkExportFile } from '../core/export/target';
 import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { PRIVATE_DIR_MODE } from '../core/private-files';
@@ -152,23 +153,26 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
 }
 
 /** Fails now, not after an hour of decoding, when the export could never be written. */
-async function checkOutputWritable(out: string): Promise<void> {
-  const dir = dirname(out);
+async function checkOutputWritable(out: string, format: ExportFormat): Promise<void> {
+  // The user's own terminal: a network path is theirs to choose. A missing folder is an error
+  // (a typo must not become a new folder somewhere), said now, not after the decoding.
   try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
+    await checkExportFile(out, format, { allowUnc: true });
+  } catch (err) {
+    throw new Error(`Cannot write the output ${out}: ${toAppError(err).message}`, { cause: err });
+  }
+  try {
+    await access(dirname(out), constants.W_OK);
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
   }
-  const existing = await stat(out).catch(() => null);
-  if (existing?.isDirectory()) throw new Error(`Cannot write the output ${out}: it is a folder.`);
 }
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
   const started = performance.now();
-  await checkOutputWritable(v.out);
+  await checkOutputWritable(v.out, v.format);
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data

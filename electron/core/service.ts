@@ -35,6 +35,7 @@ import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type Revi
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
+import type { ExportOutcome } from './export/types';
 import { batchHeldOpen } from './store/hot-folders';
 import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
 import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
@@ -392,7 +393,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
     return batchSymbologies(this.db, batchId);
   }
 
-  async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {
+  async exportBatch(req: ExportRequest): Promise<ExportOutcome> {
     this.assertOpen();
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
@@ -405,7 +406,7 @@ class SqliteScanService extends EventEmitter implements ScanService {
         req.format,
         req.path,
         { batch, items: () => exportItems(ro, req.batchId), ...(extras ? { extras } : {}) },
-        { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
+        { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true, existing: req.existing ?? 'replace' },
       );
     } finally {
       ro.close();

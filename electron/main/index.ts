@@ -14,6 +14,8 @@ import { createEngineRegistry, type EngineRegistry } from '../core/engines/regis
 import { VendorSettingsStore, vendorSettingsPath } from '../core/settings/store';
 import type { ScanService } from '../core/service-types';
 import { ScanError } from '../core/errors';
+import { ExportHandles } from '../core/export/handles';
+import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
 import { APP_ENTRY_URL, isSafeExternalUrl } from './app-url';
 import { pathsFromArgv } from './argv';
 import { electronDialogs } from './dialogs';
@@ -103,7 +105,6 @@ async function start(): Promise<void> {
       return { path: item.path, page: item.page };
     },
   });
-  const exportDir = join(app.getPath('documents'), 'ScanDesk');
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
   hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
@@ -111,8 +112,14 @@ async function start(): Promise<void> {
     transport: 'electron',
     app: { name: 'ScanDesk', version: app.getVersion(), dataDir },
     settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
-    dialogs: electronDialogs(() => mainWindow, () => exportDir),
-    exportDir,
+    dialogs: electronDialogs(() => mainWindow),
+    // Exports go only where the user chose in the native save dialog (a one-time handle per
+    // choice); the dialog opens in the folder used last, at first in Documents.
+    exports: {
+      handles: new ExportHandles(),
+      remembered: new RememberedFolder(join(dataDir, EXPORT_FOLDER_FILE), () => app.getPath('documents')),
+      reveal: async (path) => shell.showItemInFolder(path),
+    },
     media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,

@@ -6,11 +6,10 @@ import { z } from 'zod';
 import { SEPARATION_LIMITS, type DocumentList, type DocumentPdf, type SeparationRule } from '../documents';
 import { EXPECTED_LIMITS } from '../reconciliation';
 import type { HotFolder } from '../hot-folders';
+import { AbsolutePath, noNul } from './paths';
 
 const Id = z.int().positive();
-const noNul = (s: string) => !s.includes('\0');
-const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-const Path = z.string().min(1).max(4096).refine(noNul, { message: 'must not contain NUL characters' }).refine(isAbsolutePath, { message: 'must be an absolute path' });
+const Path = AbsolutePath;
 const Text = (max: number) => z.string().max(max).refine(noNul, { message: 'must not contain NUL characters' });
 
 const Template = Text(SEPARATION_LIMITS.templateChars).optional();

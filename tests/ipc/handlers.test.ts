@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RememberedFolder } from '../../electron/core/export/remembered-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_NAMES, parseInput, requests, type RequestName } from '../../shared/contract';
 import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs, type HandlerTable } from '../../electron/core/api';
@@ -177,7 +178,7 @@ describe('valid payloads reach the real service', () => {
         set: () => ({ language: 'en', theme: 'light' }),
       },
       dialogs: unavailableDialogs(),
-      exportDir: dir,
+      exports: { remembered: new RememberedFolder(join(dir, 'export-folder.json'), () => dir) },
       log: (m) => logged.push(m),
     });
     const r = await broken['settings.get']({});
