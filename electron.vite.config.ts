@@ -3,6 +3,10 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { LOCAL_WORKER_BUNDLE_NAME } from './electron/core/engines/local/pool';
 import { PREPARE_WORKER_BUNDLE_NAME } from './electron/core/imaging/prepare-pool';
+import { INSPECT_WORKER_BUNDLE_NAME } from './electron/core/imaging/inspect-pool';
+
+/** bin/scandesk.mjs loads out/main/<this>. */
+const CLI_BUNDLE_NAME = 'cli.js';
 
 /**
  * Three builds (TOOLCHAIN.md: with electron/ and renderer/ instead of src/*, every entry is set
@@ -24,8 +28,11 @@ export default defineConfig({
       lib: {
         entry: {
           index: resolve(root, 'electron/main/index.ts'),
+          // The command line, built with the app so it starts like a command (bin/scandesk.mjs).
+          [CLI_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/cli/main.ts'),
           [LOCAL_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/engines/local/worker.ts'),
           [PREPARE_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/imaging/prepare-worker.ts'),
+          [INSPECT_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/imaging/inspect-worker.ts'),
         },
         formats: ['es'],
       },

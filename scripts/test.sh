@@ -21,6 +21,9 @@ rc=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  // A file that fails outside any test (a hook that times out, an import error) fails no test:
+  // count it, or the summary says "0 failed" for a red run.
+  const brokenFiles = (r.testResults || []).filter((f) => f.status === "failed" && !(f.assertionResults || []).some((a) => a.status === "failed")).length;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed, ${skipped} skipped` + (brokenFiles ? ` (${brokenFiles} file(s) failed outside their tests)` : ""));
 ' 2>/dev/null || true
 exit $rc

@@ -5,6 +5,7 @@ import { VENDOR_IDS, type VendorId } from '../core/credentials/types';
 import { VENDOR_NAMES } from '../core/engines/registry';
 import { secretDestination } from '../core/credentials/endpoint';
 import { ScanError } from '../core/errors';
+import { formatUtc } from '../core/vendors/common/expiry';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
@@ -24,6 +25,14 @@ function profileSettings(vendor: VendorId, o: CredentialsOptions, io: CliIo): Ve
   if (o.region) patch[vendor] = { region: o.region } as never;
   if (o.bucket) patch.alioss = { ...patch.alioss, bucket: o.bucket };
   return mergePatch(new VendorSettingsStore(vendorSettingsPath(dbPath), io.env).get(), patch);
+}
+
+/** "temporary keys, expire 2026-12-06 18:00 UTC" / "temporary keys EXPIRED at ..." for the status line. */
+function temporaryNote(temporary: boolean | undefined, expiresAt: string | null | undefined): string {
+  if (!temporary) return '';
+  if (!expiresAt) return 'temporary keys, expiry not given';
+  const at = Date.parse(expiresAt);
+  return at <= Date.now() ? `temporary keys EXPIRED at ${formatUtc(at)}: set new ones` : `temporary keys, expire ${formatUtc(at)}`;
 }
 
 export function parseVendor(value: string | undefined): VendorId {
@@ -47,8 +56,8 @@ export async function runCredentials(action: string, vendorArg: string | undefin
       case 'status': {
         const st = await credentials.status();
         for (const v of st.vendors) {
-          const from = v.source === 'environment' ? '  (from environment variables)' : '';
-          io.stdout.write(`${v.vendor.padEnd(8)} ${v.configured ? `configured  ${v.maskedId ?? ''}${from}` : 'not set up'}\n`);
+          const notes = [v.source === 'environment' ? 'from environment variables' : '', temporaryNote(v.temporary, v.expiresAt)].filter(Boolean);
+          io.stdout.write(`${v.vendor.padEnd(8)} ${v.configured ? `configured  ${v.maskedId ?? ''}${notes.map((n) => `  (${n})`).join('')}` : 'not set up'}\n`);
         }
         if (!st.available) {
           io.stderr.write(`${st.error?.message ?? 'The keychain is not available.'}\n`);

@@ -3,12 +3,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ENGINE_IDS, TASKS } from '../../shared/engines';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError } from './errors';
 import { defaultDbPath } from './paths';
-import { runScan, type CliIo, type ScanOptions } from './scan';
-import { runCredentials, type CredentialsOptions } from './credentials';
-import { runSettings, type SettingsOptions } from './settings';
-import { runUsage, type UsageOptions } from './usage';
-import { runWatch, type WatchOptions } from './watch';
-import { ENDPOINT_ENV_HELP } from '../core/settings/store';
+// Types only: each command's module (the engine, SQLite, sharp, the keychain...) loads when that
+// command runs, so `scandesk --help` starts like a command (issue 10).
+import type { CliIo, ScanOptions } from './scan';
+import type { CredentialsOptions } from './credentials';
+import type { SettingsOptions } from './settings';
+import type { UsageOptions } from './usage';
+import type { WatchOptions } from './watch';
 
 /**
  * `scandesk`: the offline batch command line. Same engine, queue, store and exports as the
@@ -28,7 +29,12 @@ function packageVersion(): string {
   }
 }
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/**
+ * `endpointHelp`: the endpoint variables of every vendor, for the help of scan and credentials.
+ * It comes from the vendor definitions, which load the vendor SDKs (~0.5 CPU-s): main() passes
+ * it only when help is asked for.
+ */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void, endpointHelp = ''): Command {
   const program = new Command('scandesk')
     .description('ScanDesk: find every barcode and QR code in a batch of scans and photos, and export them.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -102,7 +108,7 @@ again. When a vendor refuses the credentials or the quota is used up, it is stop
 batch with one notice: its pages wait (run again to resume), the other engine's pages go on;
 with --finish-without-stopped they end failed with the reason instead (a later run without
 the flag, once the account is fixed, does not retry them: use --fresh, or Retry failed in the app).
-${ENDPOINT_ENV_HELP}
+${endpointHelp}
 
 Before a batch starts, ScanDesk says how many pages each cloud vendor gets (pages with a stored
 result are not counted) and warns when a daily quota would run out (WeChat printedTextOCR: 100
@@ -126,6 +132,7 @@ Examples:
   scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
+      const { runScan } = await import('./scan');
       setExitCode(await runScan(paths, opts, io));
     });
 
@@ -150,6 +157,7 @@ meanwhile move on. One process watches a folder at a time (the app or this comma
 Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed`,
     )
     .action(async (folder: string, opts: WatchOptions) => {
+      const { runWatch } = await import('./watch');
       setExitCode(await runWatch(folder, opts, io));
     });
 
@@ -179,7 +187,7 @@ Actions:
 
 Exit status: 0 on success, 1 when the keychain or the vendor refused, 2 for bad arguments.
 Linux needs a Secret Service (GNOME Keyring or KWallet) in the session.
-${ENDPOINT_ENV_HELP}
+${endpointHelp}
 
 Examples:
   scandesk credentials set tencent
@@ -187,6 +195,7 @@ Examples:
   scandesk credentials test alioss --bucket my-scans --region cn-hangzhou`,
     )
     .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
+      const { runCredentials } = await import('./credentials');
       setExitCode(await runCredentials(action, vendor, opts, io));
     });
 
@@ -214,7 +223,8 @@ Examples:
   scandesk settings set tencent.rateLimits.QrcodeOCR 10
   scandesk settings show`,
     )
-    .action((action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+    .action(async (action: string, key: string | undefined, value: string | undefined, opts: SettingsOptions) => {
+      const { runSettings } = await import('./settings');
       setExitCode(runSettings(action, key, value, opts, io));
     });
 
@@ -232,6 +242,7 @@ appear), errors and bytes sent. Days are the vendors' (China Standard Time, UTC+
 daily quotas reset. Accounts show masked; no key is stored with the counts.`,
     )
     .action(async (opts: UsageOptions) => {
+      const { runUsage } = await import('./usage');
       setExitCode(await runUsage(opts, io));
     });
 
@@ -240,7 +251,10 @@ daily quotas reset. Accounts show masked; no key is stored with the counts.`,
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c));
+  // Only scan's and credentials' help list the endpoint variables.
+  const wantsHelp = ['scan', 'credentials'].includes(argv[0] ?? '') && argv.some((a) => a === '-h' || a === '--help');
+  const endpointHelp = wantsHelp ? (await import('../core/settings/store')).ENDPOINT_ENV_HELP : '';
+  const program = buildProgram(io, (c) => (code = c), endpointHelp);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -283,7 +297,7 @@ function processIo(): CliIo {
   };
 }
 
-/** Entry point used by bin/scandesk.mjs. */
+/** Entry point used by bin/scandesk.mjs (built as out/main/cli.js, see electron.vite.config.ts). */
 export async function run(argv = process.argv.slice(2)): Promise<void> {
   const code = await main(argv, processIo());
   process.exitCode = code;

@@ -1,4 +1,4 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { settledPages, type BatchSummary } from '../../shared/batch';
@@ -152,27 +152,34 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
   return { plan, overrides };
 }
 
-/** Fails now, not after an hour of decoding, when the export could never be written. */
-async function checkOutputWritable(out: string, format: ExportFormat): Promise<void> {
-  // The user's own terminal: a network path is theirs to choose. A missing folder is an error
-  // (a typo must not become a new folder somewhere), said now, not after the decoding.
+/**
+ * Fails now, not after an hour of decoding, when the export could never be written. The user's
+ * own terminal: a network path is theirs to choose, and a missing folder is created as --out
+ * asks (as --documents-out does), said on stderr, never silently. Answers the folder created.
+ */
+async function checkOutputWritable(out: string, format: ExportFormat): Promise<string | null> {
+  const dir = dirname(resolve(out));
+  let created: string | null = null;
   try {
+    if (!(await stat(dir).catch(() => null))) created = (await mkdir(dir, { recursive: true })) ?? null;
     await checkExportFile(out, format, { allowUnc: true });
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${toAppError(err).message}`, { cause: err });
   }
   try {
-    await access(dirname(out), constants.W_OK);
+    await access(dir, constants.W_OK);
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
   }
+  return created === null ? null : dir;
 }
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
   const started = performance.now();
-  await checkOutputWritable(v.out, v.format);
+  const createdOut = await checkOutputWritable(v.out, v.format);
+  if (createdOut) io.stderr.write(`Created the folder ${createdOut} for the output.\n`);
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
@@ -194,13 +201,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (interrupted) return;
     interrupted = true;
     io.stderr.write('\nStopping: letting the pages being decoded finish and saving progress...\n');
-    if (batchId !== undefined) {
-      try {
-        service.pause(batchId);
-      } catch {
-        // closing below still stops the work
-      }
-    }
+    // Closing below still stops the work when the pause cannot be stored.
+    if (batchId !== undefined) service.pause(batchId).catch(() => {});
   });
 
   const progress = createProgressView(io.stderr, { tty: Boolean(io.stderr.isTTY) });
@@ -215,7 +217,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   try {
     const registry = new RunRegistry(v.dbPath);
     const key = runKey(v.paths, v.plan);
-    const prior = options.fresh ? undefined : existingBatch(service, registry.get(key));
+    const prior = options.fresh ? undefined : await existingBatch(service, registry.get(key));
     let batch: BatchSummary;
     let skipped: { path: string; reason: string }[] = [];
     let resumed = false;
@@ -231,8 +233,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         io.stderr.write(
           `Resuming batch ${batch.id} from ${v.dbPath}: ${settledPages(c)} of ${c.total} pages already processed.\n`,
         );
-        if (batch.status === 'paused' || batch.status === 'queued') batch = service.resume(batch.id);
-        else if (batch.status === 'cancelled') batch = service.retryFailed(batch.id);
+        if (batch.status === 'paused' || batch.status === 'queued') batch = await service.resume(batch.id);
+        else if (batch.status === 'cancelled') batch = await service.retryFailed(batch.id);
       }
     } else {
       // Before anything is sent: how many pages go to each vendor (stored results are reused).
@@ -260,7 +262,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     }
 
     await applyExtras(service, batch.id, extras);
-    if (interrupted) service.pause(batch.id);
+    if (interrupted) await service.pause(batch.id);
     const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
       if (p.batchId === batchId) progress.update(p.counts);
     };
@@ -270,7 +272,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (!interrupted && batch.status === 'paused' && batch.stopped.length > 0 && options.finishWithoutStopped) {
       // The user chose up front not to wait for a stopped vendor: its pages end failed with the
       // reason, and the output is written for a finished batch.
-      batch = service.finishWithoutStopped(batch.id);
+      batch = await service.finishWithoutStopped(batch.id);
       batch = await service.whenSettled(batch.id);
     }
     service.off('progress', onProgress);
@@ -288,7 +290,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
 
     const failures: FailureGroups = new Map();
     for (let offset = 0; ; offset += 1000) {
-      const page = service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
+      const page = await service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
       for (const it of page.items) addFailure(failures, it);
       if (page.items.length < 1000) break;
     }
@@ -340,10 +342,10 @@ function ownFilesExcluded(v: Validated, x: CheckedExtras): (paths: string[]) => 
   };
 }
 
-function existingBatch(service: ScanService, id: number | undefined): BatchSummary | undefined {
+async function existingBatch(service: ScanService, id: number | undefined): Promise<BatchSummary | undefined> {
   if (id === undefined) return undefined;
   try {
-    return service.getBatch(id);
+    return await service.getBatch(id);
   } catch {
     return undefined; // deleted since: start over
   }

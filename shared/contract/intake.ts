@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SEPARATION_LIMITS, type DocumentList, type DocumentPdf, type SeparationRule } from '../documents';
 import { EXPECTED_LIMITS } from '../reconciliation';
 import type { HotFolder } from '../hot-folders';
-import { AbsolutePath, noNul } from './paths';
+import { AbsolutePath, LocalFolderPath, noNul } from './paths';
 
 const Id = z.int().positive();
 const Path = AbsolutePath;
@@ -71,7 +71,8 @@ export const intakeRequests = {
   'documents.setRule': { input: z.strictObject({ batchId: Id, rule: SeparationRuleSchema.nullable() }), output: SeparationRuleSchema.nullable() },
   'documents.list': { input: z.strictObject({ batchId: Id }), output: DocumentListSchema },
   /** One PDF per document into an existing folder the user chose. */
-  'documents.writePdfs': { input: z.strictObject({ batchId: Id, dir: Path }), output: DocumentPdfSchema },
+  // A folder the renderer names is never a network share (Windows would send the user's credentials there).
+  'documents.writePdfs': { input: z.strictObject({ batchId: Id, dir: LocalFolderPath }), output: DocumentPdfSchema },
   /** An expected list file (CSV or XLSX) read in the renderer, sent as bytes: works the same in both hosts. */
   'expected.import': {
     input: z.strictObject({

@@ -55,6 +55,9 @@ export const CredentialStatusSchema = z.strictObject({
    * read-only here). Absent when nothing is configured.
    */
   source: z.enum(['keychain', 'environment']).optional(),
+  /** Temporary keys (STS): when they expire (ISO 8601, UTC), or null when not known. */
+  temporary: z.boolean().optional(),
+  expiresAt: z.string().max(40).nullable().optional(),
   /** The endpoint the keys were saved for: they are sent nowhere else. */
   savedFor: z.string().max(2048).nullable().optional(),
   /**
@@ -90,6 +93,8 @@ export const CredentialFieldSchema = z.object({
   secret: z.boolean(),
   /** May be left empty (e.g. the session token of permanent keys). */
   optional: z.boolean(),
+  /** When temporary keys expire: a date and time (ISO 8601), shown in the status afterwards. */
+  expiry: z.boolean().optional(),
   /** The environment variable that can hold it on a headless machine. */
   env: z.string(),
 });

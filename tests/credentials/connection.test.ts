@@ -49,11 +49,12 @@ describe('test the connection, with credentials from a real Secret Service', () 
     expect(JSON.stringify(bad)).not.toContain('ffffeeeeddddccccbbbbaaaa99998888');
   });
 
-  it('OSS: one GetBucketInfo; wrong secret, wrong bucket and missing settings are explained', async () => {
+  it('OSS: put, image/codes and delete under the prefix; wrong secret, wrong bucket and missing settings are explained', async () => {
     await store.set('alioss', OSS, { endpoint: new URL(oss.endpoint).origin });
     const ok = await testConnection('alioss', store, settings({ alioss: { region: 'cn-hangzhou', bucket: 'scandesk-test', endpoint: oss.endpoint } }));
     expect(ok).toMatchObject({ ok: true, error: null });
-    expect(oss.log.at(-1)).toMatchObject({ op: 'GetBucketInfo', status: 200 });
+    expect(oss.log.map((l) => l.op)).toEqual(['PutObject', 'ProcessImage', 'DeleteObject']);
+    expect(oss.objects.size).toBe(0);
 
     const noBucket = await testConnection('alioss', store, settings({ alioss: { region: 'cn-hangzhou', bucket: 'other-bucket', endpoint: oss.endpoint } }));
     expect(noBucket.error).toMatchObject({ code: 'VENDOR_REJECTED' });

@@ -94,7 +94,7 @@ describe('credential store on a real Secret Service (private D-Bus + gnome-keyri
     const bad = store.set('alioss', { accessKeyId: 'LTAI5tExampleAccessKey01', accessKeySecret: 'line1\nline2secret' }, { endpoint: OFFICIAL_ENDPOINTS.alioss });
     await expect(bad).rejects.toBeInstanceOf(ScanError);
     await expect(bad).rejects.not.toHaveProperty('message', expect.stringContaining('line2secret'));
-    await expect(store.set('tencent', { ...CREDS.tencent, token: 'x' } as never, { endpoint: OFFICIAL_ENDPOINTS.tencent })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.set('tencent', { ...CREDS.tencent, password: 'x' } as never, { endpoint: OFFICIAL_ENDPOINTS.tencent })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(await store.get('alioss')).toBeNull();
   });
 

@@ -27,7 +27,8 @@ export type FieldKind =
   | 'values'
   | 'nullablePath'
   | 'exportTo'
-  | 'revealId';
+  | 'revealId'
+  | 'localFolder';
 
 export interface FuzzCase {
   valid: Record<string, unknown>;
@@ -120,7 +121,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { batchId: req('id'), rule: req('rule') },
   },
   'documents.list': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
-  'documents.writePdfs': { valid: { batchId: 1, dir: '/tmp/docs' }, fields: { batchId: req('id'), dir: req('path') } },
+  'documents.writePdfs': { valid: { batchId: 1, dir: '/tmp/docs' }, fields: { batchId: req('id'), dir: req('localFolder') } },
   'expected.import': {
     valid: { batchId: 1, fileName: 'list.csv', bytesBase64: 'Y29kZQoxMjM=', column: 'code' },
     fields: { batchId: req('id'), fileName: req('string'), bytesBase64: req('base64'), column: opt('string') },
@@ -274,6 +275,17 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['no handle', { kind: 'dialog' }],
         ['a path with the download', { kind: 'download', path: '/tmp/x.csv' }],
         ['null', null],
+      ];
+    case 'localFolder':
+      return [
+        ['relative', 'docs'],
+        ['UNC', '\\\\attacker\\share'],
+        ['forward-slash UNC', '//attacker/share'],
+        ['device path', '\\\\?\\C:\\x'],
+        ['NUL byte', '/tmp/a\0b'],
+        ['number', 7],
+        ['empty', ''],
+        ...notObject,
       ];
     case 'revealId':
       return [['a path', '/tmp/out.csv'], ['empty', ''], ['number', 5], ['huge', HUGE], ['null', null], ...notObject];

@@ -94,8 +94,9 @@ describe('vendor definitions', () => {
     for (const d of Object.values(VENDORS) as VendorDefinition[]) {
       expect((defaultVendorSettings() as Record<string, unknown>)[d.id]).toEqual(d.settings.schema.parse({}));
       expect(ENDPOINT_ENV[d.id]).toBe(d.endpoint.env);
-      const env = Object.fromEntries(d.credentials.map((f) => [f.env, `${f.key}-value-0001`]));
-      expect(environmentCredentials(d.id, env)).toEqual(Object.fromEntries(d.credentials.map((f) => [f.key, `${f.key}-value-0001`])));
+      const value = (f: { key: string; expiry?: boolean }) => (f.expiry ? '2099-01-01T00:00:00.000Z' : `${f.key}-value-0001`);
+      const env = Object.fromEntries(d.credentials.map((f) => [f.env, value(f)]));
+      expect(environmentCredentials(d.id, env)).toEqual(Object.fromEntries(d.credentials.map((f) => [f.key, value(f)])));
     }
   });
 

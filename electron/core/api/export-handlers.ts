@@ -69,18 +69,18 @@ export function exportHandlers(service: ScanService, dialogs: DialogProvider, pl
   };
 
   const toFolder = async (scope: Scope, folder: string): Promise<ExportDone> => {
+    const batch = await service.getBatch(scope.batchId); // NOT_FOUND first
     if (!places.folders) throw new ScanError('INVALID_INPUT', 'Here an export is saved where you choose in the save dialog.');
     const dir = await checkExportFolder(folder);
-    const batch = await service.getBatch(scope.batchId);
     const out = await write(scope, join(dir, defaultExportName(batch.name, batch.id, scope.format)), 'keep');
     places.remembered.remember(dir);
     return { name: basename(out.path), path: out.path, pages: out.pages, codes: out.codes, revealId: revealable(out.path), downloadUrl: null };
   };
 
   const toDownload = async (scope: Scope): Promise<ExportDone> => {
+    const batch = await service.getBatch(scope.batchId); // NOT_FOUND first
     const spool = places.downloads;
     if (!spool || !places.downloadUrl) throw new ScanError('INVALID_INPUT', 'Downloads are offered by the browser version of ScanDesk only.');
-    const batch = await service.getBatch(scope.batchId);
     const name = defaultExportName(batch.name, batch.id, scope.format);
     const slot = spool.reserve();
     const out = await write(scope, join(slot.folder, slot.fileName), 'keep');
@@ -119,6 +119,7 @@ export function exportHandlers(service: ScanService, dialogs: DialogProvider, pl
     },
 
     'export.withDialog': async (scope) => {
+      await service.getBatch(scope.batchId); // NOT_FOUND first, whatever this transport offers
       if (!places.handles) return { status: 'unavailable', reason: 'There is no save dialog here: export to a folder or as a download.' };
       const choice = await askWhere(scope);
       if (choice.status !== 'selected') return choice;
@@ -126,6 +127,7 @@ export function exportHandlers(service: ScanService, dialogs: DialogProvider, pl
     },
 
     'dialogs.saveExport': async (scope) => {
+      await service.getBatch(scope.batchId); // NOT_FOUND first, whatever this transport offers
       if (!places.handles) return { status: 'unavailable', reason: 'There is no save dialog here: export to a folder or as a download.' };
       const choice = await askWhere(scope);
       if (choice.status !== 'selected') return choice;

@@ -99,8 +99,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
 
-    'detections.bulkReview': ({ batchId, scope, review }) => ({ changed: service.bulkReview(batchId, scope, review) }),
-    'detections.restore': ({ detections }) => ({ pages: service.restoreReviews(detections) }),
+    'detections.bulkReview': async ({ batchId, scope, review }) => ({ changed: await service.bulkReview(batchId, scope, review) }),
+    'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
 
     ...exportHandlers(service, deps.dialogs, deps.exports),

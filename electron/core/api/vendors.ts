@@ -133,6 +133,7 @@ function toView(s: KeychainStatus): KeychainStatusView {
       configured: v.configured,
       maskedId: v.maskedId,
       ...(v.source ? { source: v.source } : {}),
+      ...(v.temporary ? { temporary: true, expiresAt: v.expiresAt ?? null } : {}),
       savedFor: v.endpoint ?? null,
       endpointChanged: false,
     })),

@@ -1,7 +1,7 @@
 import { ScanError } from '../errors';
 import { vendorDefinition } from '../vendors';
 import { credentialsFor } from './endpoint';
-import { credentialStatus, CredentialStore } from './store';
+import { credentialStatus, CredentialStore, parseExpiry } from './store';
 import { VENDOR_IDS, type CredentialProvider, type CredentialSource, type KeychainStatus, type VendorCredentials, type VendorId } from './types';
 
 /**
@@ -19,7 +19,12 @@ export function environmentCredentials<V extends VendorId>(vendor: V, env: NodeJ
   const values: Record<string, string> = {};
   for (const f of fields) {
     const v = env[f.env]?.trim();
-    if (v) values[f.key] = v;
+    if (!v) continue;
+    if (f.expiry) {
+      const ms = parseExpiry(v);
+      if (ms === null) throw new ScanError('VENDOR_AUTH', `${f.env} is not a date and time with its time zone (e.g. 2026-12-06T18:00:00Z) or unix seconds.`);
+      values[f.key] = new Date(ms).toISOString();
+    } else values[f.key] = v;
   }
   if (Object.keys(values).length === 0) return null;
   const missing = fields.filter((f) => !f.optional && !values[f.key]);

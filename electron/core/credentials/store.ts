@@ -124,14 +124,43 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
 
 /** Configured (every required field present) and the masked id, from field values. */
 export function credentialStatus(vendor: VendorId, values: Record<string, string | undefined>, source: CredentialStatus['source']): CredentialStatus {
-  const configured = fieldsOf(vendor).every((f) => f.optional || (typeof values[f.key] === 'string' && values[f.key] !== ''));
+  const fields = fieldsOf(vendor);
+  const configured = fields.every((f) => f.optional || (typeof values[f.key] === 'string' && values[f.key] !== ''));
   const id = values[identifyingField(vendorDefinition(vendor)).key];
-  return { vendor, configured, maskedId: configured && id ? maskId(id) : null, ...(configured ? { source } : {}) };
+  const status: CredentialStatus = { vendor, configured, maskedId: configured && id ? maskId(id) : null };
+  if (!configured) return status;
+  // Temporary keys (STS) carry a token (an optional secret field) and, when known, their expiry.
+  const temporary = fields.some((f) => f.optional && f.secret && !!values[f.key]);
+  const expiry = fields.find((f) => f.expiry);
+  const expiresAt = expiry ? values[expiry.key] : undefined;
+  return { ...status, source, ...(temporary || expiresAt ? { temporary: true, expiresAt: expiresAt ?? null } : {}) };
 }
 
 function fieldsOf(vendor: VendorId) {
   if (!(VENDOR_IDS as readonly string[]).includes(vendor)) throw new ScanError('INVALID_INPUT', `Unknown vendor: ${String(vendor)}.`);
   return vendorDefinition(vendor).credentials;
+}
+
+/** An expiry as ms since the epoch: ISO 8601 with a time zone, or unix seconds (STS ExpiredTime); null if neither. */
+export function parseExpiry(value: string): number | null {
+  if (/^\d{9,11}$/.test(value)) return Number(value) * 1000;
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * When temporary keys expire, as given (ISO 8601 with a time zone, or unix seconds as STS
+ * answers ExpiredTime), normalised to ISO UTC. A time already past is refused: such keys could
+ * not make a single request.
+ */
+function expiryOf(vendor: VendorId, key: string, value: string, now = Date.now()): string {
+  const ms = parseExpiry(value);
+  if (ms === null) {
+    throw new ScanError('INVALID_INPUT', `fields.${key}: the ${vendor} ${key} must be a date and time with its time zone (e.g. 2026-12-06T18:00:00Z) or unix seconds.`);
+  }
+  if (ms <= now) throw new ScanError('INVALID_INPUT', `fields.${key}: these temporary ${vendor} keys have already expired (${new Date(ms).toISOString()}).`);
+  return new Date(ms).toISOString();
 }
 
 /**
@@ -157,7 +186,7 @@ export function checkCredentials(vendor: VendorId, input: Record<string, unknown
     if (trimmed.length > MAX_FIELD_LENGTH || /[\r\n\t\0]/.test(trimmed)) {
       throw new ScanError('INVALID_INPUT', `fields.${field.key}: the ${vendor} ${field.key} does not look like a credential (too long or contains control characters).`);
     }
-    out[field.key] = trimmed;
+    out[field.key] = field.expiry ? expiryOf(vendor, field.key, trimmed) : trimmed;
   }
   return out;
 }

@@ -27,6 +27,9 @@ export interface CredentialStatus {
   maskedId: string | null;
   /** Set when configured. */
   source?: CredentialSource;
+  /** Temporary keys (STS: with a session token): when they expire (ISO UTC), null when not given. */
+  temporary?: boolean;
+  expiresAt?: string | null;
   /**
    * The endpoint keychain keys were saved for (they are sent nowhere else; see ./endpoint.ts);
    * null when not configured or from the environment (the process chose both).

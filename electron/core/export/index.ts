@@ -5,7 +5,12 @@ import { writeAtomically, writeNewFile } from './atomic';
 import { writeCsv } from './csv';
 import { writeJson } from './json';
 import { checkExportFolder } from './target';
-import { writeXlsx } from './xlsx';
+import { exportedDetections } from './values';
+import type { writeXlsx as WriteXlsx } from './xlsx';
+
+// exceljs costs ~0.4 s of CPU to load: the XLSX writer loads when an XLSX is written, not with
+// every command that can export (issue 10: the command line starts like a command).
+const writeXlsx: typeof WriteXlsx = async (...args) => (await import('./xlsx')).writeXlsx(...args);
 
 export type { ExportDetection, ExportFormat, ExportItem, ExportOptions, ExportOutcome, ExportSource } from './types';
 
@@ -28,10 +33,10 @@ export async function writeExport(format: ExportFormat, path: string, source: Ex
   const tally = { pages: 0, codes: 0 };
   const counted: ExportSource = {
     ...source,
-    *items(): Iterable<ExportItem> {
-      for (const item of source.items()) {
+    async *items(): AsyncIterable<ExportItem> {
+      for await (const item of source.items()) {
         tally.pages++;
-        tally.codes += options?.acceptedOnly ? item.detections.filter((d) => d.review === 'accepted').length : item.detections.length;
+        tally.codes += exportedDetections(item, options).length;
         yield item;
       }
     },

@@ -50,7 +50,7 @@ export async function checkExportFile(path: string, format: ExportFormat, option
   }
   await checkExportFolder(dirname(abs), { allowUnc: true });
   const existing = await stat(abs).catch(() => null);
-  if (existing?.isDirectory()) throw new ScanError('INVALID_INPUT', `${abs} is a folder: name a file to write the export to.`);
+  if (existing?.isDirectory()) throw new ScanError('INVALID_INPUT', `Cannot write to ${abs}: it is a folder. Name a file to write the export to.`);
   return abs;
 }
 

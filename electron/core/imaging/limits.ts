@@ -14,6 +14,8 @@ export const IMAGE_LIMITS = {
   pdfDpi: 300,
   /** but never above this many pixels: a huge page (A0 poster) is rendered at a lower dpi. */
   pdfMaxPixels: 40_000_000,
+  /** Most pages taken from one PDF or TIFF (intake's default; a longer file is refused whole). */
+  maxPagesPerFile: 5_000,
 } as const;
 
 /** Throws IMAGE_TOO_LARGE when declared dimensions are absurd. `what` names the file for the user. */

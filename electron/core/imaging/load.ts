@@ -1,9 +1,9 @@
 import type { ImageSource } from '../intake/types';
 import { loadBmp } from './bmp';
-import { fileLabel } from './errors';
+import { decodeError, fileLabel } from './errors';
 import { loadHeif } from './heif';
 import { loadPdfPage } from './pdf';
-import { openSharpPage, toRgba } from './sharp-input';
+import { SHARP_FORMATS, openSharpPage, toRgba } from './sharp-input';
 import { openSourceFile, type SourceFile } from './source-file';
 
 /**
@@ -42,6 +42,33 @@ export async function loadOriented(source: ImageSource, file?: SourceFile): Prom
       const page = await openSharpPage(f.bytes, source.page, label);
       return toRgba(page.image, label);
     }
+  }
+}
+
+/** One byte per pixel, as a page that is grey already stores it. */
+export interface GrayPixels {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * The oriented page in grey when its file stores grey already (most scans: grey or 1-bit PNG,
+ * JPEG, TIFF, no alpha): straight from the decoder, without making RGBA first (for an A4 page
+ * at 300 dpi, 35 MB of RGBA and a colour conversion that costs more than the PNG decode). The
+ * values are those the RGBA path gives (grey R=G=B converts back to itself). Null for any other
+ * page: the caller takes loadOriented.
+ */
+export async function loadGrayIfGray(source: ImageSource, file: SourceFile): Promise<GrayPixels | null> {
+  if (!SHARP_FORMATS.has(source.format)) return null;
+  const label = fileLabel(source.path, source.page);
+  const page = await openSharpPage(file.bytes, source.page, label);
+  if (page.channels !== 1 || page.hasAlpha) return null;
+  try {
+    const { data, info } = await page.image.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw decodeError(err, label);
   }
 }
 

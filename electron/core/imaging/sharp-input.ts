@@ -10,6 +10,9 @@ export interface SharpPage {
   image: Sharp;
   width: number; // oriented
   height: number;
+  /** Bands as stored (1 for a grey or 1-bit scan), and whether one of them is alpha. */
+  channels: number;
+  hasAlpha: boolean;
 }
 
 /** A file path, or the file's bytes already read (see source-file.ts). */
@@ -43,6 +46,8 @@ export async function openSharpPage(path: SharpSource, page: number, label: stri
     image: input(path, page).autoOrient(),
     width: swap ? height : width,
     height: swap ? width : height,
+    channels: meta.channels ?? 3,
+    hasAlpha: meta.hasAlpha === true,
   };
 }
 

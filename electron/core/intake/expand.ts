@@ -2,8 +2,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AppError, ErrorCode } from '../../../shared/errors';
 import { toAppError } from '../errors';
-import { pdfPageCount } from '../imaging/pdf';
-import { sharpPageCount } from '../imaging/sharp-input';
+import { countPagesInWorker } from '../imaging/inspect-pool';
+import { IMAGE_LIMITS } from '../imaging/limits';
 import { sha256OfHandle } from './hash';
 import { looksLikeImageName } from './names';
 import { SNIFF_BYTES, sniff } from './sniff';
@@ -17,6 +17,12 @@ export interface IntakeOptions {
   signal?: AbortSignal;
   /** Called after each file is examined (files, not pages), for a progress bar on big folders. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Most pages taken from one PDF or TIFF (default IMAGE_LIMITS.maxPagesPerFile). A file that
+   * declares more fails as a whole with IMAGE_TOO_LARGE: page trees can be crafted to claim
+   * 200,000 pages in 1 MB.
+   */
+  maxPagesPerFile?: number;
 }
 
 type Outcome = { items: IntakeItem[] } | { skipped: SkippedEntry };
@@ -45,7 +51,7 @@ export async function expandPaths(paths: string[], opts: IntakeOptions = {}): Pr
     while (next < found.length) {
       opts.signal?.throwIfAborted();
       const i = next++;
-      outcomes[i] = await examine(found[i]!);
+      outcomes[i] = await examine(found[i]!, opts.maxPagesPerFile ?? IMAGE_LIMITS.maxPagesPerFile);
       opts.onProgress?.(++done, found.length);
     }
   };
@@ -55,7 +61,8 @@ export async function expandPaths(paths: string[], opts: IntakeOptions = {}): Pr
 
   const items: IntakeItem[] = [];
   for (const o of outcomes) {
-    if ('items' in o) items.push(...o.items);
+    // One push per item: a spread of 200,000 arguments overflows the call stack.
+    if ('items' in o) for (const it of o.items) items.push(it);
     else skipped.push(o.skipped);
   }
   return { items, skipped };
@@ -77,7 +84,7 @@ function ioReason(err: unknown): string {
   return `read error: ${(err as Error)?.message ?? String(err)}`;
 }
 
-async function examine(f: Found): Promise<Outcome> {
+async function examine(f: Found, maxPages: number): Promise<Outcome> {
   if (f.kind === 'error') return { items: [errorItem(f.path, f.error)] };
   const { path } = f;
   const name = basename(path);
@@ -109,10 +116,17 @@ async function examine(f: Found): Promise<Outcome> {
     const sha256 = await sha256OfHandle(fh);
     let pageCount = 1;
     try {
-      if (format === 'tiff') pageCount = await sharpPageCount(path, name);
-      else if (format === 'pdf') pageCount = await pdfPageCount(path, name);
+      if (format === 'tiff' || format === 'pdf') pageCount = await countPagesInWorker(path, format, name, maxPages);
     } catch (err) {
       return { items: [errorItem(path, toAppError(err), { format, size, sha256 })] };
+    }
+    if (pageCount > maxPages) {
+      const what = format === 'pdf' ? 'PDF' : 'TIFF';
+      const message =
+        `${name}: the ${what} declares ${pageCount.toLocaleString('en-US')} pages; at most ` +
+        `${maxPages.toLocaleString('en-US')} pages are read from one file, so none of it was taken ` +
+        `(a file this long is damaged or crafted; split a real one, or raise the limit).`;
+      return { items: [errorItem(path, { code: 'IMAGE_TOO_LARGE', message }, { format, size, sha256 })] };
     }
     const items: IntakeItem[] = [];
     for (let page = 1; page <= pageCount; page++) items.push({ path, page, pageCount, format, size, sha256, error: null });

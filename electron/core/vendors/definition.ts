@@ -90,7 +90,7 @@ export function describeVendor(d: VendorDefinition): VendorDescription {
     name: d.label,
     about: d.about,
     tasks: [...d.tasks],
-    credentials: d.credentials.map((f) => ({ key: f.key, label: f.label, secret: f.secret, optional: f.optional, env: f.env })),
+    credentials: d.credentials.map((f) => ({ key: f.key, label: f.label, secret: f.secret, optional: f.optional, env: f.env, ...(f.expiry ? { expiry: true } : {}) })),
     settings: d.settings.form.map((f) => ({ ...f })),
   };
 }

@@ -7,4 +7,5 @@ export const LABELS = {
   endpointHint: { en: 'Leave empty for the vendor’s default address', 'zh-CN': '留空则使用服务商的默认地址' },
   concurrency: { en: 'Requests at once', 'zh-CN': '同时请求数' },
   rateLimits: { en: 'Requests per second', 'zh-CN': '每秒请求数' },
+  expiresAt: { en: 'Expires at (temporary keys only, e.g. 2026-12-06T18:00:00Z)', 'zh-CN': '过期时间（仅临时密钥，例如 2026-12-06T18:00:00Z）' },
 } satisfies Record<string, Localized>;

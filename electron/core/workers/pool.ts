@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { ScanError } from '../errors';
 import type { FailureReply, JobMessage, SuccessReply } from './protocol';
 
@@ -26,6 +26,11 @@ export interface WorkerPoolOptions<P extends object> {
   jobTimeoutMs?: number;
   /** Terminate a worker idle this long (its memory, e.g. a wasm heap, goes with it). Default: never. */
   idleMs?: number;
+  /**
+   * V8 heap limits of each worker. A job that exceeds them ends its worker (the pool replaces
+   * it) and fails alone with IMAGE_TOO_LARGE: one crafted file cannot take the app's memory.
+   */
+  resourceLimits?: ResourceLimits;
   /** Who this pool is, at the start of its messages: 'The local decoder'. */
   name: string;
   /** The job as the user recognises it, for crash and timeout messages (e.g. its file). */
@@ -130,6 +135,7 @@ export class WorkerPool<P extends object, R extends SuccessReply> {
       if (slot.idle) clearTimeout(slot.idle);
       slot.idle = null;
       slot.current = p;
+      slot.worker.ref();
       slot.timer = setTimeout(() => this.timeout(slot), this.jobTimeoutMs);
       slot.worker.postMessage(p.job, p.transfer);
     }
@@ -137,9 +143,10 @@ export class WorkerPool<P extends object, R extends SuccessReply> {
 
   private spawn(): Slot<P, R> {
     const ts = this.workerUrl.pathname.endsWith('.ts');
+    const limits = this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {};
     const worker = ts
-      ? new Worker(TS_BOOTSTRAP(), { workerData: this.options.workerData, argv: ['--scandesk-worker-entry', this.workerUrl.href] })
-      : new Worker(this.workerUrl, { workerData: this.options.workerData });
+      ? new Worker(TS_BOOTSTRAP(), { workerData: this.options.workerData, argv: ['--scandesk-worker-entry', this.workerUrl.href], ...limits })
+      : new Worker(this.workerUrl, { workerData: this.options.workerData, ...limits });
     const slot: Slot<P, R> = { worker, current: null, timer: null, idle: null };
     worker.on('message', (reply: R | FailureReply) => {
       const p = slot.current;
@@ -160,9 +167,17 @@ export class WorkerPool<P extends object, R extends SuccessReply> {
       this.finish(slot);
       this.slots.delete(slot);
       if (p) {
-        const why = lastError ? lastError.message : `exit code ${code}`;
         const what = this.options.describeJob(p.payload);
-        settle(p, null, new ScanError('INTERNAL', `${this.options.name} crashed while reading ${what}: ${why}`));
+        if ((lastError as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          settle(
+            p,
+            null,
+            new ScanError('IMAGE_TOO_LARGE', `${what}: reading it needs more memory than one page may use (a damaged or crafted file); it was stopped.`),
+          );
+        } else {
+          const why = lastError ? lastError.message : `exit code ${code}`;
+          settle(p, null, new ScanError('INTERNAL', `${this.options.name} crashed while reading ${what}: ${why}`));
+        }
       }
       if (!this.closed) this.pump(); // replaces the worker if jobs are waiting
     });
@@ -172,6 +187,8 @@ export class WorkerPool<P extends object, R extends SuccessReply> {
 
   /** An idle worker past idleMs is terminated; the next job starts a fresh one. */
   private idleLater(slot: Slot<P, R>): void {
+    // An idle worker does not keep the process alive (a command line ends when its work does).
+    if (!slot.current) slot.worker.unref();
     const idleMs = this.options.idleMs;
     if (idleMs === undefined || slot.current || this.closed || !this.slots.has(slot)) return;
     slot.idle = setTimeout(() => {

@@ -8,12 +8,14 @@ import { batchActions } from '../state/batches';
 import { useItems } from '../logic/use-items';
 import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
+import { BatchSpend } from './BatchSpend';
 import { IgnoredFiles } from './IgnoredFiles';
 import { BulkAccept } from './BulkAccept';
 import { Throughput } from './Throughput';
 import type { ReviewBefore } from '../logic/use-undo';
 import { errorText } from '../logic/error-text';
 import type { BatchNotice } from '../logic/notices';
+import { BatchIntake } from './intake/BatchIntake';
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
 
@@ -127,6 +129,7 @@ export function BatchView(props: {
         </span>
         <Throughput batch={batch} />
       </div>
+      <BatchSpend batchId={batch.id} version={`${batch.status}:${settled}`} />
       {batch.counts.skipped > 0 && (
         <p className="ignored muted small" data-testid="batch-ignored">
           {t('ignored.summary', { count: batch.counts.skipped })}{' '}
@@ -173,6 +176,7 @@ export function BatchView(props: {
           )}
         </div>
       )}
+      <BatchIntake batch={batch} settled={settled} onQuery={props.onQuery} onOpen={props.onOpen} />
       <div className="filters">
         <div className="segmented" role="group" aria-label={t('filter.label')}>
           {ITEM_FILTERS.map((f) => (

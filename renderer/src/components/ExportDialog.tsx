@@ -99,7 +99,7 @@ export function ExportDialog(props: { batch: BatchSummary; onClose: () => void }
   }
 
   if (done) {
-    const counts = `${t('export.codes', { count: done.codes })}, ${t('export.pages', { count: done.pages })}`;
+    const counts = [t('export.codes', { count: done.codes }), t('export.pages', { count: done.pages })].join(t('list.separator'));
     return (
       <Modal title={t('export.title')} onClose={props.onClose} testId="export-dialog">
         <div className="form" data-testid="export-result" data-path={done.path ?? ''} data-name={done.name} data-pages={done.pages} data-codes={done.codes}>

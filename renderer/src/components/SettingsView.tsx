@@ -10,6 +10,8 @@ import type {
 } from '../../../shared/contract';
 import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
+import { UsagePanel } from './UsagePanel';
+import { HotFoldersSection } from './intake/HotFoldersSection';
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
@@ -53,6 +55,7 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
         </div>
       </header>
       <div className="settings-body">
+        <HotFoldersSection />
         <h3>{t('settings.vendors')}</h3>
         <p className="muted">{t('settings.vendorsIntro')}</p>
         {status && !status.available && (
@@ -85,6 +88,7 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
               }}
             />
           ))}
+        <UsagePanel />
       </div>
     </section>
   );
@@ -184,6 +188,7 @@ function VendorCard(props: {
               : t('settings.notConfigured')}
         </span>
       </header>
+      {configured && cred?.temporary && <TemporaryKeys expiresAt={cred.expiresAt ?? null} />}
       <p className="muted small">{text(props.vendor.about)}</p>
       {fromEnv && (
         <p className="muted small" data-testid="vendor-from-env">
@@ -204,6 +209,7 @@ function VendorCard(props: {
                 <input
                   name={f.key}
                   type={f.secret ? 'password' : 'text'}
+                  placeholder={f.expiry ? '2026-12-06T18:00:00Z' : undefined}
                   autoComplete="off"
                   spellCheck={false}
                   maxLength={512}
@@ -275,6 +281,19 @@ function VendorCard(props: {
         />
       )}
     </article>
+  );
+}
+
+/** When temporary keys (STS) expire, in the interface's language; expired ones say so loudly. */
+function TemporaryKeys(props: { expiresAt: string | null }) {
+  const { t, locale } = useApp();
+  const at = props.expiresAt ? Date.parse(props.expiresAt) : NaN;
+  const expired = Number.isFinite(at) && at <= Date.now();
+  const when = Number.isFinite(at) ? new Date(at).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }) : null;
+  return (
+    <p className={`note ${expired ? 'error' : ''}`} role="status" data-testid="vendor-temporary" data-expires-at={props.expiresAt ?? ''} data-expired={expired ? 'true' : 'false'}>
+      {when === null ? t('settings.temporaryNoExpiry') : expired ? t('settings.temporaryExpired', { time: when }) : t('settings.temporaryUntil', { time: when })}
+    </p>
   );
 }
 

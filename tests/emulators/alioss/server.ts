@@ -25,15 +25,53 @@ import { FaultPlan, RateWindow, type FaultOptions } from '../wechat/faults';
  * - GET <key>?x-oss-process=image/codes REALLY decodes the stored image (zxing-wasm) and answers
  *   {RequestId, Codes:[{Content, Boundary:{Left,Top,Width,Height}}]}, at most 5 codes. Not an
  *   image: 400 InvalidArgument; missing key: 404 NoSuchKey; other process values: 400.
+ * - Keys as a company hands them out: the main key has every permission; `keys` adds RAM users
+ *   whose policy allows some actions only (`allow`, optionally under a key `prefix`: anything
+ *   else is 403 AccessDenied "You are forbidden to <action>"; image/codes needs oss:GetObject,
+ *   oss:ProcessImm and imm:DetectImageCodes), and STS keys whose x-oss-security-token must match
+ *   (else 403 InvalidAccessKeyId "The security token you provided is invalid.", EC
+ *   0002-00000008) until their expiry (then 403 SecurityTokenExpired, EC 0002-00000007).
+ * - A bucket in another region than the endpoint (`bucketRegion`): every request gets 403
+ *   AccessDenied with <Endpoint>oss-<bucketRegion>.aliyuncs.com</Endpoint>, as OSS answers.
  * - Faults: 500 InternalError, bare 502, 503 SlowDown (rate limit), held requests, dropped
  *   connections; queued or a seeded random fraction. Per-operation rate limits answer 503.
  */
+/** The RAM actions a key may be granted (what OSS checks each request against). */
+export type OssAction =
+  | 'oss:PutObject'
+  | 'oss:GetObject'
+  | 'oss:DeleteObject'
+  | 'oss:GetBucketInfo'
+  | 'oss:ListObjects'
+  | 'oss:ProcessImm'
+  | 'imm:DetectImageCodes';
+
+export interface OssKey {
+  accessKeySecret: string;
+  /** STS keys: the security token every request must carry (x-oss-security-token), and until when. */
+  securityToken?: string;
+  expiresAt?: number;
+  /** What the key's RAM policy allows (default: everything). */
+  allow?: readonly OssAction[];
+  /** The policy's resource: only keys under this prefix (default: the whole bucket). */
+  prefix?: string;
+}
+
 export interface OssEmulatorOptions {
   bucket: string;
-  /** e.g. 'cn-hangzhou' (the signing region). */
+  /** The region of the endpoint this emulator stands in for, e.g. 'cn-hangzhou' (the signing region). */
   region: string;
+  /**
+   * Where the bucket really is (default `region`). When it differs, every request gets 403
+   * AccessDenied with an <Endpoint> naming the bucket's own endpoint, as OSS answers a request
+   * sent to another region's endpoint.
+   */
+  bucketRegion?: string;
+  /** The main key (every permission). */
   accessKeyId: string;
   accessKeySecret: string;
+  /** More keys: least-privilege RAM users, STS temporary keys. */
+  keys?: Record<string, OssKey>;
   /** The emulator's clock minus the real one (to simulate a client with a wrong clock). */
   clockOffsetMs?: number;
   maxSkewMs?: number;
@@ -55,6 +93,8 @@ export interface OssEmulator {
   faults: FaultPlan;
   /** Method, path, status and error code of every request, in order. */
   log: Array<{ method: string; key: string; op: string; status: number; code?: string }>;
+  /** The x-oss-security-token of every request signed with an STS key ('' when it had none). */
+  tokensSeen: string[];
   setClockOffset(ms: number): void;
   close(): Promise<void>;
 }
@@ -64,6 +104,7 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
   const faults = new FaultPlan(options.faults, ['server-error', 'http-5xx', 'rate-limit', 'timeout', 'reset']);
   const rates = new RateWindow(options.rateLimits ?? {});
   const log: OssEmulator['log'] = [];
+  const tokensSeen: string[] = [];
   const held = new Set<ServerResponse>();
   let clockOffset = options.clockOffsetMs ?? 0;
   const maxSkew = options.maxSkewMs ?? 15 * 60_000;
@@ -109,10 +150,29 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
     const entry = { method, key, op };
     const fail = (status: number, code: string, message: string, extra?: Record<string, string>) => xmlError(res, entry, status, code, message, extra);
 
+    // A request sent to another region's endpoint than the bucket's: OSS names the right one.
+    if (bucket === options.bucket && options.bucketRegion && options.bucketRegion !== options.region) {
+      return fail(403, 'AccessDenied', 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', {
+        BucketName: bucket,
+        Endpoint: `oss-${options.bucketRegion}.aliyuncs.com`,
+      });
+    }
+
     // Signature V4, recomputed from what arrived.
     const auth = parseOssV4Authorization(req.headers.authorization);
     if (!auth) return fail(403, 'AccessDenied', 'Anonymous access is forbidden for this operation; sign with OSS4-HMAC-SHA256.');
-    if (auth.accessKeyId !== options.accessKeyId) return fail(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', { OSSAccessKeyId: auth.accessKeyId });
+    const keys: Record<string, OssKey> = { [options.accessKeyId]: { accessKeySecret: options.accessKeySecret }, ...options.keys };
+    const keyInfo = keys[auth.accessKeyId];
+    if (!keyInfo) return fail(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', { OSSAccessKeyId: auth.accessKeyId });
+    if (keyInfo.securityToken !== undefined) {
+      tokensSeen.push(String(req.headers['x-oss-security-token'] ?? ''));
+      if (req.headers['x-oss-security-token'] !== keyInfo.securityToken) {
+        return fail(403, 'InvalidAccessKeyId', 'The security token you provided is invalid.', { EC: '0002-00000008' });
+      }
+      if (keyInfo.expiresAt !== undefined && Date.now() + clockOffset >= keyInfo.expiresAt) {
+        return fail(403, 'SecurityTokenExpired', 'The security token you provided has expired.', { EC: '0002-00000007' });
+      }
+    }
     const dateHeader = String(req.headers['x-oss-date'] ?? '');
     const sent = parseOssV4Timestamp(dateHeader);
     if (!sent) return fail(403, 'AccessDenied', 'x-oss-date is missing or malformed.');
@@ -130,7 +190,7 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
     const expected = signOssV4(
       { method, bucket, key: key || undefined, region: options.region, headers, query, additionalHeaders: auth.additionalHeaders },
-      { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret },
+      { accessKeyId: auth.accessKeyId, accessKeySecret: keyInfo.accessKeySecret },
     );
     if (expected.signature !== auth.signature) {
       return fail(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
@@ -139,6 +199,10 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
       });
     }
     if (bucket !== options.bucket) return fail(404, 'NoSuchBucket', 'The specified bucket does not exist.', { BucketName: bucket ?? '' });
+
+    // The key's RAM policy: every action the operation needs, on this object.
+    const denied = ACTIONS[op]?.find((a) => !(keyInfo.allow ?? ALL_ACTIONS).includes(a) || (keyInfo.prefix !== undefined && key !== '' && !key.startsWith(keyInfo.prefix)));
+    if (denied) return fail(403, 'AccessDenied', `You are forbidden to ${denied}.`, { EC: '0003-00000001' });
 
     // Faults and rate limits after authentication (as a real front end does).
     const fault = faults.next();
@@ -246,6 +310,7 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
     objects,
     faults,
     log,
+    tokensSeen,
     setClockOffset: (ms) => (clockOffset = ms),
     close: async () => {
       for (const r of held) r.destroy();
@@ -254,6 +319,19 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
     },
   };
 }
+
+const ALL_ACTIONS: readonly OssAction[] = ['oss:PutObject', 'oss:GetObject', 'oss:DeleteObject', 'oss:GetBucketInfo', 'oss:ListObjects', 'oss:ProcessImm', 'imm:DetectImageCodes'];
+
+/** The RAM actions each operation needs (image/codes reads the object and runs IMM on it). */
+const ACTIONS: Record<string, readonly OssAction[]> = {
+  PutObject: ['oss:PutObject'],
+  GetObject: ['oss:GetObject'],
+  HeadObject: ['oss:GetObject'],
+  DeleteObject: ['oss:DeleteObject'],
+  ProcessImage: ['oss:GetObject', 'oss:ProcessImm', 'imm:DetectImageCodes'],
+  GetBucketInfo: ['oss:GetBucketInfo'],
+  ListObjects: ['oss:ListObjects'],
+};
 
 function opName(method: string, key: string, query: Record<string, string | null>): string {
   if (!key) {

@@ -45,7 +45,7 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
   const queued: Fault[] = [];
   const buckets = new Map<string, Bucket>();
   const sockets = new Set<Socket>();
-  const emptyStats = (): EmulatorStats => ({ requests: {}, ok: {}, errors: {}, arrivals: [], base64Bytes: 0 });
+  const emptyStats = (): EmulatorStats => ({ requests: {}, ok: {}, errors: {}, arrivals: [], base64Bytes: 0, tokens: [] });
   let stats = emptyStats();
   const bump = (m: Record<string, number>, k: string): void => {
     m[k] = (m[k] ?? 0) + 1;
@@ -97,7 +97,8 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
     // 1. Authentication, exactly as the signature document describes.
     const auth = parseTc3Authorization(req.headers.authorization);
     if (!auth) return sendError(res, 'AuthFailure.InvalidAuthorization', 'Authorization header is missing or malformed.');
-    const secretKey = options.accounts[auth.secretId];
+    const temporary = options.temporary?.[auth.secretId];
+    const secretKey = options.accounts[auth.secretId] ?? temporary?.secretKey;
     if (secretKey === undefined) return sendError(res, 'AuthFailure.SecretIdNotFound', 'The SecretId is not found.');
     const timestamp = Number(req.headers['x-tc-timestamp']);
     if (!Number.isInteger(timestamp)) return sendError(res, 'MissingParameter', 'X-TC-Timestamp is required.');
@@ -128,6 +129,12 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
       return sendError(res, 'AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
     }
     if (req.headers['x-tc-version'] !== VERSION) return sendError(res, 'NoSuchVersion', 'The API version does not exist.');
+    // Temporary keys: the session token travels as X-TC-Token (not signed) and ends at its expiry.
+    if (temporary) {
+      stats.tokens.push(String(req.headers['x-tc-token'] ?? ''));
+      if (req.headers['x-tc-token'] !== temporary.token) return sendError(res, 'AuthFailure.TokenFailure', 'The provided token is invalid.');
+      if (Date.now() >= temporary.expiresAt) return sendError(res, 'AuthFailure.TokenFailure', 'The provided token has expired.');
+    }
 
     // 2. Account state, rate limit, injected faults.
     if (options.quotaError) return sendError(res, options.quotaError, 'Account quota or billing problem (injected).');

@@ -57,6 +57,12 @@ export type Fault =
 export interface EmulatorOptions {
   /** SecretId -> SecretKey. */
   accounts: Record<string, string>;
+  /**
+   * Temporary keys (as STS issues them): SecretId -> its SecretKey, session token and expiry
+   * (ms since the epoch). A request with such a SecretId must carry X-TC-Token equal to the
+   * token, before the expiry; else AuthFailure.TokenFailure.
+   */
+  temporary?: Record<string, { secretKey: string; token: string; expiresAt: number }>;
   /** Requests per second per action and SecretId (token bucket, burst = rate). */
   rateLimits?: Partial<Record<string, number>>;
   /** Base64 text limits per action, in bytes. Defaults: QrcodeOCR 3 MiB, IDCardOCR 10 MiB. */
@@ -85,4 +91,6 @@ export interface EmulatorStats {
   arrivals: number[];
   /** Sum of ImageBase64 lengths received. */
   base64Bytes: number;
+  /** The X-TC-Token of every request signed with temporary keys ('' when it had none). */
+  tokens: string[];
 }

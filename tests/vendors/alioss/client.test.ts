@@ -64,10 +64,16 @@ describe('OSS client (unchanged ali-oss, signature V4) against the emulator', ()
     expect((await client.detectCodes(key)).Codes[0]!.Content).toBe(QR.expected);
   });
 
-  it('testConnection is one GetBucketInfo', async () => {
+  it('testConnection does what a batch does under the upload prefix (put, image/codes, delete), not GetBucketInfo', async () => {
     const { client, emu } = await setup();
     await client.testConnection();
-    expect(emu.log).toEqual([{ method: 'GET', key: '', op: 'GetBucketInfo', status: 200 }]);
+    expect(emu.log.map((l) => [l.op, l.status])).toEqual([
+      ['PutObject', 200],
+      ['ProcessImage', 200],
+      ['DeleteObject', 204],
+    ]);
+    expect(emu.log.every((l) => l.key.startsWith('scandesk-tmp/scandesk-connection-test/'))).toBe(true);
+    expect(emu.objects.size).toBe(0);
   });
 
   it('a wrong secret is SignatureDoesNotMatch → VENDOR_AUTH, stops the engine, never shows the secret', async () => {

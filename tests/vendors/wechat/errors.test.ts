@@ -54,7 +54,9 @@ describe('WeChat errcodes → ScanError', () => {
 describe('OSS errors (as ali-oss throws them) → ScanError', () => {
   const ctx = { bucket: 'scandesk-test', region: 'cn-hangzhou' };
   const table: Array<[Record<string, unknown>, string, string, RegExp]> = [
-    [{ code: 'AccessDenied', status: 403 }, 'VENDOR_AUTH', 'stop-engine', /imm:DetectImageCodes/],
+    [{ code: 'AccessDenied', status: 403 }, 'VENDOR_AUTH', 'stop-engine', /denied PutObject on bucket "scandesk-test": the RAM user needs oss:PutObject on scandesk-test/],
+    [{ code: 'AccessDenied', status: 403, endpoint: 'oss-cn-shanghai.aliyuncs.com' }, 'VENDOR_REJECTED', 'stop-engine', /not in region cn-hangzhou.*oss-cn-shanghai\.aliyuncs\.com, so set the region to cn-shanghai/],
+    [{ code: 'SecurityTokenExpired', status: 403 }, 'VENDOR_AUTH', 'stop-engine', /temporary .* keys \(STS\) have expired/],
     [{ code: 'InvalidAccessKeyId', status: 403 }, 'VENDOR_AUTH', 'stop-engine', /AccessKey ID/],
     [{ code: 'SignatureDoesNotMatch', status: 403 }, 'VENDOR_AUTH', 'stop-engine', /secret is wrong/],
     [{ code: 'RequestTimeTooSkewed', status: 403 }, 'VENDOR_AUTH', 'stop-engine', /check your clock/],

@@ -93,7 +93,12 @@ export async function decodePixels(
   height: number,
   plan: DecodePlan,
 ): Promise<DecodeOutcome> {
-  const page = toGray(rgba, width, height);
+  return decodeGray(toGray(rgba, width, height), plan);
+}
+
+/** decodePixels for a page already in grey (one byte per pixel, as toGray makes it). */
+export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOutcome> {
+  const { width, height } = page;
   const cache = new Map<string, Variant>();
   const steps: StepRun[] = [];
   let found: Detection[] = [];

@@ -1,10 +1,11 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { fileLabel } from '../../imaging/errors';
-import { loadOriented } from '../../imaging/load';
+import { loadGrayIfGray, loadOriented } from '../../imaging/load';
 import { openSourceFile } from '../../imaging/source-file';
 import { serve } from '../../workers/serve';
-import { decodePixels } from './decode';
-import { DEFAULT_PLAN } from './plan';
+import { decodeGray } from './decode';
+import { planFor } from './page-plan';
+import { toGray } from './variants';
 import type { DecodeJob, DecodeSuccess, WorkerConfig } from './protocol';
 import { loadZBar } from './zbar';
 import { loadZXing } from './zxing';
@@ -25,8 +26,11 @@ serve<Omit<DecodeJob, 'id'>, Omit<DecodeSuccess, 'id' | 'ok'>>(
     await ready;
     // The file is read once; its hash is of the very bytes decoded (the result cache's key).
     const file = await openSourceFile(job.source, fileLabel(job.source.path, job.source.page));
-    const px = await loadOriented(job.source, file);
-    const out = await decodePixels(px.data, px.width, px.height, DEFAULT_PLAN);
+    // Grey scans are decoded to grey directly; anything else through RGBA.
+    const gray = await loadGrayIfGray(job.source, file);
+    const px = gray ?? (await loadOriented(job.source, file));
+    const page = gray ? { data: new Uint8Array(gray.data.buffer, gray.data.byteOffset, gray.data.length), width: gray.width, height: gray.height } : toGray(px.data, px.width, px.height);
+    const out = await decodeGray(page, planFor(px.width, px.height));
     return {
       reply: {
         detections: out.detections,

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import OSS from 'ali-oss';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
-import { cancelled, VendorCaller, type RetryOptions, type VendorEvent } from '../common';
+import { assertNotExpired, cancelled, VendorCaller, type RetryOptions, type VendorEvent } from '../common';
 import { OSS as OSS_NAME, ossError } from './errors';
 
 export interface AliOssClientOptions {
@@ -16,6 +18,8 @@ export interface AliOssClientOptions {
   timeoutMs?: number;
   /** Requests in flight at once. Default 2. */
   concurrency?: number;
+  /** Key prefix ScanDesk writes under (default 'scandesk-tmp'): the connection test writes there too. */
+  prefix?: string;
   /** Requests per second per operation (PutObject, ProcessImage, DeleteObject, GetBucketInfo). */
   rateLimits?: Record<string, number>;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
@@ -62,6 +66,7 @@ export class AliOssClient {
   readonly region: string;
   private readonly options: AliOssClientOptions;
   private lastSecret: string | null = null;
+  private lastToken: string | null = null;
   private lastKeyId: string | null = null;
   private cached: { fingerprint: string; client: OSS } | null = null;
 
@@ -75,7 +80,7 @@ export class AliOssClient {
       defaultRatePerSecond: 10,
       concurrency: options.concurrency ?? 2,
       retry: options.retry,
-      secrets: () => [this.lastSecret],
+      secrets: () => [this.lastSecret, this.lastToken],
       onEvent: options.onEvent,
       metering: {
         vendor: 'alioss',
@@ -122,11 +127,28 @@ export class AliOssClient {
     }, signal, false);
   }
 
-  /** "Test the connection": GetBucketInfo, one cheap signed request that proves key, secret, region and bucket. */
-  testConnection(signal?: AbortSignal): Promise<void> {
-    return this.run('GetBucketInfo', async (oss) => {
-      await oss.getBucketInfo(this.bucket);
+  /**
+   * "Test the connection": what a batch does, on a tiny blank image under the upload prefix:
+   * PutObject, image/codes (oss:GetObject, oss:ProcessImm, imm:DetectImageCodes), DeleteObject.
+   * That proves key, secret, region and bucket with the permissions a least-privilege RAM user
+   * is given for ScanDesk (GetBucketInfo is not among them); a refusal names the permission.
+   */
+  async testConnection(signal?: AbortSignal): Promise<void> {
+    const key = `${this.prefix}/scandesk-connection-test/${randomUUID()}.png`;
+    await this.run('PutObject', async (oss) => {
+      await oss.put(key, await blankPng(), { mime: 'image/png', headers: { 'Content-Type': 'image/png' } });
     }, signal, false);
+    try {
+      await this.run('ProcessImage', async (oss) => {
+        await oss.get(key, { process: 'image/codes' });
+      }, signal, false);
+    } finally {
+      await this.delete(key, signal);
+    }
+  }
+
+  private get prefix(): string {
+    return (this.options.prefix ?? 'scandesk-tmp').replace(/^\/+|\/+$/g, '');
   }
 
   private run<T>(operation: string, fn: (oss: OSS) => Promise<T>, signal?: AbortSignal, stopsEngine = true, bytesSent = 0): Promise<T> {
@@ -137,7 +159,7 @@ export class AliOssClient {
         try {
           return await abortable(fn(oss), signal);
         } catch (err) {
-          throw ossError(err, operation, { bucket: this.bucket, region: this.region });
+          throw ossError(err, operation, { bucket: this.bucket, region: this.region, prefix: this.prefix });
         }
       },
       { signal, stopsEngine, bytesSent },
@@ -150,27 +172,57 @@ export class AliOssClient {
       throw new ScanError('VENDOR_AUTH', `${OSS_NAME} is not set up: enter the AccessKey ID and secret in Settings → Cloud vendors.`);
     }
     this.lastSecret = creds.accessKeySecret;
+    this.lastToken = creds.securityToken ?? null;
     this.lastKeyId = creds.accessKeyId;
-    const fingerprint = `${creds.accessKeyId}\0${creds.accessKeySecret}`;
+    // Temporary keys (STS) stop the vendor at their expiry, before a request is signed.
+    assertNotExpired({ id: 'alioss', name: OSS_NAME }, creds.expiresAt);
+    const fingerprint = `${creds.accessKeyId}\0${creds.accessKeySecret}\0${creds.securityToken ?? ''}`;
     if (this.cached?.fingerprint !== fingerprint) {
       const endpoint = this.options.endpoint ?? `https://oss-${this.region}.aliyuncs.com`;
       this.cached = {
         fingerprint,
-        client: new OSS({
+        client: withEndpointHint(new OSS({
           region: `oss-${this.region}`,
           bucket: this.bucket,
           endpoint,
           secure: endpoint.startsWith('https:'),
           accessKeyId: creds.accessKeyId,
           accessKeySecret: creds.accessKeySecret,
+          // STS keys carry their security token (sent as x-oss-security-token, signed in V4).
+          ...(creds.securityToken ? { stsToken: creds.securityToken } : {}),
           authorizationV4: true,
           timeout: this.options.timeoutMs ?? 60_000,
           retryMax: 0, // retries are VendorCaller's (backoff, jitter, Retry-After)
-        } as OSS.Options & { authorizationV4: boolean; retryMax: number }),
+        } as OSS.Options & { authorizationV4: boolean; retryMax: number })),
       };
     }
     return this.cached.client;
   }
+}
+
+/**
+ * ali-oss keeps an error's Code and Message but drops the rest of OSS's XML. An AccessDenied
+ * sent to the wrong region's endpoint carries <Endpoint> (where the bucket really is): keep it
+ * on the error, so the message can say "wrong region" and which one is right.
+ */
+function withEndpointHint(oss: OSS): OSS {
+  const client = oss as OSS & { requestError(result: { data?: unknown }): Promise<Error & { endpoint?: string }> };
+  const original = client.requestError.bind(client);
+  client.requestError = async (result) => {
+    const err = await original(result);
+    const body = Buffer.isBuffer(result?.data) ? result.data.toString('utf8') : typeof result?.data === 'string' ? result.data : '';
+    const endpoint = /<Endpoint>([^<]{1,200})<\/Endpoint>/.exec(body)?.[1];
+    if (endpoint) err.endpoint = endpoint;
+    return err;
+  };
+  return oss;
+}
+
+let blank: Promise<Buffer> | null = null;
+/** A small white PNG: a real image for image/codes, with nothing to find. */
+function blankPng(): Promise<Buffer> {
+  blank ??= sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  return blank;
 }
 
 /** ali-oss cannot be aborted: stop waiting for it when the caller cancels (it times out on its own). */

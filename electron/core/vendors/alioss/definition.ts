@@ -7,7 +7,8 @@ import { AliOssSettingsSchema, type AliOssSettings } from './settings';
 
 declare module '../../credentials/types' {
   interface VendorCredentialsMap {
-    alioss: { accessKeyId: string; accessKeySecret: string };
+    /** `securityToken` and `expiresAt` come with temporary keys (STS AssumeRole); permanent keys have neither. */
+    alioss: { accessKeyId: string; accessKeySecret: string; securityToken?: string; expiresAt?: string };
   }
 }
 
@@ -26,6 +27,15 @@ export const alioss: VendorDefinition<AliOssSettings> = {
   credentials: [
     { key: 'accessKeyId', label: { en: 'AccessKey ID', 'zh-CN': 'AccessKey ID' }, secret: false, optional: false, identifies: true, env: 'OSS_ACCESS_KEY_ID' },
     { key: 'accessKeySecret', label: { en: 'AccessKey Secret', 'zh-CN': 'AccessKey Secret' }, secret: true, optional: false, env: 'OSS_ACCESS_KEY_SECRET' },
+    // Temporary keys (STS AssumeRole): ali-oss sends the token as x-oss-security-token.
+    {
+      key: 'securityToken',
+      label: { en: 'SecurityToken (temporary keys only)', 'zh-CN': 'SecurityToken（仅临时密钥）' },
+      secret: true,
+      optional: true,
+      env: 'OSS_SESSION_TOKEN',
+    },
+    { key: 'expiresAt', label: LABELS.expiresAt, secret: false, optional: true, expiry: true, env: 'SCANDESK_ALIOSS_EXPIRES_AT' },
   ],
   settings: {
     schema: AliOssSettingsSchema,
@@ -80,6 +90,6 @@ export const alioss: VendorDefinition<AliOssSettings> = {
     if (!a.region || !a.bucket) {
       throw new ScanError('INVALID_INPUT', `Enter the bucket and its region before testing the ${NAME} connection.`);
     }
-    return new AliOssClient({ credentials, region: a.region, bucket: a.bucket, endpoint: a.endpoint, timeoutMs, retry: { maxAttempts: 1 } }).testConnection(signal);
+    return new AliOssClient({ credentials, region: a.region, bucket: a.bucket, endpoint: a.endpoint, prefix: a.prefix, timeoutMs, retry: { maxAttempts: 1 } }).testConnection(signal);
   },
 };

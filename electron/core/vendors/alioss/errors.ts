@@ -6,6 +6,8 @@ export const OSS = 'Alibaba Cloud OSS';
 interface AliOssFailure {
   name?: string;
   code?: string;
+  /** OSS's <Endpoint> hint (kept by the client): the bucket is in another region. */
+  endpoint?: string;
   status?: number;
   requestId?: string;
   message?: string;
@@ -16,7 +18,15 @@ interface AliOssFailure {
  * details); the OSS error code and request id stay, for support. `ctx` says which bucket and
  * region so the auth messages can point at the right setting.
  */
-export function ossError(err: unknown, operation: string, ctx: { bucket: string; region: string }): ScanError {
+/** The RAM permissions each operation needs on the bucket (named when OSS denies one). */
+const NEEDS: Record<string, string> = {
+  PutObject: 'oss:PutObject',
+  ProcessImage: 'oss:GetObject, oss:ProcessImm and imm:DetectImageCodes (and an IMM project bound to the bucket)',
+  DeleteObject: 'oss:DeleteObject',
+  GetBucketInfo: 'oss:GetBucketInfo',
+};
+
+export function ossError(err: unknown, operation: string, ctx: { bucket: string; region: string; prefix?: string }): ScanError {
   if (err instanceof ScanError) return err;
   const e = (err ?? {}) as AliOssFailure;
   const code = typeof e.code === 'string' ? e.code : '';
@@ -32,7 +42,14 @@ export function ossError(err: unknown, operation: string, ctx: { bucket: string;
     return new ScanError('NETWORK', `Could not reach ${OSS} ${said}. Check the network connection and the endpoint.`);
   }
   switch (code) {
+    case 'SecurityTokenExpired':
+      return new ScanError('VENDOR_AUTH', `The temporary ${OSS} keys (STS) have expired: get new ones and enter them in Settings → Cloud vendors ${said}.`);
+    case 'InvalidSecurityToken':
+      return new ScanError('VENDOR_AUTH', `${OSS} refused the security token of the temporary keys: enter the AccessKey ID, secret and token of one STS answer together ${said}.`);
     case 'InvalidAccessKeyId':
+      if (/security token/i.test(e.message ?? '')) {
+        return new ScanError('VENDOR_AUTH', `${OSS} refused the security token of the temporary keys: enter the AccessKey ID, secret and token of one STS answer together ${said}.`);
+      }
       return new ScanError('VENDOR_AUTH', `${OSS} does not know this AccessKey ID: check it in Settings → Cloud vendors ${said}.`);
     case 'SignatureDoesNotMatch':
       return new ScanError(
@@ -40,12 +57,28 @@ export function ossError(err: unknown, operation: string, ctx: { bucket: string;
         `${OSS} rejected the request signature: the AccessKey secret is wrong, or the region (${ctx.region}) is not the ` +
           `bucket's region; check both in Settings ${said}.`,
       );
-    case 'AccessDenied':
+    case 'AccessDenied': {
+      const endpoint = typeof e.endpoint === 'string' ? e.endpoint : '';
+      if (endpoint) {
+        // Sent to another region's endpoint than the bucket's: say so, and which region is right.
+        const region = /^oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/.exec(endpoint)?.[1];
+        return new ScanError(
+          'VENDOR_REJECTED',
+          `Bucket "${ctx.bucket}" is not in region ${ctx.region}: OSS says to use ${endpoint}` +
+            `${region ? `, so set the region to ${region}` : ''} in Settings → Cloud vendors (command line: --region) ${said}.`,
+          { errorClass: 'stop-engine' },
+        );
+      }
+      const what = NEEDS[operation];
+      const where = ctx.prefix ? `${ctx.bucket}/${ctx.prefix}/*` : ctx.bucket;
       return new ScanError(
         'VENDOR_AUTH',
-        `${OSS} denied access to bucket "${ctx.bucket}": the RAM user needs oss:PutObject, oss:GetObject, ` +
-          `oss:DeleteObject, oss:ProcessImm and imm:DetectImageCodes on it (and the bucket needs an IMM project) ${said}.`,
+        what
+          ? `${OSS} denied ${operation} on bucket "${ctx.bucket}": the RAM user needs ${what} on ${where} ${said}.`
+          : `${OSS} denied access to bucket "${ctx.bucket}": the RAM user needs oss:PutObject, oss:GetObject, ` +
+              `oss:DeleteObject, oss:ProcessImm and imm:DetectImageCodes on ${where} (and the bucket needs an IMM project) ${said}.`,
       );
+    }
     case 'RequestTimeTooSkewed':
       return new ScanError(
         'VENDOR_AUTH',

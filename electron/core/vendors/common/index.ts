@@ -6,3 +6,4 @@ export { redact, maskIdentifier } from './redact';
 export { sleep, cancelled } from './sleep';
 export { VendorCaller, type VendorCallerOptions, type VendorEvent, type CallOptions, type Metering } from './vendor-caller';
 export { pinnedAgent } from './pinned-agent';
+export { assertNotExpired, formatUtc } from './expiry';

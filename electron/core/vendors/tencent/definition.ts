@@ -8,7 +8,8 @@ import { TencentSettingsSchema, type TencentSettings } from './settings';
 
 declare module '../../credentials/types' {
   interface VendorCredentialsMap {
-    tencent: { secretId: string; secretKey: string };
+    /** `token` and `expiresAt` come with temporary keys (STS); permanent keys have neither. */
+    tencent: { secretId: string; secretKey: string; token?: string; expiresAt?: string };
   }
 }
 
@@ -25,6 +26,9 @@ export const tencent: VendorDefinition<TencentSettings> = {
   credentials: [
     { key: 'secretId', label: { en: 'SecretId', 'zh-CN': 'SecretId' }, secret: false, optional: false, identifies: true, env: 'TENCENTCLOUD_SECRET_ID' },
     { key: 'secretKey', label: { en: 'SecretKey', 'zh-CN': 'SecretKey' }, secret: true, optional: false, env: 'TENCENTCLOUD_SECRET_KEY' },
+    // Temporary keys (STS GetFederationToken / AssumeRole): the SDK sends the token as X-TC-Token.
+    { key: 'token', label: { en: 'Token (temporary keys only)', 'zh-CN': 'Token（仅临时密钥）' }, secret: true, optional: true, env: 'TENCENTCLOUD_SESSION_TOKEN' },
+    { key: 'expiresAt', label: LABELS.expiresAt, secret: false, optional: true, expiry: true, env: 'SCANDESK_TENCENT_EXPIRES_AT' },
   ],
   settings: {
     schema: TencentSettingsSchema,

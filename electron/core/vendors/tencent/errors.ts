@@ -23,6 +23,10 @@ const EXACT: Record<string, Rule> = {
   'AuthFailure.UnauthorizedOperation': { code: 'VENDOR_AUTH', why: 'this key is not allowed to use OCR (CAM policy)' },
   'AuthFailure.InvalidSecretId': { code: 'VENDOR_AUTH', why: 'the SecretId is not valid. Check the Tencent Cloud credentials in Settings' },
   'AuthFailure.SecretIdDisabled': { code: 'VENDOR_AUTH', why: 'the key has been disabled' },
+  'AuthFailure.TokenFailure': {
+    code: 'VENDOR_AUTH',
+    why: 'the session token of the temporary keys was refused (wrong, or the keys expired). Get new temporary keys (STS) and enter them in Settings',
+  },
   'FailedOperation.UnOpenError': { code: 'VENDOR_AUTH', why: 'the OCR service is not activated for this account' },
   RequestLimitExceeded: { code: 'VENDOR_RATE_LIMIT', why: 'too many requests per second', retryAfterMs: 1000 },
   InternalError: { code: 'VENDOR_SERVER', why: 'the service had an internal error' },

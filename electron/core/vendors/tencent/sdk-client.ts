@@ -3,7 +3,7 @@ import type { Agent } from 'node:http';
 import tencentcloud from 'tencentcloud-sdk-nodejs-ocr';
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
-import { deadline, pinnedAgent, transportError, httpStatusError } from '../common';
+import { assertNotExpired, deadline, pinnedAgent, transportError, httpStatusError } from '../common';
 import { NOTHING_FOUND, TENCENT, tencentError } from './errors';
 
 const OcrClient = tencentcloud.ocr.v20181119.Client;
@@ -85,9 +85,12 @@ export class TencentSdkTransport {
     if (!creds || !creds.secretId || !creds.secretKey) {
       throw new ScanError('VENDOR_AUTH', `${TENCENT}: no credentials configured. Add the SecretId and SecretKey in Settings.`);
     }
-    this.lastSecrets = [creds.secretKey, creds.secretId];
+    this.lastSecrets = [creds.secretKey, creds.secretId, ...(creds.token ? [creds.token] : [])];
+    // Temporary keys (STS) stop the vendor at their expiry, before a request is signed.
+    assertNotExpired({ id: 'tencent', name: TENCENT }, creds.expiresAt);
     const client = new OcrClient({
-      credential: { secretId: creds.secretId, secretKey: creds.secretKey },
+      // A session token goes out as X-TC-Token (the SDK adds it when set).
+      credential: { secretId: creds.secretId, secretKey: creds.secretKey, ...(creds.token ? { token: creds.token } : {}) },
       region: opts.region ?? '',
       profile: {
         httpProfile: {

@@ -1,0 +1,39 @@
+import { WorkerPool } from '../workers/pool';
+import type { SuccessReply } from '../workers/protocol';
+
+/** The file name the bundled inspect worker gets next to the main bundle (electron.vite.config.ts). */
+export const INSPECT_WORKER_BUNDLE_NAME = 'inspect-worker.js';
+
+/** From sources (vitest, tsx) inspect-worker.ts; from a bundle the built worker next to it. */
+function workerUrl(): URL {
+  if (import.meta.url.endsWith('.ts')) return new URL('./inspect-worker.ts', import.meta.url);
+  return new URL(`./${INSPECT_WORKER_BUNDLE_NAME}`, import.meta.url);
+}
+
+/**
+ * The heap an inspect worker may use. Far above any real document's page tree (a 5,000-page PDF
+ * needs a few MB); a crafted one fails its file with IMAGE_TOO_LARGE instead of the app.
+ */
+export const INSPECT_HEAP_MB = 384;
+
+let pool: WorkerPool<{ path: string; format: 'pdf' | 'tiff'; label: string; maxPages: number }, SuccessReply & { pages: number }> | null = null;
+
+/**
+ * Pages of a PDF or multi-page TIFF, counted in a worker thread (one, started on first use, gone
+ * after a few idle seconds): pdf.js and libtiff parse the file's structure there, never on the
+ * thread that runs the app's UI and IPC. Rejects with the imaging codes (PDF_PASSWORD,
+ * PDF_CORRUPT, IMAGE_DECODE...) or IMAGE_TOO_LARGE when the structure does not fit the memory.
+ * A PDF may answer with more than `maxPages` without being parsed (the count its tree declares).
+ */
+export async function countPagesInWorker(path: string, format: 'pdf' | 'tiff', label: string, maxPages: number): Promise<number> {
+  pool ??= new WorkerPool({
+    name: 'Page counting',
+    workerUrl: workerUrl(),
+    size: 1,
+    idleMs: 5_000,
+    jobTimeoutMs: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: INSPECT_HEAP_MB },
+    describeJob: (job) => job.label,
+  });
+  return (await pool.run({ path, format, label, maxPages })).pages;
+}

@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { HotFolder } from '../../../../shared/hot-folders';
+import { useApp } from '../../api/context';
+
+/**
+ * Settings → Hot folders: folders watched while ScanDesk runs. A file that appears in one
+ * (once its size stops changing) joins the folder's live batch; processed files move to the
+ * done or failed folder. Paths are typed (absolute) or chosen with the native dialog.
+ */
+export function HotFoldersSection() {
+  const { client, t, info, reportError } = useApp();
+  const [folders, setFolders] = useState<HotFolder[] | null>(null);
+  const [path, setPath] = useState('');
+  const [done, setDone] = useState('');
+  const [failed, setFailed] = useState('');
+
+  const load = useCallback(() => client.call('hotFolders.list').then(setFolders, reportError), [client, reportError]);
+  useEffect(() => {
+    void load();
+    return client.on('batches.changed', () => void load());
+  }, [client, load]);
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    client
+      .call('hotFolders.save', { path: path.trim(), doneDir: done.trim() || null, failedDir: failed.trim() || null })
+      .then(() => {
+        setPath('');
+        setDone('');
+        setFailed('');
+        return load();
+      }, reportError);
+  };
+  const pick = async (set: (p: string) => void) => {
+    const r = await client.call('dialogs.openFolder');
+    if (r.status === 'selected' && r.paths[0]) set(r.paths[0]);
+  };
+  const field = (label: string, value: string, set: (v: string) => void, testid: string, required = false) => (
+    <label className="field grow">
+      <span>{label}</span>
+      <span className="row">
+        <input className="grow" value={value} onChange={(e) => set(e.target.value)} required={required} placeholder={t('hot.pathPlaceholder')} spellCheck={false} data-testid={testid} />
+        {info.capabilities.nativeDialogs && (
+          <button type="button" className="btn" onClick={() => void pick(set).catch(reportError)}>
+            {t('hot.choose')}
+          </button>
+        )}
+      </span>
+    </label>
+  );
+  return (
+    <section className="hot-folders" data-testid="hot-folders">
+      <h3>{t('hot.title')}</h3>
+      <p className="muted">{t('hot.intro')}</p>
+      {folders?.map((f) => (
+        <article key={f.id} className="vendor-card hot-folder" data-testid="hot-folder" data-live={f.live ? 'true' : 'false'}>
+          <header className="vendor-head">
+            <code className="grow">{f.path}</code>
+            <span className={`status ${f.live ? 'status-running' : f.enabled ? 'status-paused' : ''}`} data-testid="hot-folder-state">
+              {f.live ? t('hot.watching') : f.enabled ? t('hot.notWatching') : t('hot.off')}
+            </span>
+          </header>
+          <p className="muted small">
+            {t('hot.destinations', { done: f.doneDir ?? t('hot.stays'), failed: f.failedDir ?? t('hot.stays') })}
+          </p>
+          <p className="small" data-testid="hot-folder-files">
+            {t('hot.files', { queued: f.files.queued, done: f.files.done, failed: f.files.failed, gone: f.files.gone })}
+          </p>
+          <div className="row">
+            <button type="button" className="btn" onClick={() => client.call('hotFolders.setEnabled', { id: f.id, enabled: !f.enabled }).then(load, reportError)} data-testid="hot-folder-toggle">
+              {f.enabled ? t('hot.stop') : t('hot.start')}
+            </button>
+            <button type="button" className="btn danger" onClick={() => client.call('hotFolders.remove', { id: f.id }).then(load, reportError)} data-testid="hot-folder-remove">
+              {t('hot.remove')}
+            </button>
+          </div>
+        </article>
+      ))}
+      <form className="form vendor-card" onSubmit={add} data-testid="hot-folder-form">
+        {field(t('hot.folder'), path, setPath, 'hot-path', true)}
+        <div className="row">
+          {field(t('hot.done'), done, setDone, 'hot-done')}
+          {field(t('hot.failed'), failed, setFailed, 'hot-failed')}
+        </div>
+        <div className="row">
+          <button type="submit" className="btn primary" data-testid="hot-add">
+            {t('hot.add')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
