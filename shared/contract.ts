@@ -35,6 +35,8 @@ import {
 import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
+import type { CropKind } from './idcard';
+
 export * from './contract/names';
 export * from './contract/paths';
 export * from './contract/exports';
@@ -64,7 +66,16 @@ export const LIMITS = {
 /** Database ids: positive safe integers (NaN, negatives, fractions and strings are rejected). */
 export const Id = z.int().positive();
 
-const PlanOptionValue = z.union([z.string().max(LIMITS.planOptionChars), z.number(), z.boolean(), z.null()]);
+/** A plan option: a plain value, or a small set of named flags (IDCardOCR's Config). */
+const PlanOptionValue = z.union([
+  z.string().max(LIMITS.planOptionChars),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z
+    .record(z.string().min(1).max(50), z.boolean())
+    .refine((o) => Object.keys(o).length <= LIMITS.planOptions, { message: `at most ${LIMITS.planOptions} flags` }),
+]);
 
 export const EnginePlanSchema = z.strictObject({
   engine: z.enum(ENGINE_IDS),
@@ -437,6 +448,8 @@ export interface ScanDeskApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** URL of an item's oriented preview or thumbnail (scandesk: protocol or the host's HTTP route). */
   mediaUrl(kind: MediaKind, itemId: number): string;
+  /** URL of IDCardOCR's card or portrait crop kept with a detection's result (same route as mediaUrl). */
+  cropUrl(kind: CropKind, detectionId: number): string;
   /**
    * The absolute path of a dropped File (Electron's webUtils.getPathForFile); null in a browser,
    * where dropped files have no path (the UI asks for a typed path instead). Typed loosely:
@@ -470,6 +483,7 @@ export interface ScanDeskClient {
   call<N extends RequestName>(name: N, ...input: Record<string, never> extends RequestInput<N> ? [RequestInput<N>?] : [RequestInput<N>]): Promise<RequestOutput<N>>;
   on: ScanDeskApi['on'];
   mediaUrl: ScanDeskApi['mediaUrl'];
+  cropUrl: ScanDeskApi['cropUrl'];
 }
 
 export function createClient(api: ScanDeskApi): ScanDeskClient {
@@ -483,5 +497,6 @@ export function createClient(api: ScanDeskApi): ScanDeskClient {
     },
     on: (event, listener) => api.on(event, listener),
     mediaUrl: (kind, itemId) => api.mediaUrl(kind, itemId),
+    cropUrl: (kind, detectionId) => api.cropUrl(kind, detectionId),
   };
 }

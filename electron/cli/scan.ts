@@ -9,10 +9,10 @@ import { checkExportFile } from '../core/export/target';
 import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { PRIVATE_DIR_MODE } from '../core/private-files';
-import { openScanService } from '../core/service';
+import { openProfile, type Profile } from '../core/profile';
 import type { ScanService } from '../core/service-types';
 import { instrumentEngine, type DecodeCounter } from './decode-log';
-import { createEngines } from './engines';
+import { planEngines } from './engines';
 import { VENDOR_TASKS, VENDOR_NAMES } from '../core/engines/registry';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
 import type { Notice } from '../core/service-types';
@@ -185,15 +185,23 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
 
   const counter: DecodeCounter = { count: 0 };
-  const built = createEngines(v.plan, v.jobs, { dbPath: v.dbPath, env: io.env, overrides: v.overrides });
-  const engines = built.engines.map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
-  let service: ScanService;
+  let profile: Profile;
   try {
-    service = await openScanService({ dbPath: v.dbPath, engines, intake: ownFilesExcluded(v, extras), writeExport });
+    profile = await openProfile({
+      dbPath: v.dbPath,
+      env: io.env,
+      engines: {
+        include: planEngines(v.plan),
+        localJobs: v.jobs,
+        overrides: v.overrides,
+        wrap: (e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG),
+      },
+      service: { intake: ownFilesExcluded(v, extras), writeExport },
+    });
   } catch (err) {
-    await built.registry.close();
     throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
   }
+  const { service, registry: engines } = profile;
 
   let interrupted = false;
   let batchId: number | undefined;
@@ -239,7 +247,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     } else {
       // Before anything is sent: how many pages go to each vendor (stored results are reused).
       if (usesVendor(v.plan) || options.dryRun) {
-        const estimate = await service.estimateBatch({ paths: v.paths, plan: v.plan }, { account: (id) => built.registry.usageAccount(id) });
+        const estimate = await service.estimateBatch({ paths: v.paths, plan: v.plan }, { account: (id) => engines.usageAccount(id) });
         const lines = describeEstimate(estimate);
         if (lines.length === 0) lines.push(`This batch sends nothing to a cloud vendor (${estimate.pages} ${estimate.pages === 1 ? 'page' : 'pages'}, ${describePlan(v)}).`);
         io.stderr.write(`${lines.join('\n')}\n`);
@@ -320,8 +328,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     progress.stop();
     removeInterrupt();
     service.off('notice', onNotice);
-    await service.close();
-    await built.registry.close();
+    await profile.close();
   }
 }
 

@@ -98,6 +98,11 @@ export interface ScanService {
   usageSummary(): Promise<UsageSummary>;
   /** What one batch spent, per vendor and operation. */
   batchUsage(batchId: number): Promise<BatchUsage>;
+  /**
+   * An image kept with a detection's result: IDCardOCR's cropped card or portrait (personal
+   * data: the UI asks for it only when the user chooses to see it). NOT_FOUND when there is none.
+   */
+  detectionImage(detectionId: number, kind: 'idcard' | 'portrait'): Promise<{ format: 'jpeg' | 'png' | 'bmp'; data: Buffer }>;
   /** Runs `fn` counting the vendor calls it makes (outside any batch: a connection test). */
   metered<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */

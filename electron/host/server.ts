@@ -6,10 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { fail, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
+import { fail, parseCropPath, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
 import {
   contentSecurityPolicy,
   createHandlers,
+  cropSource,
   createMediaCache,
   dispatch,
   fileSettingsStore,
@@ -38,7 +39,7 @@ import { createUploads } from './uploads';
  * table as Electron main, so a browser (and the end-to-end tests) exercise the real app.
  */
 export interface HostOptions {
-  /** The profile's SQLite file; opened with openScanService unless `service` is given. */
+  /** The profile's SQLite file; opened with openProfile unless `service` is given. */
   dbPath: string;
   port?: number;
   host?: string;
@@ -105,6 +106,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return { path: item.path, page: item.page };
     },
   });
+  const crops = cropSource(service);
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
     app: { name: 'ScanDesk', version: packageVersion(), dataDir },
@@ -169,6 +171,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!sessions.admits(req)) {
       return plain(res, 401, 'This ScanDesk host needs the address with its token, as printed when it started.');
     }
+    if (url.pathname.startsWith('/media/crop/')) return serveCrop(url.pathname.slice('/media'.length), res);
     if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname.slice('/media'.length), res);
     if (url.pathname.startsWith('/downloads/')) return serveDownload(url.pathname.slice('/downloads/'.length), req, res);
     if (!rendererBuilt(rendererDir)) {
@@ -207,6 +210,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
     res.once('close', () => found.discard());
     stream.pipe(res);
+  }
+
+  /** An ID-card crop by detection id (personal data: the browser keeps no copy). */
+  async function serveCrop(tail: string, res: ServerResponse): Promise<void> {
+    const ref = parseCropPath(tail);
+    if (!ref) return plain(res, 404, 'Not found.');
+    try {
+      const img = await crops(ref.kind, ref.detectionId);
+      res.writeHead(200, headersFor(`image/${img.format}`, { 'Cache-Control': 'no-store' }));
+      res.end(img.data);
+    } catch (err) {
+      if (err instanceof ScanError && err.code === 'NOT_FOUND') return plain(res, 404, err.message);
+      log(`host: crop of detection ${ref.detectionId} failed`, err);
+      plain(res, 500, 'The image could not be read.');
+    }
   }
 
   async function serveMedia(tail: string, res: ServerResponse): Promise<void> {
@@ -319,10 +337,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         server.closeAllConnections();
         await closed;
         await hotFolders.close();
-        if (ownsService) {
-          await service.close();
-          await opened?.vendors.registry.close();
-        }
+        if (ownsService) await opened?.close();
       })();
       return closing;
     },
@@ -333,20 +348,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
  * The product's service with the local engine and the cloud vendors, whose registry and
  * settings the vendor requests (Settings view) change at run time.
  */
-async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps }> {
+async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps; close: () => Promise<void> }> {
   // Loaded on demand: callers that pass their own service (tests) never load the engines here.
-  const [{ openScanService }, { createEngineRegistry }, { VendorSettingsStore, vendorSettingsPath }] = await Promise.all([
-    import('../core/service'),
-    import('../core/engines/registry'),
-    import('../core/settings/store'),
-  ]);
-  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath));
-  const registry = createEngineRegistry({ settings });
-  try {
-    const service = await openScanService({ dbPath, engines: registry.engines });
-    return { service, vendors: { registry, settings } };
-  } catch (err) {
-    await registry.close();
-    throw err;
-  }
+  const { openProfile } = await import('../core/profile');
+  const profile = await openProfile({ dbPath });
+  return { service: profile.service, vendors: { registry: profile.registry, settings: profile.settings }, close: () => profile.close() };
 }

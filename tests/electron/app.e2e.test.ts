@@ -62,7 +62,7 @@ describe(`ScanDesk desktop app${skipNote}`, () => {
       process: typeof (globalThis as unknown as { process?: unknown }).process,
       keys: Object.keys((globalThis as unknown as { scandesk: object }).scandesk).sort(),
     }));
-    expect(facts).toEqual({ require: 'undefined', process: 'undefined', keys: ['getPathForFile', 'invoke', 'mediaUrl', 'on', 'transport'] });
+    expect(facts).toEqual({ require: 'undefined', process: 'undefined', keys: ['cropUrl', 'getPathForFile', 'invoke', 'mediaUrl', 'on', 'transport'] });
   });
 
   it.skipIf(!hasElectron)('answers app.info over IPC and rejects malformed input', async () => {

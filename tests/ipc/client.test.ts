@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RememberedFolder } from '../../electron/core/export/remembered-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
+import { ApiError, createClient, cropPaths, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
 import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs } from '../../electron/core/api';
 import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
@@ -31,6 +31,7 @@ beforeAll(async () => {
     invoke: (name, input) => dispatch(handlers, name, input) as never,
     on: () => () => undefined,
     mediaUrl: mediaPaths.electron,
+    cropUrl: cropPaths.electron,
     getPathForFile: () => null,
   };
 });
