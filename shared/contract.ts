@@ -36,10 +36,12 @@ import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 import type { CropKind } from './idcard';
+import { IdCardOptionsSchema, idCardPart } from './contract/idcard';
 
 export * from './contract/names';
 export * from './contract/paths';
 export * from './contract/exports';
+export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/usage';
@@ -85,7 +87,14 @@ export const EnginePlanSchema = z.strictObject({
     .record(z.string().min(1).max(100), PlanOptionValue)
     .refine((o) => Object.keys(o).length <= LIMITS.planOptions, { message: `at most ${LIMITS.planOptions} options` })
     .optional(),
-}) satisfies z.ZodType<EnginePlan>;
+})
+  // ID-card options are checked here by the vendor's rules (shared/contract/idcard.ts), so the
+  // dialog hears about a bad combination before any page is sent.
+  .superRefine((plan, ctx) => {
+    if (plan.task !== 'idcard') return;
+    const r = IdCardOptionsSchema.safeParse(idCardPart(plan.options));
+    if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
+  }) satisfies z.ZodType<EnginePlan>;
 
 export const ItemFilterSchema = z.enum(['all', 'with-codes', 'without-codes', 'errors', 'needs-review']);
 export const ReviewStatusSchema = z.enum(['pending', 'accepted', 'rejected']);

@@ -22,9 +22,10 @@ import { createProgressView } from './progress';
 import { RunRegistry, runKey } from './runs';
 import { addFailure, formatSummary, type FailureGroups } from './summary';
 import { confirm, describeEstimate, formatSpend } from './usage';
+import { hasIdCardFlags, idCardArgs, idCardOptions, type IdCardFlags } from './idcard-flags';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
-export interface ScanOptions extends ExtrasFlags {
+export interface ScanOptions extends ExtrasFlags, IdCardFlags {
   out: string;
   db?: string;
   jobs?: number;
@@ -110,6 +111,11 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
     if (task !== 'idcard') throw new UsageError('--card-side goes with --task idcard.');
     if (!['FRONT', 'BACK', 'auto'].includes(o.cardSide)) throw new UsageError(`--card-side must be FRONT, BACK or auto, not "${o.cardSide}".`);
     options.cardSide = o.cardSide;
+  }
+  if (hasIdCardFlags(o)) {
+    needs('--id-crop/--id-warn/--id-region', 'tencent');
+    if (task !== 'idcard') throw new UsageError('--id-crop, --id-warn, --id-glare-detail, --id-advanced and --id-region go with --task idcard.');
+    Object.assign(options, idCardOptions(o));
   }
   if (o.productData) {
     needs('--product-data', 'tencent');
@@ -370,6 +376,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.region) args.push('--region', q(o.region));
   if (o.bucket) args.push('--bucket', q(o.bucket));
   if (o.cardSide) args.push('--card-side', q(o.cardSide));
+  args.push(...idCardArgs(o, q));
   if (o.productData) args.push('--product-data');
   if (o.keepUploads) args.push('--keep-uploads');
   if (o.revealPersonalData) args.push('--reveal-personal-data');

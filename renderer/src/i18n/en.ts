@@ -1,8 +1,10 @@
 import { enUsage, enUsageOne } from './en-usage';
+import { enIdCard } from './en-idcard';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
   ...enUsage,
+  ...enIdCard,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
