@@ -27,8 +27,16 @@ import { meterUsage, type UsageSink } from './usage/meter';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 export interface ScanServiceOptions {
-  /** The profile's SQLite file (created if missing). */
+  /** The profile's SQLite file (created if missing); unused when `store` is given. */
   dbPath: string;
+  /**
+   * A store opened by the caller (a shared queue: PgStore), closed with the service. On a
+   * shared queue the service looks for work every `pollMs`, leaves pages of engines it lacks to
+   * other workers, and has no documents, reconciliation or hot folders (SQLite only, for now).
+   */
+  store?: Store;
+  /** Shared queue: how often to look for new work and for batches settled elsewhere (default 1 s). */
+  pollMs?: number;
   /** Default: the local engine and the cloud vendors (service-defaults.ts). Engines passed here are the caller's to close. */
   engines?: Engine[];
   /** Default: intake's expandPaths. */
@@ -47,6 +55,8 @@ export interface ScanServiceOptions {
 }
 
 const DEFAULT_LEASE_MS = 30_000;
+/** Shared queue: settle idle running batches every this many polls (10 s at the default 1 s). */
+const SWEEP_POLLS = 10;
 
 /**
  * Opens the service over one SQLite file and resumes its unfinished batches (jobs held by a
@@ -62,8 +72,9 @@ const DEFAULT_LEASE_MS = 30_000;
 export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
   const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
-  const store = SqliteStore.open(options.dbPath);
-  const service = new StoreScanService(store, store.batchData(), options, engines, owned);
+  const store = options.store ?? SqliteStore.open(options.dbPath);
+  const batchData = store instanceof SqliteStore ? store.batchData() : null;
+  const service = new StoreScanService(store, batchData, options, engines, owned);
   try {
     await service.resumeLost();
   } catch (err) {
@@ -90,6 +101,9 @@ class StoreScanService extends EventEmitter implements ScanService {
   readonly reconciliation: ReconciliationApi;
   readonly hotFolders: HotFoldersApi;
   private closed = false;
+  private poll: ReturnType<typeof setInterval> | null = null;
+  /** On a shared queue (PostgreSQL): other processes run engines this one lacks, and settle batches too. */
+  private readonly shared: boolean;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
     if (!this.closed) this.store.recordVendorCall(call, batchId).catch((err) => reportServiceError('usage', err));
@@ -97,8 +111,8 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   constructor(
     private readonly store: Store,
-    /** The documents' and reconciliation's tables (SQLite only, for now). */
-    private readonly batchData: BatchData,
+    /** The documents' and reconciliation's tables (SQLite only, for now: null on a shared queue). */
+    private readonly batchData: BatchData | null,
     options: ScanServiceOptions,
     engines: Engine[],
     private readonly ownedEngines: Engine[],
@@ -107,9 +121,14 @@ class StoreScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     this.intake = options.intake ?? defaultIntake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
-    this.documents = documentsApi(this.batchData);
-    this.reconciliation = reconciliationApi(this.batchData);
-    this.hotFolders = hotFoldersApi(this.batchData, (plan) => validatePlan(plan, this.engineMap), (id) => this.check(id));
+    this.documents = batchData ? documentsApi(batchData) : notOnSharedQueue<DocumentsApi>('Documents');
+    this.reconciliation = batchData ? reconciliationApi(batchData) : notOnSharedQueue<ReconciliationApi>('Reconciliation');
+    this.hotFolders = batchData
+      ? hotFoldersApi(batchData, (plan) => validatePlan(plan, this.engineMap, { sharedQueue: this.shared }), (id) => this.check(id))
+      : notOnSharedQueue<HotFoldersApi>('Hot folders');
+    const shared = batchData === null;
+    this.shared = shared;
+    const pollMs = shared ? (options.pollMs ?? 1000) : undefined;
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -123,7 +142,24 @@ class StoreScanService extends EventEmitter implements ScanService {
       onJobSettled: (batchId) => this.check(batchId),
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
       usage: this.usage,
+      blockMissingEngines: !shared,
+      deadOwners: deadLocalOwners,
+      ...(pollMs ? { pollMs } : {}),
     });
+    if (pollMs) {
+      // Other workers settle pages of batches this desk waits for: look at them again. Every
+      // SWEEP_POLLS beats, every running batch too: one whose last page was finished by a
+      // worker that died before settling it would otherwise stay running.
+      let beats = 0;
+      this.poll = setInterval(() => {
+        for (const id of this.waiters.keys()) this.check(id);
+        if (++beats % SWEEP_POLLS !== 0) return;
+        this.store
+          .runningBatchIds()
+          .then((ids) => ids.forEach((id) => this.check(id)))
+          .catch((err) => reportServiceError('sweep', err));
+      }, pollMs);
+    }
   }
 
   /** Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue; then start. */
@@ -147,7 +183,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
       throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
     }
-    const plan = validatePlan(input.plan, this.engineMap);
+    const plan = validatePlan(input.plan, this.engineMap, { sharedQueue: this.shared });
     const found = await this.intake(input.paths);
     this.assertOpen();
     const name = input.name?.trim() || defaultName(input.paths);
@@ -224,7 +260,7 @@ class StoreScanService extends EventEmitter implements ScanService {
    */
   async rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary> {
     this.assertOpen();
-    const next = validatePlan(plan, this.engineMap);
+    const next = validatePlan(plan, this.engineMap, { sharedQueue: this.shared });
     await this.act(batchId, { action: 'rerun', plan: next });
     return this.store.getBatch(batchId);
   }
@@ -315,7 +351,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
     const batch = await this.store.getBatch(req.batchId);
-    const extras = await exportExtras(this.batchData, req.batchId);
+    const extras = this.batchData ? await exportExtras(this.batchData, req.batchId) : undefined;
     return this.writeExport(
       req.format,
       req.path,
@@ -329,7 +365,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
       throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
     }
-    const plan = validatePlan(input.plan, this.engineMap);
+    const plan = validatePlan(input.plan, this.engineMap, { sharedQueue: this.shared });
     return estimateBatch(
       {
         intake: this.intake,
@@ -380,10 +416,11 @@ class StoreScanService extends EventEmitter implements ScanService {
     return super.off(event, listener);
   }
 
-  async close(): Promise<void> {
+  async close(options: { finishInFlight?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.runner.close();
+    if (this.poll) clearInterval(this.poll);
+    await this.runner.close(options);
     this.throttle.cancel();
     for (const [id, ws] of this.waiters) for (const w of ws) w.reject(new ScanError('CANCELLED', `The service closed before batch ${id} settled.`));
     this.waiters.clear();
@@ -478,6 +515,13 @@ function defaultName(paths: string[]): string {
 }
 
 /** Lease owners on this host whose process no longer exists (their jobs can return at once). */
+/** A feature the shared queue does not have yet: every call refuses, saying so. */
+function notOnSharedQueue<T extends object>(feature: string): T {
+  return new Proxy({} as T, {
+    get: () => () => Promise.reject(new ScanError('INVALID_INPUT', `${feature} are not available on a shared PostgreSQL queue yet: use a local profile for them.`)),
+  });
+}
+
 function deadLocalOwners(owners: string[]): string[] {
   const host = hostname();
   return owners.filter((o) => {

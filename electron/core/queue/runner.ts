@@ -25,6 +25,18 @@ export interface RunnerOptions {
   onNotice(batchId: number, engine: string, message: string): void;
   /** Counts the vendor calls each job makes, for its batch (electron/core/usage). */
   usage?: UsageSink;
+  /**
+   * Pages of an engine this process lacks are blocked (the desk says to set it up). Off on a
+   * shared queue: another worker may have that engine.
+   */
+  blockMissingEngines?: boolean;
+  /** Holders of running jobs known to be gone (same machine, process ended): their jobs return at the next beat. */
+  deadOwners?: (owners: string[]) => string[];
+  /**
+   * Look for new work this often even when nothing here changed (a shared queue: other desks
+   * submit batches, other workers settle jobs). Off by default: one process owns its file.
+   */
+  pollMs?: number;
 }
 
 interface Active {
@@ -47,6 +59,7 @@ export class Runner {
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private wakeAt = Infinity;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
   private closing = false;
   /** The claim loop in progress (one at a time); `pumpAgain` asks it for one more round. */
   private pumping: Promise<void> | null = null;
@@ -60,6 +73,7 @@ export class Runner {
   start(): void {
     // Heartbeat: keep our leases alive, and give back jobs whose holder vanished.
     this.heartbeat = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    if (this.o.pollMs) this.poll = setInterval(() => void this.pump(), this.o.pollMs);
     void this.kick();
   }
 
@@ -70,7 +84,7 @@ export class Runner {
   async kick(): Promise<void> {
     if (this.closing) return;
     try {
-      await this.blockMissingEngines();
+      if (this.o.blockMissingEngines !== false) await this.blockMissingEngines();
     } catch (err) {
       reportStoreError('kick', err);
     }
@@ -104,23 +118,30 @@ export class Runner {
     for (const a of this.active.values()) if (a.job.batchId === batchId) a.controller.abort();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops claiming. Jobs in flight are aborted (given back untouched), or with `finishInFlight`
+   * (a worker's SIGTERM) run to their stored outcome, their leases kept alive meanwhile.
+   */
+  async close(options: { finishInFlight?: boolean } = {}): Promise<void> {
     this.closing = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.poll) clearInterval(this.poll);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.pumping;
-    for (const a of this.active.values()) a.controller.abort();
+    if (!options.finishInFlight) for (const a of this.active.values()) a.controller.abort();
     await Promise.all([...this.active.values()].map((a) => a.done));
+    if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking || this.closing) return;
+    if (this.ticking) return;
     this.ticking = true;
     try {
       for (const a of [...this.active.values()]) {
         if (!(await this.o.store.renewLease(a.job, this.o.leaseMs))) a.controller.abort();
       }
-      if ((await this.o.store.requeueLost()) > 0) void this.pump();
+      if (this.closing) return; // finishing the pages in hand: nothing new
+      const dead = this.o.deadOwners ? this.o.deadOwners(await this.o.store.leaseOwners()) : [];
+      if ((await this.o.store.requeueLost(dead)) > 0) void this.pump();
     } catch (err) {
       // The file is locked by another process beyond busy_timeout, or the disk is full: try
       // again at the next beat rather than crash the app.

@@ -33,6 +33,8 @@ export interface Store {
    */
   addItems(batchId: number, items: IntakeItem[], skipped?: SkippedEntry[]): Promise<{ itemIds: number[] }>;
   listBatches(): Promise<BatchSummary[]>;
+  /** Ids of the running batches (cheap: no counts), for a periodic sweep that settles idle ones. */
+  runningBatchIds(): Promise<number[]>;
   /** NOT_FOUND when it does not exist. */
   getBatch(batchId: number): Promise<BatchSummary>;
   /** Status and plan only (cheaper than getBatch's counts). NOT_FOUND when it does not exist. */
