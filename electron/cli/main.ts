@@ -76,6 +76,7 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
     .option('--queue <url>', 'submit the batch to a shared PostgreSQL queue (postgres://user@host/db, or $SCANDESK_QUEUE) instead of --db; this run works on it too')
     .option('--submit-only', 'with --queue: submit the batch and exit; "scandesk worker" processes do the pages')
+    .option('--blobs <dir>', "with --queue: this machine's path to the queue's shared files (default: the folder given to queue init --blobs)")
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
     .option('--separate-on <regex>', 'split the pages into documents: a new one starts at each page with a code matching this regular expression')
     .option('--separate-every <n>', 'split the pages into documents of n pages each')
@@ -257,6 +258,7 @@ daily quotas reset. Accounts show masked; no key is stored with the counts.`,
     .option('--engines <list>', `engines this worker runs, comma-separated: ${ENGINE_IDS.join(', ')} (default: local)`)
     .option('-j, --jobs <n>', 'decoder workers for the local engine (default: the number of CPU cores)', parseJobs)
     .option('--db <file>', 'the local profile whose vendor-settings.json this worker reads (as scan --db)')
+    .option('--blobs <dir>', "this machine's path to the queue's shared files (default: the folder given to queue init --blobs)")
     .option('--lease-seconds <n>', 'a claimed page is given to another worker after this long without a heartbeat (default 30)', parseJobs)
     .addHelpText(
       'after',
@@ -280,6 +282,7 @@ Set up the queue first with "scandesk queue init <url>"; submit batches with
     .argument('<action>', 'init | status')
     .argument('[url]', 'the shared queue, postgres://user@host:5432/db (default: --queue or $SCANDESK_QUEUE)')
     .option('--queue <url>', 'the shared queue (as the url argument)')
+    .option('--blobs <dir>', 'init: a folder every desk and worker can read (SMB/NFS share): submitted files are copied there, once per content')
     .option('--json', 'status: print JSON instead of text')
     .action(async (action: string, url: string | undefined, opts: QueueOptions) => {
       if (action !== 'init' && action !== 'status') throw new UsageError(`scandesk queue: unknown action "${action}" (init or status).`);

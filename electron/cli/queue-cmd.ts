@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { settledPages } from '../../shared/batch';
 import { EXIT_OK } from './errors';
 import { queueUrl, redactUrl } from './queue-url';
@@ -5,6 +7,8 @@ import type { CliIo } from './scan';
 
 export interface QueueOptions {
   queue?: string;
+  /** init: the blob store's folder, recorded in the queue. */
+  blobs?: string;
   json?: boolean;
 }
 
@@ -19,7 +23,16 @@ export async function runQueue(action: string, urlArg: string | undefined, o: Qu
   const store = await PgStore.open(url);
   try {
     if (action === 'init') {
-      io.stdout.write(`The shared queue at ${redactUrl(url)} is ready (schema ${await pgSchemaVersion(store.pool)}).\n`);
+      if (o.blobs) {
+        const root = resolve(o.blobs);
+        await mkdir(root, { recursive: true });
+        await store.setSetting('blob_root', root);
+      }
+      const root = await store.setting('blob_root');
+      io.stdout.write(
+        `The shared queue at ${redactUrl(url)} is ready (schema ${await pgSchemaVersion(store.pool)}). ` +
+          (root ? `Submitted files are copied to ${root}.\n` : 'Workers read submitted files at their own paths (no --blobs folder).\n'),
+      );
       return EXIT_OK;
     }
     const batches = await store.listBatches();
@@ -28,7 +41,8 @@ export async function runQueue(action: string, urlArg: string | undefined, o: Qu
       io.stdout.write(`${JSON.stringify({ batches, ...status }, null, 2)}\n`);
       return EXIT_OK;
     }
-    const lines: string[] = [`Shared queue ${redactUrl(url)}`];
+    const root = await store.setting('blob_root');
+    const lines: string[] = [`Shared queue ${redactUrl(url)}${root ? ` (files in ${root})` : ''}`];
     lines.push(batches.length ? 'Batches:' : 'No batches.');
     for (const b of batches) {
       const c = b.counts;

@@ -31,6 +31,8 @@ export interface ScanOptions extends ExtrasFlags {
   queue?: string;
   /** With --queue: submit (or find) the batch, print its id and leave the work to the workers. */
   submitOnly?: boolean;
+  /** With --queue: this machine's path to the queue's blob store. */
+  blobs?: string;
   db?: string;
   jobs?: number;
   engine: string;
@@ -193,6 +195,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     profile = await openProfile({
       dbPath: v.dbPath,
       ...(v.queue ? { queue: v.queue } : {}),
+      ...(v.queue && options.blobs ? { blobs: resolve(options.blobs) } : {}),
       env: io.env,
       engines: {
         // Submit only: no engine here, the workers do the pages.

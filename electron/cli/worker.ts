@@ -15,6 +15,7 @@ export interface WorkerOptions {
   jobs?: number;
   engines?: string;
   leaseSeconds?: number;
+  blobs?: string;
 }
 
 /**
@@ -33,6 +34,7 @@ export async function runWorker(o: WorkerOptions, io: CliIo): Promise<number> {
   const profile = await openProfile({
     dbPath,
     queue: url,
+    ...(o.blobs ? { blobs: resolve(o.blobs) } : {}),
     env: io.env,
     engines: {
       include: engines,

@@ -19,6 +19,12 @@ export interface ProfileOptions {
    * live there, for every desk and worker that opens it (vendor settings stay beside `dbPath`).
    */
   queue?: string;
+  /**
+   * With `queue`: this machine's path to the queue's blob store (submitted files are copied
+   * there, workers read them from there). Default: the root recorded by `scandesk queue init
+   * --blobs`, when the queue has one.
+   */
+  blobs?: string;
   /** Environment for vendor settings and credentials (default: process.env). */
   env?: NodeJS.ProcessEnv;
   engines?: {
@@ -61,7 +67,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   try {
     // Loaded only for a shared queue: a desk on its own file never loads the PostgreSQL client.
     const store = options.queue ? await (await import('./store/pg-store')).PgStore.open(options.queue) : undefined;
-    service = await openScanService({ ...options.service, dbPath: options.dbPath, engines, ...(store ? { store } : {}) });
+    const blobs = store ? (options.blobs ?? (await store.setting('blob_root').catch(() => null))) : null;
+    service = await openScanService({ ...options.service, dbPath: options.dbPath, engines, ...(store ? { store } : {}), ...(blobs ? { blobs } : {}) });
   } catch (err) {
     await registry.close();
     throw err;

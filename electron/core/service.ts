@@ -10,6 +10,8 @@ import { ScanError } from './errors';
 import type { IntakeItem, IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
+import { blobPath, putBlobs, withBlobErrors } from './queue/blobs';
+import type { ClaimedJob } from './queue/jobs';
 import { Runner } from './queue/runner';
 import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
@@ -35,7 +37,12 @@ export interface ScanServiceOptions {
    * other workers, and has no documents, reconciliation or hot folders (SQLite only, for now).
    */
   store?: Store;
-  /** Shared queue: how often to look for new work and for batches settled elsewhere (default 1 s). */
+  /**
+   * Shared queue: this machine's path to the queue's blob store (queue/blobs.ts). Submitted
+   * files are copied there and pages are decoded from there, hash-checked.
+   */
+  blobs?: string;
+  /** Shared queue: how often to look for work and settled batches besides the LISTEN/NOTIFY wake-ups (default 5 s). */
   pollMs?: number;
   /** Default: the local engine and the cloud vendors (service-defaults.ts). Engines passed here are the caller's to close. */
   engines?: Engine[];
@@ -55,7 +62,7 @@ export interface ScanServiceOptions {
 }
 
 const DEFAULT_LEASE_MS = 30_000;
-/** Shared queue: settle idle running batches every this many polls (10 s at the default 1 s). */
+/** Shared queue: settle idle running batches every this many polls (50 s at the default 5 s). */
 const SWEEP_POLLS = 10;
 
 /**
@@ -102,6 +109,7 @@ class StoreScanService extends EventEmitter implements ScanService {
   readonly hotFolders: HotFoldersApi;
   private closed = false;
   private poll: ReturnType<typeof setInterval> | null = null;
+  private unwatch: (() => Promise<void>) | null = null;
   /** On a shared queue (PostgreSQL): other processes run engines this one lacks, and settle batches too. */
   private readonly shared: boolean;
   /** Every vendor call, counted for its account, day and batch. */
@@ -119,7 +127,16 @@ class StoreScanService extends EventEmitter implements ScanService {
   ) {
     super();
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
-    this.intake = options.intake ?? defaultIntake;
+    const intake = options.intake ?? defaultIntake;
+    const blobs = options.blobs;
+    // With a blob store, what intake found is copied into it before the batch is stored.
+    this.intake = blobs
+      ? async (paths) => {
+          const found = await intake(paths);
+          const { failed } = await putBlobs(blobs, found.items);
+          return { ...found, items: withBlobErrors(found.items, failed) };
+        }
+      : intake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
     this.documents = batchData ? documentsApi(batchData) : notOnSharedQueue<DocumentsApi>('Documents');
     this.reconciliation = batchData ? reconciliationApi(batchData) : notOnSharedQueue<ReconciliationApi>('Reconciliation');
@@ -128,7 +145,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       : notOnSharedQueue<HotFoldersApi>('Hot folders');
     const shared = batchData === null;
     this.shared = shared;
-    const pollMs = shared ? (options.pollMs ?? 1000) : undefined;
+    const pollMs = shared ? (options.pollMs ?? 5000) : undefined;
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -143,6 +160,8 @@ class StoreScanService extends EventEmitter implements ScanService {
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
       usage: this.usage,
       blockMissingEngines: !shared,
+      ...(blobs ? { sourceFor: (job: ClaimedJob) => blobPath(blobs, job.sha256) } : {}),
+      ...(store.rateLimiter ? { sharedLimits: store.rateLimiter() } : {}),
       deadOwners: deadLocalOwners,
       ...(pollMs ? { pollMs } : {}),
     });
@@ -165,6 +184,14 @@ class StoreScanService extends EventEmitter implements ScanService {
   /** Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue; then start. */
   async resumeLost(): Promise<void> {
     await this.store.requeueLost(deadLocalOwners(await this.store.leaseOwners()));
+    if (this.store.watch) {
+      // Another process queued work: claim now. Another process changed a batch: desks see its
+      // progress (throttled), and a batch this desk waits for is looked at again.
+      this.unwatch = await this.store.watch({
+        work: () => void this.runner.kick(),
+        batch: (id) => (this.waiters.has(id) ? this.check(id) : this.throttle.schedule(id)),
+      });
+    }
     // Start on the next turn, so listeners attached right after open hear the first notices.
     setImmediate(() => {
       if (this.closed) return;
@@ -420,6 +447,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (this.closed) return;
     this.closed = true;
     if (this.poll) clearInterval(this.poll);
+    await this.unwatch?.();
     await this.runner.close(options);
     this.throttle.cancel();
     for (const [id, ws] of this.waiters) for (const w of ws) w.reject(new ScanError('CANCELLED', `The service closed before batch ${id} settled.`));

@@ -7,6 +7,7 @@ import type { CacheKey } from '../store/results';
 import type { ClaimedJob } from './jobs';
 import { optionsKey } from './options-key';
 import { meterUsage, type UsageSink } from '../usage/meter';
+import { withSharedLimits, type SharedRateLimiter } from '../limits/shared-rate';
 
 export interface RunnerOptions {
   store: Store;
@@ -32,6 +33,13 @@ export interface RunnerOptions {
   blockMissingEngines?: boolean;
   /** Holders of running jobs known to be gone (same machine, process ended): their jobs return at the next beat. */
   deadOwners?: (owners: string[]) => string[];
+  /**
+   * Where a job's page is read from, when not its submitted path: a shared queue's blob store
+   * (queue/blobs.ts). The bytes read must then hash to what was submitted.
+   */
+  sourceFor?: (job: ClaimedJob) => string;
+  /** Vendor rate limits shared with every worker of a queue (limits/shared-rate.ts). */
+  sharedLimits?: SharedRateLimiter;
   /**
    * Look for new work this often even when nothing here changed (a shared queue: other desks
    * submit batches, other workers settle jobs). Off by default: one process owns its file.
@@ -254,18 +262,24 @@ export class Runner {
       const shared = call !== undefined;
       if (!call) {
         call = meterUsage(this.o.usage, job.batchId, () =>
-          engine.recognize({
-            source: { path: job.path, page: job.page, format: job.format, sha256: job.sha256 },
+          withSharedLimits(this.o.sharedLimits, () => engine.recognize({
+            source: { path: this.o.sourceFor ? this.o.sourceFor(job) : job.path, page: job.page, format: job.format, sha256: job.sha256 },
             task: job.task,
             ...(job.plan.options ? { options: job.plan.options } : {}),
             signal,
-          }),
+          })),
         );
         call.catch(() => {}); // awaited below; waiters see the same rejection
         this.decoding.set(k, call);
       }
       try {
         const result = await call;
+        if (this.o.sourceFor && result.decodedSha256 !== job.sha256) {
+          throw new ScanError(
+            'FILE_UNREADABLE',
+            `The shared copy of ${job.path} (${this.o.sourceFor(job)}) does not hold the bytes that were submitted: it was damaged or replaced. Submit the file again.`,
+          );
+        }
         // The result is of the bytes the engine decoded, which are not those intake hashed when
         // the file was replaced since: it is cached under the decoded bytes' hash.
         const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };

@@ -20,8 +20,11 @@ import { connectionError, openPool, transaction, type Queryable } from './pg/db'
 import * as items from './pg/items';
 import * as jobs from './pg/jobs';
 import { migratePg } from './pg/migrations';
+import { listen, notifyBatch, notifyWork, type QueueEvents } from './pg/notify';
 import * as results from './pg/results';
 import { queueStatus, type QueueStatus } from './pg/status';
+import { pgRateLimiter } from './pg/rate-buckets';
+import type { SharedRateLimiter } from '../limits/shared-rate';
 import * as usage from './pg/usage';
 import type { CacheKey, Outcome } from './results';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
@@ -66,6 +69,7 @@ export class PgStore implements Store {
     return this.tx(async (db) => {
       const id = await batches.insertBatchRow(db, input.name, input.plan, input.createdAt);
       await batches.insertItems(db, id, input.plan, input.items, input.skipped);
+      await notifyWork(db);
       return id;
     });
   }
@@ -78,6 +82,8 @@ export class PgStore implements Store {
       const { itemIds, runnable } = await batches.insertItems(db, batchId, plan, list, skipped);
       const next = nextStatus(row.status, 'addItems', { count: runnable });
       if (next !== row.status) await batches.setBatchStatus(db, batchId, next);
+      if (runnable > 0) await notifyWork(db);
+      await notifyBatch(db, batchId);
       return { itemIds };
     });
   }
@@ -160,6 +166,8 @@ export class PgStore implements Store {
       const { effect, unread } = await this.effect(db, batchId, change);
       const next = nextStatus(status, change.action, effect);
       if (next !== status) await batches.setBatchStatus(db, batchId, next);
+      if (next === 'running' && effect.count > 0) await notifyWork(db);
+      if (next !== status || effect.count > 0) await notifyBatch(db, batchId);
       return { status: next, changed: next !== status, count: effect.count, unread };
     });
   }
@@ -202,6 +210,7 @@ export class PgStore implements Store {
           await jobs.enqueue(db, { batchId, itemId: r.itemId, engine: plan.engine, task: plan.task, role: 'primary' });
         }
       }
+      if (revived.length > 0) await notifyWork(db);
     });
   }
 
@@ -214,11 +223,20 @@ export class PgStore implements Store {
   }
 
   finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
-    return this.tx((db) => jobs.finish(db, job, outcome, key));
+    return this.tx(async (db) => {
+      const r = await jobs.finish(db, job, outcome, key);
+      if (r.ok && r.fallbackQueued) await notifyWork(db);
+      if (r.ok) await notifyBatch(db, job.batchId);
+      return r;
+    });
   }
 
-  failFinal(job: Fence & { itemId: number }, error: AppError): Promise<boolean> {
-    return this.tx((db) => jobs.failFinal(db, job, error));
+  failFinal(job: Fence & { itemId: number; batchId?: number }, error: AppError): Promise<boolean> {
+    return this.tx(async (db) => {
+      const ok = await jobs.failFinal(db, job, error);
+      if (ok && job.batchId !== undefined) await notifyBatch(db, job.batchId);
+      return ok;
+    });
   }
 
   scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean> {
@@ -234,11 +252,29 @@ export class PgStore implements Store {
   }
 
   release(job: Fence & { itemId: number }): Promise<boolean> {
-    return this.tx((db) => jobs.release(db, job));
+    return this.tx(async (db) => {
+      const ok = await jobs.release(db, job);
+      if (ok) await notifyWork(db);
+      return ok;
+    });
   }
 
   requeueLost(deadOwners: string[] = []): Promise<number> {
-    return this.tx((db) => jobs.requeueLost(db, deadOwners));
+    return this.tx(async (db) => {
+      const n = await jobs.requeueLost(db, deadOwners);
+      if (n > 0) await notifyWork(db);
+      return n;
+    });
+  }
+
+  /** Vendor rate limits in the database, shared by every worker (store/pg/rate-buckets.ts). */
+  rateLimiter(): SharedRateLimiter {
+    return pgRateLimiter(this.pool);
+  }
+
+  /** Wake-ups from every process on this queue (LISTEN/NOTIFY, store/pg/notify.ts). */
+  watch(handlers: QueueEvents): Promise<() => Promise<void>> {
+    return listen(this.url, handlers);
   }
 
   leaseOwners(): Promise<string[]> {
@@ -271,6 +307,15 @@ export class PgStore implements Store {
 
   detectionImage(detectionId: number, kind: ResultImage['kind']): Promise<Omit<ResultImage, 'kind'> | null> {
     return results.detectionImage(this.db, detectionId, kind);
+  }
+
+  /** A fact about the queue (queue_settings), or null. */
+  async setting(key: 'blob_root'): Promise<string | null> {
+    return (await this.pool.query(`SELECT value FROM queue_settings WHERE key = $1`, [key])).rows[0]?.value ?? null;
+  }
+
+  async setSetting(key: 'blob_root', value: string): Promise<void> {
+    await this.pool.query(`INSERT INTO queue_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [key, value]);
   }
 
   /** Who holds pages and what waits per engine (`scandesk queue status`). */
