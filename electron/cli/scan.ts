@@ -5,6 +5,7 @@ import { settledPages, type BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
+import { checkExportFile } from '../core/export/target';
 import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { PRIVATE_DIR_MODE } from '../core/private-files';
@@ -22,9 +23,10 @@ import { RunRegistry, runKey } from './runs';
 import { addFailure, formatSummary, type FailureGroups } from './summary';
 import { confirm, describeEstimate, formatSpend } from './usage';
 import { queueUrl, redactUrl } from './queue-url';
+import { hasIdCardFlags, idCardArgs, idCardOptions, type IdCardFlags } from './idcard-flags';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
-export interface ScanOptions extends ExtrasFlags {
+export interface ScanOptions extends ExtrasFlags, IdCardFlags {
   /** Required, except with --submit-only. */
   out?: string;
   /** A shared queue (postgres://...) instead of the --db file for the batch. */
@@ -126,6 +128,11 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
     if (!['FRONT', 'BACK', 'auto'].includes(o.cardSide)) throw new UsageError(`--card-side must be FRONT, BACK or auto, not "${o.cardSide}".`);
     options.cardSide = o.cardSide;
   }
+  if (hasIdCardFlags(o)) {
+    needs('--id-crop/--id-warn/--id-region', 'tencent');
+    if (task !== 'idcard') throw new UsageError('--id-crop, --id-warn, --id-glare-detail, --id-advanced and --id-region go with --task idcard.');
+    Object.assign(options, idCardOptions(o));
+  }
   if (o.productData) {
     needs('--product-data', 'tencent');
     if (task !== 'codes') throw new UsageError('--product-data goes with --task codes.');
@@ -167,24 +174,36 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
   return { plan, overrides };
 }
 
-/** Fails now, not after an hour of decoding, when the export could never be written. */
-async function checkOutputWritable(out: string): Promise<void> {
-  const dir = dirname(out);
+/**
+ * Fails now, not after an hour of decoding, when the export could never be written. The user's
+ * own terminal: a network path is theirs to choose, and a missing folder is created as --out
+ * asks (as --documents-out does), said on stderr, never silently. Answers the folder created.
+ */
+async function checkOutputWritable(out: string, format: ExportFormat): Promise<string | null> {
+  const dir = dirname(resolve(out));
+  let created: string | null = null;
   try {
-    await mkdir(dir, { recursive: true });
+    if (!(await stat(dir).catch(() => null))) created = (await mkdir(dir, { recursive: true })) ?? null;
+    await checkExportFile(out, format, { allowUnc: true });
+  } catch (err) {
+    throw new Error(`Cannot write the output ${out}: ${toAppError(err).message}`, { cause: err });
+  }
+  try {
     await access(dir, constants.W_OK);
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
   }
-  const existing = await stat(out).catch(() => null);
-  if (existing?.isDirectory()) throw new Error(`Cannot write the output ${out}: it is a folder.`);
+  return created === null ? null : dir;
 }
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
   const started = performance.now();
-  if (v.out) await checkOutputWritable(v.out);
+  if (v.out) {
+    const createdOut = await checkOutputWritable(v.out, v.format);
+    if (createdOut) io.stderr.write(`Created the folder ${createdOut} for the output.\n`);
+  }
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
@@ -386,6 +405,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.region) args.push('--region', q(o.region));
   if (o.bucket) args.push('--bucket', q(o.bucket));
   if (o.cardSide) args.push('--card-side', q(o.cardSide));
+  args.push(...idCardArgs(o, q));
   if (o.productData) args.push('--product-data');
   if (o.keepUploads) args.push('--keep-uploads');
   if (o.revealPersonalData) args.push('--reveal-personal-data');
