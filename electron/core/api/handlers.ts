@@ -113,6 +113,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.bulkReview': async ({ batchId, scope, review }) => ({ changed: await service.bulkReview(batchId, scope, review) }),
     'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
+    'detections.addManual': ({ itemId, box, symbology, text }) => service.addManualDetection(itemId, { box, symbology, text }),
+    'detections.removeManual': ({ detectionId }) => service.removeManualDetection(detectionId),
+    'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
 
     'export.run': async ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
       const target = path ?? join(deps.exportDir, defaultExportName((await service.getBatch(batchId)).name, batchId, format));

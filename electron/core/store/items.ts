@@ -17,7 +17,7 @@ const FILTERS: Record<ItemFilter, string> = {
   'needs-review': 'review_pending > 0',
 };
 
-const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending';
+const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending, checked_no_code';
 
 export const MAX_PAGE = 1000;
 
