@@ -20,6 +20,8 @@ import {
   type MediaKind,
   type RequestName,
 } from './contract/names';
+import { AbsolutePath, noNul } from './contract/paths';
+import { exportRequests } from './contract/exports';
 import {
   ConnectionTestSchema,
   CredentialsSetInput,
@@ -37,6 +39,8 @@ import type { CropKind } from './idcard';
 import { IdCardOptionsSchema, idCardPart } from './contract/idcard';
 
 export * from './contract/names';
+export * from './contract/paths';
+export * from './contract/exports';
 export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
@@ -65,21 +69,6 @@ export const LIMITS = {
 // ---------------------------------------------------------------------------------------------
 /** Database ids: positive safe integers (NaN, negatives, fractions and strings are rejected). */
 export const Id = z.int().positive();
-
-/** No NUL bytes: they truncate paths in native code and never appear in a real file name. */
-const noNul = (s: string) => !s.includes('\0');
-
-/** Absolute on POSIX (/…), Windows (C:\… or C:/…) or UNC (\\server\share). */
-export function isAbsolutePath(p: string): boolean {
-  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-}
-
-export const AbsolutePath = z
-  .string()
-  .min(1)
-  .max(LIMITS.pathChars)
-  .refine(noNul, { message: 'must not contain NUL characters' })
-  .refine(isAbsolutePath, { message: 'must be an absolute path' });
 
 /** A plan option: a plain value, or a small set of named flags (IDCardOCR's Config). */
 const PlanOptionValue = z.union([
@@ -110,7 +99,6 @@ export const EnginePlanSchema = z.strictObject({
   }) satisfies z.ZodType<EnginePlan>;
 
 export const ItemFilterSchema = z.enum(['all', 'with-codes', 'without-codes', 'errors', 'needs-review']);
-export const ExportFormatSchema = z.enum(['xlsx', 'csv', 'json']);
 export const ReviewStatusSchema = z.enum(['pending', 'accepted', 'rejected']);
 export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
@@ -226,21 +214,6 @@ export const PathsDialogResultSchema = z.discriminatedUnion('status', [
 ]);
 export type PathsDialogResult = z.infer<typeof PathsDialogResultSchema>;
 
-export const SaveDialogResultSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('selected'), path: z.string() }),
-  z.object({ status: z.literal('cancelled') }),
-  z.object({ status: z.literal('unavailable'), reason: z.string() }),
-]);
-export type SaveDialogResult = z.infer<typeof SaveDialogResultSchema>;
-
-export const ExportResultSchema = z.object({ path: z.string(), rows: z.number() });
-
-export const ExportWithDialogResultSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('done'), path: z.string(), rows: z.number() }),
-  z.object({ status: z.literal('cancelled') }),
-  z.object({ status: z.literal('unavailable'), reason: z.string() }),
-]);
-
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -315,39 +288,10 @@ export const requests = {
     output: StoredDetectionSchema,
   },
 
-  /** Writes the export to `path`, or (without one) to the app's exports folder; answers where. */
-  'export.run': {
-    input: z.strictObject({
-      batchId: Id,
-      format: ExportFormatSchema,
-      acceptedOnly: z.boolean().optional(),
-      path: AbsolutePath.optional(),
-      /** ID-card numbers in full; without it they are masked (personal data). */
-      revealPersonalData: z.boolean().optional(),
-    }),
-    output: ExportResultSchema,
-  },
-  /** Asks where to save with the native dialog, then exports (Electron); `unavailable` in a browser. */
-  'export.withDialog': {
-    input: z.strictObject({
-      batchId: Id,
-      format: ExportFormatSchema,
-      acceptedOnly: z.boolean().optional(),
-      revealPersonalData: z.boolean().optional(),
-    }),
-    output: ExportWithDialogResultSchema,
-  },
+  ...exportRequests,
 
   'dialogs.openFiles': { input: Empty, output: PathsDialogResultSchema },
   'dialogs.openFolder': { input: Empty, output: PathsDialogResultSchema },
-  'dialogs.saveExport': {
-    input: z.strictObject({
-      format: ExportFormatSchema,
-      defaultName: z.string().min(1).max(255).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
-    }),
-    output: SaveDialogResultSchema,
-  },
-
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
 

@@ -5,6 +5,7 @@ import { settledPages, type BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
+import { checkExportFile } from '../core/export/target';
 import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { PRIVATE_DIR_MODE } from '../core/private-files';
@@ -157,24 +158,34 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
   return { plan, overrides };
 }
 
-/** Fails now, not after an hour of decoding, when the export could never be written. */
-async function checkOutputWritable(out: string): Promise<void> {
-  const dir = dirname(out);
+/**
+ * Fails now, not after an hour of decoding, when the export could never be written. The user's
+ * own terminal: a network path is theirs to choose, and a missing folder is created as --out
+ * asks (as --documents-out does), said on stderr, never silently. Answers the folder created.
+ */
+async function checkOutputWritable(out: string, format: ExportFormat): Promise<string | null> {
+  const dir = dirname(resolve(out));
+  let created: string | null = null;
   try {
-    await mkdir(dir, { recursive: true });
+    if (!(await stat(dir).catch(() => null))) created = (await mkdir(dir, { recursive: true })) ?? null;
+    await checkExportFile(out, format, { allowUnc: true });
+  } catch (err) {
+    throw new Error(`Cannot write the output ${out}: ${toAppError(err).message}`, { cause: err });
+  }
+  try {
     await access(dir, constants.W_OK);
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
   }
-  const existing = await stat(out).catch(() => null);
-  if (existing?.isDirectory()) throw new Error(`Cannot write the output ${out}: it is a folder.`);
+  return created === null ? null : dir;
 }
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
   const started = performance.now();
-  await checkOutputWritable(v.out);
+  const createdOut = await checkOutputWritable(v.out, v.format);
+  if (createdOut) io.stderr.write(`Created the folder ${createdOut} for the output.\n`);
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data

@@ -2,7 +2,7 @@ import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from '../..
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
-import type { ExportFormat } from './export/types';
+import type { ExportFormat, ExportOutcome } from './export/types';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { ManualCode } from './store/manual';
 import type { DocumentsApi } from './documents/service';
@@ -38,6 +38,8 @@ export interface ExportRequest {
   acceptedOnly?: boolean;
   /** ID-card numbers in full (default: masked, as personal data). */
   revealPersonalData?: boolean;
+  /** A file already named `path`: 'replace' it (default) or 'keep' it and write "name (2).ext". */
+  existing?: 'replace' | 'keep';
 }
 
 export interface EstimateOptions {
@@ -93,7 +95,7 @@ export interface ScanService {
   removeManualDetection(detectionId: number): Promise<ItemDetail>;
   /** A reviewer's "checked, no code here" on a page, or its removal; answers the page. */
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
-  exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
+  exportBatch(req: ExportRequest): Promise<ExportOutcome>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored
    * result are not counted) and the daily quotas it would exceed; creates nothing.

@@ -20,6 +20,7 @@ import type { ManualCode } from './store/manual';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
+import type { ExportOutcome } from './export/types';
 import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
 import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
 import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
@@ -324,7 +325,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     return this.store.setCheckedNoCode(itemId, checked);
   }
 
-  async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {
+  async exportBatch(req: ExportRequest): Promise<ExportOutcome> {
     this.assertOpen();
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
@@ -334,7 +335,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       req.format,
       req.path,
       { batch, items: () => this.store.exportItems(req.batchId), ...(extras ? { extras } : {}) },
-      { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
+      { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true, existing: req.existing ?? 'replace' },
     );
   }
 

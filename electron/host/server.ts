@@ -17,6 +17,7 @@ import {
   forwardServiceEvents,
   SECURITY_HEADERS,
   stderrLogger,
+  systemReveal,
   unavailableDialogs,
   type HandlerTable,
   type Logger,
@@ -24,6 +25,8 @@ import {
   type VendorDeps,
 } from '../core/api';
 import { ScanError } from '../core/errors';
+import { attachmentHeader, DownloadSpool } from '../core/export/downloads';
+import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
 import type { ScanService } from '../core/service-types';
 import { allowedHosts, cookieName, HostSessions, hostAllowed, localRedirect, originAllowed } from './security';
 import { readStatic, rendererBuilt } from '../core/api/static-files';
@@ -95,6 +98,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hotFolders = new HotFolderRunner(service, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
 
+  const downloads = new DownloadSpool(join(dataDir, 'cache', 'downloads'));
   const media: MediaCache = createMediaCache({
     dir: join(dataDir, 'cache', 'media'),
     lookup: async (itemId) => {
@@ -108,7 +112,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     app: { name: 'ScanDesk', version: packageVersion(), dataDir },
     settings: fileSettingsStore(join(dataDir, 'settings.json')),
     dialogs: unavailableDialogs(),
-    exportDir: join(dataDir, 'exports'),
+    // A browser saves exports as downloads, or ScanDesk writes a new file in a folder the user
+    // typed; there is no save dialog to hand out handles.
+    exports: { downloads, folders: true, remembered: new RememberedFolder(join(dataDir, EXPORT_FOLDER_FILE)), reveal: systemReveal(), downloadUrl: (id) => `/downloads/${id}` },
     media,
     ...(vendors ? { vendors } : {}),
     hotFolders,
@@ -167,6 +173,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     if (url.pathname.startsWith('/media/crop/')) return serveCrop(url.pathname.slice('/media'.length), res);
     if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname.slice('/media'.length), res);
+    if (url.pathname.startsWith('/downloads/')) return serveDownload(url.pathname.slice('/downloads/'.length), req, res);
     if (!rendererBuilt(rendererDir)) {
       return plain(res, 503, `The renderer is not built (${rendererDir}/index.html is missing). Run: npx electron-vite build`);
     }
@@ -188,6 +195,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (answer.status !== 200) req.resume();
     res.writeHead(answer.status, headersFor('application/json; charset=utf-8', { 'Cache-Control': 'no-store' }));
     res.end(JSON.stringify(answer.body));
+  }
+
+  /** An export on its way to the browser: sent once, as an attachment, then deleted. */
+  function serveDownload(id: string, req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') return plain(res, 405, 'Method not allowed.');
+    const found = /^[A-Za-z0-9_-]{32}$/.test(id) ? downloads.take(id) : null;
+    if (!found) return plain(res, 404, 'This download was fetched already or has expired: export again.');
+    res.writeHead(200, headersFor(found.contentType, { 'Content-Disposition': attachmentHeader(found.name), 'Cache-Control': 'no-store' }));
+    const stream = found.open();
+    stream.on('error', (err) => {
+      log('host: download failed', err);
+      res.destroy();
+    });
+    res.once('close', () => found.discard());
+    stream.pipe(res);
   }
 
   /** An ID-card crop by detection id (personal data: the browser keeps no copy). */
@@ -308,6 +330,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     close() {
       closing ??= (async () => {
         stopEvents();
+        downloads.close();
         for (const ws of sockets) ws.terminate();
         wss.close();
         const closed = new Promise<void>((r) => server.close(() => r()));

@@ -11,6 +11,8 @@ import { createHandlers, createMediaCache, cropSource, fileSettingsStore, forwar
 import { openProfile, type Profile } from '../core/profile';
 import { HotFolderRunner } from '../core/hotfolder/runner';
 import { ScanError } from '../core/errors';
+import { ExportHandles } from '../core/export/handles';
+import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
 import { APP_ENTRY_URL, isSafeExternalUrl } from './app-url';
 import { pathsFromArgv } from './argv';
 import { electronDialogs } from './dialogs';
@@ -97,7 +99,6 @@ async function start(): Promise<void> {
       return { path: item.path, page: item.page };
     },
   });
-  const exportDir = join(app.getPath('documents'), 'ScanDesk');
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
   hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
@@ -105,8 +106,14 @@ async function start(): Promise<void> {
     transport: 'electron',
     app: { name: 'ScanDesk', version: app.getVersion(), dataDir },
     settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
-    dialogs: electronDialogs(() => mainWindow, () => exportDir),
-    exportDir,
+    dialogs: electronDialogs(() => mainWindow),
+    // Exports go only where the user chose in the native save dialog (a one-time handle per
+    // choice); the dialog opens in the folder used last, at first in Documents.
+    exports: {
+      handles: new ExportHandles(),
+      remembered: new RememberedFolder(join(dataDir, EXPORT_FOLDER_FILE), () => app.getPath('documents')),
+      reveal: async (path) => shell.showItemInFolder(path),
+    },
     media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RememberedFolder } from '../../electron/core/export/remembered-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient, cropPaths, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
 import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs } from '../../electron/core/api';
@@ -23,7 +24,7 @@ beforeAll(async () => {
     app: { name: 'ScanDesk', version: '1.2.3', dataDir: dir },
     settings: fileSettingsStore(join(dir, 'settings.json')),
     dialogs: unavailableDialogs(),
-    exportDir: dir,
+    exports: { remembered: new RememberedFolder(join(dir, 'export-folder.json'), () => dir) },
   });
   api = {
     transport: 'electron',

@@ -5,6 +5,7 @@ import { useApp } from '../../api/context';
 import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
 import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
+import { IdCardPanel } from '../idcard/IdCardPanel';
 
 /**
  * The page's detections beside the stage: engine chips (show/hide an engine, reveal ID
@@ -68,6 +69,7 @@ export function DetectionList(props: {
           )}
         </div>
       )}
+      <IdCardPanel key={detail?.id} detections={all} />
       {props.children}
       {detail?.checkedNoCode && (
         <p className="checked-note" data-testid="checked-no-code">
