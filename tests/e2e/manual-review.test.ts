@@ -82,7 +82,9 @@ describe('manual review', { timeout: 180_000 }, () => {
     const { page } = w;
     await page.waitForSelector(`[data-testid=review][data-item-id="${blankId}"][data-ready=true]`);
     await page.keyboard.press('b');
-    await page.waitForSelector('[data-testid=manual-value]:focus');
+    await page.waitForSelector('[data-testid=manual-form]');
+    // The value box has the keyboard: typing goes there, not to the page's shortcuts.
+    await expect.poll(() => page.evaluate(`document.activeElement?.dataset?.testid ?? document.activeElement?.tagName`), WAIT).toBe('manual-value');
     await page.keyboard.type('HELLO-42');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await item(blankId)).detections.map((d) => [d.engine, d.text, d.symbology]), WAIT).toEqual([['manual', 'HELLO-42', 'EAN-13']]);
