@@ -15,7 +15,26 @@ export interface ManualCode {
   text: string;
 }
 
-const MANUAL_VERSION = 'reviewer';
+/** engine_version of a reviewer's results row. */
+export const MANUAL_VERSION = 'reviewer';
+
+/** Refuses a box off the page (the page's size is known once it was decoded); one pixel of rounding allowed. */
+export function checkBox(item: { width: number | null; height: number | null }, box: ManualCode['box']): void {
+  const { left, top, width, height } = box;
+  if (item.width !== null && item.height !== null && (left < 0 || top < 0 || left + width > item.width + 1 || top + height > item.height + 1)) {
+    throw new ScanError('INVALID_INPUT', `The box (${left}, ${top}, ${width} × ${height}) is outside the page (${item.width} × ${item.height}).`);
+  }
+}
+
+/** The stored shape of a drawn box. */
+export function boxGeometryJson(box: ManualCode['box']): string {
+  return JSON.stringify(rectGeometry(box.left, box.top, box.width, box.height));
+}
+
+/** Why a detection cannot be removed as a drawn code. */
+export function notManual(detectionId: number, engine: string): ScanError {
+  return new ScanError('INVALID_INPUT', `Detection ${detectionId} was found by ${engine}, not drawn by a reviewer: reject it instead.`);
+}
 
 /**
  * Stores a code a reviewer drew where no engine found one: a detection of engine 'manual',
@@ -26,10 +45,7 @@ export function addManualDetection(db: Db, itemId: number, code: ManualCode): St
   return db.transaction(() => {
     const item = stmt(db, `SELECT id, width, height FROM items WHERE id = ?`).get(itemId) as { id: number; width: number | null; height: number | null } | undefined;
     if (!item) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
-    const { left, top, width, height } = code.box;
-    if (item.width !== null && item.height !== null && (left < 0 || top < 0 || left + width > item.width + 1 || top + height > item.height + 1)) {
-      throw new ScanError('INVALID_INPUT', `The box (${left}, ${top}, ${width} × ${height}) is outside the page (${item.width} × ${item.height}).`);
-    }
+    checkBox(item, code.box);
     let result = stmt(db, `SELECT id FROM results WHERE item_id = ? AND engine = ? AND task = 'codes'`).get(itemId, MANUAL_ENGINE) as { id: number } | undefined;
     if (!result) {
       const id = stmt(
@@ -44,7 +60,7 @@ export function addManualDetection(db: Db, itemId: number, code: ManualCode): St
       db,
       `INSERT INTO detections (result_id, item_id, ord, engine, kind, symbology, text, geometry_json, review)
        VALUES (?, ?, ?, ?, 'code', ?, ?, ?, 'accepted')`,
-    ).run(result.id, itemId, ord, MANUAL_ENGINE, code.symbology, code.text, JSON.stringify(rectGeometry(left, top, width, height))).lastInsertRowid;
+    ).run(result.id, itemId, ord, MANUAL_ENGINE, code.symbology, code.text, boxGeometryJson(code.box)).lastInsertRowid;
     stmt(db, `UPDATE items SET checked_no_code = 0 WHERE id = ?`).run(itemId);
     recountItem(db, itemId);
     return toDetection(stmt(db, `SELECT * FROM detections WHERE id = ?`).get(Number(id)) as DetectionRow);
@@ -56,7 +72,7 @@ export function removeManualDetection(db: Db, detectionId: number): number {
   return db.transaction(() => {
     const d = stmt(db, `SELECT item_id, engine, result_id FROM detections WHERE id = ?`).get(detectionId) as { item_id: number; engine: string; result_id: number } | undefined;
     if (!d) throw new ScanError('NOT_FOUND', `Detection ${detectionId} does not exist.`);
-    if (d.engine !== MANUAL_ENGINE) throw new ScanError('INVALID_INPUT', `Detection ${detectionId} was found by ${d.engine}, not drawn by a reviewer: reject it instead.`);
+    if (d.engine !== MANUAL_ENGINE) throw notManual(detectionId, d.engine);
     stmt(db, `DELETE FROM detections WHERE id = ?`).run(detectionId);
     stmt(db, `DELETE FROM results WHERE id = ? AND NOT EXISTS (SELECT 1 FROM detections WHERE result_id = ?)`).run(d.result_id, d.result_id);
     recountItem(db, d.item_id);
