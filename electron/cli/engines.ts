@@ -20,6 +20,7 @@ export function createEngines(
     overrides: context.overrides,
     local: { size: jobs },
     include,
+    env: context.env,
   });
   return { engines: registry.engines, registry };
 }

@@ -128,10 +128,14 @@ export type VendorDescription = z.infer<typeof VendorDescriptionSchema>;
 /** One vendor's settings as stored, defaults filled in (the description says which fields there are). */
 const SettingsRecord = z.record(z.string(), z.unknown());
 
-export const VendorSettingsViewSchema = z.object(
-  Object.fromEntries(VENDOR_IDS.map((v) => [v, SettingsRecord])) as Record<VendorId, typeof SettingsRecord>,
-);
-export type VendorSettingsView = Record<VendorId, Record<string, unknown>>;
+/** What every vendor shares: 'system' (HTTPS_PROXY / NO_PROXY), 'none', or a proxy URL. */
+export const NetworkViewSchema = z.object({ proxy: z.string() });
+
+export const VendorSettingsViewSchema = z.object({
+  network: NetworkViewSchema,
+  ...(Object.fromEntries(VENDOR_IDS.map((v) => [v, SettingsRecord])) as Record<VendorId, typeof SettingsRecord>),
+});
+export type VendorSettingsView = { network: { proxy: string } } & Record<VendorId, Record<string, unknown>>;
 
 export const VendorSettingsResultSchema = z.object({
   settings: VendorSettingsViewSchema,
@@ -161,10 +165,11 @@ const PatchValue = z.union([
 const VendorPatch = z.record(SettingKey, PatchValue).refine((r) => Object.keys(r).length <= 32, { message: 'has too many fields' });
 
 /** A change: null clears a field (back to its default); only the fields given change. */
-export const VendorSettingsPatchSchema = z.strictObject(
-  Object.fromEntries(VENDOR_IDS.map((v) => [v, VendorPatch.optional()])) as Record<VendorId, z.ZodOptional<typeof VendorPatch>>,
-);
-export type VendorSettingsPatchInput = Partial<Record<VendorId, Record<string, z.infer<typeof PatchValue>>>>;
+export const VendorSettingsPatchSchema = z.strictObject({
+  network: z.strictObject({ proxy: patchText.nullable().optional() }).optional(),
+  ...(Object.fromEntries(VENDOR_IDS.map((v) => [v, VendorPatch.optional()])) as Record<VendorId, z.ZodOptional<typeof VendorPatch>>),
+});
+export type VendorSettingsPatchInput = { network?: { proxy?: string | null } } & Partial<Record<VendorId, Record<string, z.infer<typeof PatchValue>>>>;
 
 /** One engine as the new-batch picker sees it. */
 export const EngineInfoSchema = z.strictObject({

@@ -20,6 +20,7 @@ export type FieldKind =
   | 'nullableString'
   | 'credFields'
   | 'vendorPatch'
+  | 'networkPatch'
   | 'bulkScope'
   | 'restoreList'
   | 'rule'
@@ -100,11 +101,12 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'vendorSettings.get': { valid: {}, fields: {} },
   'vendorSettings.set': {
     valid: {
+      network: { proxy: 'http://proxy.example.com:3128' },
       tencent: { region: 'ap-beijing', endpoint: null, rateLimits: { QrcodeOCR: 5 } },
       wechat: { concurrency: 2 },
       alioss: { bucket: 'my-bucket', region: 'cn-hangzhou', keepUploads: false },
     },
-    fields: { tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
+    fields: { network: opt('networkPatch'), tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
   },
   'engines.list': { valid: {}, fields: {} },
   'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
@@ -225,6 +227,15 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['string number', { concurrency: '4', timeoutMs: '4' }],
         ['huge endpoint', { endpoint: HUGE, baseUrl: HUGE }],
         ['nested unknown', { rateLimits: { Everything: 1 } }],
+      ];
+    case 'networkPatch':
+      return [
+        ['string', 'system'],
+        ['unknown field', { colour: 'red' }],
+        ['proxy as a number', { proxy: 3128 }],
+        ['huge proxy', { proxy: HUGE }],
+        ['a proxy with a password (belongs in HTTPS_PROXY)', { proxy: 'http://user:pass@proxy.example.com:3128' }],
+        ['not a proxy', { proxy: 'ftp://proxy.example.com' }],
       ];
     case 'plan':
       return [

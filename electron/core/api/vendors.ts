@@ -4,7 +4,7 @@ import { checkCredentials } from '../credentials/store';
 import { VENDOR_IDS, type KeychainStatus, type VendorId } from '../credentials/types';
 import type { EngineRegistry } from '../engines/registry';
 import { ScanError } from '../errors';
-import { parseVendorSettings, type VendorSettingsPatch } from '../settings/schema';
+import { describeIssues, NetworkSettingsSchema, parseVendorSettings, type VendorSettingsPatch } from '../settings/schema';
 import { ENDPOINT_ENV, mergePatch, type VendorSettingsStore } from '../settings/store';
 import { describeVendor, VENDOR_LIST, vendorDefinition } from '../vendors';
 
@@ -116,8 +116,12 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
  * defaults, as it would be saved): an unknown or out-of-range field is named ("tencent.colour").
  */
 function checkPatch(patch: VendorSettingsPatchInput): void {
-  for (const [vendor, part] of Object.entries(patch) as Array<[VendorId, Record<string, unknown> | undefined]>) {
-    if (part === undefined) continue;
+  if (patch.network) {
+    const r = NetworkSettingsSchema.safeParse(mergePatch(NetworkSettingsSchema.parse({}), patch.network));
+    if (!r.success) throw new ScanError('INVALID_INPUT', `Invalid vendor settings: ${describeIssues(r.error, ['network'])}.`);
+  }
+  for (const [vendor, part] of Object.entries(patch) as Array<[VendorId | 'network', Record<string, unknown> | undefined]>) {
+    if (part === undefined || vendor === 'network') continue;
     const defaults = vendorDefinition(vendor).settings.schema.parse({});
     const r = parseVendorSettings(vendor, mergePatch(defaults, part));
     if (!r.ok) throw new ScanError('INVALID_INPUT', `Invalid vendor settings: ${r.message}.`);

@@ -10,7 +10,7 @@ import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath } from '../settings/store';
 import { identifyingField, VENDOR_LIST, vendorDefinition } from '../vendors';
-import type { RetryOptions, VendorEvent } from '../vendors/common';
+import { createNetwork, type RetryOptions, type VendorEvent } from '../vendors/common';
 import type { Engine, RecognizeRequest, RecognizeResult } from './engine';
 import { LocalEngine, type LocalEngineOptions } from './local';
 
@@ -41,6 +41,8 @@ export interface EngineRegistryOptions {
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
   /** Retries and stops of the vendor clients (messages are secret-free). */
   onVendorEvent?: (vendor: VendorId, event: VendorEvent) => void;
+  /** Environment for the 'system' proxy (HTTPS_PROXY, NO_PROXY...); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Each vendor's tasks and name, from its definition (for callers that want a table). */
@@ -172,7 +174,7 @@ export class EngineRegistry {
 
   /** The vendor's connection test with the stored credentials and the settings in effect. */
   testConnection(vendor: VendorId, signal?: AbortSignal): Promise<ConnectionTestResult> {
-    return testConnection(vendor, this.credentials, this.settings(), signal);
+    return testConnection(vendor, this.credentials, this.settings(), signal, undefined, this.options.env ?? process.env);
   }
 
   async close(): Promise<void> {
@@ -191,6 +193,7 @@ export class EngineRegistry {
     return vendorDefinition(vendor).createEngine({
       settings: s[vendor] as never,
       credentials,
+      network: createNetwork(s.network.proxy, this.options.env ?? process.env),
       prepare: this.preparePool.prepare,
       ...(retry ? { retry } : {}),
       onEvent,
@@ -289,7 +292,7 @@ class VendorEngine implements Engine {
 
   private current(): NonNullable<VendorEngine['inner']> {
     const s = this.settings();
-    const key = JSON.stringify(s[this.id]);
+    const key = JSON.stringify([s[this.id], s.network]);
     if (this.inner && this.inner.key === key && !this.stale) return this.inner;
     const old = this.inner;
     const engine = this.build(s); // throws a clear stop-engine error when not set up
