@@ -171,7 +171,7 @@ export const run: Bench = async () => {
     const ids: Record<number, number> = {};
     for (const n of [SMALL, LARGE]) {
       const { batch } = await service.createBatch({ paths: [seedFolder(n)], name: `${n} pages`, plan: { engine: 'local', task: 'codes' } });
-      service.pause(batch.id);
+      await service.pause(batch.id);
       ids[n] = batch.id;
     }
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

@@ -16,6 +16,17 @@ PROJECT_NODE_DIR=""
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+node_arch() {
+  case "$(uname -m)" in
+    x86_64 | amd64) echo x64 ;;
+    aarch64 | arm64) echo arm64 ;;
+    *) uname -m ;;
+  esac
+}
+
+# Where setup unpacks the pinned Node on this machine.
+project_node_dir() { echo "$(pwd)/.tools/node-v${NODE_VERSION}-linux-$(node_arch)"; }
+
 ensure_node() {
   local system_node
   system_node="$(command -v node || true)"
@@ -26,11 +37,7 @@ ensure_node() {
 
   local os arch
   os="$(uname -s)"
-  case "$(uname -m)" in
-    x86_64 | amd64) arch=x64 ;;
-    aarch64 | arm64) arch=arm64 ;;
-    *) arch="$(uname -m)" ;;
-  esac
+  arch="$(node_arch)"
   local key="NODE_INTEGRITY_linux_${arch}"
   if [ "$os" != "Linux" ] || [ -z "${!key:-}" ]; then
     echo "setup: this machine's Node is $(node -v 2>/dev/null || echo 'missing'); ScanDesk needs Node $NODE_MIN_MAJOR." >&2
@@ -38,9 +45,7 @@ ensure_node() {
     return 1
   fi
 
-  local root
-  root="$(pwd)"
-  PROJECT_NODE_DIR="$root/.tools/node-v${NODE_VERSION}-linux-${arch}"
+  PROJECT_NODE_DIR="$(project_node_dir)"
   if [ ! -x "$PROJECT_NODE_DIR/bin/node" ] || [ "$("$PROJECT_NODE_DIR/bin/node" -v)" != "v$NODE_VERSION" ]; then
     echo "setup: fetching Node $NODE_VERSION (node-linux-$arch) from the npm registry"
     local tmp
@@ -67,10 +72,12 @@ ensure_node() {
   echo "setup: using $PROJECT_NODE_DIR/bin/node ($(node -v))"
 }
 
-# After `npm ci` (which empties node_modules): npm puts node_modules/.bin first on PATH for
-# every script, so a link there makes the README's commands run on the project's Node.
+# After `npm ci` (which empties node_modules; package.json's `prepare` runs scripts/link-node.sh
+# after every install): npm puts node_modules/.bin first on PATH for every script, so a link
+# there makes the README's commands run on the project's Node, where setup unpacked one.
 link_project_node() {
-  [ -n "$PROJECT_NODE_DIR" ] || return 0
+  [ -n "$PROJECT_NODE_DIR" ] || PROJECT_NODE_DIR="$(project_node_dir)"
+  [ -x "$PROJECT_NODE_DIR/bin/node" ] || return 0
   mkdir -p node_modules/.bin
   ln -sfn "../../.tools/$(basename "$PROJECT_NODE_DIR")/bin/node" node_modules/.bin/node
 }

@@ -10,7 +10,6 @@ import type { CredentialsOptions } from './credentials';
 import type { SettingsOptions } from './settings';
 import type { UsageOptions } from './usage';
 import type { WatchOptions } from './watch';
-import { ENDPOINT_ENV_HELP } from '../core/settings/store';
 
 /**
  * `scandesk`: the offline batch command line. Same engine, queue, store and exports as the
@@ -30,7 +29,12 @@ function packageVersion(): string {
   }
 }
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/**
+ * `endpointHelp`: the endpoint variables of every vendor, for the help of scan and credentials.
+ * It comes from the vendor definitions, which load the vendor SDKs (~0.5 CPU-s): main() passes
+ * it only when help is asked for.
+ */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void, endpointHelp = ''): Command {
   const program = new Command('scandesk')
     .description('ScanDesk: find every barcode and QR code in a batch of scans and photos, and export them.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -104,7 +108,7 @@ again. When a vendor refuses the credentials or the quota is used up, it is stop
 batch with one notice: its pages wait (run again to resume), the other engine's pages go on;
 with --finish-without-stopped they end failed with the reason instead (a later run without
 the flag, once the account is fixed, does not retry them: use --fresh, or Retry failed in the app).
-${ENDPOINT_ENV_HELP}
+${endpointHelp}
 
 Before a batch starts, ScanDesk says how many pages each cloud vendor gets (pages with a stored
 result are not counted) and warns when a daily quota would run out (WeChat printedTextOCR: 100
@@ -183,7 +187,7 @@ Actions:
 
 Exit status: 0 on success, 1 when the keychain or the vendor refused, 2 for bad arguments.
 Linux needs a Secret Service (GNOME Keyring or KWallet) in the session.
-${ENDPOINT_ENV_HELP}
+${endpointHelp}
 
 Examples:
   scandesk credentials set tencent
@@ -247,7 +251,10 @@ daily quotas reset. Accounts show masked; no key is stored with the counts.`,
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c));
+  // Only scan's and credentials' help list the endpoint variables.
+  const wantsHelp = ['scan', 'credentials'].includes(argv[0] ?? '') && argv.some((a) => a === '-h' || a === '--help');
+  const endpointHelp = wantsHelp ? (await import('../core/settings/store')).ENDPOINT_ENV_HELP : '';
+  const program = buildProgram(io, (c) => (code = c), endpointHelp);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

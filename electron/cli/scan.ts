@@ -190,13 +190,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (interrupted) return;
     interrupted = true;
     io.stderr.write('\nStopping: letting the pages being decoded finish and saving progress...\n');
-    if (batchId !== undefined) {
-      try {
-        service.pause(batchId);
-      } catch {
-        // closing below still stops the work
-      }
-    }
+    // Closing below still stops the work when the pause cannot be stored.
+    if (batchId !== undefined) service.pause(batchId).catch(() => {});
   });
 
   const progress = createProgressView(io.stderr, { tty: Boolean(io.stderr.isTTY) });
@@ -211,7 +206,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   try {
     const registry = new RunRegistry(v.dbPath);
     const key = runKey(v.paths, v.plan);
-    const prior = options.fresh ? undefined : existingBatch(service, registry.get(key));
+    const prior = options.fresh ? undefined : await existingBatch(service, registry.get(key));
     let batch: BatchSummary;
     let skipped: { path: string; reason: string }[] = [];
     let resumed = false;
@@ -227,8 +222,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         io.stderr.write(
           `Resuming batch ${batch.id} from ${v.dbPath}: ${settledPages(c)} of ${c.total} pages already processed.\n`,
         );
-        if (batch.status === 'paused' || batch.status === 'queued') batch = service.resume(batch.id);
-        else if (batch.status === 'cancelled') batch = service.retryFailed(batch.id);
+        if (batch.status === 'paused' || batch.status === 'queued') batch = await service.resume(batch.id);
+        else if (batch.status === 'cancelled') batch = await service.retryFailed(batch.id);
       }
     } else {
       // Before anything is sent: how many pages go to each vendor (stored results are reused).
@@ -256,7 +251,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     }
 
     await applyExtras(service, batch.id, extras);
-    if (interrupted) service.pause(batch.id);
+    if (interrupted) await service.pause(batch.id);
     const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
       if (p.batchId === batchId) progress.update(p.counts);
     };
@@ -266,7 +261,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     if (!interrupted && batch.status === 'paused' && batch.stopped.length > 0 && options.finishWithoutStopped) {
       // The user chose up front not to wait for a stopped vendor: its pages end failed with the
       // reason, and the output is written for a finished batch.
-      batch = service.finishWithoutStopped(batch.id);
+      batch = await service.finishWithoutStopped(batch.id);
       batch = await service.whenSettled(batch.id);
     }
     service.off('progress', onProgress);
@@ -284,7 +279,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
 
     const failures: FailureGroups = new Map();
     for (let offset = 0; ; offset += 1000) {
-      const page = service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
+      const page = await service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
       for (const it of page.items) addFailure(failures, it);
       if (page.items.length < 1000) break;
     }
@@ -336,10 +331,10 @@ function ownFilesExcluded(v: Validated, x: CheckedExtras): (paths: string[]) => 
   };
 }
 
-function existingBatch(service: ScanService, id: number | undefined): BatchSummary | undefined {
+async function existingBatch(service: ScanService, id: number | undefined): Promise<BatchSummary | undefined> {
   if (id === undefined) return undefined;
   try {
-    return service.getBatch(id);
+    return await service.getBatch(id);
   } catch {
     return undefined; // deleted since: start over
   }

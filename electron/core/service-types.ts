@@ -11,7 +11,8 @@ import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage
 
 /**
  * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
- * (electron/core/service.ts) over one SQLite file; every method is safe to call at any time.
+ * (electron/core/service.ts) over a Store (store/store.ts); every method is asynchronous and
+ * safe to call at any time.
  */
 export interface CreateBatchInput {
   paths: string[];
@@ -60,31 +61,31 @@ export interface ScanServiceEvents {
 
 export interface ScanService {
   createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: SkippedEntry[] }>;
-  listBatches(): BatchSummary[];
-  getBatch(batchId: number): BatchSummary;
-  listItems(batchId: number, query?: ItemQuery): { total: number; items: ItemSummary[] };
-  getItem(itemId: number): ItemDetail;
+  listBatches(): Promise<BatchSummary[]>;
+  getBatch(batchId: number): Promise<BatchSummary>;
+  listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
+  getItem(itemId: number): Promise<ItemDetail>;
   /** Files intake ignored for the batch (not pages), each with the reason. */
-  listIgnored(batchId: number, page?: { offset?: number; limit?: number }): { total: number; files: Array<{ path: string; reason: string }> };
-  pause(batchId: number): BatchSummary;
-  resume(batchId: number): BatchSummary;
-  cancel(batchId: number): BatchSummary;
+  listIgnored(batchId: number, page?: { offset?: number; limit?: number }): Promise<{ total: number; files: Array<{ path: string; reason: string }> }>;
+  pause(batchId: number): Promise<BatchSummary>;
+  resume(batchId: number): Promise<BatchSummary>;
+  cancel(batchId: number): Promise<BatchSummary>;
   /** Go on without the engines stopped for this batch: their waiting pages fail with the reason. */
-  finishWithoutStopped(batchId: number): BatchSummary;
-  retryFailed(batchId: number): BatchSummary;
+  finishWithoutStopped(batchId: number): Promise<BatchSummary>;
+  retryFailed(batchId: number): Promise<BatchSummary>;
   /**
    * Runs a finished (or paused, cancelled) batch again with another engine or task; each
    * page keeps every engine's detections, each named by its engine. Pages that engine already
    * did are not sent again. The batch's plan becomes `plan`.
    */
-  rerun(batchId: number, plan: EnginePlan): BatchSummary;
-  deleteBatch(batchId: number): void;
-  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection;
+  rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary>;
+  deleteBatch(batchId: number): Promise<void>;
+  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
   /** One verdict for every open detection in the scope; answers them as they were (for Undo). */
-  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): ReviewBefore[];
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]>;
   /** Undo: detections back as they were. Answers how many pages changed. */
-  restoreReviews(list: ReviewBefore[]): number;
-  batchSymbologies(batchId: number): Array<{ symbology: string; total: number; pending: number }>;
+  restoreReviews(list: ReviewBefore[]): Promise<number>;
+  batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
   exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored

@@ -4,45 +4,26 @@ import { basename } from 'node:path';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
+import type { AppError } from '../../shared/errors';
 import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
-import type { IntakeResult } from './intake/types';
+import type { IntakeItem, IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
-import { enqueueRerun, nothingToRerun } from './rerun';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
-import { cancelWaiting, enqueue, failBlocked, jobActivity, leaseOwners, requeueFailed, requeueLost, unblock } from './queue/jobs';
 import { Runner } from './queue/runner';
 import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
-import {
-  batchRow,
-  deleteBatchRows,
-  getBatch,
-  insertBatchRow,
-  insertItem,
-  insertSkipped,
-  listBatches,
-  reviveItem,
-  setBatchStatus,
-  setItemError,
-  unreadItems,
-} from './store/batches';
-import { openDatabase, openReadonly, type Db } from './store/db';
-import { exportItems } from './store/export-items';
-import { getItem, listItems, reviewDetection } from './store/items';
-import { listIgnored } from './store/ignored';
-import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './store/bulk-review';
+import { SqliteStore } from './store/sqlite-store';
+import type { Store, UnreadItem } from './store/store';
+import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
-import { batchHeldOpen } from './store/hot-folders';
 import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
 import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
 import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
-import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './store/usage';
 import { estimateBatch } from './usage/estimate';
 import { meterUsage, type UsageSink } from './usage/meter';
-import { findCached } from './queue/jobs';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 export interface ScanServiceOptions {
@@ -81,34 +62,44 @@ const DEFAULT_LEASE_MS = 30_000;
 export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
   const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
-  const db = openDatabase(options.dbPath);
-  return new SqliteScanService(db, options, engines, owned);
+  const store = SqliteStore.open(options.dbPath);
+  const service = new StoreScanService(store, store.batchData(), options, engines, owned);
+  try {
+    await service.resumeLost();
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+  return service;
 }
 
 type Waiter = { resolve: (b: BatchSummary) => void; reject: (e: unknown) => void };
 
-class SqliteScanService extends EventEmitter implements ScanService {
+class StoreScanService extends EventEmitter implements ScanService {
   private readonly runner: Runner;
   private readonly engineMap: Map<string, Engine>;
   private readonly throttle: KeyedThrottle<number>;
   private readonly waiters = new Map<number, Waiter[]>();
+  /** Per batch: the last progress read asked for and the last one sent (see emitProgress). */
+  private readonly progressSeq = new Map<number, { asked: number; sent: number }>();
   /** Batches whose unreadable pages are being read again (retryFailed). */
   private readonly reading = new Map<number, Promise<void>>();
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
   private readonly writeExport: WriteExport | undefined;
-  private readonly batchData: BatchData;
   readonly documents: DocumentsApi;
   readonly reconciliation: ReconciliationApi;
   readonly hotFolders: HotFoldersApi;
   private closed = false;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
-    if (!this.closed) recordVendorCall(this.db, call, batchId);
+    if (!this.closed) this.store.recordVendorCall(call, batchId).catch((err) => reportServiceError('usage', err));
   };
 
   constructor(
-    private readonly db: Db,
-    private readonly options: ScanServiceOptions,
+    private readonly store: Store,
+    /** The documents' and reconciliation's tables (SQLite only, for now). */
+    private readonly batchData: BatchData,
+    options: ScanServiceOptions,
     engines: Engine[],
     private readonly ownedEngines: Engine[],
   ) {
@@ -116,14 +107,13 @@ class SqliteScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     this.intake = options.intake ?? defaultIntake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
-    this.batchData = { db, openReadonly: () => openReadonly(options.dbPath), batchName: (id) => batchRow(db, id).name };
     this.documents = documentsApi(this.batchData);
     this.reconciliation = reconciliationApi(this.batchData);
     this.hotFolders = hotFoldersApi(this.batchData, (plan) => validatePlan(plan, this.engineMap), (id) => this.check(id));
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
-      db,
+      store,
       engines,
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       maxAttempts: options.maxAttempts ?? 5,
@@ -134,13 +124,21 @@ class SqliteScanService extends EventEmitter implements ScanService {
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
       usage: this.usage,
     });
-    // Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue.
-    requeueLost(db, Date.now(), deadLocalOwners(leaseOwners(db)));
+  }
+
+  /** Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue; then start. */
+  async resumeLost(): Promise<void> {
+    await this.store.requeueLost(deadLocalOwners(await this.store.leaseOwners()));
     // Start on the next turn, so listeners attached right after open hear the first notices.
     setImmediate(() => {
       if (this.closed) return;
       this.runner.start();
-      for (const b of listBatches(db)) if (b.status === 'running') this.check(b.id);
+      void this.store
+        .listBatches()
+        .then((bs) => {
+          for (const b of bs) if (b.status === 'running') this.check(b.id);
+        })
+        .catch((err) => reportServiceError('resume', err));
     });
   }
 
@@ -153,20 +151,9 @@ class SqliteScanService extends EventEmitter implements ScanService {
     const found = await this.intake(input.paths);
     this.assertOpen();
     const name = input.name?.trim() || defaultName(input.paths);
-    // Batch, items and jobs in one transaction: from its commit on, the batch survives a crash.
-    const batchId = this.db.transaction(() => {
-      const id = insertBatchRow(this.db, name, plan, new Date().toISOString());
-      for (const it of found.items) {
-        const { id: itemId, runnable } = insertItem(this.db, id, it);
-        if (runnable) enqueue(this.db, { batchId: id, itemId, engine: plan.engine, task: plan.task, role: 'primary' });
-      }
-      for (const s of found.skipped) insertSkipped(this.db, id, s);
-      return id;
-    }).immediate();
-    this.emit('batches');
-    this.runner.kick();
-    this.check(batchId);
-    return { batch: getBatch(this.db, batchId), skipped: found.skipped };
+    const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped });
+    await this.changed(batchId);
+    return { batch: await this.store.getBatch(batchId), skipped: found.skipped };
   }
 
   /**
@@ -175,89 +162,56 @@ class SqliteScanService extends EventEmitter implements ScanService {
    */
   async addPaths(batchId: number, paths: string[]): Promise<{ items: number; skipped: IntakeResult['skipped'] }> {
     this.assertOpen();
-    if (batchRow(this.db, batchId).status === 'cancelled') throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled: files cannot join it.`);
+    if ((await this.store.batchState(batchId)).status === 'cancelled') throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled: files cannot join it.`);
     const found = await this.intake(paths);
     this.assertOpen();
-    this.db.transaction(() => {
-      const row = batchRow(this.db, batchId);
-      const plan = JSON.parse(row.plan_json) as EnginePlan;
-      let runnable = 0;
-      for (const it of found.items) {
-        const { id: itemId, runnable: r } = insertItem(this.db, batchId, it);
-        if (r) enqueue(this.db, { batchId, itemId, engine: plan.engine, task: plan.task, role: 'primary' });
-        if (r) runnable++;
-      }
-      for (const sk of found.skipped) insertSkipped(this.db, batchId, sk);
-      if (runnable > 0 && row.status === 'done') setBatchStatus(this.db, batchId, 'running');
-    }).immediate();
-    this.emit('batches');
-    this.runner.kick();
-    this.check(batchId);
+    await this.store.addItems(batchId, found.items, found.skipped);
+    await this.changed(batchId);
     return { items: found.items.length, skipped: found.skipped };
   }
 
-  listBatches(): BatchSummary[] {
-    return listBatches(this.db);
+  listBatches(): Promise<BatchSummary[]> {
+    return this.store.listBatches();
   }
 
-  getBatch(batchId: number): BatchSummary {
-    return getBatch(this.db, batchId);
+  getBatch(batchId: number): Promise<BatchSummary> {
+    return this.store.getBatch(batchId);
   }
 
-  listItems(batchId: number, query?: ItemQuery): { total: number; items: ItemSummary[] } {
-    batchRow(this.db, batchId);
-    return listItems(this.db, batchId, query);
+  listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }> {
+    return this.store.listItems(batchId, query);
   }
 
-  getItem(itemId: number): ItemDetail {
-    return getItem(this.db, itemId);
+  getItem(itemId: number): Promise<ItemDetail> {
+    return this.store.getItem(itemId);
   }
 
-  listIgnored(batchId: number, page: { offset?: number; limit?: number } = {}): { total: number; files: Array<{ path: string; reason: string }> } {
-    batchRow(this.db, batchId);
-    return listIgnored(this.db, batchId, page.offset ?? 0, page.limit ?? 200);
+  listIgnored(batchId: number, page: { offset?: number; limit?: number } = {}): Promise<{ total: number; files: Array<{ path: string; reason: string }> }> {
+    return this.store.listIgnored(batchId, page.offset ?? 0, page.limit ?? 200);
   }
 
-  pause(batchId: number): BatchSummary {
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'running' || row.status === 'queued') {
-      setBatchStatus(this.db, batchId, 'paused');
+  async pause(batchId: number): Promise<BatchSummary> {
+    if (await this.store.pauseBatch(batchId)) {
       this.emit('batches');
       this.check(batchId);
     }
-    return getBatch(this.db, batchId);
+    return this.store.getBatch(batchId);
   }
 
-  resume(batchId: number): BatchSummary {
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'cancelled') {
-      throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled; retry its failed pages or start a new batch.`);
-    }
-    if (row.status === 'paused' || row.status === 'queued') {
-      this.db.transaction(() => {
-        unblock(this.db, batchId);
-        setBatchStatus(this.db, batchId, 'running');
-      })();
+  async resume(batchId: number): Promise<BatchSummary> {
+    if (await this.store.resumeBatch(batchId)) {
       this.runner.resetNotices(batchId);
-      this.emit('batches');
-      this.runner.kick();
-      this.check(batchId);
+      await this.changed(batchId);
     }
-    return getBatch(this.db, batchId);
+    return this.store.getBatch(batchId);
   }
 
-  cancel(batchId: number): BatchSummary {
-    const row = batchRow(this.db, batchId);
-    if (row.status !== 'done' && row.status !== 'cancelled') {
-      // Waiting jobs are cancelled; jobs being decoded finish and keep their result.
-      this.db.transaction(() => {
-        setBatchStatus(this.db, batchId, 'cancelled');
-        cancelWaiting(this.db, batchId);
-      })();
+  async cancel(batchId: number): Promise<BatchSummary> {
+    if (await this.store.cancelBatch(batchId)) {
       this.emit('batches');
       this.check(batchId);
     }
-    return getBatch(this.db, batchId);
+    return this.store.getBatch(batchId);
   }
 
   /**
@@ -266,66 +220,41 @@ class SqliteScanService extends EventEmitter implements ScanService {
    * Retry failed runs them later. A batch paused only because of them is then done; one the user
    * paused with other pages still waiting stays paused.
    */
-  finishWithoutStopped(batchId: number): BatchSummary {
+  async finishWithoutStopped(batchId: number): Promise<BatchSummary> {
     this.assertOpen();
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'cancelled' || row.status === 'done') return getBatch(this.db, batchId);
-    const settled = this.db.transaction(() => {
-      const n = failBlocked(this.db, batchId);
-      const a = jobActivity(this.db, batchId);
-      // Paused by the stop alone: nothing else waits, so check() below settles it as done.
-      if (n > 0 && row.status === 'paused' && a.pending === 0 && a.running === 0) setBatchStatus(this.db, batchId, 'running');
-      return n;
-    }).immediate();
-    if (settled > 0) {
+    if ((await this.store.finishWithoutStopped(batchId)) > 0) {
       this.emit('batches');
       this.check(batchId);
     }
-    return getBatch(this.db, batchId);
+    return this.store.getBatch(batchId);
   }
 
   /**
    * Runs a settled batch's pages again with another engine (or task), keeping what the earlier
    * engines found (see rerun.ts). Refused while the batch still runs.
    */
-  rerun(batchId: number, plan: EnginePlan): BatchSummary {
+  async rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary> {
     this.assertOpen();
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'running' || row.status === 'queued') {
+    const { status } = await this.store.batchState(batchId);
+    if (status === 'running' || status === 'queued') {
       throw new ScanError('INVALID_INPUT', `Batch ${batchId} is still running: wait for it to finish (or pause it) before running it again.`);
     }
     const next = validatePlan(plan, this.engineMap);
-    const queued = this.db.transaction(() => {
-      const n = enqueueRerun(this.db, batchId, next);
-      // Nothing to run: say why, and leave the batch as it was (the plan change rolls back).
-      if (n === 0) throw new ScanError('NOTHING_TO_DO', nothingToRerun(this.db, batchId, next));
-      setBatchStatus(this.db, batchId, 'running');
-      return n;
-    }).immediate();
+    const queued = await this.store.rerunBatch(batchId, next);
     this.runner.resetNotices(batchId);
     this.emit('batches');
     if (queued > 0) {
-      this.runner.kick();
+      await this.runner.kick();
       this.check(batchId);
     }
-    return getBatch(this.db, batchId);
+    return this.store.getBatch(batchId);
   }
 
-  retryFailed(batchId: number): BatchSummary {
-    batchRow(this.db, batchId);
-    const unread = unreadItems(this.db, batchId);
-    const n = this.db.transaction(() => {
-      const count = requeueFailed(this.db, batchId);
-      if (count > 0 || unread.length > 0) setBatchStatus(this.db, batchId, 'running');
-      return count;
-    })();
+  async retryFailed(batchId: number): Promise<BatchSummary> {
+    const { requeued, unread } = await this.store.retryFailed(batchId);
     if (unread.length > 0 && !this.reading.has(batchId)) this.reading.set(batchId, this.reread(batchId, unread));
-    if (n > 0 || unread.length > 0) {
-      this.emit('batches');
-      this.runner.kick();
-      this.check(batchId);
-    }
-    return getBatch(this.db, batchId);
+    if (requeued > 0 || unread.length > 0) await this.changed(batchId);
+    return this.store.getBatch(batchId);
   }
 
   /**
@@ -333,83 +262,73 @@ class SqliteScanService extends EventEmitter implements ScanService {
    * that now read get their checksum and a job; the others keep failing with the new reason.
    * (A file that now has more pages than before keeps only the pages it had.)
    */
-  private async reread(batchId: number, unread: Array<{ id: number; path: string; page: number }>): Promise<void> {
+  private async reread(batchId: number, unread: UnreadItem[]): Promise<void> {
     try {
       const found = await this.intake([...new Set(unread.map((u) => u.path))]);
       if (this.closed) return;
-      const plan = JSON.parse(batchRow(this.db, batchId).plan_json) as EnginePlan;
-      this.db.transaction(() => {
-        for (const u of unread) {
-          const it =
-            found.items.find((i) => i.path === u.path && i.page === u.page) ?? found.items.find((i) => i.path === u.path && i.error);
-          if (!it) continue;
-          if (it.error || !it.sha256 || !it.format) {
-            if (it.error) setItemError(this.db, u.id, it.error);
-            continue;
-          }
-          if (reviveItem(this.db, u.id, it)) {
-            enqueue(this.db, { batchId, itemId: u.id, engine: plan.engine, task: plan.task, role: 'primary' });
-          }
+      const revived: Array<{ itemId: number; item: IntakeItem }> = [];
+      const errors: Array<{ itemId: number; error: AppError }> = [];
+      for (const u of unread) {
+        const it = found.items.find((i) => i.path === u.path && i.page === u.page) ?? found.items.find((i) => i.path === u.path && i.error);
+        if (!it) continue;
+        if (it.error || !it.sha256 || !it.format) {
+          if (it.error) errors.push({ itemId: u.id, error: it.error });
+          continue;
         }
-      })();
+        revived.push({ itemId: u.id, item: it });
+      }
+      await this.store.reviveItems(batchId, revived, errors);
     } catch {
       // Intake itself failed or the batch was deleted meanwhile: the pages stay failed as they were.
     } finally {
       this.reading.delete(batchId);
       if (!this.closed) {
-        this.runner.kick();
+        void this.runner.kick();
         this.check(batchId);
       }
     }
   }
 
-  deleteBatch(batchId: number): void {
-    batchRow(this.db, batchId);
+  async deleteBatch(batchId: number): Promise<void> {
+    await this.store.batchState(batchId); // NOT_FOUND first
     this.runner.abortBatch(batchId);
-    deleteBatchRows(this.db, batchId);
+    await this.store.deleteBatch(batchId);
     this.throttle.cancel(batchId);
+    this.progressSeq.delete(batchId);
     const ws = this.waiters.get(batchId) ?? [];
     this.waiters.delete(batchId);
     for (const w of ws) w.reject(new ScanError('NOT_FOUND', `Batch ${batchId} was deleted.`));
     this.emit('batches');
   }
 
-  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): StoredDetection {
-    return reviewDetection(this.db, detectionId, change ?? {});
+  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection> {
+    return this.store.reviewDetection(detectionId, change ?? {});
   }
 
-  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): ReviewBefore[] {
-    batchRow(this.db, batchId);
-    return bulkReview(this.db, batchId, scope, review);
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]> {
+    return this.store.bulkReview(batchId, scope, review);
   }
 
-  restoreReviews(list: ReviewBefore[]): number {
-    return restoreReviews(this.db, list);
+  restoreReviews(list: ReviewBefore[]): Promise<number> {
+    return this.store.restoreReviews(list);
   }
 
-  batchSymbologies(batchId: number): Array<{ symbology: string; total: number; pending: number }> {
-    batchRow(this.db, batchId);
-    return batchSymbologies(this.db, batchId);
+  batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>> {
+    return this.store.batchSymbologies(batchId);
   }
 
   async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {
     this.assertOpen();
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
-    const batch = getBatch(this.db, req.batchId);
+    const batch = await this.store.getBatch(req.batchId);
     const extras = await exportExtras(this.batchData, req.batchId);
-    // Its own read-only connection: the row cursor stays open across the writer's awaits.
-    const ro = openReadonly(this.options.dbPath);
-    try {
-      return await this.writeExport(
-        req.format,
-        req.path,
-        { batch, items: () => exportItems(ro, req.batchId), ...(extras ? { extras } : {}) },
-        { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
-      );
-    } finally {
-      ro.close();
-    }
+    return this.writeExport(
+      req.format,
+      req.path,
+      { batch, items: () => this.store.exportItems(req.batchId), ...(extras ? { extras } : {}) },
+      { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
+    );
   }
 
   async estimateBatch(input: Omit<CreateBatchInput, 'name'>, options: EstimateOptions = {}): Promise<BatchEstimate> {
@@ -421,34 +340,36 @@ class SqliteScanService extends EventEmitter implements ScanService {
     return estimateBatch(
       {
         intake: this.intake,
-        isStored: (key) => findCached(this.db, key) !== null,
-        billableToday: (q) => billableOnDay(this.db, q),
+        isStored: async (key) => (await this.store.findCached(key)) !== null,
+        billableToday: (q) => this.store.billableOnDay(q),
         ...(options.account ? { account: options.account } : {}),
       },
       { paths: input.paths, plan },
     );
   }
 
-  async usageSummary(): Promise<UsageSummary> {
-    return usageSummary(this.db);
+  usageSummary(): Promise<UsageSummary> {
+    return this.store.usageSummary();
   }
 
   async batchUsage(batchId: number): Promise<BatchUsage> {
-    batchRow(this.db, batchId);
-    return batchUsage(this.db, batchId);
+    await this.store.batchState(batchId); // NOT_FOUND first
+    return this.store.batchUsage(batchId);
   }
 
   metered<T>(fn: () => Promise<T>): Promise<T> {
     return meterUsage(this.usage, null, fn);
   }
 
-  whenSettled(batchId: number): Promise<BatchSummary> {
-    const batch = getBatch(this.db, batchId);
-    if (this.isSettled(batchId, batch.status)) return Promise.resolve(batch);
+  async whenSettled(batchId: number): Promise<BatchSummary> {
+    const batch = await this.store.getBatch(batchId);
+    if (this.isSettled(batchId, batch.status)) return batch;
     return new Promise((resolve, reject) => {
       const list = this.waiters.get(batchId) ?? [];
       list.push({ resolve, reject });
       this.waiters.set(batchId, list);
+      // It may have settled while we read it: look again now that we listen.
+      this.check(batchId);
     });
   }
 
@@ -468,12 +389,18 @@ class SqliteScanService extends EventEmitter implements ScanService {
     for (const [id, ws] of this.waiters) for (const w of ws) w.reject(new ScanError('CANCELLED', `The service closed before batch ${id} settled.`));
     this.waiters.clear();
     await Promise.all(this.ownedEngines.map((e) => e.close?.()));
-    try {
-      this.db.pragma('optimize'); // keeps the query planner's statistics fresh, cheap on close
-    } catch {
-      // locked by another process: next time
-    }
-    this.db.close();
+    await this.store.close();
+  }
+
+  /**
+   * The batch has new work (created, resumed, retried): tell the desks, claim what this process
+   * has room for (resolved once claimed, as callers expect its pages in flight), settle if
+   * nothing is left.
+   */
+  private async changed(batchId: number): Promise<void> {
+    this.emit('batches');
+    await this.runner.kick();
+    this.check(batchId);
   }
 
   private isSettled(batchId: number, status: BatchStatus): boolean {
@@ -488,24 +415,24 @@ class SqliteScanService extends EventEmitter implements ScanService {
    * After anything happened to a batch: a running batch with nothing left to claim or finish
    * becomes done (or paused, when an engine was stopped and its pages wait); a settled batch
    * gets its final progress event and wakes whenSettled; otherwise a throttled progress event.
+   * Never throws (a store error is reported; the next event looks again).
    */
   private check(batchId: number): void {
+    void this.settle(batchId).catch((err) => reportServiceError(`batch ${batchId}`, err));
+  }
+
+  private async settle(batchId: number): Promise<void> {
     if (this.closed) return;
     let status: BatchStatus;
     try {
-      status = batchRow(this.db, batchId).status;
-    } catch {
-      return; // deleted meanwhile
+      const r = await this.store.settleIfIdle(batchId, this.reading.has(batchId));
+      status = r.status;
+      if (r.changed) this.emit('batches');
+    } catch (err) {
+      if (err instanceof ScanError && err.code === 'NOT_FOUND') return; // deleted meanwhile
+      throw err;
     }
-    if (status === 'running') {
-      const a = jobActivity(this.db, batchId);
-      // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts).
-      if (a.pending === 0 && a.running === 0 && !this.reading.has(batchId) && !batchHeldOpen(this.db, batchId)) {
-        status = a.blocked > 0 ? 'paused' : 'done';
-        setBatchStatus(this.db, batchId, status);
-        this.emit('batches');
-      }
-    }
+    if (this.closed) return;
     // Counting a big batch costs a scan: only at emit time (throttled) or once when settled.
     if (!this.isSettled(batchId, status)) {
       this.throttle.schedule(batchId);
@@ -515,15 +442,21 @@ class SqliteScanService extends EventEmitter implements ScanService {
     const ws = this.waiters.get(batchId) ?? [];
     this.waiters.delete(batchId);
     if (ws.length > 0) {
-      const batch = getBatch(this.db, batchId);
+      const batch = await this.store.getBatch(batchId);
       for (const w of ws) w.resolve(batch);
     }
   }
 
-  private emitProgress(batchId: number): void {
+  private async emitProgress(batchId: number): Promise<void> {
     if (this.closed) return;
+    // Reads may answer out of order: an older read is dropped once a newer one was sent.
+    const seq = (this.progressSeq.get(batchId)?.asked ?? 0) + 1;
+    this.progressSeq.set(batchId, { asked: seq, sent: this.progressSeq.get(batchId)?.sent ?? 0 });
     try {
-      const b = getBatch(this.db, batchId);
+      const b = await this.store.getBatch(batchId);
+      const s = this.progressSeq.get(batchId);
+      if (this.closed || !s || s.sent > seq) return;
+      s.sent = seq;
       this.emit('progress', { batchId, status: b.status, counts: b.counts });
     } catch {
       // deleted
@@ -533,6 +466,11 @@ class SqliteScanService extends EventEmitter implements ScanService {
   private assertOpen(): void {
     if (this.closed) throw new ScanError('CANCELLED', 'The scan service is closed.');
   }
+}
+
+/** Store failures the service survives; the message is the database's (never a secret). */
+function reportServiceError(what: string, err: unknown): void {
+  console.error(`scandesk service: ${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function defaultName(paths: string[]): string {

@@ -96,8 +96,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const media: MediaCache = createMediaCache({
     dir: join(dataDir, 'cache', 'media'),
-    lookup: (itemId) => {
-      const item = service.getItem(itemId);
+    lookup: async (itemId) => {
+      const item = await service.getItem(itemId);
       return { path: item.path, page: item.page };
     },
   });

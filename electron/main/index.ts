@@ -98,8 +98,8 @@ async function start(): Promise<void> {
 
   const media = createMediaCache({
     dir: join(app.getPath('userData'), 'cache', 'media'),
-    lookup: (itemId) => {
-      const item = svc.getItem(itemId);
+    lookup: async (itemId) => {
+      const item = await svc.getItem(itemId);
       return { path: item.path, page: item.page };
     },
   });

@@ -62,7 +62,7 @@ async function newBatch(paths: string[], name: string): Promise<void> {
 /** Waits (never sleeps) for a UI state, with patience for a loaded machine. */
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 30_000, ...opts });
 
-const batchNamed = (name: string) => w.host.service.listBatches().find((b) => b.name === name);
+const batchNamed = async (name: string) => (await w.host.service.listBatches()).find((b) => b.name === name);
 
 describe('a new user in the browser host', { timeout: 180_000 }, () => {
   it('marks a mistyped path in the dialog and never makes a batch of it', async () => {
@@ -77,7 +77,7 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     await page.click('[data-testid=start-batch]');
     await page.waitForSelector('[data-testid=create-blocked]');
     expect(await page.getAttribute('[data-testid=start-batch]', 'data-blocked')).toBe('fix');
-    expect(w.host.service.listBatches()).toHaveLength(0);
+    expect(await w.host.service.listBatches()).toHaveLength(0);
 
     // Corrected: the folder says what it holds, and the batch starts.
     await row.getByRole('button').click();
@@ -89,12 +89,12 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     await w.shot('21-new-batch-checked');
     await page.click('[data-testid=start-batch]');
     await page.waitForSelector('[data-testid=batch-row][data-status=done]', { timeout: 120_000 });
-    expect(w.host.service.listBatches()).toHaveLength(1);
+    expect(await w.host.service.listBatches()).toHaveLength(1);
   });
 
   it('leaves files that are not images out of the pages, says so once, and lists them a click away', async () => {
     const { page } = w;
-    const b = batchNamed('Typo')!;
+    const b = (await batchNamed('Typo'))!;
     expect(b.counts.total).toBe(IMAGES.length);
     expect(b.counts.skipped).toBe(OTHERS.length);
     await poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${IMAGES.length} pages`);
@@ -126,7 +126,7 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     await page.waitForSelector(failed, { timeout: 120_000 });
     expect(await page.textContent(`${failed} [data-testid=batch-row-status]`)).toBe('Failed');
     await poll(() => page.textContent('[data-testid=batch-status]')).toBe('Failed');
-    expect(batchNamed('All broken')!.counts).toMatchObject({ total: 2, failed: 2, done: 0 });
+    expect((await batchNamed('All broken'))!.counts).toMatchObject({ total: 2, failed: 2, done: 0 });
     await w.shot('23-batch-failed');
 
     await newBatch([partly], 'Partly broken');
@@ -134,7 +134,7 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     const some = '[data-testid=batch-row][data-outcome=done-with-errors]';
     await page.waitForSelector(some, { timeout: 120_000 });
     expect(await page.textContent(`${some} [data-testid=batch-row-status]`)).toBe('Done with errors');
-    expect(batchNamed('Partly broken')!.counts).toMatchObject({ total: 2, failed: 1, done: 1 });
+    expect((await batchNamed('Partly broken'))!.counts).toMatchObject({ total: 2, failed: 1, done: 1 });
     // The clean batch is still plainly done.
     expect(await page.textContent('[data-testid=batch-row][data-outcome=done] [data-testid=batch-row-status]')).toBe('Done');
   });
@@ -184,13 +184,13 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     await w.shot('24-new-batch-uploaded');
     await page.fill('[data-testid=batch-name]', 'Uploaded');
     await page.click('[data-testid=start-batch]');
-    await poll(() => batchNamed('Uploaded')?.status, { timeout: 120_000 }).toBe('done');
-    const b = batchNamed('Uploaded')!;
+    await poll(async () => (await batchNamed('Uploaded'))?.status, { timeout: 120_000 }).toBe('done');
+    const b = (await batchNamed('Uploaded'))!;
     // Same intake as a typed path: the images are pages, the text file is ignored.
     expect(b.counts).toMatchObject({ total: IMAGES.length + 1, skipped: 1, failed: 0 });
-    const items = w.host.service.listItems(b.id, { limit: 100 }).items;
+    const items = (await w.host.service.listItems(b.id, { limit: 100 })).items;
     expect(items.every((i) => i.path.startsWith(join(w.dir, 'uploads')))).toBe(true);
-    const values = items.flatMap((i) => w.host.service.getItem(i.id).detections.map((d) => d.text));
+    const values = (await Promise.all(items.map(async (i) => (await w.host.service.getItem(i.id)).detections.map((d) => d.text)))).flat();
     const want = readFileSync(join(SAMPLES, IMAGES[0]!.replace(/\.png$/, '.txt')), 'utf8');
     expect(values).toContain(want);
   });
@@ -204,7 +204,7 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     await page.click('[data-testid=rerun-start]');
     await poll(() => page.textContent('[data-testid=rerun-nothing]')).toContain('already went through local');
     await w.shot('25-rerun-nothing');
-    expect(batchNamed('Uploaded')!.status).toBe('done');
+    expect((await batchNamed('Uploaded'))!.status).toBe('done');
     await page.keyboard.press('Escape');
   });
 
@@ -220,7 +220,7 @@ describe('a new user in the browser host', { timeout: 180_000 }, () => {
     writeFileSync(join(folder, 'long.png'), Buffer.from(await qr.image!.arrayBuffer()));
     await newBatch([folder], 'Long value');
     await page.click('[data-testid=start-batch]');
-    await poll(() => batchNamed('Long value')?.status, { timeout: 120_000 }).toBe('done');
+    await poll(async () => (await batchNamed('Long value'))?.status, { timeout: 120_000 }).toBe('done');
     await page.click('[data-testid=card]');
     await page.waitForSelector('[data-testid=review][data-ready=true]');
     const inside = async (selector: string) =>

@@ -16,11 +16,11 @@ const PICKS = ['qrcode-3/01.png', 'qrcode-2/1.png', 'ean13-1/1.png', 'ean13-1/2.
 let w: Workstation;
 let batchId: number;
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
-const detections = () =>
-  w.host.service
-    .listItems(batchId, { limit: 100 })
-    .items.flatMap((i) => w.host.service.getItem(i.id).detections);
-const reviewOf = (id: number) => detections().find((d) => d.id === id)!;
+const detections = async () => {
+  const { items } = await w.host.service.listItems(batchId, { limit: 100 });
+  return (await Promise.all(items.map(async (i) => (await w.host.service.getItem(i.id)).detections))).flat();
+};
+const reviewOf = async (id: number) => (await detections()).find((d) => d.id === id)!;
 
 beforeAll(async () => {
   w = await openWorkstation('e2e-review');
@@ -42,22 +42,22 @@ afterAll(async () => {
 describe('review at the speed of a verification station', { timeout: 180_000 }, () => {
   it('accepts an edited value with Enter, moves on, and Ctrl+Z puts it back', async () => {
     const { page } = w;
-    const items = w.host.service.listItems(batchId, { limit: 100 }).items;
+    const items = (await w.host.service.listItems(batchId, { limit: 100 })).items;
     const first = items.find((i) => i.detectionCount === 1)!;
-    const d = w.host.service.getItem(first.id).detections[0]!;
+    const d = (await w.host.service.getItem(first.id)).detections[0]!;
     await page.click(`[data-testid=card][data-item-id="${first.id}"]`);
     await page.waitForSelector(`[data-testid=review][data-item-id="${first.id}"][data-ready=true]`);
     await page.keyboard.press('e');
     await page.fill('[data-testid=edit-input]', 'FIXED-1');
     await page.keyboard.press('Enter');
-    await poll(() => reviewOf(d.id).review).toBe('accepted');
-    expect(reviewOf(d.id).correctedText).toBe('FIXED-1');
+    await poll(async () => (await reviewOf(d.id)).review).toBe('accepted');
+    expect((await reviewOf(d.id)).correctedText).toBe('FIXED-1');
     // Moved on to the next page (this one had one code).
     await poll(async () => Number(await page.getAttribute('[data-testid=review]', 'data-item-id'))).not.toBe(first.id);
 
     await page.keyboard.press('Control+z');
-    await poll(() => reviewOf(d.id).review).toBe('pending');
-    expect(reviewOf(d.id).correctedText).toBeNull();
+    await poll(async () => (await reviewOf(d.id)).review).toBe('pending');
+    expect((await reviewOf(d.id)).correctedText).toBeNull();
     await poll(() => page.textContent('[data-testid=toast-info]')).toContain('Undone: 1 detection');
 
     // A verdict by key, undone the same way.
@@ -65,9 +65,9 @@ describe('review at the speed of a verification station', { timeout: 180_000 }, 
     await page.waitForSelector(`[data-testid=review][data-item-id="${first.id}"][data-ready=true]`);
     await poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${d.id}"]`, 'data-review')).toBe('pending');
     await page.keyboard.press('r');
-    await poll(() => reviewOf(d.id).review).toBe('rejected');
+    await poll(async () => (await reviewOf(d.id)).review).toBe('rejected');
     await page.keyboard.press('Control+z');
-    await poll(() => reviewOf(d.id).review).toBe('pending');
+    await poll(async () => (await reviewOf(d.id)).review).toBe('pending');
     await poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${d.id}"]`, 'data-review')).toBe('pending');
   });
 
@@ -75,41 +75,41 @@ describe('review at the speed of a verification station', { timeout: 180_000 }, 
     const { page } = w;
     const id = Number(await page.getAttribute('[data-testid=review]', 'data-item-id'));
     await page.keyboard.press('Shift+A');
-    await poll(() => w.host.service.getItem(id).detections.every((d) => d.review === 'accepted')).toBe(true);
+    await poll(async () => (await w.host.service.getItem(id)).detections.every((d) => d.review === 'accepted')).toBe(true);
     await w.shot('30-review-accept-page');
     await page.keyboard.press('Control+z');
-    await poll(() => w.host.service.getItem(id).detections.every((d) => d.review === 'pending')).toBe(true);
+    await poll(async () => (await w.host.service.getItem(id)).detections.every((d) => d.review === 'pending')).toBe(true);
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=grid]');
   });
 
   it('accepts one symbology across the batch, then everything the current filter shows; each undone in one step', async () => {
     const { page } = w;
-    const ean = detections().filter((d) => d.symbology === 'EAN-13');
+    const ean = (await detections()).filter((d) => d.symbology === 'EAN-13');
     expect(ean.length).toBeGreaterThanOrEqual(2);
     await page.waitForSelector('[data-testid=accept-symbology]');
     await w.shot('31-bulk-accept');
     await page.selectOption('[data-testid=accept-symbology]', 'EAN-13');
-    await poll(() => detections().filter((d) => d.review === 'accepted').map((d) => d.id).sort()).toEqual(ean.map((d) => d.id).sort());
+    await poll(async () => (await detections()).filter((d) => d.review === 'accepted').map((d) => d.id).sort()).toEqual(ean.map((d) => d.id).sort());
 
     await page.click('[data-testid=filter-needs-review]');
-    const open = w.host.service.listItems(batchId, { filter: 'needs-review' }).total;
+    const open = (await w.host.service.listItems(batchId, { filter: 'needs-review' })).total;
     await poll(() => page.textContent('[data-testid=accept-shown]')).toBe(`Accept all shown (${open} pages)`);
     await page.click('[data-testid=accept-shown]');
-    await poll(() => detections().every((d) => d.review === 'accepted')).toBe(true);
+    await poll(async () => (await detections()).every((d) => d.review === 'accepted')).toBe(true);
     await poll(() => page.textContent('[data-testid=grid-count]')).toBe('0 pages');
     // Each card says where its review stands.
     await page.click('[data-testid=filter-with-codes]');
-    await poll(() => page.locator('[data-testid=card][data-review=done]').count()).toBe(w.host.service.listItems(batchId, { filter: 'with-codes' }).total);
+    await poll(() => page.locator('[data-testid=card][data-review=done]').count()).toBe((await w.host.service.listItems(batchId, { filter: 'with-codes' })).total);
     await page.click('[data-testid=filter-needs-review]');
 
     await page.keyboard.press('Control+z');
-    await poll(() => detections().filter((d) => d.review === 'accepted').map((d) => d.id).sort()).toEqual(ean.map((d) => d.id).sort());
+    await poll(async () => (await detections()).filter((d) => d.review === 'accepted').map((d) => d.id).sort()).toEqual(ean.map((d) => d.id).sort());
     await poll(() => page.textContent('[data-testid=grid-count]')).toBe(`${open} pages`);
     await page.keyboard.press('Control+z');
-    await poll(() => detections().every((d) => d.review === 'pending')).toBe(true);
+    await poll(async () => (await detections()).every((d) => d.review === 'pending')).toBe(true);
     await page.click('[data-testid=filter-all]');
-    await poll(() => page.locator('[data-testid=card][data-review=open]').count()).toBe(w.host.service.listItems(batchId, { filter: 'with-codes' }).total);
+    await poll(() => page.locator('[data-testid=card][data-review=open]').count()).toBe((await w.host.service.listItems(batchId, { filter: 'with-codes' })).total);
     expect(await page.textContent('[data-testid=card][data-review=open] [data-testid=card-review]')).toMatch(/^\d+$/);
     await w.shot('32-grid-review-marks');
   });

@@ -83,20 +83,20 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function batchId(): number {
-  const b = host.service.listBatches()[0];
+async function batchId(): Promise<number> {
+  const b = (await host.service.listBatches())[0];
   if (!b) throw new Error('no batch');
   return b.id;
 }
 
-function itemsInOrder(): ItemSummary[] {
-  return host.service.listItems(batchId(), { limit: 1000 }).items;
+async function itemsInOrder(): Promise<ItemSummary[]> {
+  return (await host.service.listItems(await batchId(), { limit: 1000 })).items;
 }
 
 /** Where the UI draws every outline, and where the stored points say it should be. */
 async function checkOutlines(itemId: number): Promise<number> {
   const drawn = await readOutlines(page, itemId);
-  const item = host.service.getItem(itemId);
+  const item = await host.service.getItem(itemId);
   // The image keeps the page's aspect ratio.
   const sx = drawn.img.width / (item.width as number);
   const sy = drawn.img.height / (item.height as number);
@@ -120,7 +120,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
 
     const row = '[data-testid=batch-row][data-status=done]';
     await page.waitForSelector(row, { timeout: 120_000 });
-    const b = host.service.getBatch(batchId());
+    const b = await host.service.getBatch(await batchId());
     expect(b.counts.total).toBe(PICKS.length);
     expect(b.counts.done + b.counts.failed).toBe(PICKS.length);
     // The sidebar bar reached the end and says what the service says.
@@ -134,15 +134,15 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await page.waitForFunction(
       `document.querySelectorAll('[data-testid=card]').length === ${PICKS.length} && !document.querySelector('[data-badge=pending],[data-badge=running]')`,
     );
-    for (const item of itemsInOrder()) {
+    for (const item of await itemsInOrder()) {
       const badge = await page.getAttribute(`[data-testid=card][data-item-id="${item.id}"]`, 'data-badge');
       expect(badge).toBe(item.status === 'failed' ? 'error' : item.detectionCount > 0 ? 'codes' : 'none');
     }
     // The decoder read the real images: most pages carry exactly their known content.
     let right = 0;
-    for (const item of itemsInOrder()) {
+    for (const item of await itemsInOrder()) {
       const want = expected.get(item.path.split('/').pop() as string);
-      if (host.service.getItem(item.id).detections.some((d) => d.text === want)) right++;
+      if ((await host.service.getItem(item.id)).detections.some((d) => d.text === want)) right++;
     }
     expect(right).toBeGreaterThanOrEqual(10);
     // Thumbnails come by URL from the host (asked for once a card has stayed in view a moment)
@@ -154,21 +154,21 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
       const bitmap = await createImageBitmap(await (await fetch(url)).blob());
       return [bitmap.width, bitmap.height];
     }))`)) as [number, number][];
-    expect(sizes.length).toBe(itemsInOrder().filter((i) => i.status !== 'failed').length);
+    expect(sizes.length).toBe((await itemsInOrder()).filter((i) => i.status !== 'failed').length);
     for (const [w, h] of sizes) expect(Math.min(w, h) > 0 && Math.max(w, h) <= 256, `${w}x${h}`).toBe(true);
     await shot('03-batch-grid');
   });
 
   it('filters and searches through the service', async () => {
-    const id = batchId();
+    const id = await batchId();
     for (const f of ['with-codes', 'without-codes', 'errors', 'needs-review', 'all'] as const) {
       await page.click(`[data-testid=filter-${f}]`);
-      const total = host.service.listItems(id, { filter: f }).total;
+      const total = (await host.service.listItems(id, { filter: f })).total;
       await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(total));
     }
-    const someValue = host.service.getItem(itemsInOrder()[4]!.id).detections[0]?.text ?? 'x';
+    const someValue = (await host.service.getItem((await itemsInOrder())[4]!.id)).detections[0]?.text ?? 'x';
     await page.fill('[data-testid=search]', someValue);
-    const total = host.service.listItems(id, { search: someValue }).total;
+    const total = (await host.service.listItems(id, { search: someValue })).total;
     expect(total).toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(total));
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(total);
@@ -199,7 +199,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
   });
 
   it('draws every outline where its stored points say, at fit, after zooming and after panning', async () => {
-    const items = itemsInOrder();
+    const items = await itemsInOrder();
     await page.click('[data-testid=card] >> nth=0');
     let outlines = 0;
     for (let i = 0; i < items.length; i++) {
@@ -236,15 +236,15 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await checkOutlines(items[0]!.id);
 
     // Hovering an outline highlights its row.
-    const first = host.service.getItem(items[0]!.id).detections[0]!;
+    const first = (await host.service.getItem(items[0]!.id)).detections[0]!;
     await page.hover(`[data-testid=outline][data-detection-id="${first.id}"]`);
     await expect.poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${first.id}"]`, 'class')).toContain('hover');
   });
 
   it('reviews with the keyboard: accept, reject, edit a value; shortcuts are listed', async () => {
-    const items = itemsInOrder();
+    const items = await itemsInOrder();
     const withCodes = items.filter((it) => it.detectionCount > 0);
-    const [a, r, e] = withCodes.map((it) => host.service.getItem(it.id).detections[0]!);
+    const [a, r, e] = await Promise.all(withCodes.map(async (it) => (await host.service.getItem(it.id)).detections[0]!));
     expect(a && r && e).toBeTruthy();
     const indexOf = (itemId: number) => items.findIndex((it) => it.id === itemId);
 
@@ -260,12 +260,12 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await goTo(a!.itemId);
     await page.keyboard.press('a');
     await page.waitForSelector(`[data-testid=detection][data-detection-id="${a!.id}"][data-review=accepted]`);
-    expect(host.service.getItem(a!.itemId).detections.find((d) => d.id === a!.id)?.review).toBe('accepted');
+    expect((await host.service.getItem(a!.itemId)).detections.find((d) => d.id === a!.id)?.review).toBe('accepted');
 
     await goTo(r!.itemId);
     await page.keyboard.press('r');
     await page.waitForSelector(`[data-testid=detection][data-detection-id="${r!.id}"][data-review=rejected]`);
-    expect(host.service.getItem(r!.itemId).detections.find((d) => d.id === r!.id)?.review).toBe('rejected');
+    expect((await host.service.getItem(r!.itemId)).detections.find((d) => d.id === r!.id)?.review).toBe('rejected');
 
     await goTo(e!.itemId);
     await page.keyboard.press('e');
@@ -273,13 +273,13 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await page.fill('[data-testid=edit-input]', 'CORRECTED-0042');
     await shot('05-review-edit');
     // Enter saves the value, which accepts it, and moves on (this page has one code: the next page).
-    const codesOnPage = host.service.getItem(e!.itemId).detections.length;
+    const codesOnPage = (await host.service.getItem(e!.itemId)).detections.length;
     await page.keyboard.press('Enter');
-    await expect.poll(() => host.service.getItem(e!.itemId).detections.find((d) => d.id === e!.id)?.review).toBe('accepted');
+    await expect.poll(async () => (await host.service.getItem(e!.itemId)).detections.find((d) => d.id === e!.id)?.review).toBe('accepted');
     if (codesOnPage === 1) await page.waitForSelector(`[data-testid=review][data-item-id="${items[indexOf(e!.itemId) + 1]!.id}"]`);
     await goTo(e!.itemId);
     await expect.poll(() => page.textContent(`[data-testid=detection][data-detection-id="${e!.id}"] [data-testid=detection-value]`)).toBe('CORRECTED-0042');
-    const saved = host.service.getItem(e!.itemId).detections.find((d) => d.id === e!.id)!;
+    const saved = (await host.service.getItem(e!.itemId)).detections.find((d) => d.id === e!.id)!;
     expect(saved.correctedText).toBe('CORRECTED-0042');
     expect(saved.review).toBe('accepted');
 
@@ -294,7 +294,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
 
     // "Needs review" works like an inbox: accepting the last open code on a page brings the next.
     await page.click('[data-testid=filter-needs-review]');
-    const open = host.service.listItems(batchId(), { filter: 'needs-review' }).total;
+    const open = (await host.service.listItems(await batchId(), { filter: 'needs-review' })).total;
     expect(open).toBe(items.filter((it) => it.detectionCount > 0).length - 3);
     await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe(pagesText(open));
     await page.click('[data-testid=card] >> nth=0');
@@ -302,7 +302,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     // The position shows before the page's data arrives: read the id once the page is there.
     await page.waitForSelector('[data-testid=review][data-item-id][data-ready=true]');
     const firstId = Number(await page.getAttribute('[data-testid=review]', 'data-item-id'));
-    const codes = host.service.getItem(firstId).detections.length;
+    const codes = (await host.service.getItem(firstId)).detections.length;
     for (let i = 0; i < codes; i++) await page.keyboard.press('a');
     await expect.poll(() => page.textContent('[data-testid=review-pos]')).toBe(`Page 1 of ${open - 1}`);
     await expect
@@ -311,7 +311,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
         return id !== null && Number(id) !== firstId;
       })
       .toBe(true);
-    expect(host.service.getItem(firstId).detections.every((d) => d.review === 'accepted')).toBe(true);
+    expect((await host.service.getItem(firstId)).detections.every((d) => d.review === 'accepted')).toBe(true);
     await page.keyboard.press('Escape');
     await page.click('[data-testid=filter-all]');
   });
@@ -422,8 +422,8 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await page.click('[data-testid=start-batch]');
     await page.click('[data-testid=batch-view] >> text=Pause');
     await expect.poll(() => page.textContent('[data-testid=batch-status]')).toBe('Paused');
-    const id = host.service.listBatches()[0]!.id;
-    const paused = host.service.getBatch(id);
+    const id = (await host.service.listBatches())[0]!.id;
+    const paused = await host.service.getBatch(id);
     expect(paused.status).toBe('paused');
     expect(paused.counts.total).toBe(MORE + 1);
     expect(paused.counts.pending).toBeGreaterThan(0);
@@ -444,13 +444,13 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     expect(seen.at(-1)).toBe(MORE + 1);
     expect(seen.filter((v) => v > seen[0]! && v < MORE + 1).length, `live steps: ${seen.join(',')}`).toBeGreaterThanOrEqual(2);
     expect(seen.every((v, i) => i === 0 || v >= seen[i - 1]!)).toBe(true);
-    const done = host.service.getBatch(id);
+    const done = await host.service.getBatch(id);
     expect(done.counts.failed).toBe(1);
     expect(done.counts.done).toBe(MORE);
 
     await page.click('[data-testid=filter-errors]');
     await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe('1 page');
-    const broken = host.service.listItems(id, { filter: 'errors' }).items[0]!;
+    const broken = (await host.service.listItems(id, { filter: 'errors' })).items[0]!;
     expect(broken.error?.message).toBeTruthy();
     const card = `[data-testid=card][data-item-id="${broken.id}"]`;
     expect(await page.getAttribute(card, 'data-badge')).toBe('error');
@@ -469,17 +469,17 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await expect.poll(() => events).toBeGreaterThan(0);
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`);
     host.service.off('progress', count);
-    expect(host.service.getBatch(id).counts.failed).toBe(1);
+    expect((await host.service.getBatch(id)).counts.failed).toBe(1);
 
     // A page with several codes: Tab and Shift+Tab move between them, outlines follow.
-    const multi = host.service.listItems(id, { limit: 1000 }).items.find((it) => it.detectionCount >= 2);
+    const multi = (await host.service.listItems(id, { limit: 1000 })).items.find((it) => it.detectionCount >= 2);
     expect(multi, 'a sample page with two or more codes').toBeTruthy();
     await page.click('[data-testid=filter-all]');
     await page.fill('[data-testid=search]', multi!.path.split('/').pop()!);
     await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(1);
     await page.click('[data-testid=card]');
     expect(await checkOutlines(multi!.id)).toBe(multi!.detectionCount);
-    const dets = host.service.getItem(multi!.id).detections;
+    const dets = (await host.service.getItem(multi!.id)).detections;
     const selected = () => page.getAttribute('[data-testid=detection][aria-selected=true]', 'data-detection-id');
     await expect.poll(selected).toBe(String(dets[0]!.id));
     await page.keyboard.press('Tab');
@@ -500,19 +500,19 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
   });
 
   it('deletes a batch only after confirmation', async () => {
-    const before = host.service.listBatches().length;
+    const before = (await host.service.listBatches()).length;
     await page.click('[data-testid=delete-open]');
     await page.waitForSelector('[data-testid=confirm-dialog][open]');
     await shot('11-confirm-delete');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=confirm-dialog]', { state: 'detached' });
-    expect(host.service.listBatches()).toHaveLength(before);
+    expect(await host.service.listBatches()).toHaveLength(before);
     for (let left = before; left > 0; left--) {
       await page.click('[data-testid=batch-row] >> nth=0');
       await page.click('[data-testid=delete-open]');
       await page.click('[data-testid=confirm-ok]');
       await expect.poll(() => page.locator('[data-testid=batch-row]').count()).toBe(left - 1);
-      expect(host.service.listBatches()).toHaveLength(left - 1);
+      expect(await host.service.listBatches()).toHaveLength(left - 1);
     }
     await expect.poll(() => page.textContent('main')).toContain('No batches yet');
   });

@@ -45,8 +45,8 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(first.counts).toMatchObject({ done: 3, codes: 2 });
     expect(emu.tencent.stats.requests.QrcodeOCR ?? 0).toBe(0);
 
-    await expect(async () => service.rerun(batch.id, { engine: 'wechat' as never, task: 'codes' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    const started = service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
+    await expect(async () => await service.rerun(batch.id, { engine: 'wechat' as never, task: 'codes' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const started = await service.rerun(batch.id, { engine: 'tencent', task: 'codes' });
     expect(started.status).toBe('running');
     expect(started.plan).toEqual({ engine: 'tencent', task: 'codes' });
     const second = await service.whenSettled(batch.id);
@@ -55,15 +55,15 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(second.counts).toMatchObject({ total: 3, done: 3, codes: 2 });
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
 
-    const items = service.listItems(batch.id).items;
-    const qr = service.getItem(items.find((i) => i.path.endsWith('a-qr.png'))!.id);
+    const items = (await service.listItems(batch.id)).items;
+    const qr = await service.getItem(items.find((i) => i.path.endsWith('a-qr.png'))!.id);
     // One code, found by both: reviewed once, named with both engines.
     expect(qr.detections.map((d) => [d.engine, d.symbology, d.text, d.foundBy])).toEqual([['local', 'QRCode', expected['a-qr.png'], ['local', 'tencent']]]);
     expect(qr.detectionCount).toBe(1);
-    const reviewed = service.reviewDetection(qr.detections[0]!.id, { review: 'accepted' });
+    const reviewed = await service.reviewDetection(qr.detections[0]!.id, { review: 'accepted' });
     expect(reviewed.review).toBe('accepted');
-    expect(service.getItem(qr.id).reviewPending).toBe(0);
-    expect(service.getBatch(batch.id).engines).toEqual(['local', 'tencent']);
+    expect((await service.getItem(qr.id)).reviewPending).toBe(0);
+    expect((await service.getBatch(batch.id)).engines).toEqual(['local', 'tencent']);
 
     // The export says which engine found what.
     await service.exportBatch({ batchId: batch.id, format: 'json', path: join(tmp, 'both.json') });
@@ -75,18 +75,18 @@ describe('service.rerun: another engine over a finished batch', () => {
     expect(exp['c-none.png']!.detections).toEqual([]);
 
     // Again with the same engine: nothing to do, and the answer says why; nothing sent.
-    expect(() => service.rerun(batch.id, { engine: 'tencent', task: 'codes' })).toThrow(
+    await expect(service.rerun(batch.id, { engine: 'tencent', task: 'codes' })).rejects.toThrow(
       expect.objectContaining({ code: 'NOTHING_TO_DO', message: expect.stringMatching(/already went through tencent for barcodes/) }),
     );
-    expect(service.getBatch(batch.id).status).toBe('done');
-    expect(service.getBatch(batch.id).plan.engine).toBe('tencent');
+    expect((await service.getBatch(batch.id)).status).toBe('done');
+    expect((await service.getBatch(batch.id)).plan.engine).toBe('tencent');
     expect((await service.whenSettled(batch.id)).counts.codes).toBe(2);
     expect(emu.tencent.stats.requests.QrcodeOCR).toBe(3);
   }, 120_000);
 
   it('refuses a batch that is still running', async () => {
     const { batch } = await service.createBatch({ paths: [pages], plan: { engine: 'tencent', task: 'codes', options: { region: 'ap-beijing' } } });
-    expect(() => service.rerun(batch.id, { engine: 'local', task: 'codes' })).toThrow(/still running/);
+    await expect(service.rerun(batch.id, { engine: 'local', task: 'codes' })).rejects.toThrow(/still running/);
     await service.whenSettled(batch.id);
   }, 60_000);
 });

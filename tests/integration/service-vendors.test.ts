@@ -87,7 +87,7 @@ describe('vendor engines from the registry, inside the ScanService', () => {
         expect(b.counts.total).toBe(10);
         expect(b.counts.done + b.counts.failed, b.plan.engine).toBe(10);
         expect(b.counts.done, b.plan.engine).toBeGreaterThanOrEqual(7);
-        const failed = service.listItems(b.id, { filter: 'errors' }).items;
+        const failed = (await service.listItems(b.id, { filter: 'errors' })).items;
         // A page that failed ran out of retries on a transient fault, and says so.
         for (const it of failed) {
           expect(['VENDOR_SERVER', 'VENDOR_RATE_LIMIT', 'NETWORK', 'TIMEOUT', 'VENDOR_AUTH']).toContain(it.error?.code);
@@ -135,7 +135,7 @@ describe('vendor engines from the registry, inside the ScanService', () => {
       // The settings screen's flow: save the right secret, then resume. Without invalidating,
       // the engine's stop latch (and cached token) would refuse for a while yet.
       await registry.setCredentials('wechat', CREDS.wechat);
-      service.resume(batch.id);
+      await service.resume(batch.id);
       const done = await service.whenSettled(batch.id);
       expect(done.status).toBe('done');
       expect(done.counts).toMatchObject({ done: 3, failed: 0, pending: 0 });

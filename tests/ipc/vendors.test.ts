@@ -165,8 +165,8 @@ describe('vendor requests over a real keychain', () => {
     const running = await value('batches.rerun', { batchId: created.batch.id, plan: { engine: 'wechat', task: 'codes' } });
     expect(running.plan).toMatchObject({ engine: 'wechat', task: 'codes' });
     await service.whenSettled(created.batch.id);
-    const item = service.listItems(created.batch.id).items[0]!;
-    const d = service.getItem(item.id).detections;
+    const item = (await service.listItems(created.batch.id)).items[0]!;
+    const d = (await service.getItem(item.id)).detections;
     expect(d.map((x) => [x.engine, x.text, x.foundBy])).toEqual([['local', expected['q.png'], ['local', 'wechat']]]);
     const refused = await call('batches.rerun', { batchId: created.batch.id, plan: { engine: 'alioss', task: 'text' } });
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

@@ -34,10 +34,10 @@ describe('ScanService: a batch of real images', () => {
     expect(done.status).toBe('done');
     expect(done.counts).toMatchObject({ total: 7, done: 6, failed: 1, skipped: 1, pending: 0 });
 
-    const { items, total } = svc.listItems(batch.id, { limit: 100 });
+    const { items, total } = await svc.listItems(batch.id, { limit: 100 });
     expect(items.map((i) => i.path)).toEqual([...images, missing]);
     expect(total).toBe(7);
-    expect(svc.listIgnored(batch.id)).toEqual({ total: 1, files: [{ path: notImage, reason: skipped[0]!.reason }] });
+    expect(await svc.listIgnored(batch.id)).toEqual({ total: 1, files: [{ path: notImage, reason: skipped[0]!.reason }] });
     const failed = items.find((i) => i.path === missing)!;
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('FILE_NOT_FOUND');
@@ -45,7 +45,7 @@ describe('ScanService: a batch of real images', () => {
     for (const it of items.slice(0, 6)) {
       expect(it.status).toBe('done');
       expect(it.width).toBeGreaterThan(0);
-      const detail = svc.getItem(it.id);
+      const detail = await svc.getItem(it.id);
       const expected = readFileSync(it.path.replace(/\.\w+$/, '.txt'), 'utf8');
       if (detail.detections.some((d) => d.text === expected)) found++;
       expect(detail.detectionCount).toBe(detail.detections.length);

@@ -35,12 +35,12 @@ describe('results cache', () => {
     expect(engine.calls).toBe(2);
 
     // Reused results carry the same detections, as their own rows, and say where they came from.
-    const items = svc.listItems(first.batch.id).items;
-    const original = svc.getItem(items[0]!.id);
+    const items = (await svc.listItems(first.batch.id)).items;
+    const original = await svc.getItem(items[0]!.id);
     expect(original.detections.length).toBeGreaterThan(0);
-    const second2 = svc.listItems(second.batch.id).items;
+    const second2 = (await svc.listItems(second.batch.id)).items;
     for (const it of [items[2]!, second2[0]!]) {
-      const d = svc.getItem(it.id);
+      const d = await svc.getItem(it.id);
       expect(d.detections.map((x) => [x.text, x.symbology, x.geometry])).toEqual(original.detections.map((x) => [x.text, x.symbology, x.geometry]));
       expect(d.detections.map((x) => x.id)).not.toEqual(original.detections.map((x) => x.id));
       expect([d.width, d.height]).toEqual([original.width, original.height]);
@@ -79,7 +79,7 @@ describe('fallback plan', () => {
     const s = await svc.whenSettled(batch.id);
     expect(s).toMatchObject({ status: 'done', counts: { done: 6, pending: 0 } });
     expect(local.calls).toBe(6);
-    const items = svc.listItems(batch.id).items;
+    const items = (await svc.listItems(batch.id)).items;
     const noCodes = items.filter((i) => i.detectionCount === 0).map((i) => i.path);
     expect(vendor.paths.sort()).toEqual(noCodes.sort());
     expect(noCodes.length).toBeGreaterThanOrEqual(3);
@@ -110,7 +110,7 @@ describe('fallback plan', () => {
     // Credentials fixed: the next session resumes the batch and the waiting pages finish.
     const fixed = new RenamedEngine(realEngine(), 'tencent');
     const again = await openScanService({ dbPath, engines: [new CountingEngine(realEngine()), fixed], intake: realIntake });
-    again.resume(batch.id);
+    await again.resume(batch.id);
     const s2 = await again.whenSettled(batch.id);
     expect(s2).toMatchObject({ status: 'done', counts: { done: 6, pending: 0 } });
     expect(fixed.calls).toBe(s.counts.pending);

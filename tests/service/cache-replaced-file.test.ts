@@ -38,12 +38,12 @@ describe('a file replaced between intake and decode', () => {
     try {
       const first = await svc.createBatch({ paths: [scan], plan });
       await svc.whenSettled(first.batch.id);
-      const replaced = svc.getItem(svc.listItems(first.batch.id).items[0]!.id);
+      const replaced = await svc.getItem((await svc.listItems(first.batch.id)).items[0]!.id);
 
       // b decoded alone, for what its codes are.
       const bAlone = await svc.createBatch({ paths: [b], plan });
       await svc.whenSettled(bAlone.batch.id);
-      const bTexts = svc.getItem(svc.listItems(bAlone.batch.id).items[0]!.id).detections.map((d) => d.text);
+      const bTexts = (await svc.getItem((await svc.listItems(bAlone.batch.id)).items[0]!.id)).detections.map((d) => d.text);
       expect(bTexts.length).toBeGreaterThan(0);
       // What the first batch decoded was b's page (the file as it was when decoded).
       expect(replaced.detections.map((d) => d.text)).toEqual(bTexts);
@@ -51,7 +51,7 @@ describe('a file replaced between intake and decode', () => {
       // A later batch with a's bytes must get a's codes, decoded, not b's from the cache.
       const later = await svc.createBatch({ paths: [keptA], plan });
       await svc.whenSettled(later.batch.id);
-      const aItem = svc.getItem(svc.listItems(later.batch.id).items[0]!.id);
+      const aItem = await svc.getItem((await svc.listItems(later.batch.id)).items[0]!.id);
       const aTexts = aItem.detections.map((d) => d.text);
       expect(aTexts.length).toBeGreaterThan(0);
       expect(aTexts).not.toEqual(bTexts);

@@ -21,7 +21,7 @@ describe('pause, resume, cancel, delete', () => {
     const { batch } = await svc.createBatch({ paths: images, plan });
     const c = Math.min(engine.concurrency, images.length); // in flight at once; the rest waits
     expect(engine.started).toBe(c);
-    const paused = svc.pause(batch.id);
+    const paused = await svc.pause(batch.id);
     expect(paused.status).toBe('paused');
     const settled = svc.whenSettled(batch.id);
     engine.release();
@@ -31,7 +31,7 @@ describe('pause, resume, cancel, delete', () => {
     expect(s.counts.pending).toBe(10 - c);
     expect(engine.calls).toBe(c);
 
-    const resumed = svc.resume(batch.id);
+    const resumed = await svc.resume(batch.id);
     expect(resumed.status).toBe('running');
     const end = await svc.whenSettled(batch.id);
     expect(end.status).toBe('done');
@@ -45,7 +45,7 @@ describe('pause, resume, cancel, delete', () => {
     const svc = await openScanService({ dbPath: join(tmp.dir, 'cancel.sqlite'), engines: [engine], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: images, plan });
     const n = Math.min(engine.concurrency, images.length);
-    const c = svc.cancel(batch.id);
+    const c = await svc.cancel(batch.id);
     expect(c.status).toBe('cancelled');
     expect(c.counts.cancelled).toBe(10 - n);
     engine.release();
@@ -54,9 +54,9 @@ describe('pause, resume, cancel, delete', () => {
     expect(s.counts).toMatchObject({ total: 10, done: n, cancelled: 10 - n, pending: 0 });
     expect(engine.calls).toBe(n);
     // Resuming a cancelled batch is refused with a clear error; nothing more runs.
-    expect(() => svc.resume(batch.id)).toThrow(/cancelled/);
+    await expect(svc.resume(batch.id)).rejects.toThrow(/cancelled/);
     // Cancelled pages are listed with their status.
-    expect(svc.listItems(batch.id, { filter: 'all' }).items.filter((i) => i.status === 'cancelled')).toHaveLength(10 - n);
+    expect((await svc.listItems(batch.id, { filter: 'all' })).items.filter((i) => i.status === 'cancelled')).toHaveLength(10 - n);
     await svc.close();
   });
 
@@ -67,10 +67,10 @@ describe('pause, resume, cancel, delete', () => {
     const { batch } = await svc.createBatch({ paths: images, plan });
     const keep = await svc.createBatch({ paths: images.slice(0, 2), plan });
     const waiting = svc.whenSettled(batch.id);
-    svc.deleteBatch(batch.id);
+    await svc.deleteBatch(batch.id);
     await expect(waiting).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(() => svc.getBatch(batch.id)).toThrow(/does not exist/);
-    expect(svc.listBatches().map((b) => b.id)).toEqual([keep.batch.id]);
+    await expect(svc.getBatch(batch.id)).rejects.toThrow(/does not exist/);
+    expect((await svc.listBatches()).map((b) => b.id)).toEqual([keep.batch.id]);
     engine.release();
     const k = await svc.whenSettled(keep.batch.id);
     expect(k.counts.done).toBe(2);

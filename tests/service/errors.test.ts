@@ -40,7 +40,7 @@ describe('what the runner does with each error class', () => {
     const s = await svc.whenSettled(batch.id);
     expect(s.status).toBe('done');
     expect(s.counts).toMatchObject({ done: 5, failed: 1 });
-    const failed = svc.listItems(batch.id, { filter: 'errors' }).items;
+    const failed = (await svc.listItems(batch.id, { filter: 'errors' })).items;
     expect(failed.map((i) => i.path)).toEqual([images.find((p) => p.endsWith('/1.png'))]);
     expect(failed[0]!.error).toEqual({ code: 'VENDOR_SERVER', message: 'The vendor answered 503 Service Unavailable. (gave up after 3 attempts)' });
     expect(engine.calls).toBe(3 + 5);
@@ -53,7 +53,7 @@ describe('what the runner does with each error class', () => {
     const { batch } = await svc.createBatch({ paths: images, plan });
     const s = await svc.whenSettled(batch.id);
     expect(s.counts).toMatchObject({ done: 5, failed: 1 });
-    expect(svc.listItems(batch.id, { filter: 'errors' }).items[0]!.error).toEqual({ code: 'VENDOR_REJECTED', message: 'The vendor refused this image: too small.' });
+    expect((await svc.listItems(batch.id, { filter: 'errors' })).items[0]!.error).toEqual({ code: 'VENDOR_REJECTED', message: 'The vendor refused this image: too small.' });
     expect(engine.calls).toBe(6);
     await svc.close();
   });
@@ -64,13 +64,13 @@ describe('what the runner does with each error class', () => {
     const { batch } = await svc.createBatch({ paths: images.slice(0, 3), plan });
     const s = await svc.whenSettled(batch.id);
     expect(s.counts).toMatchObject({ done: 2, failed: 1 });
-    const bad = svc.listItems(batch.id, { filter: 'errors' }).items[0]!;
+    const bad = (await svc.listItems(batch.id, { filter: 'errors' })).items[0]!;
     expect(bad.error).toEqual({ code: 'INTERNAL', message: 'Unexpected error: cannot read properties of undefined' });
-    const again = svc.retryFailed(batch.id);
+    const again = await svc.retryFailed(batch.id);
     expect(again.status).toBe('running');
     const s2 = await svc.whenSettled(batch.id);
     expect(s2).toMatchObject({ status: 'done', counts: { done: 3, failed: 0 } });
-    expect(svc.getItem(bad.id).error).toBeNull();
+    expect((await svc.getItem(bad.id)).error).toBeNull();
     await svc.close();
   });
 
@@ -100,7 +100,7 @@ describe('what the runner does with each error class', () => {
     expect(notices).toEqual([{ batchId: batch.id, engine: 'local', message: 'The account has no quota left.' }]);
 
     quotaLeft = 100;
-    svc.resume(batch.id);
+    await svc.resume(batch.id);
     const s2 = await svc.whenSettled(batch.id);
     expect(s2).toMatchObject({ status: 'done', counts: { done: 6, pending: 0 } });
     expect(notices).toHaveLength(1);

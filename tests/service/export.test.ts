@@ -19,10 +19,10 @@ describe('exportBatch', () => {
     const svc = await openScanService({ dbPath: join(tmp.dir, 'e.sqlite'), engines: [realEngine()], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: [...images, missing], plan: { engine: 'local', task: 'codes' } });
     await svc.whenSettled(batch.id);
-    const items = svc.listItems(batch.id).items;
+    const items = (await svc.listItems(batch.id)).items;
     const withCode = items.find((i) => i.detectionCount > 0)!;
-    const det = svc.getItem(withCode.id).detections[0]!;
-    svc.reviewDetection(det.id, { review: 'accepted', correctedText: 'CORRECTED VALUE' });
+    const det = (await svc.getItem(withCode.id)).detections[0]!;
+    await svc.reviewDetection(det.id, { review: 'accepted', correctedText: 'CORRECTED VALUE' });
 
     const out = join(tmp.dir, 'out.json');
     const r = await svc.exportBatch({ batchId: batch.id, format: 'json', path: out });

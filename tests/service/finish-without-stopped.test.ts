@@ -28,17 +28,17 @@ describe('finish a batch without its stopped engine', () => {
     const paused = await svc.whenSettled(batch.id);
     expect(paused).toMatchObject({ status: 'paused', counts: { pending: 3, failed: 0 } });
     expect(paused.stopped).toEqual([{ engine: 'tencent', code: 'VENDOR_AUTH', message: AUTH, pages: 3 }]);
-    expect(svc.listBatches().find((b) => b.id === batch.id)?.stopped).toEqual(paused.stopped);
+    expect((await svc.listBatches()).find((b) => b.id === batch.id)?.stopped).toEqual(paused.stopped);
     const callsAtStop = vendor.calls;
 
-    const done = svc.finishWithoutStopped(batch.id);
+    const done = await svc.finishWithoutStopped(batch.id);
     expect(done).toMatchObject({ status: 'done', stopped: [], counts: { total: 3, pending: 0, failed: 3, done: 0 } });
     expect(await svc.whenSettled(batch.id)).toMatchObject({ status: 'done' });
-    for (const it of svc.listItems(batch.id).items) expect(it.error).toEqual({ code: 'VENDOR_AUTH', message: AUTH });
+    for (const it of (await svc.listItems(batch.id)).items) expect(it.error).toEqual({ code: 'VENDOR_AUTH', message: AUTH });
     expect(vendor.calls).toBe(callsAtStop); // nothing was sent on the way out
 
     vendor.refuse = false;
-    svc.retryFailed(batch.id);
+    await svc.retryFailed(batch.id);
     const retried = await svc.whenSettled(batch.id);
     expect(retried).toMatchObject({ status: 'done', stopped: [], counts: { done: 3, failed: 0 } });
     expect(retried.counts.codes).toBeGreaterThanOrEqual(3);
@@ -55,9 +55,9 @@ describe('finish a batch without its stopped engine', () => {
     expect(paused).toMatchObject({ status: 'paused', counts: { done: 2, pending: 2 } });
     expect(paused.stopped).toEqual([{ engine: 'tencent', code: 'VENDOR_AUTH', message: AUTH, pages: 2 }]);
 
-    const done = svc.finishWithoutStopped(batch.id);
+    const done = await svc.finishWithoutStopped(batch.id);
     expect(done).toMatchObject({ status: 'done', stopped: [], counts: { done: 2, failed: 2, pending: 0 } });
-    const items = svc.listItems(batch.id).items;
+    const items = (await svc.listItems(batch.id)).items;
     expect(items.filter((i) => i.status === 'done').map((i) => i.path).sort()).toEqual([...withCode].sort());
     expect(items.filter((i) => i.status === 'done').every((i) => i.detectionCount > 0)).toBe(true);
     expect(items.filter((i) => i.status === 'failed').map((i) => [i.path, i.error?.code])).toEqual(empty.map((p) => [p, 'VENDOR_AUTH']));
@@ -68,13 +68,13 @@ describe('finish a batch without its stopped engine', () => {
     const vendor = refusing();
     const svc = await openScanService({ dbPath: join(tmp.dir, 'manual.sqlite'), engines: [new CountingEngine(realEngine()), vendor], intake: realIntake });
     const { batch } = await svc.createBatch({ paths: sampleImages('zxing/qrcode-2', 2), plan: { engine: 'local', task: 'codes' } });
-    svc.pause(batch.id);
-    const still = svc.finishWithoutStopped(batch.id); // nothing stopped: nothing changes
+    await svc.pause(batch.id);
+    const still = await svc.finishWithoutStopped(batch.id); // nothing stopped: nothing changes
     expect(still.status).toBe('paused');
-    svc.resume(batch.id);
+    await svc.resume(batch.id);
     const done = await svc.whenSettled(batch.id);
-    expect(svc.finishWithoutStopped(batch.id)).toEqual(done);
-    await expect(async () => svc.finishWithoutStopped(987654)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await svc.finishWithoutStopped(batch.id)).toEqual(done);
+    await expect(async () => await svc.finishWithoutStopped(987654)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await svc.close();
   });
 });

@@ -69,7 +69,7 @@ describe('createBatch input', () => {
     const err = await svc.createBatch({ paths, plan: { ...plan, options: { region: 'ap-shanghai', auth: { SecretKey: 'sk-very-secret' } } } }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INVALID_INPUT', message: 'Engine options must not carry credentials (option "auth.SecretKey"): credentials are read from the OS keychain.' });
     expect(String((err as Error).message)).not.toContain('sk-very-secret');
-    expect(svc.listBatches()).toEqual([]);
+    expect(await svc.listBatches()).toEqual([]);
     await svc.close();
     const raw = new Database(dbPath, { readonly: true });
     expect((raw.prepare(`SELECT count(*) AS n FROM items`).get() as { n: number }).n).toBe(0);

@@ -21,21 +21,21 @@ describe('retryFailed on pages intake could not read', () => {
     const { batch } = await svc.createBatch({ paths: [image, restored, stillMissing], plan: { engine: 'local', task: 'codes' } });
     const first = await svc.whenSettled(batch.id);
     expect(first.counts).toMatchObject({ done: 1, failed: 2 });
-    expect(svc.listItems(batch.id, { filter: 'errors' }).items.map((i) => [i.path, i.error?.code])).toEqual([
+    expect((await svc.listItems(batch.id, { filter: 'errors' })).items.map((i) => [i.path, i.error?.code])).toEqual([
       [restored, 'FILE_NOT_FOUND'],
       [stillMissing, 'FILE_NOT_FOUND'],
     ]);
 
     copyFileSync(image, restored);
-    const again = svc.retryFailed(batch.id);
+    const again = await svc.retryFailed(batch.id);
     expect(again.status).toBe('running');
     const s = await svc.whenSettled(batch.id);
     expect(s).toMatchObject({ status: 'done', counts: { done: 2, failed: 1 } });
-    const items = svc.listItems(batch.id).items;
-    const r = svc.getItem(items.find((i) => i.path === restored)!.id);
+    const items = (await svc.listItems(batch.id)).items;
+    const r = await svc.getItem(items.find((i) => i.path === restored)!.id);
     expect(r.status).toBe('done');
     expect(r.error).toBeNull();
-    expect(r.detections.map((d) => d.text)).toEqual(svc.getItem(items[0]!.id).detections.map((d) => d.text));
+    expect(r.detections.map((d) => d.text)).toEqual((await svc.getItem(items[0]!.id)).detections.map((d) => d.text));
     expect(items.find((i) => i.path === stillMissing)).toMatchObject({ status: 'failed', error: { code: 'FILE_NOT_FOUND' } });
     await svc.close();
   });

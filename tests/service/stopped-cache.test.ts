@@ -41,7 +41,7 @@ describe('a stopped vendor still gives pages it already did their stored result'
     const first = await svc.createBatch({ paths: known, plan });
     expect(await svc.whenSettled(first.batch.id)).toMatchObject({ status: 'done', counts: { done: 3 } });
     expect(vendor.calls).toBe(3);
-    const knownCodes = svc.listItems(first.batch.id).items.map((i) => svc.getItem(i.id).detections.map((d) => d.text));
+    const knownCodes = await Promise.all((await svc.listItems(first.batch.id)).items.map(async (i) => (await svc.getItem(i.id)).detections.map((d) => d.text)));
     expect(knownCodes.flat().length).toBeGreaterThan(0);
 
     vendor.refuse = true;
@@ -54,17 +54,17 @@ describe('a stopped vendor still gives pages it already did their stored result'
     expect(vendor.calls).toBe(4); // the one refused request; nothing after the stop
     expect(s).toMatchObject({ status: 'paused', counts: { done: 3, pending: 3, failed: 0 } });
     expect(notices).toEqual([{ batchId: second.batch.id, engine: 'tencent', message: AUTH }]);
-    const items = svc.listItems(second.batch.id).items;
+    const items = (await svc.listItems(second.batch.id)).items;
     expect(items.filter((i) => i.status === 'done').map((i) => i.path).sort()).toEqual([...known].sort());
     // Same detections as the first batch's, stored as reused results (0 bytes sent).
-    const reusedCodes = items.filter((i) => known.includes(i.path)).map((i) => svc.getItem(i.id).detections.map((d) => d.text));
+    const reusedCodes = await Promise.all(items.filter((i) => known.includes(i.path)).map(async (i) => (await svc.getItem(i.id)).detections.map((d) => d.text)));
     expect(reusedCodes).toEqual(knownCodes);
     const rows = storedResults(dbPath, second.batch.id);
     expect(rows.map((r) => [r.path, r.engine, r.reused, r.bytes])).toEqual(known.map((p) => [p, 'tencent', 1, 0]));
 
     // Credentials fixed: resume sends only the pages never done.
     vendor.refuse = false;
-    svc.resume(second.batch.id);
+    await svc.resume(second.batch.id);
     expect(await svc.whenSettled(second.batch.id)).toMatchObject({ status: 'done', counts: { done: 6, pending: 0 } });
     expect(vendor.paths.slice(4).sort()).toEqual([...fresh].sort());
     await svc.close();
@@ -96,7 +96,7 @@ describe('a stopped vendor still gives pages it already did their stored result'
     vendor.refuse = true;
     const second = await svc.createBatch({ paths: empty, plan: { engine: 'local', task: 'codes', fallback: 'tencent' } });
     const s = await svc.whenSettled(second.batch.id);
-    const items = svc.listItems(second.batch.id).items;
+    const items = (await svc.listItems(second.batch.id)).items;
     // These pages hold no code for the local engine, so each went to the fallback.
     expect(items.every((i) => i.detectionCount === 0 || i.path === newPage)).toBe(true);
     expect(vendor.paths.slice(2)).toEqual([newPage]);

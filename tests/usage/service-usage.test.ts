@@ -139,7 +139,7 @@ describe('vendor usage', () => {
 
   it('keeps the account history when a batch is deleted; stores no identifier or secret', async () => {
     const first = (await service.listBatches()).find((b) => b.plan.engine === 'tencent')!;
-    service.deleteBatch(first.id);
+    await service.deleteBatch(first.id);
     await expect(service.batchUsage(first.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(op(account(await service.usageSummary(), 'tencent').today, 'QrcodeOCR')).toMatchObject({ calls: 3 });
     const secrets = Object.fromEntries(Object.values(CREDS).flatMap((c) => Object.entries(c)));

@@ -110,16 +110,16 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
         ...(correctedText !== undefined ? { correctedText } : {}),
       }),
 
-    'detections.bulkReview': ({ batchId, scope, review }) => ({ changed: service.bulkReview(batchId, scope, review) }),
-    'detections.restore': ({ detections }) => ({ pages: service.restoreReviews(detections) }),
+    'detections.bulkReview': async ({ batchId, scope, review }) => ({ changed: await service.bulkReview(batchId, scope, review) }),
+    'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
 
-    'export.run': ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
-      const target = path ?? join(deps.exportDir, defaultExportName(service.getBatch(batchId).name, batchId, format));
+    'export.run': async ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
+      const target = path ?? join(deps.exportDir, defaultExportName((await service.getBatch(batchId)).name, batchId, format));
       return exportTo(batchId, format, target, { acceptedOnly, revealPersonalData });
     },
     'export.withDialog': async ({ batchId, format, acceptedOnly, revealPersonalData }) => {
-      const batch = service.getBatch(batchId); // NOT_FOUND before any dialog opens
+      const batch = await service.getBatch(batchId); // NOT_FOUND before any dialog opens
       const choice = await deps.dialogs.saveExport({ format, defaultName: defaultExportName(batch.name, batchId, format) });
       if (choice.status !== 'selected') return choice;
       const out = await exportTo(batchId, format, choice.path, { acceptedOnly, revealPersonalData });

@@ -34,7 +34,7 @@ export interface MediaCacheOptions {
   /** Disk cache folder (one per data folder). */
   dir: string;
   /** item id → the page to show; throw ScanError NOT_FOUND for unknown ids. */
-  lookup: (itemId: number) => MediaSource;
+  lookup: (itemId: number) => MediaSource | Promise<MediaSource>;
   /** Longest side per kind (defaults: preview 2048, thumb 256). */
   sizes?: Partial<Record<MediaKind, number>>;
   memoryBytes?: number;
@@ -163,7 +163,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   prune();
   return {
     async get(kind, itemId, signal) {
-      const source = options.lookup(itemId);
+      const source = await options.lookup(itemId);
       let st;
       try {
         st = statSync(source.path);

@@ -28,6 +28,15 @@ export interface RecognizeResult {
   scale?: number;
   /** Things worth telling the user once (e.g. "QueryBarCode is offline"). */
   notices?: string[];
+  /** Images the vendor returned with the result (IDCardOCR's card and portrait crops), kept with it. */
+  images?: ResultImage[];
+}
+
+/** An image kept with a result: personal data (shown on request only), deleted with its batch. */
+export interface ResultImage {
+  kind: 'idcard' | 'portrait';
+  format: 'jpeg' | 'png' | 'bmp';
+  data: Buffer;
 }
 
 /**

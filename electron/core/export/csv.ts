@@ -57,7 +57,7 @@ export async function writeCsv(path: string, source: ExportSource, options: Expo
   try {
     await writeWithBackpressure(out, BOM + line([...CSV_COLUMNS]));
     let rows = 0;
-    for (const item of source.items()) {
+    for await (const item of source.items()) {
       const chosen = exportedDetections(item, options);
       if (chosen.length === 0) {
         // Same width as a detection row: empty detection fields, not missing ones.

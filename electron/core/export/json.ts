@@ -25,7 +25,7 @@ export async function writeJson(path: string, source: ExportSource, options: Exp
   try {
     await writeWithBackpressure(out, '{"items":[');
     let rows = 0;
-    for (const item of source.items()) {
+    for await (const item of source.items()) {
       const json = itemJson(item, exportedDetections(item, options), options);
       const at = item.itemId === undefined ? null : source.extras?.documents?.placementOf(item.itemId);
       if (at) json.document = at.document;

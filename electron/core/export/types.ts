@@ -24,12 +24,12 @@ export interface ExportItem {
 }
 
 /**
- * What a writer needs. `items()` is iterated once, lazily, so a batch of any size is
- * written in constant memory (the store streams rows out of SQLite).
+ * What a writer needs. `items()` is iterated once, lazily, with `for await` (the store streams
+ * its rows, from SQLite or PostgreSQL), so a batch of any size is written in constant memory.
  */
 export interface ExportSource {
   batch: BatchSummary;
-  items(): Iterable<ExportItem>;
+  items(): AsyncIterable<ExportItem> | Iterable<ExportItem>;
   /** Documents and reconciliation, when the batch has a separation rule or an expected list. */
   extras?: ExportExtras;
 }

@@ -1,5 +1,5 @@
 import type { Geometry } from '../../../shared/geometry';
-import { maskIdNumber } from '../vendors/tencent/idcard';
+import { isPersonalData as isPersonal, maskPersonalValue } from '../../../shared/personal-data';
 import type { ExportDetection, ExportItem, ExportOptions } from './types';
 
 /**
@@ -68,12 +68,9 @@ export function fitCell(text: string): string {
   return text.length <= EXCEL_MAX_CELL ? text : `${text.slice(0, EXCEL_MAX_CELL - 1)}…`;
 }
 
-/**
- * Personal data: an ID-card number (Tencent marks it `extra.personalData`; the field name
- * covers detections stored before that mark). Same rule as the review screen.
- */
+/** Personal data (an ID-card number): the rule of shared/personal-data.ts, as on the review screen. */
 export function isPersonalData(d: ExportDetection): boolean {
-  return d.extra?.personalData === true || (d.kind === 'field' && d.field === 'IdNum');
+  return isPersonal(d);
 }
 
 /** Whether this detection's value is written masked in this export. */
@@ -90,8 +87,8 @@ export function shownDetection(d: ExportDetection, options: ExportOptions | unde
   const { bytesBase64: _bytes, ...rest } = d;
   return {
     ...rest,
-    text: maskIdNumber(d.text),
-    correctedText: d.correctedText === null ? null : maskIdNumber(d.correctedText),
+    text: maskPersonalValue(d.text),
+    correctedText: d.correctedText === null ? null : maskPersonalValue(d.correctedText),
   };
 }
 

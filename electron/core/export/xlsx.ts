@@ -97,7 +97,7 @@ export async function writeXlsx(
     let pages = 0;
     const errorCounts = new Map<string, number>();
 
-    for (const item of source.items()) {
+    for await (const item of source.items()) {
       pages++;
       if (item.error) errorCounts.set(item.error.code, (errorCounts.get(item.error.code) ?? 0) + 1);
       const chosen = exportedDetections(item, options);

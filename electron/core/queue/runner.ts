@@ -1,29 +1,14 @@
 import type { EngineId } from '../../../shared/engines';
 import type { Engine, RecognizeResult } from '../engines/engine';
 import { ScanError, toAppError } from '../errors';
-import type { Db } from '../store/db';
+import type { Store } from '../store/store';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import {
-  blockEngine,
-  blockMissingEngine,
-  claim,
-  failFinal,
-  findCached,
-  finish,
-  nextAvailableAt,
-  pendingEngines,
-  release,
-  renewLease,
-  requeueLost,
-  scheduleRetry,
-  type CacheKey,
-  type ClaimedJob,
-} from './jobs';
+import type { CacheKey, ClaimedJob } from './jobs';
 import { optionsKey } from './options-key';
 import { meterUsage, type UsageSink } from '../usage/meter';
 
 export interface RunnerOptions {
-  db: Db;
+  store: Store;
   engines: readonly Engine[];
   /** How long a claim holds without a heartbeat; a crashed holder's jobs return after it. */
   leaseMs: number;
@@ -62,7 +47,10 @@ export class Runner {
   private wakeAt = Infinity;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private closing = false;
-  private pumping = false;
+  /** The claim loop in progress (one at a time); `pumpAgain` asks it for one more round. */
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
+  private ticking = false;
 
   constructor(private readonly o: RunnerOptions) {
     for (const e of o.engines) this.engines.set(e.id, e);
@@ -70,22 +58,33 @@ export class Runner {
 
   start(): void {
     // Heartbeat: keep our leases alive, and give back jobs whose holder vanished.
-    this.heartbeat = setInterval(() => this.tick(), Math.max(50, Math.floor(this.o.leaseMs / 3)));
-    this.kick();
+    this.heartbeat = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    void this.kick();
   }
 
-  /** Something changed (batch created, resumed, retried): look for work, including engines we lack. */
-  kick(): void {
+  /**
+   * Something changed (batch created, resumed, retried): look for work, including engines we
+   * lack. Resolves once the claims this started are made (never rejects).
+   */
+  async kick(): Promise<void> {
     if (this.closing) return;
-    for (const { batch_id, engine } of pendingEngines(this.o.db)) {
+    try {
+      await this.blockMissingEngines();
+    } catch (err) {
+      reportStoreError('kick', err);
+    }
+    await this.pump();
+  }
+
+  private async blockMissingEngines(): Promise<void> {
+    for (const { batchId, engine } of await this.o.store.pendingEngines()) {
       if (this.engines.has(engine as EngineId)) continue;
       const message = `The ${engine} engine is not available here (not set up), so its pages wait. Set it up and resume the batch.`;
-      if (blockMissingEngine(this.o.db, batch_id, engine, { code: 'VENDOR_UNAVAILABLE', message }) > 0) {
-        this.notifyOnce(batch_id, engine, message, 'stopped');
-        this.o.onJobSettled(batch_id, 0);
+      if ((await this.o.store.blockMissingEngine(batchId, engine, { code: 'VENDOR_UNAVAILABLE', message })) > 0) {
+        this.notifyOnce(batchId, engine, message, 'stopped');
+        this.o.onJobSettled(batchId, 0);
       }
     }
-    this.pump();
   }
 
   /** Allows one more notice for this batch's engines (after resume). */
@@ -108,46 +107,64 @@ export class Runner {
     this.closing = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    await this.pumping;
     for (const a of this.active.values()) a.controller.abort();
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
+    if (this.ticking || this.closing) return;
+    this.ticking = true;
     try {
-      const now = Date.now();
-      for (const a of this.active.values()) {
-        if (!renewLease(this.o.db, a.job, now + this.o.leaseMs)) a.controller.abort();
+      for (const a of [...this.active.values()]) {
+        if (!(await this.o.store.renewLease(a.job, this.o.leaseMs))) a.controller.abort();
       }
-      if (requeueLost(this.o.db, now) > 0) this.pump();
+      if ((await this.o.store.requeueLost()) > 0) void this.pump();
     } catch (err) {
       // The file is locked by another process beyond busy_timeout, or the disk is full: try
       // again at the next beat rather than crash the app.
       reportStoreError('heartbeat', err);
-    }
-  }
-
-  private pump(): void {
-    if (this.closing || this.pumping) return;
-    this.pumping = true;
-    try {
-      this.claimAll();
-    } catch (err) {
-      reportStoreError('claim', err);
-      this.scheduleWake(Date.now() + 1000);
     } finally {
-      this.pumping = false;
+      this.ticking = false;
     }
   }
 
-  private claimAll(): void {
+  /** Claims what the engines have room for; resolves when that round (and any asked meanwhile) is done. */
+  private pump(): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      try {
+        do {
+          this.pumpAgain = false;
+          await this.claimAll();
+        } while (this.pumpAgain && !this.closing);
+      } catch (err) {
+        reportStoreError('claim', err);
+        this.scheduleWake(Date.now() + 1000);
+      } finally {
+        this.pumping = null;
+      }
+    })();
+    return this.pumping;
+  }
+
+  private async claimAll(): Promise<void> {
     let wake = Infinity;
     for (const engine of this.engines.values()) {
       const limit = Math.max(1, engine.concurrency);
-      while ((this.inflight.get(engine.id) ?? 0) < limit) {
-        const job = claim(this.o.db, engine.id, { now: Date.now(), leaseMs: this.o.leaseMs, owner: this.o.owner });
+      while ((this.inflight.get(engine.id) ?? 0) < limit && !this.closing) {
+        const job = await this.o.store.claim(engine.id, { leaseMs: this.o.leaseMs, owner: this.o.owner });
         if (!job) {
-          const next = nextAvailableAt(this.o.db, engine.id);
-          if (next !== null) wake = Math.min(wake, next);
+          const next = await this.o.store.msUntilAvailable(engine.id);
+          if (next !== null) wake = Math.min(wake, Date.now() + next);
+          break;
+        }
+        if (this.closing) {
+          await this.o.store.release(job);
           break;
         }
         this.startJob(engine, job);
@@ -158,14 +175,14 @@ export class Runner {
 
   /** Wakes up when the earliest backed-off job becomes claimable. */
   private scheduleWake(at: number): void {
-    if (at === Infinity || at >= this.wakeAt) return;
+    if (at === Infinity || at >= this.wakeAt || this.closing) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = at;
     this.wakeTimer = setTimeout(
       () => {
         this.wakeTimer = null;
         this.wakeAt = Infinity;
-        this.pump();
+        void this.pump();
       },
       Math.max(0, at - Date.now()) + 5,
     );
@@ -184,13 +201,13 @@ export class Runner {
       } catch (err) {
         reportStoreError('progress', err);
       }
-      this.pump();
+      void this.pump();
     });
   }
 
   /** Runs one job to a stored outcome; never throws. Returns the detections it added. */
   private async runJob(engine: Engine, job: ClaimedJob, signal: AbortSignal): Promise<number> {
-    const db = this.o.db;
+    const store = this.o.store;
     const key: CacheKey = {
       sha256: job.sha256,
       page: job.page,
@@ -199,13 +216,19 @@ export class Runner {
       optionsKey: optionsKey(job.plan.options),
     };
     try {
-      const cached = findCached(db, key);
-      if (cached !== null) {
-        const r = finish(db, job, { reusedFrom: cached }, key, Date.now());
-        return r.ok ? r.detections : 0;
-      }
+      // An identical call in flight is shared; otherwise a stored result answers. (The call is
+      // forgotten only after its result is stored, so one of the two always holds for a job
+      // that comes after it.)
       const k = JSON.stringify(key);
       let call = this.decoding.get(k);
+      if (!call) {
+        const cached = await stored(store.findCached(key));
+        if (cached !== null) {
+          const r = await stored(store.finish(job, { reusedFrom: cached }, key));
+          return r.ok ? r.detections : 0;
+        }
+        call = this.decoding.get(k); // started while we looked
+      }
       const shared = call !== undefined;
       if (!call) {
         call = meterUsage(this.o.usage, job.batchId, () =>
@@ -216,23 +239,34 @@ export class Runner {
             signal,
           }),
         );
+        call.catch(() => {}); // awaited below; waiters see the same rejection
         this.decoding.set(k, call);
-        const forget = () => this.decoding.delete(k);
-        call.then(forget, forget);
       }
-      const result = await call;
-      // The result is of the bytes the engine decoded, which are not those intake hashed when
-      // the file was replaced since: it is cached under the decoded bytes' hash.
-      const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };
-      // A job that waited for another job's identical call stores a copy of that stored result.
-      const reuse = shared ? findCached(db, decodedKey) : null;
-      const r = finish(db, job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, decodedKey, Date.now());
-      if (!r.ok) return 0; // lease lost: the job belongs to someone else now
-      for (const n of result.notices ?? []) this.notifyOnce(job.batchId, job.engine, n);
-      return r.detections;
-    } catch (err) {
       try {
-        this.recordFailure(job, err, signal);
+        const result = await call;
+        // The result is of the bytes the engine decoded, which are not those intake hashed when
+        // the file was replaced since: it is cached under the decoded bytes' hash.
+        const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };
+        // A job that waited for another job's identical call stores a copy of that stored result.
+        const reuse = shared ? await stored(store.findCached(decodedKey)) : null;
+        const r = await stored(store.finish(job, reuse !== null ? { reusedFrom: reuse } : { fresh: result }, decodedKey));
+        if (!r.ok) return 0; // lease lost: the job belongs to someone else now
+        for (const n of result.notices ?? []) this.notifyOnce(job.batchId, job.engine, n);
+        return r.detections;
+      } finally {
+        // Forgotten once the result is stored (or the call failed), so a later identical job
+        // finds it in the cache instead of calling the engine again.
+        if (!shared && this.decoding.get(k) === call) this.decoding.delete(k);
+      }
+    } catch (err) {
+      if (err instanceof StoreFailure) {
+        // The engine's answer could not be written (database locked, disk full): nothing is
+        // recorded against the page; its lease expires and it is decoded again.
+        reportStoreError(`result of job ${job.id}`, err.cause);
+        return 0;
+      }
+      try {
+        await this.recordFailure(job, err, signal);
       } catch (storeErr) {
         // The database refused (locked, disk full): the lease will expire and the job return.
         reportStoreError(`outcome of job ${job.id}`, storeErr);
@@ -241,12 +275,11 @@ export class Runner {
     }
   }
 
-  private recordFailure(job: ClaimedJob, err: unknown, signal: AbortSignal): void {
-    const db = this.o.db;
-    const now = Date.now();
+  private async recordFailure(job: ClaimedJob, err: unknown, signal: AbortSignal): Promise<void> {
+    const store = this.o.store;
     if (this.closing || signal.aborted) {
       // Closing, lease lost, or batch deleted: give the job back untouched (refused if not ours).
-      release(db, job);
+      await store.release(job);
       return;
     }
     const error = toAppError(err);
@@ -256,17 +289,17 @@ export class Runner {
       if (attempt < this.o.maxAttempts) {
         const retryAfter = err instanceof ScanError ? err.retryAfterMs : undefined;
         const delay = backoffDelay(attempt, this.o.backoff, this.o.random, retryAfter);
-        scheduleRetry(db, job, error, now + delay);
+        await store.scheduleRetry(job, error, delay);
         return;
       }
-      failFinal(db, job, { code: error.code, message: `${error.message} (gave up after ${attempt} attempts)` }, now);
+      await store.failFinal(job, { code: error.code, message: `${error.message} (gave up after ${attempt} attempts)` });
       return;
     }
     if (cls === 'stop-engine') {
-      if (blockEngine(db, job, error, now, optionsKey(job.plan.options))) this.notifyOnce(job.batchId, job.engine, error.message, 'stopped');
+      if (await store.blockEngine(job, error, optionsKey(job.plan.options))) this.notifyOnce(job.batchId, job.engine, error.message, 'stopped');
       return;
     }
-    failFinal(db, job, error, now);
+    await store.failFinal(job, error);
   }
 
   private notifyOnce(batchId: number, engine: string, message: string, topic: string = message): void {
@@ -277,7 +310,16 @@ export class Runner {
   }
 }
 
-/** Store failures the runner survives; the message is SQLite's (never a secret). */
+/** A store call that failed, told apart from the engine's errors (which are the page's). */
+class StoreFailure extends Error {}
+
+function stored<T>(p: Promise<T>): Promise<T> {
+  return p.catch((err: unknown) => {
+    throw new StoreFailure(err instanceof Error ? err.message : String(err), { cause: err });
+  });
+}
+
+/** Store failures the runner survives; the message is the database's (never a secret). */
 function reportStoreError(what: string, err: unknown): void {
   console.error(`scandesk queue: ${what}: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -1,6 +1,8 @@
 /**
  * At most one call per `intervalMs` per key, leading and trailing: the first change is shown at
  * once, a burst collapses into one trailing call, and `flush` sends the final state right away.
+ * An `emit` that answers a promise (it reads the state to send first) counts its interval from
+ * when it finished, so what is sent stays at least `intervalMs` apart.
  */
 export class KeyedThrottle<K> {
   private last = new Map<K, number>();
@@ -8,7 +10,7 @@ export class KeyedThrottle<K> {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly emit: (key: K) => void,
+    private readonly emit: (key: K) => unknown,
   ) {}
 
   schedule(key: K): void {
@@ -22,7 +24,7 @@ export class KeyedThrottle<K> {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.fire(key);
+        this.schedule(key); // due now, unless the last emit finished after this timer was set
       }, wait),
     );
   }
@@ -47,6 +49,10 @@ export class KeyedThrottle<K> {
 
   private fire(key: K): void {
     this.last.set(key, Date.now());
-    this.emit(key);
+    const r = this.emit(key);
+    if (r instanceof Promise) {
+      const finished = () => void this.last.set(key, Date.now());
+      r.then(finished, finished);
+    }
   }
 }

@@ -8,6 +8,7 @@ import { batchActions } from '../state/batches';
 import { useItems } from '../logic/use-items';
 import { ThumbGrid } from './ThumbGrid';
 import { ProgressBar } from './ProgressBar';
+import { BatchSpend } from './BatchSpend';
 import { IgnoredFiles } from './IgnoredFiles';
 import { BulkAccept } from './BulkAccept';
 import { Throughput } from './Throughput';
@@ -128,6 +129,7 @@ export function BatchView(props: {
         </span>
         <Throughput batch={batch} />
       </div>
+      <BatchSpend batchId={batch.id} version={`${batch.status}:${settled}`} />
       {batch.counts.skipped > 0 && (
         <p className="ignored muted small" data-testid="batch-ignored">
           {t('ignored.summary', { count: batch.counts.skipped })}{' '}

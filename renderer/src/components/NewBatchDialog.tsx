@@ -10,6 +10,9 @@ import { useUploads } from '../logic/use-uploads';
 import { EnginePicker, type PlanInput } from './EnginePicker';
 import { Modal } from './Modal';
 import { PathList } from './PathList';
+import type { BatchEstimate } from '../../../shared/usage';
+import { needsConfirmation, planUsesVendor } from '../logic/usage';
+import { SendEstimate } from './SendEstimate';
 
 export type PickRequest = 'files' | 'folder' | null;
 
@@ -129,8 +132,14 @@ export function NewBatchDialog(props: {
   }
 
   const blocker = uploads.busy ? 'uploading' : allPaths.length === 0 ? null : startBlocker(allPaths, checks);
+  // What the batch would send to vendors, shown before it starts; only for the paths and plan
+  // it was counted for (any change asks again).
+  const [estimate, setEstimate] = useState<{ key: string; value: BatchEstimate } | null>(null);
+  const estimateKey = JSON.stringify([allPaths, plan]);
+  const shownEstimate = estimate?.key === estimateKey ? estimate.value : null;
 
-  async function start() {
+  /** `confirmed`: the user saw what the batch sends to vendors and chose to send it. */
+  async function start(confirmed = false) {
     if (typed.trim() && addTyped()) return; // checked first, then started with the next click
     if (allPaths.length === 0) {
       setNote(t('create.noPaths'));
@@ -141,6 +150,13 @@ export function NewBatchDialog(props: {
     if (blocker) return;
     setBusy(true);
     try {
+      if (!confirmed && planUsesVendor(plan)) {
+        const value = await client.call('batches.estimate', { paths: allPaths, plan });
+        if (needsConfirmation(value)) {
+          setEstimate({ key: estimateKey, value });
+          return;
+        }
+      }
       const r = await client.call('batches.create', {
         paths: allPaths,
         ...(name.trim() ? { name: name.trim() } : {}),
@@ -260,14 +276,18 @@ export function NewBatchDialog(props: {
         <EnginePicker onPlan={setPlan} onOpenSettings={props.onOpenSettings} />
         {blocker === 'fix' && <p className="error-text small" data-testid="create-blocked">{t('create.fixPaths')}</p>}
         {blocker === 'noImages' && <p className="error-text small" data-testid="create-blocked">{t('create.noImages')}</p>}
-        <div className="actions">
-          <button type="button" className="btn" onClick={props.onClose}>
-            {t('create.cancel')}
-          </button>
-          <button type="submit" className="btn primary" disabled={busy || blocker === 'uploading'} data-testid="start-batch" data-blocked={blocker ?? undefined}>
-            {t('create.start')}
-          </button>
-        </div>
+        {shownEstimate ? (
+          <SendEstimate estimate={shownEstimate} busy={busy} onConfirm={() => void start(true)} onBack={() => setEstimate(null)} />
+        ) : (
+          <div className="actions">
+            <button type="button" className="btn" onClick={props.onClose}>
+              {t('create.cancel')}
+            </button>
+            <button type="submit" className="btn primary" disabled={busy || blocker === 'uploading'} data-testid="start-batch" data-blocked={blocker ?? undefined}>
+              {t('create.start')}
+            </button>
+          </div>
+        )}
       </form>
     </Modal>
   );

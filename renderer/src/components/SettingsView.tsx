@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/contract';
 import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
+import { UsagePanel } from './UsagePanel';
 import { HotFoldersSection } from './intake/HotFoldersSection';
 
 /**
@@ -96,6 +97,7 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
               }}
             />
           ))}
+        <UsagePanel />
       </div>
     </section>
   );

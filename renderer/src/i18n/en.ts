@@ -1,5 +1,8 @@
+import { enUsage, enUsageOne } from './en-usage';
+
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
+  ...enUsage,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
@@ -344,6 +347,7 @@ export type MessageKey = keyof typeof en;
  * wrong for 1 ("1 codes"). Chinese has no plural forms.
  */
 export const enOne: Partial<Record<MessageKey, string>> = {
+  ...enUsageOne,
   'batches.codes': '{count} code',
   'grid.pages': '{count} page',
   'badge.codes': '{count} code',

@@ -1,7 +1,9 @@
 import type { MessageKey } from './en';
+import { zhCNUsage } from './zh-CN-usage';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
+  ...zhCNUsage,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',

@@ -94,19 +94,9 @@ export function buildPlan(choice: PlanChoice, task: Task, cardSide: CardSide): {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Personal data in lists
+// Personal data in lists: the one rule of shared/personal-data.ts (the exports use it too)
 // ---------------------------------------------------------------------------------------------
-/** An ID number (or anything an engine marks as personal data) is masked unless revealed. */
-export function isPersonalData(d: { field?: string; extra?: Record<string, unknown> }): boolean {
-  return d.field === 'IdNum' || d.extra?.personalData === true;
-}
-
-/** Keeps the last four characters: enough to tell two cards apart, not enough to use one. */
-export function maskPersonal(text: string): string {
-  const chars = [...text];
-  if (chars.length <= 4) return '•'.repeat(chars.length);
-  return '•'.repeat(chars.length - 4) + chars.slice(-4).join('');
-}
+export { isPersonalData, maskPersonalValue as maskPersonal } from '../../../shared/personal-data';
 
 /** The engines that read a detection: all of them for a code two engines agreed on. */
 export function foundBy(d: { engine: EngineId; foundBy?: EngineId[] }): EngineId[] {

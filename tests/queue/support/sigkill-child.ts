@@ -11,7 +11,7 @@ const paths = readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
 
 // The defaults, as the app and the CLI get them: LocalEngine, expandPaths, writeExport.
 const svc = await openScanService({ dbPath, leaseMs: 3000 });
-let batch = svc.listBatches()[0];
+let batch = (await svc.listBatches())[0];
 if (!batch) batch = (await svc.createBatch({ paths, name: 'sigkill', plan: { engine: 'local', task: 'codes' } })).batch;
 process.stdout.write(`READY ${batch.id} done=${batch.counts.done}\n`);
 svc.on('progress', (p) => process.stdout.write(`PROGRESS done=${p.counts.done}\n`));

@@ -64,11 +64,14 @@ describe('TencentEngine idcard (IDCardOCR) against the emulator', () => {
       task: 'idcard',
       options: { config: { CopyWarn: true, Quality: true, CropPortrait: true } },
     });
-    const card = r.detections[0]!.extra?.card as { warnings: unknown[]; quality: number; portraitCropReturned: boolean };
+    const card = r.detections[0]!.extra?.card as { warnings: unknown[]; quality: number; crops: string[] };
     // -9103 (re-shot) is on the card too, but ReshootWarn was not asked for.
     expect(card.warnings).toEqual([{ code: -9102, en: 'Photocopy (colour or black-and-white)', zh: '身份证复印件告警' }]);
     expect(card.quality).toBe(73);
-    expect(card.portraitCropReturned).toBe(true);
+    // The portrait comes back as an image kept with the result, not inside the detections.
+    expect(card.crops).toEqual(['portrait']);
+    expect(r.images?.map((i) => [i.kind, i.format])).toEqual([['portrait', 'jpeg']]);
+    expect(JSON.stringify(r.detections)).not.toContain(r.images![0]!.data.toString('base64').slice(0, 40));
   });
 
   it('a card side that is not on the image is final for that item (CardSideError)', async () => {
@@ -118,6 +121,7 @@ describe('ID card helpers', () => {
     });
     expect(parseAdvancedInfo('not json').warnings).toEqual([]);
     expect(parseAdvancedInfo(undefined).warnings).toEqual([]);
-    expect(Object.keys(ID_CARD_WARNINGS).map(Number).sort((a, b) => a - b)).toEqual([-9108, -9107, -9106, -9105, -9104, -9103, -9102, -9101]);
+    // The seed's eight codes and the current page's -9109 (validity date), -9110 (electronic ID), -9111 (watermark).
+    expect(Object.keys(ID_CARD_WARNINGS).map(Number).sort((a, b) => a - b)).toEqual([-9111, -9110, -9109, -9108, -9107, -9106, -9105, -9104, -9103, -9102, -9101]);
   });
 });

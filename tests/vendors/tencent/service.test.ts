@@ -37,8 +37,8 @@ describe('TencentEngine inside the ScanService', () => {
       });
       const settled = await service.whenSettled(batch.id);
       expect(settled.counts).toMatchObject({ total: 3, done: 3, failed: 0, codes: 2 });
-      const items = service.listItems(batch.id).items;
-      const byName = Object.fromEntries(items.map((i) => [i.path.split('/').pop(), service.getItem(i.id)]));
+      const items = (await service.listItems(batch.id)).items;
+      const byName = Object.fromEntries(await Promise.all(items.map(async (i) => [i.path.split('/').pop(), await service.getItem(i.id)] as const)));
       expect(byName['a-qr.png']!.detections[0]).toMatchObject({ symbology: 'QRCode', engine: 'tencent', geometry: { kind: 'quad' } });
       expect(byName['b-ean.png']!.detections[0]).toMatchObject({ symbology: 'EAN-13', text: '8413000065504', geometry: { kind: 'none' } });
       expect(byName['c-none.png']!.detections).toEqual([]);

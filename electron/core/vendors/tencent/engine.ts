@@ -9,7 +9,7 @@ import type { ImageSource } from '../../intake/types';
 import { VendorCaller, type Network, type RetryOptions, type VendorEvent } from '../common';
 import { DEFAULT_RATES, idCardBudget, qrcodeBudget } from './budgets';
 import { TENCENT } from './errors';
-import { idCardRequest, idCardResponseToDetections } from './idcard';
+import { idCardRequest, idCardResponseToResult } from './idcard';
 import { parseTencentOptions, type TencentOptions, type TencentOptionsInput } from './options';
 import { productLookupUnavailable, productRecords, toGtin14, wantsProductData } from './product-data';
 import { qrcodeResponseToDetections } from './qrcode';
@@ -128,10 +128,11 @@ export class TencentEngine implements Engine {
     const b64 = prepared.data.toString('base64');
     const { response, requestId } = await this.caller.call(
       'IDCardOCR',
-      () => this.transport.call('IDCardOCR', idCardRequest(b64, options), { region: options.region, signal: req.signal }),
+      () => this.transport.call('IDCardOCR', idCardRequest(b64, options), { region: options.idCardRegion ?? options.region, signal: req.signal }),
       { signal: req.signal, bytesSent: b64.length, billed: notNothingFound },
     );
-    return this.result(prepared, idCardResponseToDetections(response), requestId, b64.length, []);
+    const { detections, images } = idCardResponseToResult(response);
+    return { ...this.result(prepared, detections, requestId, b64.length, []), ...(images.length > 0 ? { images } : {}) };
   }
 
   /**

@@ -1,18 +1,12 @@
+import { maskPersonalValue } from '../../../../shared/personal-data';
 import type { Detection } from '../../../../shared/detection';
 import { NO_GEOMETRY } from '../../../../shared/geometry';
+import { ID_CARD_WARNINGS, REFLECT_POSITIONS, type CropKind, type IdCardFacts } from '../../../../shared/idcard';
+import type { ResultImage } from '../../engines/engine';
 import type { TencentOptions } from './options';
 
-/** IDCardOCR WarnInfos codes (seed 004, AdvancedInfo), in English and Chinese. */
-export const ID_CARD_WARNINGS: Record<number, { en: string; zh: string }> = {
-  [-9101]: { en: 'Card border incomplete', zh: '身份证边框不完整告警' },
-  [-9102]: { en: 'Photocopy (colour or black-and-white)', zh: '身份证复印件告警' },
-  [-9108]: { en: 'Black-and-white photocopy', zh: '身份证复印件告警（仅黑白复印件）' },
-  [-9103]: { en: 'Re-shot (photo of a screen or print)', zh: '身份证翻拍告警' },
-  [-9105]: { en: 'Something covers part of the card', zh: '身份证框内遮挡告警' },
-  [-9104]: { en: 'Temporary ID card', zh: '临时身份证告警' },
-  [-9106]: { en: 'Possibly edited (signs of image manipulation)', zh: '身份证疑似存在PS痕迹告警' },
-  [-9107]: { en: 'Glare on the card', zh: '身份证反光告警' },
-};
+/** IDCardOCR WarnInfos codes (seed 004, AdvancedInfo), in English and Chinese: shared/idcard.ts. */
+export { ID_CARD_WARNINGS };
 
 export interface IdCardWarning {
   code: number;
@@ -45,13 +39,23 @@ export interface AdvancedInfo {
   warnings: IdCardWarning[];
   quality?: number;
   borderCodeValue?: number;
+  /** The cropped card (CropIdCard) and portrait (CropPortrait), decoded from base64. */
+  crops: ResultImage[];
   hasCardCrop: boolean;
   hasPortraitCrop: boolean;
 }
 
+/** A crop's bytes and format (JPEG, PNG or BMP by their signature); null when it is none of them. */
+function cropImage(kind: CropKind, b64: unknown): ResultImage | null {
+  if (typeof b64 !== 'string' || b64.length === 0) return null;
+  const data = Buffer.from(b64, 'base64');
+  const format = data[0] === 0xff && data[1] === 0xd8 ? 'jpeg' : data[0] === 0x89 && data[1] === 0x50 ? 'png' : data[0] === 0x42 && data[1] === 0x4d ? 'bmp' : null;
+  return format ? { kind, format, data } : null;
+}
+
 /** AdvancedInfo is a JSON string inside the JSON response; tolerate absence and garbage. */
 export function parseAdvancedInfo(raw: unknown): AdvancedInfo {
-  const out: AdvancedInfo = { warnings: [], hasCardCrop: false, hasPortraitCrop: false };
+  const out: AdvancedInfo = { warnings: [], crops: [], hasCardCrop: false, hasPortraitCrop: false };
   if (typeof raw !== 'string' || raw.trim() === '') return out;
   let info: Record<string, unknown>;
   try {
@@ -67,25 +71,51 @@ export function parseAdvancedInfo(raw: unknown): AdvancedInfo {
   }
   if (typeof info.Quality === 'number') out.quality = info.Quality;
   if (typeof info.BorderCodeValue === 'number') out.borderCodeValue = info.BorderCodeValue;
-  out.hasCardCrop = typeof info.IdCard === 'string' && info.IdCard.length > 0;
-  out.hasPortraitCrop = typeof info.Portrait === 'string' && info.Portrait.length > 0;
+  for (const [kind, key] of [
+    ['idcard', 'IdCard'],
+    ['portrait', 'Portrait'],
+  ] as const) {
+    const img = cropImage(kind, info[key]);
+    if (img) out.crops.push(img);
+  }
+  out.hasCardCrop = out.crops.some((c) => c.kind === 'idcard');
+  out.hasPortraitCrop = out.crops.some((c) => c.kind === 'portrait');
   return out;
 }
 
+/** ReflectDetailInfos: [{Position}] where glare covers the card (EnableReflectDetail). Unknown positions are kept as given. */
+export function parseReflections(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  const out: string[] = [];
+  for (const r of raw) {
+    const p = (r as { Position?: unknown } | null)?.Position;
+    if (typeof p === 'string' && p !== '' && !out.includes(p)) out.push(p);
+  }
+  // Known positions first, in the documented order.
+  return out.sort((a, b) => rank(a) - rank(b));
+}
+
+function rank(p: string): number {
+  const i = (REFLECT_POSITIONS as readonly string[]).indexOf(p);
+  return i < 0 ? REFLECT_POSITIONS.length : i;
+}
+
 /**
- * One 'field' detection per non-empty field. IDCardOCR gives no positions (geometry 'none').
- * Card-level facts (side, decoded warnings, quality) ride on every field so any row shows them;
- * the cropped images are not kept (personal data, and large).
+ * One 'field' detection per non-empty field, and the crops. IDCardOCR gives no positions
+ * (geometry 'none'). Card-level facts (side, decoded warnings, quality, glare, which crops
+ * exist) ride on every field so any row shows them; the crop images themselves are kept with
+ * the result (personal data: shown only on request, deleted with the batch), not in detections.
  */
-export function idCardResponseToDetections(response: Record<string, unknown>): Detection[] {
+export function idCardResponseToResult(response: Record<string, unknown>): { detections: Detection[]; images: ResultImage[] } {
   const advanced = parseAdvancedInfo(response.AdvancedInfo);
   const has = (f: string): boolean => typeof response[f] === 'string' && (response[f] as string).length > 0;
   const side = FRONT_FIELDS.some(has) ? (BACK_FIELDS.some(has) ? 'BOTH' : 'FRONT') : 'BACK';
-  const card: Record<string, unknown> = { side, warnings: advanced.warnings };
+  const card: IdCardFacts = { side, warnings: advanced.warnings };
   if (advanced.quality !== undefined) card.quality = advanced.quality;
   if (advanced.borderCodeValue !== undefined) card.borderCodeValue = advanced.borderCodeValue;
-  if (advanced.hasCardCrop) card.cardCropReturned = true;
-  if (advanced.hasPortraitCrop) card.portraitCropReturned = true;
+  const reflections = parseReflections(response.ReflectDetailInfos);
+  if (reflections.length > 0) card.reflections = reflections;
+  if (advanced.crops.length > 0) card.crops = advanced.crops.map((c) => c.kind);
   const detections: Detection[] = [];
   for (const field of [...FRONT_FIELDS, ...BACK_FIELDS]) {
     if (!has(field)) continue;
@@ -99,16 +129,13 @@ export function idCardResponseToDetections(response: Record<string, unknown>): D
       extra: field === 'IdNum' ? { card, personalData: true } : { card },
     });
   }
-  return detections;
+  return { detections, images: advanced.crops };
 }
 
-/**
- * For lists and logs: "440***********0014". Keeps the first 3 and last 4 characters (enough to
- * tell two cards apart at a glance), hides the region and birth date in between.
- */
-export function maskIdNumber(id: string): string {
-  const s = id.trim();
-  if (s.length <= 4) return '*'.repeat(s.length);
-  if (s.length <= 8) return '*'.repeat(s.length - 2) + s.slice(-2);
-  return s.slice(0, 3) + '*'.repeat(s.length - 7) + s.slice(-4);
+/** The detections alone (see idCardResponseToResult). */
+export function idCardResponseToDetections(response: Record<string, unknown>): Detection[] {
+  return idCardResponseToResult(response).detections;
 }
+
+/** For lists and logs: "440***********0014" (shared/personal-data.ts: the one masking rule). */
+export const maskIdNumber = maskPersonalValue;

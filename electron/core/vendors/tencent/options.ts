@@ -1,30 +1,21 @@
 import { z } from 'zod';
 import { ScanError } from '../../errors';
 
-export const QRCODE_REGIONS = ['ap-beijing', 'ap-guangzhou'] as const;
+import { ID_CARD_CONFIG_FLAGS, REGION_ID } from '../../../../shared/idcard';
 
-/** IDCardOCR Config flags (seed 004): all booleans, default false on the service side. */
-export const ID_CARD_CONFIG_FLAGS = [
-  'CropIdCard',
-  'CropPortrait',
-  'CopyWarn',
-  'BorderCheckWarn',
-  'ReshootWarn',
-  'DetectPsWarn',
-  'TempIdWarn',
-  'InvalidDateWarn',
-  'Quality',
-  'MultiCardDetect',
-  'ReflectWarn',
-] as const;
+export { ID_CARD_CONFIG_FLAGS };
+
+export const QRCODE_REGIONS = ['ap-beijing', 'ap-guangzhou'] as const;
 
 const rate = z.number().positive().max(1000);
 const bytes = z.number().int().positive();
 
 export const TencentOptionsSchema = z
   .object({
-    /** QrcodeOCR answers in these two regions only; IDCardOCR and QueryBarCode use it too. */
+    /** QrcodeOCR answers in these two regions only; QueryBarCode uses it too. */
     region: z.enum(QRCODE_REGIONS).default('ap-guangzhou'),
+    /** IDCardOCR's region, which may be any OCR region (shared/idcard OCR_REGIONS); default `region`. */
+    idCardRegion: z.string().regex(REGION_ID, { message: 'is not a Tencent Cloud region id (e.g. ap-shanghai)' }).optional(),
     /** Requests per second per operation, when the account's limits differ from the defaults. */
     rateLimits: z
       .object({ QrcodeOCR: rate.optional(), IDCardOCR: rate.optional(), QueryBarCode: rate.optional() })

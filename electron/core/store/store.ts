@@ -1,0 +1,129 @@
+import type { AppError } from '../../../shared/errors';
+import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
+import type { EngineId, EnginePlan } from '../../../shared/engines';
+import type { RecognizeResult } from '../engines/engine';
+import type { ExportItem } from '../export/types';
+import type { IntakeItem, SkippedEntry } from '../intake/types';
+import type { CacheKey, ClaimedJob, Fence, FinishOutcome } from '../queue/jobs';
+import type { ItemQuery } from '../service-types';
+import type { BulkScope, ReviewBefore } from './bulk-review';
+import type { VendorCall } from '../usage/meter';
+import type { BatchUsage, UsageSummary } from '../../../shared/usage';
+
+/**
+ * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
+ * jobs and results live. Implementations: SqliteStore (store/sqlite-store.ts, the embedded
+ * default, one file per profile). Every method is one transaction unless it says otherwise;
+ * every time (leases, backoff) is the store's own clock, never the caller's, so several
+ * processes on several machines agree.
+ *
+ * Adding an operation: declare it here, implement it in every store, and cover it in the store
+ * contract tests.
+ */
+export interface Store {
+  // ---- batches and their items (what the desks read and change)
+  /** Batch, items and their first jobs in one transaction: from its commit on, the batch survives a crash. */
+  createBatch(input: NewBatch): Promise<number>;
+  /**
+   * Adds pages to an existing batch (pages streamed in as a document is expanded, a hot folder's
+   * new files): items and their jobs for the batch's current plan, in one transaction. A batch
+   * that had settled (done) runs again; a cancelled one keeps them cancelled.
+   */
+  addItems(batchId: number, items: IntakeItem[], skipped?: SkippedEntry[]): Promise<{ itemIds: number[] }>;
+  listBatches(): Promise<BatchSummary[]>;
+  /** NOT_FOUND when it does not exist. */
+  getBatch(batchId: number): Promise<BatchSummary>;
+  /** Status and plan only (cheaper than getBatch's counts). NOT_FOUND when it does not exist. */
+  batchState(batchId: number): Promise<{ status: BatchStatus; plan: EnginePlan }>;
+  listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
+  getItem(itemId: number): Promise<ItemDetail>;
+  reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
+  /** A batch's pages with their detections in intake order, streamed (constant memory). */
+  exportItems(batchId: number): AsyncIterable<ExportItem>;
+  deleteBatch(batchId: number): Promise<void>;
+  /** Files intake ignored for the batch (not pages), each with the reason. NOT_FOUND for no batch. */
+  listIgnored(batchId: number, offset: number, limit: number): Promise<{ total: number; files: Array<{ path: string; reason: string }> }>;
+  /** One verdict for every open detection in the scope; answers them as they were (for Undo). */
+  bulkReview(batchId: number, scope: BulkScope, review: ReviewStatus): Promise<ReviewBefore[]>;
+  /** Undo: detections back as they were. Answers how many pages changed. */
+  restoreReviews(list: ReviewBefore[]): Promise<number>;
+  batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+
+  // ---- batch life cycle (each one transaction; see service.ts for what each means)
+  /** running/queued -> paused. Answers whether it changed. */
+  pauseBatch(batchId: number): Promise<boolean>;
+  /** paused/queued -> running, stopped engines get another chance. Refuses a cancelled batch. */
+  resumeBatch(batchId: number): Promise<boolean>;
+  /** Anything but done/cancelled -> cancelled; waiting pages are cancelled. */
+  cancelBatch(batchId: number): Promise<boolean>;
+  /** Waiting jobs of stopped engines fail with their reason. Answers how many. */
+  finishWithoutStopped(batchId: number): Promise<number>;
+  /**
+   * New jobs for another plan on a settled batch. Refuses a running one, and one where nothing
+   * would run (NOTHING_TO_DO, saying why). Answers how many pages were queued.
+   */
+  rerunBatch(batchId: number, plan: EnginePlan): Promise<number>;
+  /**
+   * Failed jobs start over; the batch runs again when anything was requeued or pages intake
+   * could not read exist (returned, for the caller to read again).
+   */
+  retryFailed(batchId: number): Promise<{ requeued: number; unread: UnreadItem[] }>;
+  /** After reading unread pages again: the ones that now read get a job, the others their new error. */
+  reviveItems(batchId: number, revived: Array<{ itemId: number; item: IntakeItem }>, errors: Array<{ itemId: number; error: AppError }>): Promise<void>;
+  /**
+   * A running batch with nothing left to claim or finish becomes done (or paused, when a
+   * stopped engine's pages wait), unless `holdOpen` (its pages are still being read here).
+   * Safe when several processes finish its last pages at once. Answers the status after.
+   */
+  settleIfIdle(batchId: number, holdOpen: boolean): Promise<{ status: BatchStatus; changed: boolean }>;
+
+  // ---- the job queue (fenced transitions; see queue/jobs.ts)
+  /** The next runnable job of `engine` (running batches, backoff respected), leased to `owner`. */
+  claim(engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null>;
+  /** False when the lease was lost meanwhile. */
+  renewLease(fence: Fence, leaseMs: number): Promise<boolean>;
+  finish(job: ClaimedJob, outcome: { fresh: RecognizeResult } | { reusedFrom: number }, key: CacheKey): Promise<FinishOutcome>;
+  failFinal(job: Fence & { itemId: number }, error: AppError): Promise<boolean>;
+  scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean>;
+  blockEngine(job: Fence & { itemId: number; batchId: number; engine: string }, error: AppError, optionsKey: string): Promise<boolean>;
+  /** Blocks the waiting jobs of an engine this process does not have. Answers how many. */
+  blockMissingEngine(batchId: number, engine: string, error: AppError): Promise<number>;
+  /** Gives a job back untouched (closing, batch deleted): no attempt counted. */
+  release(job: Fence & { itemId: number }): Promise<boolean>;
+  /** Jobs whose lease expired, or whose holder is in `deadOwners`, go back to the queue. */
+  requeueLost(deadOwners?: string[]): Promise<number>;
+  /** Holders of running jobs (host:pid), to find the ones whose process is gone. */
+  leaseOwners(): Promise<string[]>;
+  /** Engines with waiting jobs in running batches. */
+  pendingEngines(): Promise<Array<{ batchId: number; engine: string }>>;
+  /** Milliseconds until the earliest backed-off job of `engine` becomes claimable (null: none waits). */
+  msUntilAvailable(engine: EngineId): Promise<number | null>;
+  /** A stored result to reuse instead of calling the engine (same bytes, page, engine, task, options). */
+  findCached(key: CacheKey): Promise<number | null>;
+
+  // ---- vendor usage (store/usage.ts)
+  /** Counts one vendor call for its account and day, and for the batch it was made for (if any and still there). */
+  recordVendorCall(call: VendorCall, batchId: number | null): Promise<void>;
+  /** Today's and this month's usage (the vendors' calendar, UTC+8) per vendor, account and operation. */
+  usageSummary(): Promise<UsageSummary>;
+  batchUsage(batchId: number): Promise<BatchUsage>;
+  /** Billable calls of one operation on one vendor day (for one account, or all). */
+  billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export interface NewBatch {
+  name: string;
+  plan: EnginePlan;
+  createdAt: string;
+  items: IntakeItem[];
+  skipped: SkippedEntry[];
+}
+
+export interface UnreadItem {
+  id: number;
+  path: string;
+  page: number;
+}

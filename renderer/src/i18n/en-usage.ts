@@ -1,0 +1,35 @@
+/** English: vendor usage (Settings → Usage, a batch's spend, the count before a batch starts). */
+export const enUsage = {
+  'usage.heading': 'Usage',
+  'usage.intro': 'Every request ScanDesk sends to a vendor, counted per account. Billable calls are what the vendor bills: successful answers (Alibaba Cloud bills image/codes on OSS and on IMM, so both appear). Days follow the vendors’ calendar (China Standard Time), when daily quotas reset.',
+  'usage.none': 'No vendor calls yet.',
+  'usage.refresh': 'Refresh',
+  'usage.today': 'Today ({day})',
+  'usage.month': 'This month ({month})',
+  'usage.account': 'Account {label}',
+  'usage.noAccount': 'No account',
+  'usage.col.operation': 'Operation',
+  'usage.col.calls': 'Calls',
+  'usage.col.billable': 'Billable',
+  'usage.col.errors': 'Errors',
+  'usage.col.bytes': 'Sent',
+  'usage.batchSpent': 'Vendor calls:',
+  'usage.batchLine': '{vendor} {operation}: {calls} calls ({billable} billable)',
+  'usage.batchErrors': ', {count} errors',
+  'send.title': 'Before it starts',
+  'send.pages': 'This batch sends {count} pages to {vendor}.',
+  'send.pagesUpTo': 'This batch sends up to {count} pages to {vendor}: those the first engine finds nothing on.',
+  'send.stored': '{count} more pages have a stored result and are not sent again.',
+  'send.quota': '{vendor} {operation} allows {perDay} calls a day on a basic account: {left} are left today on this account and this batch needs {needed}. The count resets at {time}; pages past the quota wait until then.',
+  'send.confirm': 'Send and start',
+  'send.back': 'Back',
+  'send.checking': 'Counting pages…',
+} as const;
+
+export const enUsageOne = {
+  'usage.batchErrors': ', {count} error',
+  'usage.batchLine': '{vendor} {operation}: {calls} call ({billable} billable)',
+  'send.pages': 'This batch sends {count} page to {vendor}.',
+  'send.pagesUpTo': 'This batch sends up to {count} page to {vendor}: the one the first engine finds nothing on.',
+  'send.stored': '{count} more page has a stored result and is not sent again.',
+} as const;

@@ -1,0 +1,85 @@
+/**
+ * Tencent IDCardOCR's outputs as both sides know them (seed 004 and the current IDCardOCR page):
+ * the Config flags a batch may ask for, the regions it answers in, the warning codes of
+ * AdvancedInfo.WarnInfos and the glare positions of ReflectDetailInfos. The engine sends and
+ * parses them; the new-batch dialog offers them; the review view names them.
+ */
+
+/** IDCardOCR Config flags: all booleans, default false on the service side. */
+export const ID_CARD_CONFIG_FLAGS = [
+  'CropIdCard',
+  'CropPortrait',
+  'CopyWarn',
+  'BorderCheckWarn',
+  'ReshootWarn',
+  'DetectPsWarn',
+  'TempIdWarn',
+  'InvalidDateWarn',
+  'Quality',
+  'MultiCardDetect',
+  'ReflectWarn',
+] as const;
+export type IdCardConfigFlag = (typeof ID_CARD_CONFIG_FLAGS)[number];
+
+/**
+ * Regions Tencent Cloud OCR answers in (its "Request Structure" page). QrcodeOCR is limited to
+ * ap-beijing and ap-guangzhou; IDCardOCR is not.
+ */
+export const OCR_REGIONS = [
+  'ap-guangzhou',
+  'ap-beijing',
+  'ap-shanghai',
+  'ap-nanjing',
+  'ap-chengdu',
+  'ap-chongqing',
+  'ap-hongkong',
+  'ap-singapore',
+  'ap-seoul',
+  'ap-tokyo',
+  'ap-bangkok',
+  'ap-jakarta',
+  'ap-mumbai',
+  'eu-frankfurt',
+  'na-siliconvalley',
+  'na-ashburn',
+  'na-toronto',
+  'sa-saopaulo',
+] as const;
+
+/** Any region id of Tencent's form (ap-guangzhou, na-toronto, ap-shanghai-fsi...). */
+export const REGION_ID = /^[a-z]{2}-[a-z]+(?:-[a-z0-9]+)*$/;
+
+/** AdvancedInfo.WarnInfos codes, in English and Chinese (the service's own wording). */
+export const ID_CARD_WARNINGS: Readonly<Record<number, { en: string; zh: string }>> = {
+  [-9101]: { en: 'Card border incomplete', zh: '身份证边框不完整告警' },
+  [-9102]: { en: 'Photocopy (colour or black-and-white)', zh: '身份证复印件告警' },
+  [-9108]: { en: 'Black-and-white photocopy', zh: '身份证复印件告警（仅黑白复印件）' },
+  [-9103]: { en: 'Re-shot (photo of a screen or print)', zh: '身份证翻拍告警' },
+  [-9105]: { en: 'Something covers part of the card', zh: '身份证框内遮挡告警' },
+  [-9104]: { en: 'Temporary ID card', zh: '临时身份证告警' },
+  [-9106]: { en: 'Possibly edited (signs of image manipulation)', zh: '身份证疑似存在PS痕迹告警' },
+  [-9107]: { en: 'Glare on the card', zh: '身份证反光告警' },
+  [-9109]: { en: 'Validity date not valid', zh: '身份证有效日期不合法告警' },
+  [-9110]: { en: 'Electronic ID card (a picture of one)', zh: '电子身份证告警' },
+  [-9111]: { en: 'Watermark on the image', zh: '身份证水印告警' },
+};
+
+/** ReflectDetailInfos[].Position: where a glare spot covers the card. */
+export const REFLECT_POSITIONS = ['Portrait', 'NationalEmblem', 'RecognitionField', 'Others'] as const;
+export type ReflectPosition = (typeof REFLECT_POSITIONS)[number];
+
+/** The cropped images IDCardOCR returns (CropIdCard, CropPortrait), kept with the result. */
+export const CROP_KINDS = ['idcard', 'portrait'] as const;
+export type CropKind = (typeof CROP_KINDS)[number];
+
+/** What the engine keeps of a card (on every field detection's `extra.card`). */
+export interface IdCardFacts {
+  side: 'FRONT' | 'BACK' | 'BOTH';
+  warnings: Array<{ code: number; en: string; zh: string }>;
+  quality?: number;
+  borderCodeValue?: number;
+  /** Glare spots (ReflectDetailInfos), when EnableReflectDetail was on. */
+  reflections?: string[];
+  /** Which crops the service returned (kept with the result, shown on request). */
+  crops?: CropKind[];
+}
