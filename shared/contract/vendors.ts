@@ -67,11 +67,29 @@ export const CredentialStatusSchema = z.strictObject({
   endpointChanged: z.boolean().optional(),
 });
 
+/** The proxy's sign-in: saved or not, and the proxy (origin) it is given to; never the user name or password. */
+export const ProxyAuthStatusSchema = z.strictObject({ configured: z.boolean(), proxy: z.string().max(2048).nullable() });
+
 export const KeychainStatusSchema = z.strictObject({
   available: z.boolean(),
   /** Why the keychain cannot be used, and what to do (code KEYCHAIN_UNAVAILABLE). */
   error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }).nullable(),
   vendors: z.array(CredentialStatusSchema),
+  /** Absent when the keychain was not opened (every vendor's keys from the environment). */
+  proxy: ProxyAuthStatusSchema.optional(),
+});
+
+/**
+ * The sign-in of the proxy in effect, to the keychain (bound to that proxy). The password is
+ * taken as typed (not trimmed); neither value is ever echoed.
+ */
+export const ProxyAuthSetInput = z.strictObject({
+  username: credentialValue,
+  password: z
+    .string()
+    .min(1, { message: 'is empty' })
+    .max(CREDENTIAL_VALUE_CHARS, { message: `is longer than ${CREDENTIAL_VALUE_CHARS} characters` })
+    .refine((s) => !/[\0\r\n]/.test(s), { message: 'contains line breaks' }),
 });
 export type KeychainStatusView = z.infer<typeof KeychainStatusSchema>;
 

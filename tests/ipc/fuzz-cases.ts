@@ -19,6 +19,7 @@ export type FieldKind =
   | 'plan'
   | 'nullableString'
   | 'credFields'
+  | 'secretText'
   | 'vendorPatch'
   | 'networkPatch'
   | 'bulkScope'
@@ -97,6 +98,8 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { vendor: req('enum'), fields: req('credFields') },
   },
   'credentials.delete': { valid: { vendor: 'wechat' }, fields: { vendor: req('enum') } },
+  'credentials.setProxy': { valid: { username: 'scan.desk', password: ' pass word ' }, fields: { username: req('secretText'), password: req('secretText') } },
+  'credentials.deleteProxy': { valid: {}, fields: {} },
   'credentials.test': { valid: { vendor: 'alioss' }, fields: { vendor: req('enum') } },
   'vendorSettings.get': { valid: {}, fields: {} },
   'vendorSettings.set': {
@@ -197,6 +200,8 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['newline in secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'a\nb' }],
         ['number secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 12345 }],
       ];
+    case 'secretText':
+      return [['number', 42], ['null', null], ['empty', ''], ['huge', HUGE], ['line break', 'a\r\nProxy-Authorization: x'], ['object', { a: 1 }]];
     case 'bulkScope':
       return [
         ['string', 'page'],

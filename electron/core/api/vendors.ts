@@ -43,7 +43,7 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
       };
     }
     const st = await need().registry.status();
-    const view = toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials) });
+    const view = toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials), proxy: st.keychain.proxy });
     // Keys saved for another endpoint than the one in effect are not used (credentialsFor):
     // say so, so the settings screen asks for them again.
     for (const v of view.vendors) {
@@ -69,6 +69,14 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
     async set(vendor: VendorId, fields: Record<string, string | undefined>): Promise<KeychainStatusView> {
       const clean = checkCredentials(vendor, fields);
       await need().registry.setCredentials(vendor, clean as never);
+      return status();
+    },
+    async setProxy(auth: { username: string; password: string }): Promise<KeychainStatusView> {
+      await need().registry.setProxyAuth(auth);
+      return status();
+    },
+    async removeProxy(): Promise<KeychainStatusView> {
+      await need().registry.deleteProxyAuth();
       return status();
     },
     async remove(vendor: VendorId): Promise<KeychainStatusView> {
@@ -141,5 +149,6 @@ function toView(s: KeychainStatus): KeychainStatusView {
       savedFor: v.endpoint ?? null,
       endpointChanged: false,
     })),
+    ...(s.proxy ? { proxy: { configured: s.proxy.configured, proxy: s.proxy.proxy } } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { vendorDefinition } from '../vendors';
 import { createNetwork } from '../vendors/common';
 import { secretDestination } from './endpoint';
 import { credentialsForEndpoint } from './environment';
+import type { ProxyAuthLookup } from './proxy-auth';
 import type { CredentialProvider, VendorId } from './types';
 
 /**
@@ -27,6 +28,8 @@ export async function testConnection(
   timeoutMs = 15_000,
   /** For the 'system' proxy. */
   env: NodeJS.ProcessEnv = process.env,
+  /** The proxy's sign-in, when the proxy asks for one. */
+  proxyAuth?: ProxyAuthLookup,
 ): Promise<ConnectionTestResult> {
   const started = performance.now();
   const done = (error: ConnectionTestResult['error']): ConnectionTestResult => ({
@@ -35,7 +38,7 @@ export async function testConnection(
     error,
     elapsedMs: Math.round(performance.now() - started),
   });
-  const network = createNetwork(settings.network.proxy, env);
+  const network = createNetwork(settings.network.proxy, env, proxyAuth);
   try {
     // The test sends the keys where the settings point: only if they were saved for that endpoint.
     const own = credentialsForEndpoint(credentials, vendor, secretDestination(vendor, settings[vendor]));

@@ -44,8 +44,8 @@ export function rateLimits<const K extends string>(operations: readonly K[]) {
 /**
  * The proxy every vendor uses: 'system' (the process's HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
  * which the desktop shell fills from the OS setting), 'none', or an http(s) proxy URL. A URL
- * here is saved to a file, so it may not hold a user or password: a proxy that needs them
- * takes them from HTTPS_PROXY.
+ * here is saved to a file, so it may not hold a user or password: a proxy's sign-in goes to
+ * the keychain (credentials/proxy-auth.ts), or comes with HTTPS_PROXY.
  */
 export const proxySetting = z
   .string()
@@ -58,4 +58,4 @@ export const proxySetting = z
     } catch {
       return false;
     }
-  }, 'must be "system", "none" or an http:// or https:// proxy address without user, password or path (a proxy password goes in HTTPS_PROXY, never in a file)');
+  }, "must be \"system\", \"none\" or an http:// or https:// proxy address without user, password or path (a proxy's sign-in is saved in the keychain, never in a file)");

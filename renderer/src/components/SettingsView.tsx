@@ -12,6 +12,7 @@ import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { UsagePanel } from './UsagePanel';
 import { HotFoldersSection } from './intake/HotFoldersSection';
+import { NetworkOptions } from './NetworkOptions';
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
@@ -71,8 +72,15 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
         {settings && (
           <NetworkOptions
             settings={settings}
+            status={status}
             onSaved={(s) => {
               setSettings(s);
+              props.onChanged();
+              // The proxy's sign-in is bound to one proxy: the status says whether it still applies.
+              client.call('credentials.status').then(setStatus, reportError);
+            }}
+            onStatus={(s) => {
+              setStatus(s);
               props.onChanged();
             }}
           />
@@ -290,67 +298,6 @@ function VendorCard(props: {
         />
       )}
     </article>
-  );
-}
-
-/**
- * How every vendor reaches the network: the system's proxy (HTTPS_PROXY and NO_PROXY, which the
- * desktop app fills from the OS setting), no proxy, or one given here (a proxy password goes in
- * HTTPS_PROXY, never in ScanDesk's files).
- */
-function NetworkOptions(props: { settings: VendorSettingsResult; onSaved: (s: VendorSettingsResult) => void }) {
-  const { client, t, reportError } = useApp();
-  const current = props.settings.settings.network.proxy;
-  const [mode, setMode] = useState<'system' | 'none' | 'manual'>(current === 'system' || current === 'none' ? current : 'manual');
-  const [url, setUrl] = useState(current === 'system' || current === 'none' ? '' : current);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
-
-  async function save(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setSaved(false);
-    try {
-      props.onSaved(await client.call('vendorSettings.set', { network: { proxy: mode === 'manual' ? url.trim() : mode } }));
-      setSaved(true);
-    } catch (err) {
-      reportError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form className="form vendor-card" onSubmit={(e) => void save(e)} data-testid="network-options">
-      <h4>{t('settings.network')}</h4>
-      <p className="muted small">{t('settings.networkIntro')}</p>
-      <div className="row">
-        <label className="field grow">
-          <span>{t('settings.proxy')}</span>
-          <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="proxy-mode">
-            <option value="system">{t('settings.proxySystem')}</option>
-            <option value="none">{t('settings.proxyNone')}</option>
-            <option value="manual">{t('settings.proxyManual')}</option>
-          </select>
-        </label>
-        {mode === 'manual' && (
-          <label className="field grow">
-            <span>{t('settings.proxyUrl')}</span>
-            <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://proxy.example.com:3128" autoComplete="off" spellCheck={false} data-testid="proxy-url" />
-          </label>
-        )}
-      </div>
-      <div className="row">
-        <button type="submit" className="btn" disabled={busy} data-testid="proxy-save">
-          {t('settings.saveOptions')}
-        </button>
-        {saved && (
-          <span className="muted small" role="status" data-testid="proxy-saved">
-            ✓ {t('settings.networkSaved')}
-          </span>
-        )}
-      </div>
-    </form>
   );
 }
 

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, type Agent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import { HttpsProxyAgent, type HttpsProxyAgentOptions } from 'https-proxy-agent';
+import type { ProxyAuth, ProxyAuthLookup } from '../../credentials/proxy-auth';
 import { ScanError } from '../../errors';
 import { pinnedAgent } from './pinned-agent';
 
@@ -40,12 +41,21 @@ export function proxyFor(target: URL, setting: ProxySetting, env: NodeJS.Process
   const raw =
     target.protocol === 'https:' ? pick('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy') : pick('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy');
   if (!raw) return null;
-  if (bypassed(target, pick('NO_PROXY', 'no_proxy') ?? '')) return null;
+  // The machine's own loopback is never behind the system proxy (as Go's ProxyFromEnvironment
+  // and Chromium decide): a proxy elsewhere cannot reach it, and an emulator or a local gateway
+  // sits there. A proxy set in Settings is the user's explicit choice and applies to everything.
+  if (isLoopback(target) || bypassed(target, pick('NO_PROXY', 'no_proxy') ?? '')) return null;
   try {
     return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
     throw new ScanError('INVALID_INPUT', 'The proxy in HTTPS_PROXY / HTTP_PROXY is not a URL (e.g. http://proxy.example.com:3128).');
   }
+}
+
+function isLoopback(target: URL): boolean {
+  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
 }
 
 /** NO_PROXY as curl reads it: '*', host names (a leading dot or not: the name and its subdomains), host:port. */
@@ -73,7 +83,7 @@ export function proxyLabel(proxy: URL): string {
  * proxy's refusal (CONNECT answered 403, 407...) turned into a clear error instead of the
  * proxy's own response standing in for the vendor's.
  */
-export function createNetwork(setting: ProxySetting, env: NodeJS.ProcessEnv = process.env): Network {
+export function createNetwork(setting: ProxySetting, env: NodeJS.ProcessEnv = process.env, auth?: ProxyAuthLookup): Network {
   const agents = new Map<string, Agent>();
   return {
     agentFor(target, options = {}) {
@@ -82,7 +92,7 @@ export function createNetwork(setting: ProxySetting, env: NodeJS.ProcessEnv = pr
       const key = `${proxy?.href ?? 'direct'} ${url.protocol} ${options.pinTo ?? ''}`;
       let agent = agents.get(key);
       if (!agent) {
-        if (proxy) agent = new VendorProxyAgent(proxy, options.pinTo) as unknown as Agent;
+        if (proxy) agent = new VendorProxyAgent(proxy, options.pinTo, proxy.username ? undefined : auth) as unknown as Agent;
         else if (options.pinTo) agent = pinnedAgent(options.pinTo, url.protocol === 'https:' ? 'https:' : 'http:') as Agent;
         else agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
         agents.set(key, agent);
@@ -104,31 +114,57 @@ export function createNetwork(setting: ProxySetting, env: NodeJS.ProcessEnv = pr
 export const PROXY_REFUSED = 'EPROXYREFUSED';
 
 /**
- * https-proxy-agent, with two additions: a pinned endpoint opens its tunnel to the pinned
- * address (TLS and Host keep the vendor's name), and a CONNECT the proxy refuses fails the
- * request with PROXY_REFUSED and the proxy's status, instead of replaying the proxy's answer
- * as if the vendor had sent it.
+ * https-proxy-agent, with three additions: a pinned endpoint opens its tunnel to the pinned
+ * address (TLS and Host keep the vendor's name); a proxy that asks for a sign-in (407) gets the
+ * one the keychain holds for that proxy, read once per agent and sent only after the challenge;
+ * and a CONNECT the proxy refuses fails the request with PROXY_REFUSED and the proxy's status,
+ * instead of replaying the proxy's answer as if the vendor had sent it.
  */
 class VendorProxyAgent extends HttpsProxyAgent<string> {
+  private signIn: Promise<ProxyAuth | null> | null = null;
+
   constructor(
     proxy: URL,
     private readonly pinTo?: string,
+    auth?: ProxyAuthLookup,
   ) {
-    super(proxy.href, { keepAlive: true } as HttpsProxyAgentOptions<string>);
+    super(proxy.href, {
+      keepAlive: true,
+      ...(auth
+        ? {
+            onProxyAuth: async () => {
+              this.signIn ??= auth(proxy.origin);
+              const found = await this.signIn;
+              if (!found) throw refusedError(407);
+              return { headers: { 'Proxy-Authorization': `Basic ${Buffer.from(`${found.username}:${found.password}`).toString('base64')}` } };
+            },
+          }
+        : {}),
+    } as HttpsProxyAgentOptions<string>);
   }
 
   override async connect(req: ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
-    let refused: number | null = null;
-    req.once('proxyConnect', (res: { statusCode: number }) => {
-      if (res.statusCode !== 200) refused = res.statusCode;
-    });
+    let status = 200;
+    req.on('proxyConnect', (res: { statusCode: number }) => (status = res.statusCode));
     const given = opts as typeof opts & { servername?: string };
     const target = this.pinTo ? { ...opts, host: this.pinTo, servername: given.servername ?? (isIP(opts.host ?? '') ? undefined : opts.host) } : opts;
-    const socket = await super.connect(req, target);
-    if (refused !== null) {
+    let socket;
+    try {
+      socket = await super.connect(req, target);
+    } catch (err) {
+      // The sign-in was sent and refused again ("Proxy authentication failed with status 407 after retry").
+      const again = /failed with status (\d{3}) after retry/.exec(String((err as Error)?.message ?? ''));
+      if (again) throw refusedError(Number(again[1]));
+      throw err;
+    }
+    if (status !== 200) {
       socket.destroy();
-      throw Object.assign(new Error(`${PROXY_REFUSED}: the proxy answered HTTP ${refused} to CONNECT`), { code: PROXY_REFUSED, proxyStatus: refused });
+      throw refusedError(status);
     }
     return socket;
   }
+}
+
+function refusedError(status: number): Error {
+  return Object.assign(new Error(`${PROXY_REFUSED}: the proxy answered HTTP ${status} to CONNECT`), { code: PROXY_REFUSED, proxyStatus: status });
 }
