@@ -20,6 +20,8 @@ import {
   type MediaKind,
   type RequestName,
 } from './contract/names';
+import { AbsolutePath, noNul } from './contract/paths';
+import { exportRequests } from './contract/exports';
 import {
   ConnectionTestSchema,
   CredentialsSetInput,
@@ -34,7 +36,13 @@ import {
 import { intakeRequests } from './contract/intake';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
+import type { CropKind } from './idcard';
+import { IdCardOptionsSchema, idCardPart } from './contract/idcard';
+
 export * from './contract/names';
+export * from './contract/paths';
+export * from './contract/exports';
+export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/usage';
@@ -61,22 +69,16 @@ export const LIMITS = {
 /** Database ids: positive safe integers (NaN, negatives, fractions and strings are rejected). */
 export const Id = z.int().positive();
 
-/** No NUL bytes: they truncate paths in native code and never appear in a real file name. */
-const noNul = (s: string) => !s.includes('\0');
-
-/** Absolute on POSIX (/…), Windows (C:\… or C:/…) or UNC (\\server\share). */
-export function isAbsolutePath(p: string): boolean {
-  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-}
-
-export const AbsolutePath = z
-  .string()
-  .min(1)
-  .max(LIMITS.pathChars)
-  .refine(noNul, { message: 'must not contain NUL characters' })
-  .refine(isAbsolutePath, { message: 'must be an absolute path' });
-
-const PlanOptionValue = z.union([z.string().max(LIMITS.planOptionChars), z.number(), z.boolean(), z.null()]);
+/** A plan option: a plain value, or a small set of named flags (IDCardOCR's Config). */
+const PlanOptionValue = z.union([
+  z.string().max(LIMITS.planOptionChars),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z
+    .record(z.string().min(1).max(50), z.boolean())
+    .refine((o) => Object.keys(o).length <= LIMITS.planOptions, { message: `at most ${LIMITS.planOptions} flags` }),
+]);
 
 export const EnginePlanSchema = z.strictObject({
   engine: z.enum(ENGINE_IDS),
@@ -86,10 +88,16 @@ export const EnginePlanSchema = z.strictObject({
     .record(z.string().min(1).max(100), PlanOptionValue)
     .refine((o) => Object.keys(o).length <= LIMITS.planOptions, { message: `at most ${LIMITS.planOptions} options` })
     .optional(),
-}) satisfies z.ZodType<EnginePlan>;
+})
+  // ID-card options are checked here by the vendor's rules (shared/contract/idcard.ts), so the
+  // dialog hears about a bad combination before any page is sent.
+  .superRefine((plan, ctx) => {
+    if (plan.task !== 'idcard') return;
+    const r = IdCardOptionsSchema.safeParse(idCardPart(plan.options));
+    if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
+  }) satisfies z.ZodType<EnginePlan>;
 
 export const ItemFilterSchema = z.enum(['all', 'with-codes', 'without-codes', 'errors', 'needs-review']);
-export const ExportFormatSchema = z.enum(['xlsx', 'csv', 'json']);
 export const ReviewStatusSchema = z.enum(['pending', 'accepted', 'rejected']);
 export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
@@ -204,21 +212,6 @@ export const PathsDialogResultSchema = z.discriminatedUnion('status', [
 ]);
 export type PathsDialogResult = z.infer<typeof PathsDialogResultSchema>;
 
-export const SaveDialogResultSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('selected'), path: z.string() }),
-  z.object({ status: z.literal('cancelled') }),
-  z.object({ status: z.literal('unavailable'), reason: z.string() }),
-]);
-export type SaveDialogResult = z.infer<typeof SaveDialogResultSchema>;
-
-export const ExportResultSchema = z.object({ path: z.string(), rows: z.number() });
-
-export const ExportWithDialogResultSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('done'), path: z.string(), rows: z.number() }),
-  z.object({ status: z.literal('cancelled') }),
-  z.object({ status: z.literal('unavailable'), reason: z.string() }),
-]);
-
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -293,39 +286,10 @@ export const requests = {
     output: StoredDetectionSchema,
   },
 
-  /** Writes the export to `path`, or (without one) to the app's exports folder; answers where. */
-  'export.run': {
-    input: z.strictObject({
-      batchId: Id,
-      format: ExportFormatSchema,
-      acceptedOnly: z.boolean().optional(),
-      path: AbsolutePath.optional(),
-      /** ID-card numbers in full; without it they are masked (personal data). */
-      revealPersonalData: z.boolean().optional(),
-    }),
-    output: ExportResultSchema,
-  },
-  /** Asks where to save with the native dialog, then exports (Electron); `unavailable` in a browser. */
-  'export.withDialog': {
-    input: z.strictObject({
-      batchId: Id,
-      format: ExportFormatSchema,
-      acceptedOnly: z.boolean().optional(),
-      revealPersonalData: z.boolean().optional(),
-    }),
-    output: ExportWithDialogResultSchema,
-  },
+  ...exportRequests,
 
   'dialogs.openFiles': { input: Empty, output: PathsDialogResultSchema },
   'dialogs.openFolder': { input: Empty, output: PathsDialogResultSchema },
-  'dialogs.saveExport': {
-    input: z.strictObject({
-      format: ExportFormatSchema,
-      defaultName: z.string().min(1).max(255).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
-    }),
-    output: SaveDialogResultSchema,
-  },
-
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
 
@@ -497,6 +461,8 @@ export interface ScanDeskApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** URL of an item's oriented preview or thumbnail (scandesk: protocol or the host's HTTP route). */
   mediaUrl(kind: MediaKind, itemId: number): string;
+  /** URL of IDCardOCR's card or portrait crop kept with a detection's result (same route as mediaUrl). */
+  cropUrl(kind: CropKind, detectionId: number): string;
   /**
    * The absolute path of a dropped File (Electron's webUtils.getPathForFile); null in a browser,
    * where dropped files have no path (the UI asks for a typed path instead). Typed loosely:
@@ -530,6 +496,7 @@ export interface ScanDeskClient {
   call<N extends RequestName>(name: N, ...input: Record<string, never> extends RequestInput<N> ? [RequestInput<N>?] : [RequestInput<N>]): Promise<RequestOutput<N>>;
   on: ScanDeskApi['on'];
   mediaUrl: ScanDeskApi['mediaUrl'];
+  cropUrl: ScanDeskApi['cropUrl'];
 }
 
 export function createClient(api: ScanDeskApi): ScanDeskClient {
@@ -543,5 +510,6 @@ export function createClient(api: ScanDeskApi): ScanDeskClient {
     },
     on: (event, listener) => api.on(event, listener),
     mediaUrl: (kind, itemId) => api.mediaUrl(kind, itemId),
+    cropUrl: (kind, detectionId) => api.cropUrl(kind, detectionId),
   };
 }

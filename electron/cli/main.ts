@@ -65,6 +65,11 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--region <region>', 'tencent: ap-guangzhou (default) or ap-beijing; alioss: the bucket\'s region, e.g. cn-hangzhou')
     .option('--bucket <name>', 'alioss: the bucket pages are uploaded to for recognition (deleted after, unless --keep-uploads)')
     .addOption(new Option('--card-side <side>', 'tencent idcard: which side the images show').choices(['FRONT', 'BACK', 'auto']))
+    .option('--id-crop <list>', 'tencent idcard: keep crops of each card: card, portrait (comma-separated); shown in the app, named in the output')
+    .option('--id-warn <list>', 'tencent idcard: warn about copy, reshoot, temporary, border (incomplete or covered), edited, invalid-date, blur (quality score), glare, both-sides (front and back in one photo); comma-separated, or all')
+    .option('--id-glare-detail', 'tencent idcard, with --id-warn glare: where the glare is (portrait, emblem, fields)')
+    .option('--id-advanced', 'tencent idcard: Tencent\'s advanced forgery checks (CardWarnType Advanced: enabled and billed separately in Tencent\'s console)')
+    .option('--id-region <region>', 'tencent idcard: the region IDCardOCR runs in, any Tencent OCR region (e.g. ap-shanghai; default: --region)')
     .option('--product-data', 'tencent codes: look up product data (QueryBarCode) for EAN/UPC codes')
     .option('--keep-uploads', 'alioss: keep the uploaded pages in the bucket')
     .option('--finish-without-stopped', 'when a vendor stops (key refused, quota used up), finish without it: its pages end failed with the reason (default: they wait for the next run)')
@@ -127,6 +132,7 @@ Examples:
   scandesk scan ~/Scans/March --out march.xlsx
   scandesk scan a.jpg b.pdf folder/ --out results.json --jobs 2 --db ./scandesk.sqlite
   scandesk scan cards/ --engine tencent --task idcard --card-side FRONT --out cards.xlsx
+  scandesk scan cards/ --engine tencent --task idcard --id-crop card,portrait --id-warn all --out cards.xlsx
   scandesk scan ~/Scans --engine local --fallback wechat --out codes.json
   scandesk scan stack.pdf --separate-on '^DOC-' --drop-separators --documents-out ./docs --out stack.xlsx
   scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json`,

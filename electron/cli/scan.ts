@@ -5,13 +5,14 @@ import { settledPages, type BatchSummary } from '../../shared/batch';
 import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
+import { checkExportFile } from '../core/export/target';
 import { expandPaths, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { PRIVATE_DIR_MODE } from '../core/private-files';
-import { openScanService } from '../core/service';
+import { openProfile, type Profile } from '../core/profile';
 import type { ScanService } from '../core/service-types';
 import { instrumentEngine, type DecodeCounter } from './decode-log';
-import { createEngines } from './engines';
+import { planEngines } from './engines';
 import { VENDOR_TASKS, VENDOR_NAMES } from '../core/engines/registry';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSettings, type VendorSettingsPatch } from '../core/settings';
 import type { Notice } from '../core/service-types';
@@ -21,9 +22,10 @@ import { createProgressView } from './progress';
 import { RunRegistry, runKey } from './runs';
 import { addFailure, formatSummary, type FailureGroups } from './summary';
 import { confirm, describeEstimate, formatSpend } from './usage';
+import { hasIdCardFlags, idCardArgs, idCardOptions, type IdCardFlags } from './idcard-flags';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
-export interface ScanOptions extends ExtrasFlags {
+export interface ScanOptions extends ExtrasFlags, IdCardFlags {
   out: string;
   db?: string;
   jobs?: number;
@@ -110,6 +112,11 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
     if (!['FRONT', 'BACK', 'auto'].includes(o.cardSide)) throw new UsageError(`--card-side must be FRONT, BACK or auto, not "${o.cardSide}".`);
     options.cardSide = o.cardSide;
   }
+  if (hasIdCardFlags(o)) {
+    needs('--id-crop/--id-warn/--id-region', 'tencent');
+    if (task !== 'idcard') throw new UsageError('--id-crop, --id-warn, --id-glare-detail, --id-advanced and --id-region go with --task idcard.');
+    Object.assign(options, idCardOptions(o));
+  }
   if (o.productData) {
     needs('--product-data', 'tencent');
     if (task !== 'codes') throw new UsageError('--product-data goes with --task codes.');
@@ -151,38 +158,56 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
   return { plan, overrides };
 }
 
-/** Fails now, not after an hour of decoding, when the export could never be written. */
-async function checkOutputWritable(out: string): Promise<void> {
-  const dir = dirname(out);
+/**
+ * Fails now, not after an hour of decoding, when the export could never be written. The user's
+ * own terminal: a network path is theirs to choose, and a missing folder is created as --out
+ * asks (as --documents-out does), said on stderr, never silently. Answers the folder created.
+ */
+async function checkOutputWritable(out: string, format: ExportFormat): Promise<string | null> {
+  const dir = dirname(resolve(out));
+  let created: string | null = null;
   try {
-    await mkdir(dir, { recursive: true });
+    if (!(await stat(dir).catch(() => null))) created = (await mkdir(dir, { recursive: true })) ?? null;
+    await checkExportFile(out, format, { allowUnc: true });
+  } catch (err) {
+    throw new Error(`Cannot write the output ${out}: ${toAppError(err).message}`, { cause: err });
+  }
+  try {
     await access(dir, constants.W_OK);
   } catch (err) {
     throw new Error(`Cannot write the output ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, { cause: err });
   }
-  const existing = await stat(out).catch(() => null);
-  if (existing?.isDirectory()) throw new Error(`Cannot write the output ${out}: it is a folder.`);
+  return created === null ? null : dir;
 }
 
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
   const started = performance.now();
-  await checkOutputWritable(v.out);
+  const createdOut = await checkOutputWritable(v.out, v.format);
+  if (createdOut) io.stderr.write(`Created the folder ${createdOut} for the output.\n`);
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
 
   const counter: DecodeCounter = { count: 0 };
-  const built = createEngines(v.plan, v.jobs, { dbPath: v.dbPath, env: io.env, overrides: v.overrides });
-  const engines = built.engines.map((e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG));
-  let service: ScanService;
+  let profile: Profile;
   try {
-    service = await openScanService({ dbPath: v.dbPath, engines, intake: ownFilesExcluded(v, extras), writeExport });
+    profile = await openProfile({
+      dbPath: v.dbPath,
+      env: io.env,
+      engines: {
+        include: planEngines(v.plan),
+        localJobs: v.jobs,
+        overrides: v.overrides,
+        wrap: (e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG),
+      },
+      service: { intake: ownFilesExcluded(v, extras), writeExport },
+    });
   } catch (err) {
-    await built.registry.close();
     throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
   }
+  const { service, registry: engines } = profile;
 
   let interrupted = false;
   let batchId: number | undefined;
@@ -228,7 +253,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     } else {
       // Before anything is sent: how many pages go to each vendor (stored results are reused).
       if (usesVendor(v.plan) || options.dryRun) {
-        const estimate = await service.estimateBatch({ paths: v.paths, plan: v.plan }, { account: (id) => built.registry.usageAccount(id) });
+        const estimate = await service.estimateBatch({ paths: v.paths, plan: v.plan }, { account: (id) => engines.usageAccount(id) });
         const lines = describeEstimate(estimate);
         if (lines.length === 0) lines.push(`This batch sends nothing to a cloud vendor (${estimate.pages} ${estimate.pages === 1 ? 'page' : 'pages'}, ${describePlan(v)}).`);
         io.stderr.write(`${lines.join('\n')}\n`);
@@ -309,8 +334,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     progress.stop();
     removeInterrupt();
     service.off('notice', onNotice);
-    await service.close();
-    await built.registry.close();
+    await profile.close();
   }
 }
 
@@ -352,6 +376,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.region) args.push('--region', q(o.region));
   if (o.bucket) args.push('--bucket', q(o.bucket));
   if (o.cardSide) args.push('--card-side', q(o.cardSide));
+  args.push(...idCardArgs(o, q));
   if (o.productData) args.push('--product-data');
   if (o.keepUploads) args.push('--keep-uploads');
   if (o.revealPersonalData) args.push('--reveal-personal-data');

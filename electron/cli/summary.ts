@@ -18,7 +18,7 @@ export interface RunReport {
   batch: BatchSummary;
   failures: FailureGroups;
   skipped: { path: string; reason: string }[];
-  output: { path: string; rows: number } | null;
+  output: { path: string; pages: number; codes: number } | null;
   seconds: number;
   decodedThisRun: number;
   resumed: boolean;
@@ -71,7 +71,7 @@ export function formatSummary(r: RunReport): string {
     for (const s of r.spent) lines.push(`    ${s}`);
   }
   if (r.extras) lines.push(...r.extras);
-  if (r.output) lines.push(`  output:  ${r.output.path} (${r.output.rows} rows)`);
+  if (r.output) lines.push(`  output:  ${r.output.path} (${plural(r.output.pages, 'page')}, ${plural(r.output.codes, 'code')})`);
   lines.push(`  time:    ${formatSeconds(r.seconds)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -86,4 +86,8 @@ export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(1)} s`;
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -4,8 +4,8 @@ import { relative, resolve } from 'node:path';
 import type { EnginePlan } from '../../shared/engines';
 import { toAppError } from '../core/errors';
 import { HotFolderWatcher, type WatchEvent } from '../core/hotfolder/watcher';
-import { openScanService } from '../core/service';
-import { createEngines } from './engines';
+import { openProfile } from '../core/profile';
+import { planEngines } from './engines';
 import { EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
 import type { CliIo } from './scan';
@@ -34,11 +34,12 @@ export async function runWatch(folderArg: string, o: WatchOptions, io: CliIo): P
   const done = o.done === undefined ? null : await ensureFolder(resolve(o.done), '--done', io);
   const failed = o.failed === undefined ? null : await ensureFolder(resolve(o.failed), '--failed', io);
   const plan: EnginePlan = { engine: 'local', task: 'codes' };
-  const built = createEngines(plan, o.jobs ?? availableParallelism(), { dbPath, env: io.env });
-  const service = await openScanService({ dbPath, engines: built.engines }).catch(async (err: unknown) => {
-    await built.registry.close();
-    throw new Error(`Cannot open the database ${dbPath}: ${toAppError(err).message}`, { cause: err });
-  });
+  const profile = await openProfile({ dbPath, env: io.env, engines: { include: planEngines(plan), localJobs: o.jobs ?? availableParallelism() } }).catch(
+    (err: unknown) => {
+      throw new Error(`Cannot open the database ${dbPath}: ${toAppError(err).message}`, { cause: err });
+    },
+  );
+  const { service } = profile;
   const show = (p: string) => relative(folder, p) || p;
   const print = (e: WatchEvent) => {
     if (e.type === 'added') io.stdout.write(`added   ${show(e.path)} (${e.skipped ? 'not an image' : `${e.pages} page${e.pages === 1 ? '' : 's'}`})\n`);
@@ -80,8 +81,7 @@ export async function runWatch(folderArg: string, o: WatchOptions, io: CliIo): P
     return EXIT_OK;
   } finally {
     await watcher?.stop();
-    await service.close();
-    await built.registry.close();
+    await profile.close();
   }
 }
 

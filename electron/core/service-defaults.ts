@@ -1,7 +1,7 @@
 import type { Engine } from './engines/engine';
 import { createEngineRegistry, profileEngines } from './engines/registry';
 import { writeExport } from './export';
-import type { ExportFormat, ExportOptions, ExportSource } from './export/types';
+import type { ExportFormat, ExportOptions, ExportOutcome, ExportSource } from './export/types';
 import { expandPaths } from './intake';
 import type { IntakeResult } from './intake/types';
 import { defaultVendorSettings } from './settings/schema';
@@ -15,7 +15,7 @@ export type WriteExport = (
   path: string,
   source: ExportSource,
   options?: ExportOptions,
-) => Promise<{ path: string; rows: number }>;
+) => Promise<ExportOutcome>;
 
 /**
  * The local engine and the three cloud vendors (engines/registry.ts), with the vendor settings

@@ -2,7 +2,7 @@ import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from '../..
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
-import type { ExportFormat } from './export/types';
+import type { ExportFormat, ExportOutcome } from './export/types';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { DocumentsApi } from './documents/service';
 import type { ReconciliationApi } from './reconcile/service';
@@ -37,6 +37,8 @@ export interface ExportRequest {
   acceptedOnly?: boolean;
   /** ID-card numbers in full (default: masked, as personal data). */
   revealPersonalData?: boolean;
+  /** A file already named `path`: 'replace' it (default) or 'keep' it and write "name (2).ext". */
+  existing?: 'replace' | 'keep';
 }
 
 export interface EstimateOptions {
@@ -86,7 +88,7 @@ export interface ScanService {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
-  exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }>;
+  exportBatch(req: ExportRequest): Promise<ExportOutcome>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored
    * result are not counted) and the daily quotas it would exceed; creates nothing.
@@ -96,6 +98,11 @@ export interface ScanService {
   usageSummary(): Promise<UsageSummary>;
   /** What one batch spent, per vendor and operation. */
   batchUsage(batchId: number): Promise<BatchUsage>;
+  /**
+   * An image kept with a detection's result: IDCardOCR's cropped card or portrait (personal
+   * data: the UI asks for it only when the user chooses to see it). NOT_FOUND when there is none.
+   */
+  detectionImage(detectionId: number, kind: 'idcard' | 'portrait'): Promise<{ format: 'jpeg' | 'png' | 'bmp'; data: Buffer }>;
   /** Runs `fn` counting the vendor calls it makes (outside any batch: a connection test). */
   metered<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */

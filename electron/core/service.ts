@@ -14,11 +14,12 @@ import { Runner } from './queue/runner';
 import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
 import { SqliteStore } from './store/sqlite-store';
-import type { Store, UnreadItem } from './store/store';
+import type { BatchChange, BatchChangeResult, Store, UnreadItem } from './store/store';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
+import type { ExportOutcome } from './export/types';
 import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
 import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
 import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
@@ -191,26 +192,17 @@ class StoreScanService extends EventEmitter implements ScanService {
   }
 
   async pause(batchId: number): Promise<BatchSummary> {
-    if (await this.store.pauseBatch(batchId)) {
-      this.emit('batches');
-      this.check(batchId);
-    }
+    await this.act(batchId, { action: 'pause' });
     return this.store.getBatch(batchId);
   }
 
   async resume(batchId: number): Promise<BatchSummary> {
-    if (await this.store.resumeBatch(batchId)) {
-      this.runner.resetNotices(batchId);
-      await this.changed(batchId);
-    }
+    await this.act(batchId, { action: 'resume' });
     return this.store.getBatch(batchId);
   }
 
   async cancel(batchId: number): Promise<BatchSummary> {
-    if (await this.store.cancelBatch(batchId)) {
-      this.emit('batches');
-      this.check(batchId);
-    }
+    await this.act(batchId, { action: 'cancel' });
     return this.store.getBatch(batchId);
   }
 
@@ -222,39 +214,41 @@ class StoreScanService extends EventEmitter implements ScanService {
    */
   async finishWithoutStopped(batchId: number): Promise<BatchSummary> {
     this.assertOpen();
-    if ((await this.store.finishWithoutStopped(batchId)) > 0) {
-      this.emit('batches');
-      this.check(batchId);
-    }
+    await this.act(batchId, { action: 'finishWithoutStopped' });
     return this.store.getBatch(batchId);
   }
 
   /**
    * Runs a settled batch's pages again with another engine (or task), keeping what the earlier
-   * engines found (see rerun.ts). Refused while the batch still runs.
+   * engines found (store/batch-jobs.ts enqueueRerun). Refused while the batch still runs, and
+   * when nothing would run (NOTHING_TO_DO, saying why).
    */
   async rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary> {
     this.assertOpen();
-    const { status } = await this.store.batchState(batchId);
-    if (status === 'running' || status === 'queued') {
-      throw new ScanError('INVALID_INPUT', `Batch ${batchId} is still running: wait for it to finish (or pause it) before running it again.`);
-    }
     const next = validatePlan(plan, this.engineMap);
-    const queued = await this.store.rerunBatch(batchId, next);
-    this.runner.resetNotices(batchId);
-    this.emit('batches');
-    if (queued > 0) {
-      await this.runner.kick();
-      this.check(batchId);
-    }
+    await this.act(batchId, { action: 'rerun', plan: next });
     return this.store.getBatch(batchId);
   }
 
   async retryFailed(batchId: number): Promise<BatchSummary> {
-    const { requeued, unread } = await this.store.retryFailed(batchId);
-    if (unread.length > 0 && !this.reading.has(batchId)) this.reading.set(batchId, this.reread(batchId, unread));
-    if (requeued > 0 || unread.length > 0) await this.changed(batchId);
+    await this.act(batchId, { action: 'retryFailed' }, (r) => {
+      if (r.unread.length > 0 && !this.reading.has(batchId)) this.reading.set(batchId, this.reread(batchId, r.unread));
+    });
     return this.store.getBatch(batchId);
+  }
+
+  /**
+   * One life-cycle action (batch-lifecycle.ts, applied by the store in one transaction); when it
+   * did something: `then` (before anything settles), a new chance for the batch's stopped
+   * engines' notices, and the desks told, work claimed, the batch settled if nothing is left.
+   */
+  private async act(batchId: number, change: BatchChange, then?: (r: BatchChangeResult) => void): Promise<BatchChangeResult> {
+    const r = await this.store.changeBatch(batchId, change);
+    if (!r.changed && r.count === 0) return r;
+    then?.(r);
+    if (change.action === 'resume' || change.action === 'rerun') this.runner.resetNotices(batchId);
+    await this.changed(batchId);
+    return r;
   }
 
   /**
@@ -317,7 +311,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     return this.store.batchSymbologies(batchId);
   }
 
-  async exportBatch(req: ExportRequest): Promise<{ path: string; rows: number }> {
+  async exportBatch(req: ExportRequest): Promise<ExportOutcome> {
     this.assertOpen();
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
@@ -327,7 +321,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       req.format,
       req.path,
       { batch, items: () => this.store.exportItems(req.batchId), ...(extras ? { extras } : {}) },
-      { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true },
+      { acceptedOnly: req.acceptedOnly ?? false, revealPersonalData: req.revealPersonalData === true, existing: req.existing ?? 'replace' },
     );
   }
 
@@ -355,6 +349,12 @@ class StoreScanService extends EventEmitter implements ScanService {
   async batchUsage(batchId: number): Promise<BatchUsage> {
     await this.store.batchState(batchId); // NOT_FOUND first
     return this.store.batchUsage(batchId);
+  }
+
+  async detectionImage(detectionId: number, kind: 'idcard' | 'portrait'): Promise<{ format: 'jpeg' | 'png' | 'bmp'; data: Buffer }> {
+    const img = await this.store.detectionImage(detectionId, kind);
+    if (!img) throw new ScanError('NOT_FOUND', `No ${kind === 'idcard' ? 'card' : 'portrait'} image is kept for detection ${detectionId}.`);
+    return img;
   }
 
   metered<T>(fn: () => Promise<T>): Promise<T> {
@@ -425,7 +425,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (this.closed) return;
     let status: BatchStatus;
     try {
-      const r = await this.store.settleIfIdle(batchId, this.reading.has(batchId));
+      const r = await this.store.changeBatch(batchId, { action: 'settle', holdOpen: this.reading.has(batchId) });
       status = r.status;
       if (r.changed) this.emit('batches');
     } catch (err) {

@@ -6,16 +6,18 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { fail, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
+import { fail, parseCropPath, parseMediaPath, type EventName, type EventPayload } from '../../shared/contract';
 import {
   contentSecurityPolicy,
   createHandlers,
+  cropSource,
   createMediaCache,
   dispatch,
   fileSettingsStore,
   forwardServiceEvents,
   SECURITY_HEADERS,
   stderrLogger,
+  systemReveal,
   unavailableDialogs,
   type HandlerTable,
   type Logger,
@@ -23,6 +25,8 @@ import {
   type VendorDeps,
 } from '../core/api';
 import { ScanError } from '../core/errors';
+import { attachmentHeader, DownloadSpool } from '../core/export/downloads';
+import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
 import type { ScanService } from '../core/service-types';
 import { allowedHosts, cookieName, HostSessions, hostAllowed, localRedirect, originAllowed } from './security';
 import { readStatic, rendererBuilt } from '../core/api/static-files';
@@ -35,7 +39,7 @@ import { createUploads } from './uploads';
  * table as Electron main, so a browser (and the end-to-end tests) exercise the real app.
  */
 export interface HostOptions {
-  /** The profile's SQLite file; opened with openScanService unless `service` is given. */
+  /** The profile's SQLite file; opened with openProfile unless `service` is given. */
   dbPath: string;
   port?: number;
   host?: string;
@@ -94,6 +98,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hotFolders = new HotFolderRunner(service, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
 
+  const downloads = new DownloadSpool(join(dataDir, 'cache', 'downloads'));
   const media: MediaCache = createMediaCache({
     dir: join(dataDir, 'cache', 'media'),
     lookup: async (itemId) => {
@@ -101,12 +106,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return { path: item.path, page: item.page };
     },
   });
+  const crops = cropSource(service);
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
     app: { name: 'ScanDesk', version: packageVersion(), dataDir },
     settings: fileSettingsStore(join(dataDir, 'settings.json')),
     dialogs: unavailableDialogs(),
-    exportDir: join(dataDir, 'exports'),
+    // A browser saves exports as downloads, or ScanDesk writes a new file in a folder the user
+    // typed; there is no save dialog to hand out handles.
+    exports: { downloads, folders: true, remembered: new RememberedFolder(join(dataDir, EXPORT_FOLDER_FILE)), reveal: systemReveal(), downloadUrl: (id) => `/downloads/${id}` },
     media,
     ...(vendors ? { vendors } : {}),
     hotFolders,
@@ -163,7 +171,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!sessions.admits(req)) {
       return plain(res, 401, 'This ScanDesk host needs the address with its token, as printed when it started.');
     }
+    if (url.pathname.startsWith('/media/crop/')) return serveCrop(url.pathname.slice('/media'.length), res);
     if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname.slice('/media'.length), res);
+    if (url.pathname.startsWith('/downloads/')) return serveDownload(url.pathname.slice('/downloads/'.length), req, res);
     if (!rendererBuilt(rendererDir)) {
       return plain(res, 503, `The renderer is not built (${rendererDir}/index.html is missing). Run: npx electron-vite build`);
     }
@@ -185,6 +195,36 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (answer.status !== 200) req.resume();
     res.writeHead(answer.status, headersFor('application/json; charset=utf-8', { 'Cache-Control': 'no-store' }));
     res.end(JSON.stringify(answer.body));
+  }
+
+  /** An export on its way to the browser: sent once, as an attachment, then deleted. */
+  function serveDownload(id: string, req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') return plain(res, 405, 'Method not allowed.');
+    const found = /^[A-Za-z0-9_-]{32}$/.test(id) ? downloads.take(id) : null;
+    if (!found) return plain(res, 404, 'This download was fetched already or has expired: export again.');
+    res.writeHead(200, headersFor(found.contentType, { 'Content-Disposition': attachmentHeader(found.name), 'Cache-Control': 'no-store' }));
+    const stream = found.open();
+    stream.on('error', (err) => {
+      log('host: download failed', err);
+      res.destroy();
+    });
+    res.once('close', () => found.discard());
+    stream.pipe(res);
+  }
+
+  /** An ID-card crop by detection id (personal data: the browser keeps no copy). */
+  async function serveCrop(tail: string, res: ServerResponse): Promise<void> {
+    const ref = parseCropPath(tail);
+    if (!ref) return plain(res, 404, 'Not found.');
+    try {
+      const img = await crops(ref.kind, ref.detectionId);
+      res.writeHead(200, headersFor(`image/${img.format}`, { 'Cache-Control': 'no-store' }));
+      res.end(img.data);
+    } catch (err) {
+      if (err instanceof ScanError && err.code === 'NOT_FOUND') return plain(res, 404, err.message);
+      log(`host: crop of detection ${ref.detectionId} failed`, err);
+      plain(res, 500, 'The image could not be read.');
+    }
   }
 
   async function serveMedia(tail: string, res: ServerResponse): Promise<void> {
@@ -290,16 +330,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     close() {
       closing ??= (async () => {
         stopEvents();
+        downloads.close();
         for (const ws of sockets) ws.terminate();
         wss.close();
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
         await hotFolders.close();
-        if (ownsService) {
-          await service.close();
-          await opened?.vendors.registry.close();
-        }
+        if (ownsService) await opened?.close();
       })();
       return closing;
     },
@@ -310,20 +348,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
  * The product's service with the local engine and the cloud vendors, whose registry and
  * settings the vendor requests (Settings view) change at run time.
  */
-async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps }> {
+async function openDefaultService(dbPath: string): Promise<{ service: ScanService; vendors: VendorDeps; close: () => Promise<void> }> {
   // Loaded on demand: callers that pass their own service (tests) never load the engines here.
-  const [{ openScanService }, { createEngineRegistry }, { VendorSettingsStore, vendorSettingsPath }] = await Promise.all([
-    import('../core/service'),
-    import('../core/engines/registry'),
-    import('../core/settings/store'),
-  ]);
-  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath));
-  const registry = createEngineRegistry({ settings });
-  try {
-    const service = await openScanService({ dbPath, engines: registry.engines });
-    return { service, vendors: { registry, settings } };
-  } catch (err) {
-    await registry.close();
-    throw err;
-  }
+  const { openProfile } = await import('../core/profile');
+  const profile = await openProfile({ dbPath });
+  return { service: profile.service, vendors: { registry: profile.registry, settings: profile.settings }, close: () => profile.close() };
 }

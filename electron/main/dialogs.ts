@@ -3,7 +3,7 @@ import { dialog, type BrowserWindow } from 'electron';
 import type { DialogProvider } from '../core/api';
 
 /** The handler table's dialogs, as native Electron dialogs attached to the main window. */
-export function electronDialogs(getWindow: () => BrowserWindow | null, defaultDir: () => string): DialogProvider {
+export function electronDialogs(getWindow: () => BrowserWindow | null): DialogProvider {
   const open = async (properties: Array<'openFile' | 'openDirectory' | 'multiSelections'>, filters?: Electron.FileFilter[]) => {
     const win = getWindow();
     const options: Electron.OpenDialogOptions = { properties, ...(filters ? { filters } : {}) };
@@ -20,11 +20,11 @@ export function electronDialogs(getWindow: () => BrowserWindow | null, defaultDi
         ],
       ),
     openFolder: () => open(['openDirectory', 'multiSelections']),
-    async saveExport({ format, defaultName }) {
+    async saveExport({ format, defaultName, folder }) {
       const win = getWindow();
       const names: Record<string, string> = { xlsx: 'Excel workbook', csv: 'CSV', json: 'JSON' };
       const options: Electron.SaveDialogOptions = {
-        defaultPath: join(defaultDir(), defaultName),
+        defaultPath: join(folder, defaultName),
         filters: [{ name: names[format] ?? format, extensions: [format] }],
         properties: ['createDirectory', 'showOverwriteConfirmation'],
       };

@@ -7,13 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import type { MenuCommand, Settings } from '../../shared/contract';
-import { createHandlers, createMediaCache, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
-import { openScanService } from '../core/service';
+import { createHandlers, createMediaCache, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
+import { openProfile, type Profile } from '../core/profile';
 import { HotFolderRunner } from '../core/hotfolder/runner';
-import { createEngineRegistry, type EngineRegistry } from '../core/engines/registry';
-import { VendorSettingsStore, vendorSettingsPath } from '../core/settings/store';
-import type { ScanService } from '../core/service-types';
 import { ScanError } from '../core/errors';
+import { ExportHandles } from '../core/export/handles';
+import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
 import { APP_ENTRY_URL, isSafeExternalUrl } from './app-url';
 import { pathsFromArgv } from './argv';
 import { electronDialogs } from './dialogs';
@@ -28,8 +27,7 @@ const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? proc
 const log = stderrLogger;
 
 let mainWindow: BrowserWindow | null = null;
-let service: ScanService | null = null;
-let registry: EngineRegistry | null = null;
+let profile: Profile | null = null;
 let hotFolders: HotFolderRunner | null = null;
 let rendererReady = false;
 // Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
@@ -90,11 +88,9 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
   const dbPath = join(dataDir, 'scandesk.db');
-  // The registry is ours (not the service's): Settings changes credentials and vendor settings at run time.
-  const vendorSettings = new VendorSettingsStore(vendorSettingsPath(dbPath));
-  registry = createEngineRegistry({ settings: vendorSettings });
-  service = await openScanService({ dbPath, engines: registry.engines });
-  const svc = service;
+  // Settings changes credentials and vendor settings at run time through the profile's registry.
+  profile = await openProfile({ dbPath });
+  const { service: svc, registry, settings: vendorSettings } = profile;
 
   const media = createMediaCache({
     dir: join(app.getPath('userData'), 'cache', 'media'),
@@ -103,7 +99,6 @@ async function start(): Promise<void> {
       return { path: item.path, page: item.page };
     },
   });
-  const exportDir = join(app.getPath('documents'), 'ScanDesk');
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
   hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
@@ -111,8 +106,14 @@ async function start(): Promise<void> {
     transport: 'electron',
     app: { name: 'ScanDesk', version: app.getVersion(), dataDir },
     settings: nativeAwareSettings(fileSettingsStore(join(dataDir, 'settings.json'))),
-    dialogs: electronDialogs(() => mainWindow, () => exportDir),
-    exportDir,
+    dialogs: electronDialogs(() => mainWindow),
+    // Exports go only where the user chose in the native save dialog (a one-time handle per
+    // choice); the dialog opens in the folder used last, at first in Documents.
+    exports: {
+      handles: new ExportHandles(),
+      remembered: new RememberedFolder(join(dataDir, EXPORT_FOLDER_FILE), () => app.getPath('documents')),
+      reveal: async (path) => shell.showItemInFolder(path),
+    },
     media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,
@@ -120,7 +121,7 @@ async function start(): Promise<void> {
   });
 
   hardenSession(session.defaultSession, devServerUrl);
-  handleAppProtocol(session.defaultSession, { rendererDir: join(mainDir, '../renderer'), media });
+  handleAppProtocol(session.defaultSession, { rendererDir: join(mainDir, '../renderer'), media, crops: cropSource(svc) });
   registerIpc(handlers, devServerUrl, log);
   forwardServiceEvents(svc, send);
 
@@ -166,19 +167,16 @@ if (!app.requestSingleInstanceLock()) {
 
   let quitting = false;
   app.on('before-quit', (event) => {
-    if (quitting || !service) return;
+    if (quitting || !profile) return;
     // Close the database cleanly (jobs in flight keep their lease and resume next start).
     event.preventDefault();
     quitting = true;
-    const svc = service;
-    service = null;
-    const reg = registry;
-    registry = null;
+    const closing = profile;
+    profile = null;
     const watching = hotFolders;
     hotFolders = null;
     Promise.resolve(watching?.close())
-      .then(() => svc.close())
-      .then(() => reg?.close())
+      .then(() => closing.close())
       .finally(() => app.quit());
   });
 

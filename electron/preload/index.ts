@@ -8,8 +8,10 @@ import {
   eventChannel,
   isEventName,
   isRequestName,
+  cropPaths,
   mediaPaths,
   requestChannel,
+  type CropKind,
   type EventName,
   type MediaKind,
   type RequestName,
@@ -44,6 +46,10 @@ const api = {
 
   mediaUrl(kind: MediaKind, itemId: number): string {
     return mediaPaths.electron(kind, itemId);
+  },
+
+  cropUrl(kind: CropKind, detectionId: number): string {
+    return cropPaths.electron(kind, detectionId);
   },
 
   getPathForFile(file: object): string | null {

@@ -6,11 +6,10 @@ import { z } from 'zod';
 import { SEPARATION_LIMITS, type DocumentList, type DocumentPdf, type SeparationRule } from '../documents';
 import { EXPECTED_LIMITS } from '../reconciliation';
 import type { HotFolder } from '../hot-folders';
+import { AbsolutePath, LocalFolderPath, noNul } from './paths';
 
 const Id = z.int().positive();
-const noNul = (s: string) => !s.includes('\0');
-const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-const Path = z.string().min(1).max(4096).refine(noNul, { message: 'must not contain NUL characters' }).refine(isAbsolutePath, { message: 'must be an absolute path' });
+const Path = AbsolutePath;
 const Text = (max: number) => z.string().max(max).refine(noNul, { message: 'must not contain NUL characters' });
 
 const Template = Text(SEPARATION_LIMITS.templateChars).optional();
@@ -72,7 +71,8 @@ export const intakeRequests = {
   'documents.setRule': { input: z.strictObject({ batchId: Id, rule: SeparationRuleSchema.nullable() }), output: SeparationRuleSchema.nullable() },
   'documents.list': { input: z.strictObject({ batchId: Id }), output: DocumentListSchema },
   /** One PDF per document into an existing folder the user chose. */
-  'documents.writePdfs': { input: z.strictObject({ batchId: Id, dir: Path }), output: DocumentPdfSchema },
+  // A folder the renderer names is never a network share (Windows would send the user's credentials there).
+  'documents.writePdfs': { input: z.strictObject({ batchId: Id, dir: LocalFolderPath }), output: DocumentPdfSchema },
   /** An expected list file (CSV or XLSX) read in the renderer, sent as bytes: works the same in both hosts. */
   'expected.import': {
     input: z.strictObject({

@@ -3,6 +3,11 @@
  * attached. The sandboxed preload imports only this list (it must not carry zod or the engine);
  * shared/contract.ts checks at compile time that its schema tables use exactly these names.
  */
+
+import type { CropKind } from '../idcard';
+
+export type { CropKind };
+
 export const REQUEST_NAMES = [
   'app.info',
   'settings.get',
@@ -19,8 +24,10 @@ export const REQUEST_NAMES = [
   'items.list',
   'items.get',
   'detections.review',
+  'export.defaults',
   'export.run',
   'export.withDialog',
+  'export.reveal',
   'dialogs.openFiles',
   'dialogs.openFolder',
   'dialogs.saveExport',
@@ -101,4 +108,22 @@ export function parseMediaPath(pathname: string): { kind: MediaKind; itemId: num
   const itemId = Number(m[2]);
   if (!Number.isSafeInteger(itemId)) return null;
   return { kind: m[1] as MediaKind, itemId };
+}
+
+/**
+ * IDCardOCR's card and portrait crops, served by detection id under the same media route
+ * (personal data: the renderer asks for one only when the user chooses to see it; never a path).
+ */
+export const cropPaths = {
+  electron: (kind: CropKind, detectionId: number): string => `scandesk://media/crop/${kind}/${detectionId}`,
+  http: (kind: CropKind, detectionId: number): string => `/media/crop/${kind}/${detectionId}`,
+};
+
+/** Parses `/crop/{kind}/{detectionId}` (the tail of either crop URL); null when it is not one. */
+export function parseCropPath(pathname: string): { kind: CropKind; detectionId: number } | null {
+  const m = /^\/crop\/(idcard|portrait)\/([1-9][0-9]{0,15})$/.exec(pathname);
+  if (!m) return null;
+  const detectionId = Number(m[2]);
+  if (!Number.isSafeInteger(detectionId)) return null;
+  return { kind: m[1] as CropKind, detectionId };
 }

@@ -22,6 +22,7 @@ import { launchChromium } from '../../bench/ui/chromium';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { findSecrets, filesSearched } from '../integration/support/find-secrets';
 import sharp from 'sharp';
+import { exportToFolder } from './support/export';
 import { expectOutlinesAtStoredPoints, readOutlines } from './support/outlines';
 import { BUCKET, CARD, CREDS, OSS_REGION, SAMPLES, WRONG, cardPage, copySamples, startEmulators, type Emulators } from '../integration/support/vendors';
 
@@ -191,16 +192,11 @@ async function checkOutlines(itemId: number, engines?: string[]): Promise<number
  * Exports the open batch as JSON through the export dialog and returns the file's text. The
  * "full ID numbers" box must start unticked every time; it is ticked only when asked.
  */
-async function exportJsonThroughDialog(out: string, opts: { revealPersonal?: boolean } = {}): Promise<string> {
-  await page.click('[data-testid=export-open]');
-  await page.waitForSelector('[data-testid=export-dialog][open]');
-  expect(await page.isChecked('[data-testid=export-reveal-personal]')).toBe(false);
-  await page.check('[data-testid=format-json]');
-  if (opts.revealPersonal) await page.check('[data-testid=export-reveal-personal]');
-  await page.fill('[data-testid=export-path]', out);
-  await page.click('[data-testid=export-run]');
-  await expect.poll(() => existsSync(out)).toBe(true);
-  return readFileSync(out, 'utf8');
+async function exportJsonThroughDialog(folder: string, opts: { revealPersonal?: boolean } = {}): Promise<string> {
+  const checkUnticked = async () => expect(await page.isChecked('[data-testid=export-reveal-personal]')).toBe(false);
+  mkdirSync(folder, { recursive: true }); // the user's folder exists: ScanDesk never creates one
+  const out = await exportToFolder(page, { format: 'json', folder, ...opts, onOpen: checkUnticked });
+  return readFileSync(out.path, 'utf8');
 }
 
 describe('cloud vendors in the desktop UI', () => {
@@ -359,14 +355,14 @@ describe('cloud vendors in the desktop UI', () => {
     await backToGrid();
 
     // The export names the fields and engine; the ID number is masked there too.
-    const exported = await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'cards.json'));
+    const exported = await exportJsonThroughDialog(join(dir, 'profile', 'exports'));
     const rows = (JSON.parse(exported) as JsonExport).items[0]!.detections;
     expect(rows.find((d) => d.field === 'Name')).toMatchObject({ text: CARD.fields.Name, engine: 'tencent' });
     expect(rows.find((d) => d.field === 'IdNum')!.text).not.toBe(CARD.fields.IdNum);
     expect(exported).not.toContain(CARD.fields.IdNum);
 
     // Asked for in so many words (the box starts unticked each time), the file holds the full number.
-    const full = await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'cards-full.json'), { revealPersonal: true });
+    const full = await exportJsonThroughDialog(join(dir, 'profile', 'exports'), { revealPersonal: true });
     const revealed = (JSON.parse(full) as JsonExport).items[0]!.detections;
     expect(revealed.find((d) => d.field === 'IdNum')!.text).toBe(CARD.fields.IdNum);
     expect(revealed.find((d) => d.field === 'Name')!.text).toBe(CARD.fields.Name);
@@ -481,7 +477,7 @@ describe('cloud vendors in the desktop UI', () => {
     await expect.poll(() => page.locator('[data-testid=detection]').count()).toBe(1);
     await backToGrid();
 
-    const exp = JSON.parse(await exportJsonThroughDialog(join(dir, 'profile', 'exports', 'oss-both.json'))) as { items: Array<{ path: string; detections: Array<{ engine: string; text: string }> }> };
+    const exp = JSON.parse(await exportJsonThroughDialog(join(dir, 'profile', 'exports'))) as { items: Array<{ path: string; detections: Array<{ engine: string; text: string }> }> };
     const qrRow = exp.items.find((i) => i.path.endsWith('/qr.png'))!;
     expect(qrRow.detections.map((d) => d.engine).sort()).toEqual(['alioss', 'wechat']);
     expect(new Set(qrRow.detections.map((d) => d.text)).size).toBe(1);
@@ -559,7 +555,8 @@ describe('cloud vendors in the desktop UI', () => {
     const files = filesSearched(search);
     expect(files.some((f) => f.endsWith('scandesk.db'))).toBe(true);
     expect(files.some((f) => f.endsWith('vendor-settings.json'))).toBe(true);
-    expect(files.some((f) => f.endsWith('oss-both.json'))).toBe(true);
+    // The exports (named by ScanDesk after their batch) were searched too.
+    expect(files.filter((f) => f.startsWith(join(dir, 'profile', 'exports')) && f.endsWith('.json')).length).toBeGreaterThanOrEqual(3);
     expect(findSecrets(search)).toEqual([]);
     const bytes = frames.reduce((n, f) => n + f.length, 0);
     console.info(`leak check: ${frames.length} WebSocket frames (${bytes} chars), ${Object.keys(doms).length} DOM snapshots, ${files.length} profile files, ${Object.keys(SECRETS).length} secrets x every encoding: no hit`);

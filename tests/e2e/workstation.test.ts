@@ -16,6 +16,7 @@ import type { ItemSummary } from '../../shared/batch';
 import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
 import { launchChromium } from '../../bench/ui/chromium';
 import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
+import { exportToFolder } from './support/export';
 import { expectOutlinesAtStoredPoints, readOutlines } from './support/outlines';
 
 const SAMPLES = join(SAMPLES_ROOT, 'zxing');
@@ -317,15 +318,12 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
   });
 
   it('exports XLSX through the dialog with review status and the corrected value', async () => {
-    const out = join(dir, 'out', 'results.xlsx');
-    await page.click('[data-testid=export-open]');
-    await page.waitForSelector('[data-testid=export-dialog][open]');
-    await page.check('[data-testid=format-xlsx]');
-    await page.fill('[data-testid=export-path]', out);
-    await shot('07-export');
-    await page.click('[data-testid=export-run]');
-    await page.waitForSelector('[data-testid=toast-info]');
-    expect(await page.textContent('[data-testid=toast-info]')).toContain(out);
+    const outDir = join(dir, 'out');
+    mkdirSync(outDir); // the folder must exist: ScanDesk never creates one on the side
+    const xlsx = await exportToFolder(page, { format: 'xlsx', folder: outDir, beforeRun: () => shot('07-export') });
+    const out = xlsx.path;
+    expect(out.startsWith(outDir) && out.endsWith('.xlsx')).toBe(true);
+    expect(xlsx.pages).toBe(PICKS.length);
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
@@ -351,14 +349,9 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     expect(corrected!.Review).toBe('accepted');
 
     // Accepted only, as JSON: every page is listed, only accepted detections are in it.
-    const json = join(dir, 'out', 'accepted.json');
-    await page.click('[data-testid=export-open]');
-    await page.waitForSelector('[data-testid=export-dialog][open]');
-    await page.check('[data-testid=format-json]');
-    await page.check('[data-testid=scope-accepted]');
-    await page.fill('[data-testid=export-path]', json);
-    await page.click('[data-testid=export-run]');
-    await expect.poll(() => page.locator('[data-testid=toast-info]', { hasText: json }).count()).toBe(1);
+    const accepted = await exportToFolder(page, { format: 'json', folder: outDir, acceptedOnly: true });
+    const json = accepted.path;
+    expect(accepted).toMatchObject({ pages: PICKS.length, codes: 3 });
     const doc = JSON.parse(readFileSync(json, 'utf8')) as { items: { detections: { review: string; correctedText: string | null }[] }[] };
     expect(doc.items).toHaveLength(PICKS.length);
     const kept = doc.items.flatMap((it) => it.detections);

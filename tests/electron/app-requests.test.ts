@@ -33,7 +33,13 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ask = (url: string, init?: RequestInit) => answerAppRequest(new Request(url, init), { rendererDir, media });
+const ask = (url: string, init?: RequestInit) => answerAppRequest(new Request(url, init), {
+    rendererDir,
+    media,
+    crops: async (kind, id) => {
+      throw new ScanError('NOT_FOUND', `No ${kind} image is kept for detection ${id}.`);
+    },
+  });
 
 describe('scandesk: protocol', () => {
   it('serves a real thumbnail with nosniff and the other security headers', async () => {
@@ -51,6 +57,8 @@ describe('scandesk: protocol', () => {
     for (const [url, status] of [
       ['scandesk://media/preview/2', 404],
       ['scandesk://media/original/1', 404],
+      ['scandesk://media/crop/idcard/1', 404],
+      ['scandesk://media/crop/face/1', 404],
       ['scandesk://app/missing.js', 404],
       ['scandesk://other/x', 404],
     ] as const) {

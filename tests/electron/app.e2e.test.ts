@@ -62,7 +62,7 @@ describe(`ScanDesk desktop app${skipNote}`, () => {
       process: typeof (globalThis as unknown as { process?: unknown }).process,
       keys: Object.keys((globalThis as unknown as { scandesk: object }).scandesk).sort(),
     }));
-    expect(facts).toEqual({ require: 'undefined', process: 'undefined', keys: ['getPathForFile', 'invoke', 'mediaUrl', 'on', 'transport'] });
+    expect(facts).toEqual({ require: 'undefined', process: 'undefined', keys: ['cropUrl', 'getPathForFile', 'invoke', 'mediaUrl', 'on', 'transport'] });
   });
 
   it.skipIf(!hasElectron)('answers app.info over IPC and rejects malformed input', async () => {
@@ -75,6 +75,11 @@ describe(`ScanDesk desktop app${skipNote}`, () => {
   });
 
   it.skipIf(!hasElectron)('scans a real QR image end to end, serves its preview and exports it', async () => {
+    // The native save dialog answers the profile's out.csv (the main process keeps the path;
+    // the renderer gets a one-time handle for it).
+    await app.evaluate(({ dialog }, chosen) => {
+      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: chosen })) as typeof dialog.showSaveDialog;
+    }, join(profile, 'out.csv'));
     type Api = { invoke(n: string, i: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }>; mediaUrl(k: string, id: number): string };
     const outcome = await page.evaluate(
       async ({ path, exportPath }) => {
@@ -95,8 +100,12 @@ describe(`ScanDesk desktop app${skipNote}`, () => {
         const img = new (globalThis as unknown as { Image: new () => Img }).Image();
         img.src = api.mediaUrl('thumb', item.id);
         await img.decode();
-        const exported = await api.invoke('export.run', { batchId, format: 'csv', path: exportPath });
-        return { detail: detail.value, thumbWidth: img.naturalWidth, exported: exported.value };
+        const chosen = (await api.invoke('dialogs.saveExport', { batchId, format: 'csv' })).value as { status: string; handle: string };
+        const to = { kind: 'dialog', handle: chosen.handle };
+        const exported = await api.invoke('export.run', { batchId, format: 'csv', to });
+        const again = await api.invoke('export.run', { batchId, format: 'csv', to }); // a handle is spent once
+        const named = await api.invoke('export.run', { batchId, format: 'csv', path: exportPath }); // no renderer paths
+        return { detail: detail.value, thumbWidth: img.naturalWidth, exported: exported.value, again: again.ok, named: named.ok };
       },
       { path: sample, exportPath: join(profile, 'out.csv') },
     );
@@ -107,6 +116,7 @@ describe(`ScanDesk desktop app${skipNote}`, () => {
     // CSV doubles quotes, so compare a quote-free stretch of the payload.
     const snippet = sampleText.split('"').sort((a, b) => b.length - a.length)[0]?.slice(0, 80) ?? '';
     expect(readFileSync(join(profile, 'out.csv'), 'utf8')).toContain(snippet);
+    expect(outcome).toMatchObject({ exported: { path: join(profile, 'out.csv') }, again: false, named: false });
   });
 
   it.skipIf(!hasElectron)('refuses to navigate away or open windows', async () => {

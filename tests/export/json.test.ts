@@ -13,11 +13,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('JSON export', () => {
   it('has exactly the documented shape', async () => {
-    const { path, rows } = await writeExport('json', join(dir, 'out.json'), onceSource(sampleItems('/s')));
+    const { path, pages, codes } = await writeExport('json', join(dir, 'out.json'), onceSource(sampleItems('/s')));
     const doc = JSON.parse(readFileSync(path, 'utf8'));
     expect(Object.keys(doc)).toEqual(['items']);
     expect(doc.items).toHaveLength(5);
-    expect(rows).toBe(5);
+    expect([pages, codes]).toEqual([5, 10]);
     for (const item of doc.items) {
       expect(Object.keys(item).sort()).toEqual(['detections', 'error', 'page', 'path', 'status']);
       expect(isAbsolute(item.path)).toBe(true);

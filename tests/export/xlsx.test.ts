@@ -37,7 +37,7 @@ function records(ws: ExcelJS.Worksheet): Record<string, ExcelJS.Cell>[] {
 
 describe('XLSX export', () => {
   let wb: ExcelJS.Workbook;
-  let result: { path: string; rows: number };
+  let result: { path: string; pages: number; codes: number };
   const root = '/data/scans';
 
   beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('XLSX export', () => {
 
   it('writes one row per detection, in order, with the batch, file and page', () => {
     const rows = records(wb.getWorksheet('Detections')!);
-    expect(result.rows).toBe(10);
+    expect([result.pages, result.codes]).toEqual([5, 10]);
     expect(rows).toHaveLength(10);
     expect(rows[0]!.Batch!.value).toBe('三月发票 batch');
     expect(rows[0]!.File!.value).toBe('/data/scans/发票/扫描 001.jpg');
@@ -154,11 +154,11 @@ describe('XLSX export', () => {
 
 describe('XLSX export options', () => {
   it('acceptedOnly keeps accepted detections and still lists every page', async () => {
-    const { path, rows } = await writeExport('xlsx', join(dir, 'accepted.xlsx'), onceSource(sampleItems('/d')), { acceptedOnly: true });
+    const { path, pages: pageCount, codes } = await writeExport('xlsx', join(dir, 'accepted.xlsx'), onceSource(sampleItems('/d')), { acceptedOnly: true });
     const wb = await read(path);
     const values = records(wb.getWorksheet('Detections')!).map((r) => r.Value!.value);
     expect(values).toEqual(['中文二维码内容：你好世界', '0012345678905', '=HYPERLINK("http://evil.example","x")', '000777']);
-    expect(rows).toBe(4);
+    expect([pageCount, codes]).toEqual([5, 4]);
     const pages = records(wb.getWorksheet('Pages')!);
     expect(pages).toHaveLength(5);
     expect(pages.map((p) => p.Exported!.value)).toEqual([2, 2, 0, 0, 0]);
@@ -173,9 +173,9 @@ describe('XLSX export options', () => {
   });
 
   it('writes an empty batch as headers only', async () => {
-    const { path, rows } = await writeExport('xlsx', join(dir, 'empty.xlsx'), onceSource([]));
+    const { path, pages, codes } = await writeExport('xlsx', join(dir, 'empty.xlsx'), onceSource([]));
     const wb = await read(path);
-    expect(rows).toBe(0);
+    expect([pages, codes]).toEqual([0, 0]);
     expect(wb.getWorksheet('Detections')!.actualRowCount).toBe(1);
     expect(wb.getWorksheet('Pages')!.actualRowCount).toBe(1);
   });
@@ -185,7 +185,7 @@ describe('XLSX export options', () => {
     await writeExport('csv', blocker, onceSource([])); // a file where a folder should be
     await expect(writeExport('xlsx', join(blocker, 'x.xlsx'), onceSource(sampleItems('/d')))).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringContaining('Cannot write the export'),
+      message: expect.stringContaining('not-a-dir is a file, not a folder'),
     });
   });
 

@@ -90,21 +90,21 @@ describe('a batch through the browser host', () => {
     expect((await get(host.port, `/media/thumb/${itemId}`)).status).toBe(401);
   });
 
-  it('exports to the profile exports folder when no path is given, and to a given path', async () => {
-    const r = await client.invoke('export.run', { batchId, format: 'csv' });
+  it('exports as a new file in an existing folder, never to a path the renderer names', async () => {
+    const r = await client.invoke('export.run', { batchId, format: 'csv', to: { kind: 'folder', folder: dir } });
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
-    const out = r.value as { path: string; rows: number };
-    expect(out.path.startsWith(join(dir, 'exports'))).toBe(true);
+    const out = r.value as { path: string; pages: number; codes: number };
+    expect(out.path.startsWith(dir) && out.path.endsWith('.csv')).toBe(true);
     // CSV doubles quotes, so compare a quote-free stretch of the payload.
     const snippet = expected.split('"').sort((a, b) => b.length - a.length)[0]?.slice(0, 80) ?? '';
     expect(snippet.length).toBeGreaterThan(20);
     expect(readFileSync(out.path, 'utf8')).toContain(snippet);
-    expect(out.rows).toBeGreaterThanOrEqual(1);
+    expect(out.codes).toBeGreaterThanOrEqual(1);
 
+    // The old shape (a file path from the renderer) is refused by the contract.
     const target = join(dir, 'chosen.json');
-    const r2 = await client.invoke('export.run', { batchId, format: 'json', path: target });
-    expect(r2).toMatchObject({ ok: true, value: { path: target } });
-    expect(existsSync(target)).toBe(true);
+    expect(await client.invoke('export.run', { batchId, format: 'json', path: target })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(existsSync(target)).toBe(false);
 
     // The dialog-backed variant has no dialog in a browser.
     expect(await client.invoke('export.withDialog', { batchId, format: 'csv' })).toMatchObject({ ok: true, value: { status: 'unavailable' } });

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RememberedFolder } from '../../electron/core/export/remembered-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
+import { ApiError, createClient, cropPaths, mediaPaths, parseMediaPath, type ScanDeskApi } from '../../shared/contract';
 import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs } from '../../electron/core/api';
 import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
@@ -23,13 +24,14 @@ beforeAll(async () => {
     app: { name: 'ScanDesk', version: '1.2.3', dataDir: dir },
     settings: fileSettingsStore(join(dir, 'settings.json')),
     dialogs: unavailableDialogs(),
-    exportDir: dir,
+    exports: { remembered: new RememberedFolder(join(dir, 'export-folder.json'), () => dir) },
   });
   api = {
     transport: 'electron',
     invoke: (name, input) => dispatch(handlers, name, input) as never,
     on: () => () => undefined,
     mediaUrl: mediaPaths.electron,
+    cropUrl: cropPaths.electron,
     getPathForFile: () => null,
   };
 });

@@ -27,7 +27,10 @@ export type FieldKind =
   | 'rule'
   | 'base64'
   | 'values'
-  | 'nullablePath';
+  | 'nullablePath'
+  | 'exportTo'
+  | 'revealId'
+  | 'localFolder';
 
 export interface FuzzCase {
   valid: Record<string, unknown>;
@@ -64,17 +67,19 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     valid: { detectionId: 1, review: 'accepted', correctedText: 'X-1' },
     fields: { detectionId: req('id'), review: opt('enum'), correctedText: opt('nullableString') },
   },
+  'export.defaults': { valid: {}, fields: {} },
   'export.run': {
-    valid: { batchId: 1, format: 'csv', acceptedOnly: true, path: '/tmp/out.csv', revealPersonalData: true },
-    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), path: opt('path'), revealPersonalData: opt('bool') },
+    valid: { batchId: 1, format: 'csv', acceptedOnly: true, to: { kind: 'folder', folder: '/tmp' }, revealPersonalData: true },
+    fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), to: req('exportTo'), revealPersonalData: opt('bool') },
   },
   'export.withDialog': {
     valid: { batchId: 1, format: 'xlsx', acceptedOnly: false, revealPersonalData: false },
     fields: { batchId: req('id'), format: req('enum'), acceptedOnly: opt('bool'), revealPersonalData: opt('bool') },
   },
+  'export.reveal': { valid: { revealId: 'AbCdEf012345' }, fields: { revealId: req('revealId') } },
   'dialogs.openFiles': { valid: {}, fields: {} },
   'dialogs.openFolder': { valid: {}, fields: {} },
-  'dialogs.saveExport': { valid: { format: 'json', defaultName: 'out.json' }, fields: { format: req('enum'), defaultName: opt('string') } },
+  'dialogs.saveExport': { valid: { batchId: 1, format: 'json' }, fields: { batchId: req('id'), format: req('enum') } },
   'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
   'paths.check': { valid: { paths: ['/tmp/a.png'] }, fields: { paths: req('paths') } },
   'paths.complete': { valid: { text: '/tmp/sc' }, fields: { text: req('string') } },
@@ -121,7 +126,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { batchId: req('id'), rule: req('rule') },
   },
   'documents.list': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
-  'documents.writePdfs': { valid: { batchId: 1, dir: '/tmp/docs' }, fields: { batchId: req('id'), dir: req('path') } },
+  'documents.writePdfs': { valid: { batchId: 1, dir: '/tmp/docs' }, fields: { batchId: req('id'), dir: req('localFolder') } },
   'expected.import': {
     valid: { batchId: 1, fileName: 'list.csv', bytesBase64: 'Y29kZQoxMjM=', column: 'code' },
     fields: { batchId: req('id'), fileName: req('string'), bytesBase64: req('base64'), column: opt('string') },
@@ -272,5 +277,33 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
       return [['string', 'A-1'], ['number element', [42]], ['NUL element', ['a\0b']], ['huge element', [HUGE]], ['object', { 0: 'A' }]];
     case 'nullablePath':
       return [['relative', 'done'], ['NUL byte', '/tmp/a\0b'], ['number', 7], ['empty', ''], ...notObject];
+    case 'exportTo':
+      return [
+        ['a bare path', '/tmp/out.csv'],
+        ['the old path field', { path: '/tmp/out.csv' }],
+        ['unknown kind', { kind: 'file', path: '/tmp/out.csv' }],
+        ['relative folder', { kind: 'folder', folder: 'exports' }],
+        ['UNC folder', { kind: 'folder', folder: '\\\\attacker\\share' }],
+        ['forward-slash UNC folder', { kind: 'folder', folder: '//attacker/share' }],
+        ['NUL in folder', { kind: 'folder', folder: '/tmp/a\0b' }],
+        ['a file name beside the folder', { kind: 'folder', folder: '/tmp', name: 'evil.bat' }],
+        ['a handle that is a path', { kind: 'dialog', handle: '/etc/passwd' }],
+        ['no handle', { kind: 'dialog' }],
+        ['a path with the download', { kind: 'download', path: '/tmp/x.csv' }],
+        ['null', null],
+      ];
+    case 'localFolder':
+      return [
+        ['relative', 'docs'],
+        ['UNC', '\\\\attacker\\share'],
+        ['forward-slash UNC', '//attacker/share'],
+        ['device path', '\\\\?\\C:\\x'],
+        ['NUL byte', '/tmp/a\0b'],
+        ['number', 7],
+        ['empty', ''],
+        ...notObject,
+      ];
+    case 'revealId':
+      return [['a path', '/tmp/out.csv'], ['empty', ''], ['number', 5], ['huge', HUGE], ['null', null], ...notObject];
   }
 }

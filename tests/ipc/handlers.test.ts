@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RememberedFolder } from '../../electron/core/export/remembered-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_NAMES, parseInput, requests, type RequestName } from '../../shared/contract';
 import { createHandlers, dispatch, fileSettingsStore, unavailableDialogs, type HandlerTable } from '../../electron/core/api';
@@ -130,8 +131,9 @@ describe('valid payloads reach the real service', () => {
       ['items.list', { batchId: 9999, filter: 'errors', search: 'x', offset: 0, limit: 10 }],
       ['items.get', { itemId: 9999 }],
       ['detections.review', { detectionId: 9999, review: 'accepted' }],
-      ['export.run', { batchId: 9999, format: 'csv' }],
+      ['export.run', { batchId: 9999, format: 'csv', to: { kind: 'download' } }],
       ['export.withDialog', { batchId: 9999, format: 'csv' }],
+      ['dialogs.saveExport', { batchId: 9999, format: 'csv' }],
     ];
     for (const [name, input] of calls) {
       const r = await dispatch(handlers, name, input);
@@ -163,7 +165,7 @@ describe('valid payloads reach the real service', () => {
       const r = await handlers[name]({});
       expect(r).toMatchObject({ ok: true, value: { status: 'unavailable' } });
     }
-    expect(await handlers['dialogs.saveExport']({ format: 'csv' })).toMatchObject({ ok: true, value: { status: 'unavailable' } });
+    // dialogs.saveExport answers 'unavailable' here for a real batch: tests/host/exports.test.ts.
   });
 
   it('an unexpected failure becomes INTERNAL with a generic message and a local log line', async () => {
@@ -177,7 +179,7 @@ describe('valid payloads reach the real service', () => {
         set: () => ({ language: 'en', theme: 'light' }),
       },
       dialogs: unavailableDialogs(),
-      exportDir: dir,
+      exports: { remembered: new RememberedFolder(join(dir, 'export-folder.json'), () => dir) },
       log: (m) => logged.push(m),
     });
     const r = await broken['settings.get']({});

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RememberedFolder } from '../../electron/core/export/remembered-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests, type RequestName } from '../../shared/contract';
 import { createHandlers, fileSettingsStore, unavailableDialogs, type HandlerTable } from '../../electron/core/api';
@@ -214,7 +215,7 @@ describe('without cloud vendors', () => {
       app: { name: 'ScanDesk', version: '0', dataDir: dir },
       settings: fileSettingsStore(join(dir, 'settings2.json')),
       dialogs: unavailableDialogs(),
-      exportDir: dir,
+      exports: { remembered: new RememberedFolder(join(dir, 'export-folder.json'), () => dir) },
     });
     const st = await bare['credentials.status']({});
     expect(st).toMatchObject({ ok: true, value: { available: false, error: { code: 'VENDOR_UNAVAILABLE' } } });

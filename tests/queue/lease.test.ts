@@ -9,9 +9,9 @@ import {
   renewLease,
   requeueLost,
   scheduleRetry,
-  type CacheKey,
   type ClaimedJob,
 } from '../../electron/core/queue/jobs';
+import type { CacheKey } from '../../electron/core/store/results';
 import { openDatabase, type Db } from '../../electron/core/store/db';
 import { closeRealEngines, realEngine } from './support/parts';
 import { sampleImages } from './support/samples';

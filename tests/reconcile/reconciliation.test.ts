@@ -106,9 +106,8 @@ describe('reconciliation against an expected list', { timeout: 120_000 }, () => 
     expect(rec.unexpected.map((v) => v.value).sort()).toEqual([C, D].sort());
 
     const csv = join(tmp.dir, 'r.csv');
-    const { rows } = await svc.exportBatch({ batchId, format: 'csv', path: csv });
+    await svc.exportBatch({ batchId, format: 'csv', path: csv });
     const lines = parse(readFileSync(csv), { bom: true, columns: true, relax_column_count: false }) as Record<string, string>[];
-    expect(lines).toHaveLength(rows);
     const standing = new Map(lines.filter((l) => l.file).map((l) => [`${l.file!.split('/').pop()}:${l.value}`, l.reconciliation]));
     expect(standing.get(`parcel-1.png:${A}`)).toBe('found (duplicate)');
     expect(standing.get(`parcel-2.png:${B}`)).toBe('found');

@@ -1,4 +1,4 @@
-import type { PathsDialogResult, SaveDialogResult } from '../../../shared/contract';
+import type { PathsDialogResult } from '../../../shared/contract';
 import type { ExportFormat } from '../export/types';
 
 /**
@@ -9,8 +9,14 @@ import type { ExportFormat } from '../export/types';
 export interface DialogProvider {
   openFiles(): Promise<PathsDialogResult>;
   openFolder(): Promise<PathsDialogResult>;
-  saveExport(options: { format: ExportFormat; defaultName: string }): Promise<SaveDialogResult>;
+  /**
+   * The native save dialog, opened in `folder` with `defaultName`. The chosen path stays in the
+   * main process: the handler table turns it into a one-time handle for the renderer.
+   */
+  saveExport(options: { format: ExportFormat; defaultName: string; folder: string }): Promise<NativeSaveResult>;
 }
+
+export type NativeSaveResult = { status: 'selected'; path: string } | { status: 'cancelled' } | { status: 'unavailable'; reason: string };
 
 export const BROWSER_DIALOG_REASON =
   'Native file dialogs are not available in the browser. Type the absolute path of a file or folder on the machine running ScanDesk.';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   fail,
   isRequestName,
@@ -15,6 +14,7 @@ import { ENGINE_IDS } from '../../../shared/engines';
 import type { ScanService } from '../service-types';
 import { checkPaths, completePath } from '../intake/check';
 import type { DialogProvider } from './dialogs';
+import { exportHandlers, type ExportPlaces } from './export-handlers';
 import type { MediaCache, MediaSource } from './media-cache';
 import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
@@ -31,8 +31,8 @@ export interface HandlerDeps {
   app: { name: string; version: string; dataDir: string };
   settings: SettingsStore;
   dialogs: DialogProvider;
-  /** Where `export.run` without a path writes (created on demand). */
-  exportDir: string;
+  /** Where exports may go here (save-dialog handles, typed folders, downloads), the folder to propose, Open folder. */
+  exports: ExportPlaces;
   /** The previews cache of this transport: a deleted batch's pages are dropped from it. */
   media?: Pick<MediaCache, 'forget'>;
   /** Cloud vendors (keychain, vendor settings, engine registry); without it only local runs. */
@@ -50,17 +50,6 @@ type ImplTable = { [N in RequestName]: Impl<N> };
 
 export function createHandlers(service: ScanService, deps: HandlerDeps): HandlerTable {
   const log = deps.log ?? stderrLogger;
-
-  const exportTo = async (
-    batchId: number,
-    format: 'xlsx' | 'csv' | 'json',
-    path: string,
-    scope: { acceptedOnly?: boolean; revealPersonalData?: boolean },
-  ) => {
-    // Personal data stays masked unless the caller asked for it in so many words.
-    const out = await service.exportBatch({ batchId, format, path, acceptedOnly: scope.acceptedOnly, revealPersonalData: scope.revealPersonalData === true });
-    return { path: out.path, rows: out.rows };
-  };
 
   const vendors = vendorHandlers(deps.vendors);
   const offered = () => new Set<string>(deps.vendors ? deps.vendors.registry.engines.map((e) => e.id) : ['local']);
@@ -114,19 +103,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
 
-    'export.run': async ({ batchId, format, acceptedOnly, revealPersonalData, path }) => {
-      const target = path ?? join(deps.exportDir, defaultExportName((await service.getBatch(batchId)).name, batchId, format));
-      return exportTo(batchId, format, target, { acceptedOnly, revealPersonalData });
-    },
-    'export.withDialog': async ({ batchId, format, acceptedOnly, revealPersonalData }) => {
-      const batch = await service.getBatch(batchId); // NOT_FOUND before any dialog opens
-      const choice = await deps.dialogs.saveExport({ format, defaultName: defaultExportName(batch.name, batchId, format) });
-      if (choice.status !== 'selected') return choice;
-      const out = await exportTo(batchId, format, choice.path, { acceptedOnly, revealPersonalData });
-      return { status: 'done' as const, ...out };
-    },
-
+    ...exportHandlers(service, deps.dialogs, deps.exports),
     'vendors.describe': () => vendors.describe(),
+
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),
@@ -146,8 +125,6 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),
-    'dialogs.saveExport': ({ format, defaultName }) =>
-      deps.dialogs.saveExport({ format, defaultName: defaultName ?? `scandesk-export.${format}` }),
   };
 
   const table = {} as Record<RequestName, Handler<RequestName>>;
@@ -186,20 +163,4 @@ export async function dispatch(table: HandlerTable, name: unknown, input: unknow
     return fail('INVALID_INPUT', `Unknown request ${shown}`);
   }
   return (table[name] as Handler<RequestName>)(input);
-}
-
-/** "Invoices March-12-20261121-1530.xlsx": the batch name made safe for every file system. */
-export function defaultExportName(batchName: string, batchId: number, format: string, now = new Date()): string {
-  const safe =
-    batchName
-      // Characters Windows, macOS or Linux refuse in names, plus control characters.
-      // eslint-disable-next-line no-control-regex
-      .replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .replace(/^\.+/, '')
-      .slice(0, 80) || `batch-${batchId}`;
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  return `${safe}-${batchId}-${stamp}.${format}`;
 }

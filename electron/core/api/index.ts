@@ -1,9 +1,12 @@
-export { createHandlers, dispatch, defaultExportName, type HandlerDeps, type HandlerTable, type Handler } from './handlers';
+export { createHandlers, dispatch, type HandlerDeps, type HandlerTable, type Handler } from './handlers';
+export { type ExportPlaces } from './export-handlers';
+export { systemReveal, type RevealFile } from './reveal';
 export { forwardServiceEvents, type EmitEvent } from './events';
 export { fileSettingsStore, type SettingsStore } from './settings-store';
-export { unavailableDialogs, BROWSER_DIALOG_REASON, type DialogProvider } from './dialogs';
+export { unavailableDialogs, BROWSER_DIALOG_REASON, type DialogProvider, type NativeSaveResult } from './dialogs';
 export { boundaryError, stderrLogger, type Logger } from './errors';
 export { createMediaCache, renderWebp, type MediaCache, type MediaCacheOptions, type MediaImage, type MediaSource, type RenderMedia } from './media-cache';
 export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 export { readStatic, rendererBuilt, type StaticFile } from './static-files';
 export { vendorHandlers, VENDORS_NOT_SET_UP, type VendorDeps } from './vendors';
+export { cropSource, type CropSource } from './crops';

@@ -1,7 +1,6 @@
-import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
-import { endStream, writeWithBackpressure } from './flow';
+import { endStream, openOutput, writeWithBackpressure } from './flow';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, productLabel } from './values';
 
 /**
@@ -53,7 +52,7 @@ function line(fields: (string | number | null)[]): string {
 }
 
 export async function writeCsv(path: string, source: ExportSource, options: ExportOptions | undefined): Promise<{ rows: number }> {
-  const out = createWriteStream(path, 'utf8');
+  const out = openOutput(path, 'utf8');
   try {
     await writeWithBackpressure(out, BOM + line([...CSV_COLUMNS]));
     let rows = 0;

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 /**
@@ -41,14 +42,28 @@ export function worksheetDownstream(worksheet: unknown): Writable | undefined {
   return first && typeof (first as Writable).once === 'function' ? (first as Writable) : undefined;
 }
 
-/** Writes to a Node stream, waiting when it asks to. */
+/**
+ * A file stream for a writer. Its errors (the file cannot be opened, the disk is full) are kept
+ * on the stream (`errored`) and raised by the next write or by endStream, as a rejection of the
+ * export, never as an unhandled 'error' event that would stop the process.
+ */
+export function openOutput(path: string, encoding?: BufferEncoding): WriteStream {
+  const out = createWriteStream(path, encoding);
+  out.on('error', () => undefined);
+  return out;
+}
+
+/** Writes to a Node stream, waiting when it asks to; a stream that failed throws its error. */
 export async function writeWithBackpressure(out: Writable, chunk: string): Promise<void> {
+  if (out.errored) throw out.errored;
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
 /** Ends a stream and waits until everything reached the file. */
 export async function endStream(out: Writable): Promise<void> {
+  if (out.errored) throw out.errored;
   const finished = once(out, 'close');
   out.end();
   await finished;
+  if (out.errored) throw out.errored;
 }

@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
-import { endStream, writeWithBackpressure } from './flow';
+import { endStream, openOutput, writeWithBackpressure } from './flow';
 import { effectiveText, exportedDetections, masksValue } from './values';
 
 /**
@@ -21,7 +20,7 @@ import { effectiveText, exportedDetections, masksValue } from './values';
  * "duplicates"}`, each a list of `{"value","pages":[{"path","page"}]}` (missing: no pages).
  */
 export async function writeJson(path: string, source: ExportSource, options: ExportOptions | undefined): Promise<{ rows: number }> {
-  const out = createWriteStream(path, 'utf8');
+  const out = openOutput(path, 'utf8');
   try {
     await writeWithBackpressure(out, '{"items":[');
     let rows = 0;

@@ -59,4 +59,19 @@ export interface ExportOptions {
    * a caller who needs them in full has to ask for it.
    */
   revealPersonalData?: boolean;
+  /**
+   * What to do when a file has the target's name: 'replace' it (the user chose that very
+   * file: the save dialog, the CLI's --out; the default) or 'keep' it and write "name (2).ext".
+   */
+  existing?: 'replace' | 'keep';
+}
+
+/**
+ * What an export wrote, counted the same way whatever the format: every page of the batch is
+ * listed in each (a page without codes too), and `codes` are the detections exported.
+ */
+export interface ExportOutcome {
+  path: string;
+  pages: number;
+  codes: number;
 }

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import ExcelJS from 'exceljs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { describePlan } from './describe';
-import { FlowControl, endStream, worksheetDownstream, writeWithBackpressure } from './flow';
+import { FlowControl, endStream, openOutput, worksheetDownstream, writeWithBackpressure } from './flow';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, productLabel, xmlSafe } from './values';
 import { DOCUMENT_SHEET_COLUMNS, RECONCILIATION_SHEET_COLUMNS, extrasSummary, writeDocumentsSheet, writeReconciliationSheet } from './xlsx-extras';
 
@@ -83,6 +83,7 @@ export async function writeXlsx(
     out.once('close', resolve);
     out.once('error', reject);
   });
+  closed.catch(() => undefined); // awaited below; a failure before that is raised by the write that meets it
   try {
     const batchName = xmlSafe(source.batch.name);
     const docs = source.extras?.documents;
@@ -90,7 +91,7 @@ export async function writeXlsx(
     const detectionColumns = [...DETECTION_COLUMNS, ...(docs ? [DOCUMENT_COLUMN] : []), ...(recon ? [RECONCILIATION_COLUMN] : [])];
     const pageColumns = [...PAGE_COLUMNS, ...(docs ? [DOCUMENT_COLUMN] : [])];
     const detections = addTableSheet(workbook, 'Detections', detectionColumns);
-    const spool = createWriteStream(spoolPath);
+    const spool = openOutput(spoolPath);
     const flow = new FlowControl(() => worksheetDownstream(detections));
     let rows = 0;
     let links = 0;

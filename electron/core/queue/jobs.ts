@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../../shared/errors';
 import type { EngineId, EnginePlan, Task } from '../../../shared/engines';
-import type { RecognizeResult } from '../engines/engine';
 import type { ImageFormat } from '../intake/types';
+import { cancelWaitingInCancelled } from '../store/batch-jobs';
 import type { Db } from '../store/db';
-import { detectionColumns } from '../store/rows';
-import { stmt } from '../store/statements';
+import { deriveItemStatus } from '../store/item-status';
 import { recountItem } from '../store/merge';
+import { findCached, storeResult, type CacheKey, type Outcome } from '../store/results';
+import { stmt } from '../store/statements';
 
 /**
- * The job queue, in SQL. Every transition that matters runs in one transaction and is fenced
- * by the allocation id handed out at claim time (liteque's idea): once a lease expired and the
- * job was claimed again, the old holder's finish or failure matches no row and is refused.
+ * The job queue's fenced transitions, in SQL (the embedded store): claim, renew, finish, retry,
+ * fail, block, release, requeue. Each runs in one transaction and is fenced by the allocation id
+ * handed out at claim time (liteque's idea): once a lease expired and the job was claimed again,
+ * the old holder's finish or failure matches no row and is refused. Each changes jobs, then
+ * lets the item's status follow (store/item-status.ts); results and the cache are
+ * store/results.ts's.
  */
 export type JobRole = 'primary' | 'fallback';
 
@@ -24,6 +28,8 @@ export interface ClaimedJob {
   role: JobRole;
   allocationId: string;
   attempts: number;
+  /** Times this job's holder vanished before (a page that crashes its process keeps counting). */
+  leaseLosses: number;
   path: string;
   page: number;
   format: ImageFormat;
@@ -81,16 +87,17 @@ export function claim(db: Db, engine: EngineId, lease: LeaseOptions): ClaimedJob
         | { id: number; item_id: number; batch_id: number }
         | undefined;
       if (!row) return null;
-      stmt(db, `UPDATE items SET status = 'running' WHERE id = ? AND status = 'pending'`).run(row.item_id);
+      deriveItemStatus(db, row.item_id);
       const info = stmt(
         db,
-        `SELECT j.engine, j.task, j.role, j.attempts, i.path, i.page, i.format, i.sha256, b.plan_json
+        `SELECT j.engine, j.task, j.role, j.attempts, j.lease_losses, i.path, i.page, i.format, i.sha256, b.plan_json
          FROM jobs j JOIN items i ON i.id = j.item_id JOIN batches b ON b.id = j.batch_id WHERE j.id = ?`,
       ).get(row.id) as {
         engine: EngineId;
         task: Task;
         role: JobRole;
         attempts: number;
+        lease_losses: number;
         path: string;
         page: number;
         format: ImageFormat;
@@ -106,6 +113,7 @@ export function claim(db: Db, engine: EngineId, lease: LeaseOptions): ClaimedJob
         role: info.role,
         allocationId,
         attempts: info.attempts,
+        leaseLosses: info.lease_losses,
         path: info.path,
         page: info.page,
         format: info.format,
@@ -127,23 +135,6 @@ function takeFence(db: Db, fence: Fence, status: 'done' | 'failed' | 'blocked', 
   return r.changes === 1;
 }
 
-/** A stored result to reuse instead of calling the engine (same bytes, engine, task, options). */
-export function findCached(db: Db, key: CacheKey): number | null {
-  const r = stmt(
-    db,
-    `SELECT result_id FROM result_cache WHERE sha256 = ? AND page = ? AND engine = ? AND task = ? AND options_key = ?`,
-  ).get(key.sha256, key.page, key.engine, key.task, key.optionsKey) as { result_id: number } | undefined;
-  return r?.result_id ?? null;
-}
-
-export interface CacheKey {
-  sha256: string;
-  page: number;
-  engine: EngineId;
-  task: Task;
-  optionsKey: string;
-}
-
 export type FinishOutcome = { ok: false } | { ok: true; detections: number; fallbackQueued: boolean };
 
 /**
@@ -151,100 +142,14 @@ export type FinishOutcome = { ok: false } | { ok: true; detections: number; fall
  * `fresh` is what the engine returned; `reusedFrom` instead copies a cached result's detections.
  * In fallback mode, a primary result with nothing found queues the fallback engine's job.
  */
-export function finish(
-  db: Db,
-  job: ClaimedJob,
-  outcome: { fresh: RecognizeResult } | { reusedFrom: number },
-  key: CacheKey,
-  now: number,
-): FinishOutcome {
+export function finish(db: Db, job: ClaimedJob, outcome: Outcome, key: CacheKey, now: number): FinishOutcome {
   return db
     .transaction((): FinishOutcome => {
       if (!takeFence(db, job, 'done', null, now)) return { ok: false };
-      let resultId: number;
-      let count: number;
-      let width: number;
-      let height: number;
-      if ('fresh' in outcome) {
-        const r = outcome.fresh;
-        resultId = Number(
-          stmt(
-            db,
-            `INSERT INTO results (job_id, item_id, engine, task, engine_version, request_id, bytes_sent, scale,
-                                  page_width, page_height, reused_from, notices_json, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-          ).run(
-            job.id,
-            job.itemId,
-            job.engine,
-            job.task,
-            r.engineVersion,
-            r.requestId ?? null,
-            r.bytesSent ?? null,
-            r.scale ?? null,
-            r.pageWidth,
-            r.pageHeight,
-            r.notices?.length ? JSON.stringify(r.notices) : null,
-            now,
-          ).lastInsertRowid,
-        );
-        const ins = stmt(
-          db,
-          `INSERT INTO detections (result_id, item_id, ord, engine, kind, symbology, text, bytes_base64, field, geometry_json, extra_json)
-           VALUES (@resultId, @itemId, @ord, @engine, @kind, @symbology, @text, @bytes_base64, @field, @geometry_json, @extra_json)`,
-        );
-        r.detections.forEach((d, ord) =>
-          ins.run({ resultId, itemId: job.itemId, ord, engine: job.engine, ...detectionColumns(d) }),
-        );
-        count = r.detections.length;
-        width = r.pageWidth;
-        height = r.pageHeight;
-      } else {
-        const src = stmt(db, `SELECT * FROM results WHERE id = ?`).get(outcome.reusedFrom) as {
-          id: number;
-          engine_version: string;
-          request_id: string | null;
-          scale: number | null;
-          page_width: number;
-          page_height: number;
-        };
-        resultId = Number(
-          stmt(
-            db,
-            `INSERT INTO results (job_id, item_id, engine, task, engine_version, request_id, bytes_sent, scale,
-                                  page_width, page_height, reused_from, notices_json, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, NULL, ?)`,
-          ).run(
-            job.id,
-            job.itemId,
-            job.engine,
-            job.task,
-            src.engine_version,
-            src.request_id,
-            src.scale,
-            src.page_width,
-            src.page_height,
-            src.id,
-            now,
-          ).lastInsertRowid,
-        );
-        count = stmt(
-          db,
-          `INSERT INTO detections (result_id, item_id, ord, engine, kind, symbology, text, bytes_base64, field, geometry_json, extra_json)
-           SELECT ?, ?, ord, engine, kind, symbology, text, bytes_base64, field, geometry_json, extra_json
-           FROM detections WHERE result_id = ? ORDER BY ord`,
-        ).run(resultId, job.itemId, src.id).changes;
-        width = src.page_width;
-        height = src.page_height;
-      }
-      stmt(
-        db,
-        `INSERT OR IGNORE INTO result_cache (sha256, page, engine, task, options_key, result_id) VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(key.sha256, key.page, key.engine, key.task, key.optionsKey, resultId);
-
+      const stored = storeResult(db, job, outcome, key, now);
       const fallback = job.plan.fallback ?? null;
       let fallbackQueued = false;
-      if (job.role === 'primary' && fallback && fallback !== job.engine && count === 0 && batchStatus(db, job.batchId) !== 'cancelled') {
+      if (job.role === 'primary' && fallback && fallback !== job.engine && stored.detections === 0 && batchStatus(db, job.batchId) !== 'cancelled') {
         enqueue(db, {
           batchId: job.batchId,
           itemId: job.itemId,
@@ -256,17 +161,11 @@ export function finish(
         });
         fallbackQueued = true;
       }
-      stmt(
-        db,
-        `UPDATE items SET detection_count = detection_count + @count, review_pending = review_pending + @count,
-                width = coalesce(width, @width), height = coalesce(height, @height),
-                status = CASE WHEN @more THEN 'pending' ELSE 'done' END,
-                error_code = NULL, error_message = NULL
-         WHERE id = @itemId`,
-      ).run({ count, width, height, more: fallbackQueued ? 1 : 0, itemId: job.itemId });
+      stmt(db, `UPDATE items SET width = coalesce(width, ?), height = coalesce(height, ?) WHERE id = ?`).run(stored.width, stored.height, job.itemId);
       // A second engine's identical codes are the same codes: counted once (store/merge.ts).
       recountItem(db, job.itemId);
-      return { ok: true, detections: count, fallbackQueued };
+      deriveItemStatus(db, job.itemId);
+      return { ok: true, detections: stored.detections, fallbackQueued };
     })
     .immediate();
 }
@@ -282,28 +181,19 @@ export function engineBlocked(db: Db, batchId: number, engine: string): boolean 
   );
 }
 
-/** The item cannot succeed with this engine: job and item failed with the error. */
+/** The item cannot succeed with this engine: job (and so item) failed with the error. */
 export function failFinal(db: Db, job: Fence & { itemId: number }, error: AppError, now: number): boolean {
   return db
     .transaction(() => {
       if (!takeFence(db, job, 'failed', error, now)) return false;
-      stmt(db, `UPDATE items SET status = 'failed', error_code = ?, error_message = ? WHERE id = ?`).run(
-        error.code,
-        error.message,
-        job.itemId,
-      );
+      deriveItemStatus(db, job.itemId);
       return true;
     })
     .immediate();
 }
 
 /** Try again after `delayMs` (the error is kept for display); the item waits pending. */
-export function scheduleRetry(
-  db: Db,
-  job: Fence & { itemId: number },
-  error: AppError,
-  availableAt: number,
-): boolean {
+export function scheduleRetry(db: Db, job: Fence & { itemId: number }, error: AppError, availableAt: number): boolean {
   return db
     .transaction(() => {
       const r = stmt(
@@ -313,7 +203,7 @@ export function scheduleRetry(
          WHERE id = ? AND allocation_id = ? AND status = 'running'`,
       ).run(availableAt, error.code, error.message, job.id, job.allocationId);
       if (r.changes !== 1) return false;
-      stmt(db, `UPDATE items SET status = 'pending' WHERE id = ? AND status = 'running'`).run(job.itemId);
+      deriveItemStatus(db, job.itemId);
       return true;
     })
     .immediate();
@@ -336,7 +226,7 @@ export function blockEngine(
   return db
     .transaction(() => {
       if (!takeFence(db, job, 'blocked', error, now)) return false;
-      stmt(db, `UPDATE items SET status = 'pending' WHERE id = ? AND status = 'running'`).run(job.itemId);
+      deriveItemStatus(db, job.itemId);
       stmt(
         db,
         `UPDATE jobs SET status = 'blocked', error_code = ?, error_message = ?
@@ -369,7 +259,7 @@ export function pendingEngines(db: Db): Array<{ batch_id: number; engine: string
 }
 
 /** Gives a job back untouched (the app is closing): no attempt is counted. */
-export function release(db: Db, job: Fence & { itemId: number }): boolean {
+export function release(db: Db, job: Fence & { itemId: number }, now: number): boolean {
   return db
     .transaction(() => {
       const r = stmt(
@@ -378,8 +268,8 @@ export function release(db: Db, job: Fence & { itemId: number }): boolean {
          WHERE id = ? AND allocation_id = ? AND status = 'running'`,
       ).run(job.id, job.allocationId);
       if (r.changes !== 1) return false;
-      stmt(db, `UPDATE items SET status = 'pending' WHERE id = ? AND status = 'running'`).run(job.itemId);
-      cancelWaiting(db, null);
+      deriveItemStatus(db, job.itemId);
+      cancelWaitingInCancelled(db, now);
       return true;
     })
     .immediate();
@@ -407,17 +297,12 @@ export const MAX_LEASE_LOSSES = 10;
 export function requeueLost(db: Db, now: number, deadOwners: string[] = []): number {
   return db
     .transaction(() => {
-      const lost = stmt(
-        db,
-        `SELECT id, item_id, lease_owner FROM jobs WHERE status = 'running' AND lease_expires_at < ?`,
-      ).all(now) as Array<{ id: number; item_id: number; lease_owner: string | null }>;
+      const lost = stmt(db, `SELECT id, item_id FROM jobs WHERE status = 'running' AND lease_expires_at < ?`).all(now) as Array<{
+        id: number;
+        item_id: number;
+      }>;
       const byOwner = deadOwners.flatMap(
-        (o) =>
-          stmt(db, `SELECT id, item_id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner = ?`).all(o) as Array<{
-            id: number;
-            item_id: number;
-            lease_owner: string | null;
-          }>,
+        (o) => stmt(db, `SELECT id, item_id FROM jobs WHERE status = 'running' AND lease_owner = ?`).all(o) as Array<{ id: number; item_id: number }>,
       );
       const seen = new Set<number>();
       for (const j of [...lost, ...byOwner]) {
@@ -425,22 +310,16 @@ export function requeueLost(db: Db, now: number, deadOwners: string[] = []): num
         seen.add(j.id);
         stmt(
           db,
-          `UPDATE jobs SET status = CASE WHEN lease_losses + 1 >= ? THEN 'failed' ELSE 'pending' END,
+          `UPDATE jobs SET status = CASE WHEN lease_losses + 1 >= @max THEN 'failed' ELSE 'pending' END,
                   lease_losses = lease_losses + 1, allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL,
-                  error_code = CASE WHEN lease_losses + 1 >= ? THEN 'INTERNAL' ELSE error_code END,
-                  error_message = CASE WHEN lease_losses + 1 >= ? THEN 'Gave up: the app stopped while decoding this page ' || (lease_losses + 1) || ' times.' ELSE error_message END
-           WHERE id = ?`,
-        ).run(MAX_LEASE_LOSSES, MAX_LEASE_LOSSES, MAX_LEASE_LOSSES, j.id);
-        stmt(
-          db,
-          `UPDATE items SET
-             status = CASE (SELECT status FROM jobs WHERE id = ?) WHEN 'failed' THEN 'failed' ELSE 'pending' END,
-             error_code = (SELECT error_code FROM jobs WHERE id = ? AND status = 'failed'),
-             error_message = (SELECT error_message FROM jobs WHERE id = ? AND status = 'failed')
-           WHERE id = ? AND status = 'running'`,
-        ).run(j.id, j.id, j.id, j.item_id);
+                  finished_at = CASE WHEN lease_losses + 1 >= @max THEN @now ELSE finished_at END,
+                  error_code = CASE WHEN lease_losses + 1 >= @max THEN 'INTERNAL' ELSE error_code END,
+                  error_message = CASE WHEN lease_losses + 1 >= @max THEN 'Gave up: the app stopped while decoding this page ' || (lease_losses + 1) || ' times.' ELSE error_message END
+           WHERE id = @id`,
+        ).run({ max: MAX_LEASE_LOSSES, now, id: j.id });
+        deriveItemStatus(db, j.item_id);
       }
-      cancelWaiting(db, null);
+      cancelWaitingInCancelled(db, now);
       return seen.size;
     })
     .immediate();
@@ -453,77 +332,6 @@ export function leaseOwners(db: Db): string[] {
       lease_owner: string;
     }>
   ).map((r) => r.lease_owner);
-}
-
-/** Waiting jobs of cancelled batches (or of `batchId`) become cancelled, with their items. */
-export function cancelWaiting(db: Db, batchId: number | null): void {
-  const scope = batchId === null ? `batch_id IN (SELECT id FROM batches WHERE status = 'cancelled')` : `batch_id = ${Number(batchId)}`;
-  stmt(db, `UPDATE jobs SET status = 'cancelled' WHERE ${scope} AND status IN ('pending','blocked')`).run();
-  stmt(
-    db,
-    `UPDATE items SET status = 'cancelled' WHERE ${scope} AND status = 'pending'
-       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id AND j.status = 'running')`,
-  ).run();
-}
-
-/** Blocked jobs get another chance (resume after fixing credentials). */
-export function unblock(db: Db, batchId: number): number {
-  return stmt(
-    db,
-    `UPDATE jobs SET status = 'pending', available_at = 0, error_code = NULL, error_message = NULL WHERE batch_id = ? AND status = 'blocked'`,
-  ).run(batchId).changes;
-}
-
-/**
- * The user goes on without the engines stopped for this batch: their waiting jobs fail with the
- * error that stopped them, and so do their pages once nothing else is left to run for them (a
- * "local first" page whose vendor step never ran fails with the vendor's reason, so that Retry
- * failed runs that step later). Answers how many jobs were settled.
- */
-export function failBlocked(db: Db, batchId: number): number {
-  const n = stmt(db, `UPDATE jobs SET status = 'failed' WHERE batch_id = ? AND status = 'blocked'`).run(batchId).changes;
-  stmt(
-    db,
-    `UPDATE items SET status = 'failed',
-            error_code = (SELECT j.error_code FROM jobs j WHERE j.item_id = items.id AND j.status = 'failed' ORDER BY j.id DESC LIMIT 1),
-            error_message = (SELECT j.error_message FROM jobs j WHERE j.item_id = items.id AND j.status = 'failed' ORDER BY j.id DESC LIMIT 1)
-     WHERE batch_id = ? AND status = 'pending'
-       AND EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id AND j.status = 'failed')
-       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id AND j.status IN ('pending', 'running', 'blocked'))`,
-  ).run(batchId);
-  return n;
-}
-
-/** Failed jobs start over with a fresh attempt budget; their items wait again. */
-export function requeueFailed(db: Db, batchId: number): number {
-  const n = stmt(
-    db,
-    `UPDATE jobs SET status = 'pending', attempts = 0, lease_losses = 0, available_at = 0, error_code = NULL, error_message = NULL
-     WHERE batch_id = ? AND status = 'failed'`,
-  ).run(batchId).changes;
-  stmt(
-    db,
-    `UPDATE items SET status = 'pending', error_code = NULL, error_message = NULL
-     WHERE batch_id = ? AND status = 'failed' AND EXISTS (SELECT 1 FROM jobs j WHERE j.item_id = items.id AND j.status = 'pending')`,
-  ).run(batchId);
-  return n;
-}
-
-export interface JobActivity {
-  pending: number;
-  running: number;
-  blocked: number;
-}
-
-export function jobActivity(db: Db, batchId: number): JobActivity {
-  // Three index range counts (jobs_batch), not one scan of the batch's jobs.
-  const r = stmt(
-    db,
-    `SELECT (SELECT count(*) FROM jobs WHERE batch_id = @b AND status = 'pending') AS pending,
-            (SELECT count(*) FROM jobs WHERE batch_id = @b AND status = 'running') AS running,
-            (SELECT count(*) FROM jobs WHERE batch_id = @b AND status = 'blocked') AS blocked`,
-  ).get({ b: batchId }) as JobActivity;
-  return r;
 }
 
 /** The earliest moment a backed-off job of a running batch becomes claimable. */

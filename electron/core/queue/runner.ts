@@ -3,7 +3,8 @@ import type { Engine, RecognizeResult } from '../engines/engine';
 import { ScanError, toAppError } from '../errors';
 import type { Store } from '../store/store';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import type { CacheKey, ClaimedJob } from './jobs';
+import type { CacheKey } from '../store/results';
+import type { ClaimedJob } from './jobs';
 import { optionsKey } from './options-key';
 import { meterUsage, type UsageSink } from '../usage/meter';
 

@@ -5,31 +5,35 @@ import type { EngineId, EnginePlan } from '../../../shared/engines';
 import { ScanError } from '../errors';
 import type { ExportItem } from '../export/types';
 import type { IntakeItem, SkippedEntry } from '../intake/types';
+import { nextStatus, ruleFor, type Effect } from '../batch-lifecycle';
 import {
   blockEngine,
   blockMissingEngine,
-  cancelWaiting,
   claim,
   enqueue,
-  failBlocked,
   failFinal,
-  findCached,
   finish,
-  jobActivity,
   leaseOwners,
   nextAvailableAt,
   pendingEngines,
   release,
   renewLease,
-  requeueFailed,
   requeueLost,
   scheduleRetry,
-  unblock,
-  type CacheKey,
   type ClaimedJob,
   type Fence,
 } from '../queue/jobs';
-import { enqueueRerun, nothingToRerun } from '../rerun';
+import {
+  cancelWaiting,
+  enqueueRerun,
+  failBlocked,
+  jobActivity,
+  nothingToRerun,
+  readablePages,
+  requeueFailed,
+  unblock,
+} from './batch-jobs';
+import { findCached, type CacheKey, type Outcome } from './results';
 import type { ItemQuery } from '../service-types';
 import {
   batchRow,
@@ -50,10 +54,12 @@ import { batchHeldOpen } from './hot-folders';
 import { listIgnored } from './ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
 import { getItem, listItems, reviewDetection } from './items';
-import type { NewBatch, Store } from './store';
+import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
 import type { BatchData } from '../batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
 import type { VendorCall } from '../usage/meter';
+import type { ResultImage } from '../engines/engine';
+import { detectionImage } from './result-images';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
 /**
@@ -95,10 +101,11 @@ export class SqliteStore implements Store {
     return db
       .transaction(() => {
         const row = batchRow(db, batchId);
+        ruleFor(batchId, row.status, 'addItems');
         const plan = JSON.parse(row.plan_json) as EnginePlan;
         const { itemIds, runnable } = this.insertItems(batchId, plan, items, skipped);
-        if (row.status === 'cancelled') cancelWaiting(db, batchId);
-        else if (row.status === 'done' && runnable > 0) setBatchStatus(db, batchId, 'running');
+        const next = nextStatus(row.status, 'addItems', { count: runnable });
+        if (next !== row.status) setBatchStatus(db, batchId, next);
         return { itemIds };
       })
       .immediate();
@@ -162,76 +169,52 @@ export class SqliteStore implements Store {
     deleteBatchRows(this.db, batchId);
   }
 
-  async pauseBatch(batchId: number): Promise<boolean> {
-    const row = batchRow(this.db, batchId);
-    if (row.status !== 'running' && row.status !== 'queued') return false;
-    setBatchStatus(this.db, batchId, 'paused');
-    return true;
-  }
-
-  async resumeBatch(batchId: number): Promise<boolean> {
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'cancelled') {
-      throw new ScanError('INVALID_INPUT', `Batch ${batchId} was cancelled; retry its failed pages or start a new batch.`);
-    }
-    if (row.status !== 'paused' && row.status !== 'queued') return false;
-    this.db.transaction(() => {
-      unblock(this.db, batchId);
-      setBatchStatus(this.db, batchId, 'running');
-    })();
-    return true;
-  }
-
-  async cancelBatch(batchId: number): Promise<boolean> {
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'done' || row.status === 'cancelled') return false;
-    // Waiting jobs are cancelled; jobs being decoded finish and keep their result.
-    this.db.transaction(() => {
-      setBatchStatus(this.db, batchId, 'cancelled');
-      cancelWaiting(this.db, batchId);
-    })();
-    return true;
-  }
-
-  async finishWithoutStopped(batchId: number): Promise<number> {
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'cancelled' || row.status === 'done') return 0;
-    return this.db
-      .transaction(() => {
-        const n = failBlocked(this.db, batchId);
-        const a = jobActivity(this.db, batchId);
-        // Paused by the stop alone: nothing else waits, so settling makes it done.
-        if (n > 0 && row.status === 'paused' && a.pending === 0 && a.running === 0) setBatchStatus(this.db, batchId, 'running');
-        return n;
+  async changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {
+    const db = this.db;
+    return db
+      .transaction((): BatchChangeResult => {
+        const status = batchRow(db, batchId).status;
+        const nothing: BatchChangeResult = { status, changed: false, count: 0, unread: [] };
+        if (!ruleFor(batchId, status, change.action).run) return nothing;
+        const { effect, unread } = this.effect(batchId, status, change);
+        const next = nextStatus(status, change.action, effect);
+        if (next !== status) setBatchStatus(db, batchId, next);
+        return { status: next, changed: next !== status, count: effect.count, unread };
       })
       .immediate();
   }
 
-  async rerunBatch(batchId: number, plan: EnginePlan): Promise<number> {
-    const row = batchRow(this.db, batchId);
-    if (row.status === 'running' || row.status === 'queued') {
-      throw new ScanError('INVALID_INPUT', `Batch ${batchId} is still running: wait for it to finish (or pause it) before running it again.`);
-    }
-    return this.db
-      .transaction(() => {
-        const n = enqueueRerun(this.db, batchId, plan);
+  /** What each action does to the batch's jobs (inside changeBatch's transaction). */
+  private effect(batchId: number, status: BatchStatus, change: BatchChange): { effect: Effect; unread: UnreadItem[] } {
+    const db = this.db;
+    const now = this.now();
+    switch (change.action) {
+      case 'pause':
+        return { effect: { count: 0 }, unread: [] };
+      case 'resume':
+        return { effect: { count: unblock(db, batchId) }, unread: [] };
+      case 'cancel':
+        // Waiting jobs are cancelled; jobs being decoded finish and keep their result.
+        return { effect: { count: cancelWaiting(db, batchId, now) }, unread: [] };
+      case 'finishWithoutStopped':
+        return { effect: { count: failBlocked(db, batchId, now), activity: jobActivity(db, batchId) }, unread: [] };
+      case 'rerun': {
+        const n = enqueueRerun(db, batchId, change.plan);
         // Nothing to run: say why, and leave the batch as it was (the plan change rolls back).
-        if (n === 0) throw new ScanError('NOTHING_TO_DO', nothingToRerun(this.db, batchId, plan));
-        setBatchStatus(this.db, batchId, 'running');
-        return n;
-      })
-      .immediate();
-  }
-
-  async retryFailed(batchId: number) {
-    batchRow(this.db, batchId);
-    const unread = unreadItems(this.db, batchId);
-    const requeued = this.db.transaction(() => {
-      const count = requeueFailed(this.db, batchId);
-      if (count > 0 || unread.length > 0) setBatchStatus(this.db, batchId, 'running');
-      return count;
-    })();
-    return { requeued, unread };
+        if (n === 0) throw new ScanError('NOTHING_TO_DO', nothingToRerun(readablePages(db, batchId), change.plan));
+        return { effect: { count: n }, unread: [] };
+      }
+      case 'retryFailed': {
+        const unread = unreadItems(db, batchId);
+        return { effect: { count: requeueFailed(db, batchId) + unread.length }, unread };
+      }
+      case 'settle':
+        // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts).
+        if (change.holdOpen || batchHeldOpen(db, batchId)) return { effect: { count: 0 }, unread: [] };
+        return { effect: { count: 0, activity: jobActivity(db, batchId) }, unread: [] };
+      default:
+        throw new ScanError('INTERNAL', `Unknown batch action on batch ${batchId} (${status}).`);
+    }
   }
 
   async reviveItems(
@@ -250,17 +233,6 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async settleIfIdle(batchId: number, holdOpen: boolean): Promise<{ status: BatchStatus; changed: boolean }> {
-    const status = batchRow(this.db, batchId).status;
-    // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts).
-    if (status !== 'running' || holdOpen || batchHeldOpen(this.db, batchId)) return { status, changed: false };
-    const a = jobActivity(this.db, batchId);
-    if (a.pending > 0 || a.running > 0) return { status, changed: false };
-    const next = a.blocked > 0 ? 'paused' : 'done';
-    setBatchStatus(this.db, batchId, next);
-    return { status: next, changed: true };
-  }
-
   async claim(engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null> {
     return claim(this.db, engine, { now: this.now(), leaseMs: lease.leaseMs, owner: lease.owner });
   }
@@ -269,7 +241,7 @@ export class SqliteStore implements Store {
     return renewLease(this.db, fence, this.now() + leaseMs);
   }
 
-  async finish(job: ClaimedJob, outcome: Parameters<typeof finish>[2], key: CacheKey) {
+  async finish(job: ClaimedJob, outcome: Outcome, key: CacheKey) {
     return finish(this.db, job, outcome, key, this.now());
   }
 
@@ -290,7 +262,7 @@ export class SqliteStore implements Store {
   }
 
   async release(job: Fence & { itemId: number }): Promise<boolean> {
-    return release(this.db, job);
+    return release(this.db, job, this.now());
   }
 
   async requeueLost(deadOwners: string[] = []): Promise<number> {
@@ -343,6 +315,10 @@ export class SqliteStore implements Store {
 
   async batchUsage(batchId: number): Promise<BatchUsage> {
     return batchUsage(this.db, batchId);
+  }
+
+  async detectionImage(detectionId: number, kind: ResultImage['kind']): Promise<Omit<ResultImage, 'kind'> | null> {
+    return detectionImage(this.db, detectionId, kind);
   }
 
   async billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number> {

@@ -2,13 +2,14 @@ import type { AppError } from '../../../shared/errors';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
 import type { EngineId, EnginePlan } from '../../../shared/engines';
-import type { RecognizeResult } from '../engines/engine';
 import type { ExportItem } from '../export/types';
 import type { IntakeItem, SkippedEntry } from '../intake/types';
-import type { CacheKey, ClaimedJob, Fence, FinishOutcome } from '../queue/jobs';
+import type { ClaimedJob, Fence, FinishOutcome } from '../queue/jobs';
+import type { CacheKey, Outcome } from './results';
 import type { ItemQuery } from '../service-types';
 import type { BulkScope, ReviewBefore } from './bulk-review';
 import type { VendorCall } from '../usage/meter';
+import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
 /**
@@ -28,7 +29,7 @@ export interface Store {
   /**
    * Adds pages to an existing batch (pages streamed in as a document is expanded, a hot folder's
    * new files): items and their jobs for the batch's current plan, in one transaction. A batch
-   * that had settled (done) runs again; a cancelled one keeps them cancelled.
+   * that had settled (done) runs again; a cancelled one refuses them (INVALID_INPUT).
    */
   addItems(batchId: number, items: IntakeItem[], skipped?: SkippedEntry[]): Promise<{ itemIds: number[] }>;
   listBatches(): Promise<BatchSummary[]>;
@@ -50,40 +51,22 @@ export interface Store {
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
 
-  // ---- batch life cycle (each one transaction; see service.ts for what each means)
-  /** running/queued -> paused. Answers whether it changed. */
-  pauseBatch(batchId: number): Promise<boolean>;
-  /** paused/queued -> running, stopped engines get another chance. Refuses a cancelled batch. */
-  resumeBatch(batchId: number): Promise<boolean>;
-  /** Anything but done/cancelled -> cancelled; waiting pages are cancelled. */
-  cancelBatch(batchId: number): Promise<boolean>;
-  /** Waiting jobs of stopped engines fail with their reason. Answers how many. */
-  finishWithoutStopped(batchId: number): Promise<number>;
+  // ---- batch life cycle (batch-lifecycle.ts: one table of status x action)
   /**
-   * New jobs for another plan on a settled batch. Refuses a running one, and one where nothing
-   * would run (NOTHING_TO_DO, saying why). Answers how many pages were queued.
+   * Applies one life-cycle action to a batch in one transaction: reads its status (locked
+   * against other writers), refuses or ignores the action as the table says, runs the action's
+   * effect on the jobs and moves the batch on. Safe when several processes act at once.
    */
-  rerunBatch(batchId: number, plan: EnginePlan): Promise<number>;
-  /**
-   * Failed jobs start over; the batch runs again when anything was requeued or pages intake
-   * could not read exist (returned, for the caller to read again).
-   */
-  retryFailed(batchId: number): Promise<{ requeued: number; unread: UnreadItem[] }>;
-  /** After reading unread pages again: the ones that now read get a job, the others their new error. */
+  changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult>;
+  /** After reading unread pages again (retryFailed): the ones that now read get a job, the others their new error. */
   reviveItems(batchId: number, revived: Array<{ itemId: number; item: IntakeItem }>, errors: Array<{ itemId: number; error: AppError }>): Promise<void>;
-  /**
-   * A running batch with nothing left to claim or finish becomes done (or paused, when a
-   * stopped engine's pages wait), unless `holdOpen` (its pages are still being read here).
-   * Safe when several processes finish its last pages at once. Answers the status after.
-   */
-  settleIfIdle(batchId: number, holdOpen: boolean): Promise<{ status: BatchStatus; changed: boolean }>;
 
   // ---- the job queue (fenced transitions; see queue/jobs.ts)
   /** The next runnable job of `engine` (running batches, backoff respected), leased to `owner`. */
   claim(engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null>;
   /** False when the lease was lost meanwhile. */
   renewLease(fence: Fence, leaseMs: number): Promise<boolean>;
-  finish(job: ClaimedJob, outcome: { fresh: RecognizeResult } | { reusedFrom: number }, key: CacheKey): Promise<FinishOutcome>;
+  finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome>;
   failFinal(job: Fence & { itemId: number }, error: AppError): Promise<boolean>;
   scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean>;
   blockEngine(job: Fence & { itemId: number; batchId: number; engine: string }, error: AppError, optionsKey: string): Promise<boolean>;
@@ -108,6 +91,8 @@ export interface Store {
   /** Today's and this month's usage (the vendors' calendar, UTC+8) per vendor, account and operation. */
   usageSummary(): Promise<UsageSummary>;
   batchUsage(batchId: number): Promise<BatchUsage>;
+  /** An image kept with the result of a detection (IDCardOCR's card or portrait crop); null when there is none. */
+  detectionImage(detectionId: number, kind: ResultImage['kind']): Promise<Omit<ResultImage, 'kind'> | null>;
   /** Billable calls of one operation on one vendor day (for one account, or all). */
   billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number>;
 
@@ -120,6 +105,24 @@ export interface NewBatch {
   createdAt: string;
   items: IntakeItem[];
   skipped: SkippedEntry[];
+}
+
+/** The life-cycle actions (batch-lifecycle.ts), with what each needs. */
+export type BatchChange =
+  | { action: 'pause' | 'resume' | 'cancel' | 'finishWithoutStopped' | 'retryFailed' }
+  | { action: 'rerun'; plan: EnginePlan }
+  /** `holdOpen`: its pages are still being read in this process (it must not settle yet). */
+  | { action: 'settle'; holdOpen: boolean };
+
+export interface BatchChangeResult {
+  /** The batch's status after the action. */
+  status: BatchStatus;
+  /** The status changed. */
+  changed: boolean;
+  /** Jobs the action queued, settled or unblocked (0: nothing to do, or ignored in this status). */
+  count: number;
+  /** retryFailed: pages intake could not read, for the caller to read again (reviveItems). */
+  unread: UnreadItem[];
 }
 
 export interface UnreadItem {

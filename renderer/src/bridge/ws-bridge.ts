@@ -6,6 +6,7 @@
  * Usage (renderer entry): `if (!window.scandesk) installWsBridge();` before the first render.
  */
 import {
+  cropPaths,
   fail,
   isEventName,
   mediaPaths,
@@ -106,6 +107,7 @@ export function createWsBridge(options: WsBridgeOptions = {}): ScanDeskApi {
       return () => void set.delete(l);
     },
     mediaUrl: (kind, itemId) => mediaPaths.http(kind, itemId),
+    cropUrl: (kind, detectionId) => cropPaths.http(kind, detectionId),
     // A browser never reveals where a dropped file lives: the file itself is sent (uploadFile).
     getPathForFile: () => null,
     async uploadFile(file, session, relativePath) {

@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import type { Task } from '../../../shared/engines';
 import type { RequestInput } from '../../../shared/contract';
 import { useApp } from '../api/context';
-import { buildPlan, engineLabel, planChoices, taskLabel, type CardSide, type EngineAvailability, type PlanChoice } from '../logic/engines';
+import { buildPlan, engineLabel, planChoices, taskLabel, type EngineAvailability, type PlanChoice } from '../logic/engines';
+import { NO_ID_CARD_CHOICE, idCardPlanOptions, type IdCardChoice } from '../logic/idcard-choice';
+import { IdCardOptions } from './idcard/IdCardOptions';
 
 /** A plan as the contract takes it (option values are plain JSON values). */
 export type PlanInput = RequestInput<'batches.rerun'>['plan'];
-
-const CARD_SIDES: CardSide[] = ['auto', 'FRONT', 'BACK'];
 
 /**
  * Engine, task and engine options for a batch: the local decoder (default), one cloud vendor
@@ -20,7 +20,7 @@ export function EnginePicker(props: { onPlan: (plan: PlanInput) => void; onOpenS
   const [engines, setEngines] = useState<EngineAvailability[] | null>(null);
   const [value, setValue] = useState('local');
   const [task, setTask] = useState<Task>('codes');
-  const [cardSide, setCardSide] = useState<CardSide>('auto');
+  const [idCard, setIdCard] = useState<IdCardChoice>(NO_ID_CARD_CHOICE);
 
   useEffect(() => {
     let live = true;
@@ -44,7 +44,7 @@ export function EnginePicker(props: { onPlan: (plan: PlanInput) => void; onOpenS
 
   const { onPlan } = props;
   // Reported when it changes (by value: the choices list is rebuilt on every render).
-  const planJson = JSON.stringify(buildPlan(choice, effectiveTask, cardSide));
+  const planJson = JSON.stringify(buildPlan(choice, effectiveTask, idCardPlanOptions(idCard)));
   useEffect(() => {
     onPlan(JSON.parse(planJson) as PlanInput);
   }, [planJson, onPlan]);
@@ -77,19 +77,8 @@ export function EnginePicker(props: { onPlan: (plan: PlanInput) => void; onOpenS
             ))}
           </select>
         </label>
-        {effectiveTask === 'idcard' && (
-          <label className="field grow">
-            <span>{t('create.cardSide')}</span>
-            <select value={cardSide} onChange={(e) => setCardSide(e.target.value as CardSide)} data-testid="card-side">
-              {CARD_SIDES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`cardSide.${s}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
       </div>
+      {effectiveTask === 'idcard' && <IdCardOptions value={idCard} onChange={setIdCard} />}
       {unavailable.length > 0 && (
         <p className="muted small" data-testid="engine-hint">
           {t('create.notConfiguredHint')}{' '}

@@ -6,6 +6,7 @@ import { errorText } from '../logic/error-text';
 import { badgeFor, pageLabel, reviewState } from '../logic/items';
 import { columnsFor } from '../logic/page-cache';
 import { gridMove } from '../logic/grid-keys';
+import { ScrollPace } from '../logic/scroll-pace';
 
 const CARD_W = 168;
 const CARD_H = 200;
@@ -26,6 +27,8 @@ export function ThumbGrid(props: {
   const { client, t } = useApp();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
+  // Read by each card's thumbnail when it is about to ask for its image (never rendered from).
+  const [pace] = useState(() => new ScrollPace(eagerThumbnails() ? Infinity : undefined));
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -33,8 +36,25 @@ export function ThumbGrid(props: {
     setWidth(el.clientWidth);
     const ro = new ResizeObserver(() => setWidth(el.clientWidth));
     ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+    // Thumbnails held back during a fling are asked for once it is over: checked while any wait.
+    let check: ReturnType<typeof setTimeout> | undefined;
+    const releaseLater = () => {
+      check = setTimeout(() => {
+        check = undefined;
+        if (!pace.release(performance.now()) || pace.waitingCount > 0) releaseLater();
+      }, SETTLE_MS);
+    };
+    const onScroll = () => {
+      pace.note(el.scrollTop, performance.now());
+      if (check === undefined) releaseLater();
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      ro.disconnect();
+      el.removeEventListener('scroll', onScroll);
+      clearTimeout(check);
+    };
+  }, [pace]);
 
   const cols = columnsFor(width - 2 * GAP, CARD_W, GAP);
   const rows = Math.ceil(props.total / cols);
@@ -86,7 +106,7 @@ export function ThumbGrid(props: {
               const index = row.index * cols + c;
               if (index >= props.total) return null;
               const item = props.itemAt(index);
-              return <Card key={index} index={index} item={item} url={item ? client.mediaUrl('thumb', item.id) : null} onOpen={props.onOpen} />;
+              return <Card key={index} index={index} item={item} url={item ? client.mediaUrl('thumb', item.id) : null} pace={pace} onOpen={props.onOpen} />;
             })}
           </div>
         ))}
@@ -95,8 +115,21 @@ export function ThumbGrid(props: {
   );
 }
 
+/**
+ * For bench/ui.ts only: localStorage `scandesk.bench.eagerThumbnails` = '1' asks for thumbnails
+ * even during a fling (the behaviour before ScrollPace), so the benchmark can measure the two
+ * side by side in one run. Read once per grid.
+ */
+function eagerThumbnails(): boolean {
+  try {
+    return localStorage.getItem('scandesk.bench.eagerThumbnails') === '1';
+  } catch {
+    return false;
+  }
+}
+
 /** Memoized: while scrolling only the cards of rows entering the view render. */
-const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; onOpen: (i: number) => void }) {
+const Card = memo(function Card(props: { index: number; item: ItemSummary | undefined; url: string | null; pace: ScrollPace; onOpen: (i: number) => void }) {
   const { t, locale } = useApp();
   const { item } = props;
   if (!item) {
@@ -120,7 +153,7 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         title={item.error ? `${label}\n${errorText(item.error, t, locale)}` : label}
         aria-label={`${label}: ${badgeText}`}
       >
-        <Thumb url={item.status === 'skipped' ? null : props.url} />
+        <Thumb url={item.status === 'skipped' ? null : props.url} pace={props.pace} />
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
         {review !== 'none' && (
@@ -140,27 +173,38 @@ const SHOWN_LIMIT = 50_000;
 const SETTLE_MS = 120;
 
 /**
- * A card's thumbnail, asked for once the card has stayed mounted for SETTLE_MS. Flinging
+ * A card's thumbnail, asked for once the card has stayed mounted for SETTLE_MS and the grid is
+ * not being flung (ScrollPace; while it is, the card waits in pace.defer until the grid's check
+ * finds the fling over). Flinging
  * through thousands of pages would otherwise have the host render (sharp: up to ~150 ms for a
- * large scan) a thumbnail for every page flown past, and the pages where the scroll stops would
- * wait behind them. Rows mount three rows ahead of the view (overscan), so at a reading pace a
- * thumbnail is asked for before its row is on screen.
+ * large scan) a thumbnail for every page flown past (a card stays mounted ~300 ms at a fling,
+ * so a timer alone does not hold them back), and the renderer request, decode and paint each;
+ * the pages where the scroll stops would wait behind them. Rows mount three rows ahead of the
+ * view (overscan), so at a reading pace a thumbnail is asked for before its row is on screen.
  *
  * A CSS background, not an <img>: Chromium re-prioritises every <img> on each layout, which
  * cost more than anything else while scrolling (bench/ui.ts); and a page the host cannot preview
  * keeps its empty frame rather than a broken-image icon.
  */
-const Thumb = memo(function Thumb({ url }: { url: string | null }) {
+const Thumb = memo(function Thumb({ url, pace }: { url: string | null; pace: ScrollPace }) {
   const [, settled] = useState(0);
   useEffect(() => {
     if (url === null || shown.has(url)) return;
-    const timer = setTimeout(() => {
+    const show = () => {
       if (shown.size >= SHOWN_LIMIT) shown.clear();
       shown.add(url);
       settled((n) => n + 1);
+    };
+    let cancel = () => {};
+    const timer = setTimeout(() => {
+      if (pace.flinging(performance.now())) cancel = pace.defer(show);
+      else show();
     }, SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [url]);
+    return () => {
+      clearTimeout(timer);
+      cancel();
+    };
+  }, [url, pace]);
   const ready = url !== null && shown.has(url);
   return <span className="thumb" style={ready ? { backgroundImage: `url("${url}")` } : undefined} />;
 });

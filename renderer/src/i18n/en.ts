@@ -1,8 +1,10 @@
 import { enUsage, enUsageOne } from './en-usage';
+import { enIdCard } from './en-idcard';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
   ...enUsage,
+  ...enIdCard,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
@@ -138,12 +140,23 @@ export const en = {
   'export.all': 'All results',
   'export.accepted': 'Accepted only',
   'export.path': 'Save to',
-  'export.pathPlaceholder': 'Full path of the file to write',
+  'export.notChosen': 'Not chosen yet',
   'export.browse': 'Choose…',
+  'export.toDownload': 'Download (your browser saves the file)',
+  'export.toFolder': 'A new file in this folder of the computer running ScanDesk:',
+  'export.folder': 'Folder',
+  'export.folderPlaceholder': 'Full path of an existing folder',
+  'export.folderHint': 'ScanDesk names the file after the batch and never replaces an existing one. The folder must exist: it is not created for you.',
+  'export.folderAbsolute': 'Type the full path of a folder (e.g. /home/me/Documents or C:\\Users\\me\\Documents).',
+  'export.needPath': 'Choose where to save the file first.',
+  'export.saved': 'Saved {name}: {counts}.',
+  'export.downloaded': 'Your browser is saving {name}: {counts}.',
+  'export.codes': '{count} codes',
+  'export.pages': '{count} pages',
+  'export.openFolder': 'Open folder',
+  'export.close': 'Close',
   'export.run': 'Export',
   'export.cancel': 'Cancel',
-  'export.done': 'Exported {count} rows to {path}',
-  'export.needPath': 'Choose where to save the file first.',
   'export.revealPersonal': 'Include full ID numbers',
   'export.revealPersonalHint': 'ID-card numbers are personal data. Unticked, the file shows them masked (first 3 and last 4 digits only).',
 
@@ -367,7 +380,8 @@ export const enOne: Partial<Record<MessageKey, string>> = {
   'undo.done': 'Undone: {count} detection back as it was',
   'bulk.done': 'Accepted {count} detection (Ctrl+Z undoes)',
   'bulk.shown': 'Accept all shown ({count} page)',
-  'export.done': 'Exported {count} row to {path}',
+  'export.codes': '{count} code',
+  'export.pages': '{count} page',
   'documents.count': '{count} document',
   'documents.pagesCount': '{count} page',
   'documents.pending': '{count} page not decoded yet',

@@ -1,9 +1,11 @@
 import type { MessageKey } from './en';
 import { zhCNUsage } from './zh-CN-usage';
+import { zhCNIdCard } from './zh-CN-idcard';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNUsage,
+  ...zhCNIdCard,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',
@@ -139,12 +141,23 @@ export const zhCN: Record<MessageKey, string> = {
   'export.all': '全部结果',
   'export.accepted': '仅已通过',
   'export.path': '保存到',
-  'export.pathPlaceholder': '要写入的文件完整路径',
+  'export.notChosen': '尚未选择',
   'export.browse': '选择…',
+  'export.toDownload': '下载（由浏览器保存文件）',
+  'export.toFolder': '在运行 ScanDesk 的电脑上的此文件夹中新建文件：',
+  'export.folder': '文件夹',
+  'export.folderPlaceholder': '已存在的文件夹的完整路径',
+  'export.folderHint': 'ScanDesk 以批次名称命名文件，绝不覆盖已有文件。文件夹必须已存在，不会自动创建。',
+  'export.folderAbsolute': '请输入文件夹的完整路径（例如 /home/me/Documents 或 C:\\Users\\me\\Documents）。',
+  'export.needPath': '请先选择保存位置。',
+  'export.saved': '已保存 {name}：{counts}。',
+  'export.downloaded': '浏览器正在保存 {name}：{counts}。',
+  'export.codes': '{count} 个码',
+  'export.pages': '{count} 页',
+  'export.openFolder': '打开文件夹',
+  'export.close': '关闭',
   'export.run': '导出',
   'export.cancel': '取消',
-  'export.done': '已导出 {count} 行到 {path}',
-  'export.needPath': '请先选择保存位置。',
   'export.revealPersonal': '导出完整身份证号',
   'export.revealPersonalHint': '身份证号属于个人信息。不勾选时，文件中的号码会被遮盖（只保留前 3 位和后 4 位）。',
 

@@ -37,10 +37,10 @@ describe('plan choices', () => {
   });
   it('builds plans: fallback, task limited to the choice, card side only for idcard', () => {
     const c = planChoices(engines);
-    expect(buildPlan(c[3]!, 'idcard', 'FRONT')).toEqual({ engine: 'local', task: 'codes', fallback: 'tencent' });
-    expect(buildPlan(c[1]!, 'idcard', 'BACK')).toEqual({ engine: 'tencent', task: 'idcard', options: { cardSide: 'BACK' } });
-    expect(buildPlan(c[1]!, 'idcard', 'auto')).toEqual({ engine: 'tencent', task: 'idcard' });
-    expect(buildPlan(c[0]!, 'text', 'auto')).toEqual({ engine: 'local', task: 'codes' });
+    expect(buildPlan(c[3]!, 'idcard', { cardSide: 'FRONT' })).toEqual({ engine: 'local', task: 'codes', fallback: 'tencent' });
+    expect(buildPlan(c[1]!, 'idcard', { cardSide: 'BACK' })).toEqual({ engine: 'tencent', task: 'idcard', options: { cardSide: 'BACK' } });
+    expect(buildPlan(c[1]!, 'idcard', {})).toEqual({ engine: 'tencent', task: 'idcard' });
+    expect(buildPlan(c[0]!, 'text', { cardSide: 'BACK' })).toEqual({ engine: 'local', task: 'codes' });
   });
 });
 

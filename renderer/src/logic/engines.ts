@@ -80,16 +80,21 @@ export function planChoices(engines: readonly EngineAvailability[]): PlanChoice[
   return out;
 }
 
-/** Options that go with a plan: the ID card side for Tencent's card reading. */
-export type CardSide = 'auto' | 'FRONT' | 'BACK';
-
-export function buildPlan(choice: PlanChoice, task: Task, cardSide: CardSide): { engine: EngineId; task: Task; fallback?: EngineId; options?: Record<string, string> } {
+/**
+ * The plan of a choice and task. `idCard` is the ID-card section's options (logic/idcard-choice),
+ * sent only with the idcard task.
+ */
+export function buildPlan(
+  choice: PlanChoice,
+  task: Task,
+  idCard: Record<string, string | boolean | Record<string, boolean>> = {},
+): { engine: EngineId; task: Task; fallback?: EngineId; options?: Record<string, string | boolean | Record<string, boolean>> } {
   const t = choice.tasks.includes(task) ? task : (choice.tasks[0] ?? 'codes');
   return {
     engine: choice.engine,
     task: t,
     ...(choice.fallback ? { fallback: choice.fallback } : {}),
-    ...(t === 'idcard' && cardSide !== 'auto' ? { options: { cardSide } } : {}),
+    ...(t === 'idcard' && Object.keys(idCard).length > 0 ? { options: idCard } : {}),
   };
 }
 

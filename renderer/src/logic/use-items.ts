@@ -4,6 +4,13 @@ import type { ScanDeskClient } from '../../../shared/contract';
 import type { ItemFilterName } from './items';
 import { BLOCK_SIZE, BlockCache, blocksForRange } from './page-cache';
 
+/**
+ * Items fetched beyond the visible range, both ways: half a block is about half a second of a
+ * fling, so the next block is usually there before its rows are. Rows that mount as grey
+ * placeholders and then render again as cards cost two renders, and a read-out of blank cards.
+ */
+const PREFETCH = BLOCK_SIZE / 2;
+
 export interface ItemsQuery {
   batchId: number;
   filter: ItemFilterName;
@@ -63,7 +70,7 @@ export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e:
     (first: number, last: number) => {
       visible.current = [first, last];
       if (total === null) return;
-      for (const b of blocksForRange(first, last, total)) {
+      for (const b of blocksForRange(first - PREFETCH, last + PREFETCH, total)) {
         if (!cache.current.has(b)) void fetchBlock(b, generation.current);
       }
     },

@@ -42,7 +42,12 @@ export async function qrcodeOcr(params: Params, ctx: Ctx): Promise<Record<string
     formats: ['png', 'jpeg'],
     maxSide: ctx.options.maxSide ?? 10000,
   });
-  const decoded = await decodeImageCodes(img.bytes, {
+  // Like the real service with a large image: decode a smaller working copy, and answer its
+  // ImgSize and corners in that copy's pixels.
+  const work = ctx.options.workingMaxSide;
+  const bytes =
+    work && Math.max(img.width, img.height) > work ? await sharp(img.bytes).resize(work, work, { fit: 'inside' }).png().toBuffer() : img.bytes;
+  const decoded = await decodeImageCodes(bytes, {
     formats: READ_FORMATS as never,
     tryHarder: true,
     tryRotate: true,

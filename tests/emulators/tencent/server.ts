@@ -45,7 +45,7 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
   const queued: Fault[] = [];
   const buckets = new Map<string, Bucket>();
   const sockets = new Set<Socket>();
-  const emptyStats = (): EmulatorStats => ({ requests: {}, ok: {}, errors: {}, arrivals: [], base64Bytes: 0, tokens: [] });
+  const emptyStats = (): EmulatorStats => ({ requests: {}, ok: {}, errors: {}, arrivals: [], base64Bytes: 0, lastParams: {}, lastRegion: {}, tokens: [] });
   let stats = emptyStats();
   const bump = (m: Record<string, number>, k: string): void => {
     m[k] = (m[k] ?? 0) + 1;
@@ -161,6 +161,9 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
     }
     if (typeof params.ImageBase64 === 'string') stats.base64Bytes += params.ImageBase64.length;
     const region = req.headers['x-tc-region'] === undefined ? undefined : String(req.headers['x-tc-region']);
+    const { ImageBase64: _image, ...shown } = params;
+    stats.lastParams[action] = shown;
+    stats.lastRegion[action] = region;
     try {
       const answer = await handler(params, { region, options });
       bump(stats.ok, action);

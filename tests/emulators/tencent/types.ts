@@ -69,6 +69,11 @@ export interface EmulatorOptions {
   maxBase64?: Partial<Record<string, number>>;
   /** Longest image side accepted before FailedOperation.ImageSizeTooLarge. Default 10000. */
   maxSide?: number;
+  /**
+   * QrcodeOCR decodes a copy no larger than this (longest side) and answers ImgSize and
+   * corners in its pixels, as the service may for large images. Default: the image as sent.
+   */
+  workingMaxSide?: number;
   /** Allowed clock difference, seconds. Default 300 (Tencent's 5 minutes). */
   maxSkewSeconds?: number;
   cards?: CardFixture[];
@@ -93,4 +98,7 @@ export interface EmulatorStats {
   base64Bytes: number;
   /** The X-TC-Token of every request signed with temporary keys ('' when it had none). */
   tokens: string[];
+  /** The last request's parameters (ImageBase64 left out) and X-TC-Region, by action. */
+  lastParams: Record<string, Record<string, unknown>>;
+  lastRegion: Record<string, string | undefined>;
 }

@@ -5,6 +5,7 @@ import { migration002 } from './002-item-search';
 import { migration003 } from './003-vendor-usage';
 import { migration004 } from './004-batch-documents-expected';
 import { migration005 } from './005-hot-folders';
+import { migration006 } from './006-result-images';
 
 /**
  * Numbered schema migrations, tracked in PRAGMA user_version. Each runs in its own transaction
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

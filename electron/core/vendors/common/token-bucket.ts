@@ -48,15 +48,19 @@ export class TokenBucket {
     const earliest = now - (this.burst - 1) * this.intervalMs;
     const slot = Math.max(this.nextFreeAt, earliest);
     this.nextFreeAt = slot + this.intervalMs;
-    const wait = slot - now;
-    if (wait > 0) {
+    let wait = slot - now;
+    // Timers run on libuv's millisecond loop clock and may fire up to a millisecond before the
+    // moment asked for on this (sub-millisecond) clock: wait out any remainder, so a request
+    // never leaves before its slot. Bounded, in case a caller's clock stands still.
+    for (let tries = 0; wait > 0 && tries < 4; tries++) {
       try {
-        await sleep(wait, signal);
+        await sleep(Math.ceil(wait), signal);
       } catch (err) {
         // Give the slot back only if nobody reserved after us; otherwise leave the gap.
         if (this.nextFreeAt === slot + this.intervalMs) this.nextFreeAt = slot;
         throw err;
       }
+      wait = slot - this.now();
     }
   }
 }

@@ -12,7 +12,7 @@ import { TENCENT } from './errors';
 import { idCardRequest, idCardResponseToResult } from './idcard';
 import { parseTencentOptions, type TencentOptions, type TencentOptionsInput } from './options';
 import { productLookupUnavailable, productRecords, toGtin14, wantsProductData } from './product-data';
-import { qrcodeResponseToDetections } from './qrcode';
+import { qrcodeResponseToDetections, tencentScale } from './qrcode';
 import { TencentSdkTransport, fingerprint, type TencentCallResult, type TencentEndpoint } from './sdk-client';
 
 export type PrepareFn = (source: ImageSource, budget: Budget) => Promise<PreparedImage>;
@@ -117,8 +117,10 @@ export class TencentEngine implements Engine {
       () => this.transport.call('QrcodeOCR', { ImageBase64: b64 }, { region: options.region, signal: req.signal }),
       { signal: req.signal, bytesSent: b64.length, billed: notNothingFound },
     );
-    const detections = qrcodeResponseToDetections(response, prepared.scale);
-    const notices: string[] = [];
+    // Corners are in the pixels of the image Tencent measured (ImgSize), normally the one sent.
+    const mapped = tencentScale(response, prepared);
+    const detections = qrcodeResponseToDetections(response, mapped.scale);
+    const notices: string[] = mapped.mismatch ? [mapped.mismatch] : [];
     if (options.enrichWithProductData) await this.enrich(detections, options, req.signal, notices);
     return this.result(prepared, detections, requestId, b64.length, notices);
   }

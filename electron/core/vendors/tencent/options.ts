@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ScanError } from '../../errors';
 
 import { ID_CARD_CONFIG_FLAGS, REGION_ID } from '../../../../shared/idcard';
+import { IdCardConfigSchema, checkIdCardRules } from '../../../../shared/contract/idcard';
 
 export { ID_CARD_CONFIG_FLAGS };
 
@@ -24,7 +25,7 @@ export const TencentOptionsSchema = z
     /** Requests in flight at once. */
     concurrency: z.number().int().min(1).max(32).default(8),
     cardSide: z.enum(['FRONT', 'BACK', 'auto']).default('auto'),
-    config: z.object(Object.fromEntries(ID_CARD_CONFIG_FLAGS.map((k) => [k, z.boolean().optional()]))).strict().default({}),
+    config: IdCardConfigSchema.default({}),
     enableRecognitionRectify: z.boolean().optional(),
     enableReflectDetail: z.boolean().optional(),
     cardWarnType: z.enum(['Basic', 'Advanced']).optional(),
@@ -33,7 +34,9 @@ export const TencentOptionsSchema = z
     /** Base64 limits; newer Tencent pages allow more than the seed's 3 MB / 10 MB. */
     maxBase64Bytes: z.object({ QrcodeOCR: bytes.optional(), IDCardOCR: bytes.optional() }).strict().default({}),
   })
-  .strict();
+  .strict()
+  // The vendor's rules across ID-card fields (the same the contract and the CLI apply).
+  .superRefine(checkIdCardRules);
 
 export type TencentOptions = z.output<typeof TencentOptionsSchema>;
 export type TencentOptionsInput = z.input<typeof TencentOptionsSchema>;

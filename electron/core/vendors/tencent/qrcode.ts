@@ -25,6 +25,24 @@ function toGeometry(pos: CodeResult['Position'], scale: number): Geometry {
   return toPageGeometry({ kind: 'quad', points: pts.map((c) => ({ x: c.X, y: c.Y })) }, { scale });
 }
 
+/**
+ * The scale from page pixels to the pixels Tencent's corners are in. Normally the copy we sent
+ * (`prepared.scale`); ImgSize says which image the service actually measured, and when it
+ * decoded a resized copy (as WeChat's img_size can show too) the corners follow that copy.
+ * An ImgSize whose shape differs from what we sent cannot be mapped with one factor: the
+ * caller says so once.
+ */
+export function tencentScale(response: Record<string, unknown>, sent: { width: number; height: number; scale: number }): { scale: number; mismatch: string | null } {
+  const size = response.ImgSize as { Wide?: unknown; High?: unknown } | undefined;
+  const wide = Number(size?.Wide);
+  const high = Number(size?.High);
+  if (!(wide > 0 && high > 0) || sent.width <= 0 || sent.height <= 0) return { scale: sent.scale, mismatch: null };
+  const fx = wide / sent.width;
+  const fy = high / sent.height;
+  const mismatch = Math.abs(fx - fy) > 0.02 * Math.max(fx, fy) ? `Tencent Cloud OCR measured a ${wide}x${high} image for a ${sent.width}x${sent.height} page sent: code outlines may be off.` : null;
+  return { scale: sent.scale * fx, mismatch };
+}
+
 export function qrcodeResponseToDetections(response: Record<string, unknown>, scale: number): Detection[] {
   const results = Array.isArray(response.CodeResults) ? (response.CodeResults as CodeResult[]) : [];
   return results.map((r) => {
