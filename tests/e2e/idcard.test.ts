@@ -2,7 +2,10 @@
  * Tencent ID cards in the real interface (headless Chromium, browser host, a real keychain, the
  * Tencent emulator that really finds the card and crops it): the new-batch dialog offers every
  * IDCardOCR output (crops, warnings, glare details, advanced checks, region) with the vendor's
- * rule enforced, and what was ticked is what the service receives. Screenshots of each changed
+ * rule enforced, and what was ticked is what the service receives; review shows the card's
+ * warnings as badges in the user's language, the scores and the glare, the ID number masked by
+ * the one rule until revealed, and the card and portrait crops (real images from the media
+ * route) only when asked. Screenshots of each changed
  * screen in both languages and themes: test-results/screenshots/idcard-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +134,63 @@ describe('ID cards in the interface', () => {
     });
     expect(sent).toMatchObject({ CardSide: 'FRONT', EnableReflectDetail: true });
     expect(emu.stats.lastRegion.IDCardOCR).toBe('ap-shanghai');
+    expect(rendererErrors).toEqual([]);
+  }, 240_000);
+
+  it('review shows warnings as badges, the number masked until revealed, and the crops on request', async () => {
+    const batch = (await service.listBatches()).find((b) => b.name === 'Cards')!;
+    const [item] = (await service.listItems(batch.id)).items;
+    await page.click(`[data-testid=batch-row][data-batch-id="${batch.id}"]`);
+    await page.click(`[data-testid=card][data-item-id="${item!.id}"]`);
+    await page.waitForSelector(`[data-testid=review][data-item-id="${item!.id}"][data-ready=true]`);
+    const panel = page.locator('[data-testid=idcard-panel]');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-side')).toBe('FRONT');
+    const badges = panel.locator('[data-testid=idcard-warning]');
+    expect(await badges.evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), e.textContent]))).toEqual([
+      ['-9102', 'Photocopy (colour or black-and-white)'],
+      ['-9107', 'Glare on the card'],
+    ]);
+    expect(await panel.locator('[data-testid=idcard-quality]').textContent()).toBe('Quality 58');
+    expect(await panel.locator('[data-testid=idcard-border]').textContent()).toBe('Border score 12');
+    expect(await panel.locator('[data-testid=idcard-glare]').textContent()).toBe('Glare on: text fields');
+
+    // The ID number: masked by the one rule until revealed; the other fields as read.
+    const idRow = page.locator('[data-testid=detection]', { has: page.locator('.symbology', { hasText: /^IdNum$/ }) });
+    const value = idRow.locator('[data-testid=detection-value]');
+    expect(await value.textContent()).toBe('440***********1234');
+    expect(await value.getAttribute('data-masked')).toBe('true');
+    expect(await page.locator('[data-testid=detection-value]').allTextContents()).toContain('李明');
+
+    // No crop is fetched before the user asks for it.
+    expect(await page.locator('[data-testid=idcard-crop-idcard]').count()).toBe(0);
+    await page.click('[data-testid=idcard-show-crops]');
+    const sizes = async (sel: string) => {
+      await page.waitForFunction(`(() => { const i = document.querySelector('${sel}'); return !!i && i.complete && i.naturalWidth > 0; })()`);
+      return page.evaluate(`(() => { const i = document.querySelector('${sel}'); return [i.naturalWidth, i.naturalHeight]; })()`) as Promise<[number, number]>;
+    };
+    // The card crop is the fixture's card box of the 1000x630 photo; the portrait, the marker's box.
+    expect(await sizes('[data-testid=idcard-crop-idcard]')).toEqual([960, 592]);
+    const [pw, ph] = await sizes('[data-testid=idcard-crop-portrait]');
+    expect(pw).toBeGreaterThan(100);
+    expect(pw).toBeLessThan(400);
+    expect(ph).toBeGreaterThan(100);
+    const src = (await page.getAttribute('[data-testid=idcard-crop-idcard]', 'src'))!;
+    expect(src).toMatch(/^\/media\/crop\/idcard\/\d+$/);
+
+    await page.click('[data-testid=reveal-personal]');
+    expect(await value.textContent()).toBe(CARD.fields.IdNum);
+    await shotInEveryLook(page, SHOTS, 'idcard-review', async () => {
+      await page.waitForSelector('[data-testid=idcard-crop-portrait]');
+    });
+    await page.click('[data-testid=reveal-personal]');
+    expect(await value.textContent()).toBe('440***********1234');
+
+    // Chinese: the service's own wording for each warning.
+    await page.selectOption('[data-testid=language]', 'zh-CN');
+    await page.waitForFunction(`document.documentElement.lang === 'zh-CN'`);
+    expect(await badges.allTextContents()).toEqual(['身份证复印件告警', '身份证反光告警']);
+    await page.selectOption('[data-testid=language]', 'en');
     expect(rendererErrors).toEqual([]);
   }, 240_000);
 });

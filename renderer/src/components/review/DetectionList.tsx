@@ -6,6 +6,7 @@ import { useApp } from '../../api/context';
 import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
 import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
+import { IdCardPanel } from '../idcard/IdCardPanel';
 
 /**
  * The page's detections beside the stage: engine chips (show/hide an engine, reveal ID
@@ -67,6 +68,7 @@ export function DetectionList(props: {
           )}
         </div>
       )}
+      <IdCardPanel key={detail?.id} detections={all} />
       {detail && detections.length === 0 && !detail.error && detail.status === 'done' && <p className="muted">{t('review.noDetections')}</p>}
       {detail?.error && <p className="error-text">{errorText(detail.error, t, locale)}</p>}
       <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
