@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '../../electron/core/credentials/store';
+import { vendorDefinition } from '../../electron/core/vendors';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { BIN, ROOT } from './helpers';
 
@@ -21,6 +22,9 @@ afterAll(async () => {
 
 const SECRET_ID = 'AKIDpromptTest00000000000000Qx7';
 const SECRET_KEY = 'PromptSecretKeyNeverEchoed123456';
+// Temporary keys add optional fields (a session token, its expiry) after the two required ones.
+const OPTIONAL_FIELDS = vendorDefinition('tencent').credentials.filter((f) => f.optional).length;
+const SKIP = 'Enter to skip): ';
 
 describe('scandesk credentials set on a terminal', () => {
   it('prompts per field and does not echo the secret', async () => {
@@ -40,6 +44,12 @@ describe('scandesk credentials set on a terminal', () => {
         if (out.includes('tencent secretKey (not shown): ') && !answered.has('key')) {
           answered.add('key');
           child.stdin.write(`${SECRET_KEY}\r`);
+        }
+        // Each optional field is skipped with Enter, once its prompt is there.
+        const skips = out.split(SKIP).length - 1;
+        if (skips > 0 && !answered.has(`skip${skips}`)) {
+          answered.add(`skip${skips}`);
+          child.stdin.write('\r');
         }
       });
       child.on('close', (c) => {
@@ -62,7 +72,7 @@ describe('scandesk credentials set on a terminal', () => {
     const key = 'PastedSecretKeyNeverEchoed654321';
     const { code, out } = await runOnTerminal((seen, write) => {
       if (seen.includes('tencent secretId: ')) {
-        write(`${id}\r${key}\r`);
+        write(`${id}\r${key}\r${'\r'.repeat(OPTIONAL_FIELDS)}`);
         return true;
       }
       return false;
@@ -70,6 +80,7 @@ describe('scandesk credentials set on a terminal', () => {
     expect(code, out).toBe(0);
     expect(out).not.toContain(key);
     expect(out).toContain('tencent secretKey (not shown): ');
+    expect(out.split(SKIP).length - 1).toBe(OPTIONAL_FIELDS);
     expect(await new CredentialStore().get('tencent')).toEqual({ secretId: id, secretKey: key });
   }, 90_000);
 });

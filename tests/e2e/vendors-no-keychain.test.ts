@@ -77,7 +77,7 @@ describe('no keychain', () => {
     // The same screen in Chinese.
     await page.selectOption('[data-testid=language]', 'zh-CN');
     await expect.poll(() => page.textContent('[data-testid=keychain-unavailable]')).toMatch(/^系统钥匙串不可用/);
-    // (Settings → Hot folders comes first: its heading is another h3.)
+    // Settings has several sections (hot folders come first): the vendors' heading is translated.
     expect(await page.locator('[data-testid=settings-view] h3', { hasText: /^云服务商$/ }).count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'vendors-21-no-keychain-zh.png') });
     await page.selectOption('[data-testid=language]', 'en');
