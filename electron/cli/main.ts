@@ -148,7 +148,7 @@ Examples:
     .argument('<folder>', 'the folder to watch (subfolders too)')
     .option('--db <file>', `SQLite file holding the folder's batch (default: ${defaultDbPath(io.env)}); the app opened on it shows the live batch`)
     .option('--done <dir>', 'move each file here once all its pages are decoded (default: leave it in place, remembered)')
-    .option('--failed <dir>', 'move a file here when one of its pages failed or it is not an image (default: leave it)')
+    .option('--failed <dir>', 'move an image or PDF here when one of its pages failed (default: leave it); other files stay put')
     .option('-j, --jobs <n>', 'decoder workers (default: the number of CPU cores)', parseJobs)
     .option('--stability <ms>', 'a file joins once its size has not changed for this long (default 2000)')
     .addHelpText(

@@ -85,7 +85,7 @@ describe('hot folder', { timeout: 120_000 }, () => {
     expect((await svc.hotFolders.list())[0]).toMatchObject({ batchId, files: { done: 1, queued: 0 } });
   });
 
-  it('waits for a file still being written, takes a file renamed in, and sends a non-image to failed', async () => {
+  it('waits for a file still being written, takes a file renamed in, and leaves a non-image where it is', async () => {
     const bytes = readFileSync(Z('qrcode-2/1.png'));
     const fh = await open(join(IN, 'slow.png'), 'w');
     for (let i = 0; i < 4; i++) {
@@ -96,15 +96,22 @@ describe('hot folder', { timeout: 120_000 }, () => {
     copyFileSync(Z('code128-1/1.png'), join(OUTSIDE, 'renamed.png'));
     renameSync(join(OUTSIDE, 'renamed.png'), join(IN, 'renamed.png'));
     writeFileSync(join(IN, 'notes.txt'), 'not a scan');
+    // A script that is also a readable PNG (a polyglot): decoded, but never moved out of the inbox.
+    writeFileSync(join(IN, 'evil.bat'), Buffer.concat([readFileSync(Z('qrcode-2/10.png')), Buffer.from('\r\ncalc.exe\r\n')]));
     writeFileSync(join(IN, 'download.png.crdownload'), 'half a download');
     expect(await until('slow moved', movedFrom('slow.png'))).toMatchObject({ state: 'done' });
     expect(await until('renamed moved', movedFrom('renamed.png'))).toMatchObject({ state: 'done' });
-    expect(await until('notes moved', movedFrom('notes.txt'))).toMatchObject({ state: 'failed', to: join(FAILED, 'notes.txt') });
+    // Only page formats move: the folders are the renderer's word, and a file of another kind
+    // moved there could be "evil.bat" landing in a Startup folder.
+    expect(await until('notes settled', movedFrom('notes.txt'))).toMatchObject({ state: 'failed', to: null });
+    expect(await until('evil.bat settled', movedFrom('evil.bat'))).toMatchObject({ to: null });
+    expect(existsSync(join(IN, 'notes.txt')) && existsSync(join(IN, 'evil.bat'))).toBe(true);
+    expect(existsSync(join(FAILED, 'notes.txt')) || existsSync(join(DONE, 'evil.bat')) || existsSync(join(FAILED, 'evil.bat'))).toBe(false);
     const { items } = await svc.listItems(watcher.currentBatch!);
     const slow = items.find((i) => i.path === join(DONE, 'slow.png'))!;
     expect(slow.status).toBe('done'); // read whole, not half-written
     expect((await svc.getItem(slow.id)).detections.map((d) => d.text)).toContain(readFileSync(Z('qrcode-2/1.txt'), 'utf8'));
-    expect(items.find((i) => i.path === join(FAILED, 'notes.txt'))).toMatchObject({ status: 'failed', error: { code: 'UNSUPPORTED_FORMAT' } });
+    expect(items.find((i) => i.path === join(IN, 'notes.txt'))).toMatchObject({ status: 'failed', error: { code: 'UNSUPPORTED_FORMAT' } });
     expect(existsSync(join(IN, 'download.png.crdownload'))).toBe(true); // an unfinished download is left alone
   });
 

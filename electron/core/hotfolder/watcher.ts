@@ -4,7 +4,7 @@ import { basename, extname, join, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { HotFolder } from '../../../shared/hot-folders';
 import { toAppError } from '../errors';
-import { isHiddenOrSystem } from '../intake';
+import { isHiddenOrSystem, looksLikeImageName } from '../intake';
 import type { ScanService } from '../service-types';
 import type { HotFolderRuntime } from './service';
 
@@ -172,7 +172,11 @@ export class HotFolderWatcher {
 
   private async moveOn(path: string, state: 'done' | 'failed'): Promise<void> {
     const dir = state === 'done' ? this.folder.doneDir : this.folder.failedDir;
-    if (dir === null) {
+    // Only files named as the page formats ScanDesk reads are moved. The folders come from the
+    // renderer's word: moving any file there would let a crafted page (or a file uploaded to the
+    // browser host) put "evil.bat" in a Startup folder or "authorized_keys" in ~/.ssh. A file of
+    // another kind is left where it is, failed in the batch with its reason.
+    if (dir === null || !looksLikeImageName(basename(path))) {
       await this.runtime.fileSettled(this.folder.id, path, state, null);
       this.emit({ type: 'moved', path, to: null, state });
       return;
