@@ -10,6 +10,8 @@ import type { CredentialsOptions } from './credentials';
 import type { SettingsOptions } from './settings';
 import type { UsageOptions } from './usage';
 import type { WatchOptions } from './watch';
+import type { WorkerOptions } from './worker';
+import type { QueueOptions } from './queue-cmd';
 
 /**
  * `scandesk`: the offline batch command line. Same engine, queue, store and exports as the
@@ -48,7 +50,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, end
     .addHelpText(
       'after',
       `
-Every option of a command: scandesk scan --help, scandesk watch --help, scandesk credentials --help, scandesk settings --help
+Every option of a command: scandesk scan --help, scandesk watch --help, scandesk worker --help, scandesk queue --help, scandesk credentials --help, scandesk settings --help
 Example: scandesk scan ~/Scans/March --out march.xlsx`,
     );
 
@@ -56,7 +58,7 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .command('scan')
     .description('Scan files and folders (recursively) for codes and write one spreadsheet or JSON file.')
     .argument('<paths...>', 'image or PDF files, and folders to scan recursively')
-    .requiredOption('-o, --out <file>', 'output file: .xlsx, .csv or .json (its extension picks the format)')
+    .option('-o, --out <file>', 'output file: .xlsx, .csv or .json (its extension picks the format); required unless --submit-only')
     .option('--db <file>', `SQLite file holding the batch and its progress; run the same command with the same --db to resume (default: ${defaultDbPath(io.env)})`)
     .option('-j, --jobs <n>', 'decoder workers for the local engine (default: the number of CPU cores)', parseJobs)
     .addOption(new Option('--engine <id>', 'recognition engine: the offline decoder or a cloud vendor').choices([...ENGINE_IDS]).default('local'))
@@ -77,6 +79,9 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('-y, --yes', 'send pages to a cloud vendor without asking (on a terminal the count is shown and confirmed first)')
     .option('--dry-run', 'say how many pages each cloud vendor would get (stored results are not sent again), then stop')
     .option('--name <name>', 'batch name shown in the export (default: the first path\'s name)')
+    .option('--queue <url>', 'submit the batch to a shared PostgreSQL queue (postgres://user@host/db, or $SCANDESK_QUEUE) instead of --db; this run works on it too')
+    .option('--submit-only', 'with --queue: submit the batch and exit; "scandesk worker" processes do the pages')
+    .option('--blobs <dir>', "with --queue: this machine's path to the queue's shared files (default: the folder given to queue init --blobs)")
     .option('--fresh', 'start a new batch even if --db already has one for the same paths')
     .option('--separate-on <regex>', 'split the pages into documents: a new one starts at each page with a code matching this regular expression')
     .option('--separate-every <n>', 'split the pages into documents of n pages each')
@@ -250,6 +255,45 @@ daily quotas reset. Accounts show masked; no key is stored with the counts.`,
     .action(async (opts: UsageOptions) => {
       const { runUsage } = await import('./usage');
       setExitCode(await runUsage(opts, io));
+    });
+
+  program
+    .command('worker')
+    .description('Work on a shared PostgreSQL queue: claim pages of every running batch until stopped.')
+    .option('--queue <url>', 'the shared queue, postgres://user@host:5432/db (default: $SCANDESK_QUEUE)')
+    .option('--engines <list>', `engines this worker runs, comma-separated: ${ENGINE_IDS.join(', ')} (default: local)`)
+    .option('-j, --jobs <n>', 'decoder workers for the local engine (default: the number of CPU cores)', parseJobs)
+    .option('--db <file>', 'the local profile whose vendor-settings.json this worker reads (as scan --db)')
+    .option('--blobs <dir>', "this machine's path to the queue's shared files (default: the folder given to queue init --blobs)")
+    .option('--lease-seconds <n>', 'a claimed page is given to another worker after this long without a heartbeat (default 30)', parseJobs)
+    .addHelpText(
+      'after',
+      `
+Every worker claims pages with a lease it renews while working; SIGTERM or Ctrl-C finishes the
+pages in hand, then exits. If a worker dies (SIGKILL, power cut), its pages go to another
+worker when the lease ends (at once for a worker on the same machine). Vendor credentials come
+from the environment (TENCENTCLOUD_SECRET_ID/_KEY, OSS_ACCESS_KEY_ID/_SECRET,
+SCANDESK_WECHAT_APPID/_SECRET) or this machine's keychain; never from flags or the database.
+Set up the queue first with "scandesk queue init <url>"; submit batches with
+"scandesk scan <paths> --queue <url>".`,
+    )
+    .action(async (opts: WorkerOptions) => {
+      const { runWorker } = await import('./worker');
+      setExitCode(await runWorker(opts, io));
+    });
+
+  program
+    .command('queue')
+    .description('Set up a shared PostgreSQL queue (init), or show its batches and workers (status).')
+    .argument('<action>', 'init | status')
+    .argument('[url]', 'the shared queue, postgres://user@host:5432/db (default: --queue or $SCANDESK_QUEUE)')
+    .option('--queue <url>', 'the shared queue (as the url argument)')
+    .option('--blobs <dir>', 'init: a folder every desk and worker can read (SMB/NFS share): submitted files are copied there, once per content')
+    .option('--json', 'status: print JSON instead of text')
+    .action(async (action: string, url: string | undefined, opts: QueueOptions) => {
+      if (action !== 'init' && action !== 'status') throw new UsageError(`scandesk queue: unknown action "${action}" (init or status).`);
+      const { runQueue } = await import('./queue-cmd');
+      setExitCode(await runQueue(action, url, opts, io));
     });
 
   return program;

@@ -22,11 +22,19 @@ import { createProgressView } from './progress';
 import { RunRegistry, runKey } from './runs';
 import { addFailure, formatSummary, type FailureGroups } from './summary';
 import { confirm, describeEstimate, formatSpend } from './usage';
+import { queueUrl, redactUrl } from './queue-url';
 import { hasIdCardFlags, idCardArgs, idCardOptions, type IdCardFlags } from './idcard-flags';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
 export interface ScanOptions extends ExtrasFlags, IdCardFlags {
-  out: string;
+  /** Required, except with --submit-only. */
+  out?: string;
+  /** A shared queue (postgres://...) instead of the --db file for the batch. */
+  queue?: string;
+  /** With --queue: submit (or find) the batch, print its id and leave the work to the workers. */
+  submitOnly?: boolean;
+  /** With --queue: this machine's path to the queue's blob store. */
+  blobs?: string;
   db?: string;
   jobs?: number;
   engine: string;
@@ -59,7 +67,10 @@ export interface CliIo {
 
 interface Validated {
   paths: string[];
+  /** '' with --submit-only and no --out. */
   out: string;
+  /** The shared queue's URL, or null for the --db file. */
+  queue: string | null;
   format: ExportFormat;
   dbPath: string;
   jobs: number;
@@ -70,6 +81,11 @@ interface Validated {
 
 export function validateScanOptions(paths: string[], o: ScanOptions, env: NodeJS.ProcessEnv): Validated {
   if (paths.length === 0) throw new UsageError('Give at least one file or folder to scan.');
+  const queue = o.queue === undefined && !o.submitOnly ? null : queueUrl(o.queue, env);
+  if (o.submitOnly && o.out === undefined) {
+    return { ...validateScanOptions(paths, { ...o, out: 'unused.json' }, env), out: '' };
+  }
+  if (o.out === undefined) throw new UsageError("required option '-o, --out <file>' not specified (only --submit-only goes without it).");
   const format = formatFromPath(o.out);
   if (!format) throw new UsageError(`Cannot tell the output format from "${o.out}": the --out file must end in .xlsx, .csv or .json.`);
   if (!(ENGINE_IDS as readonly string[]).includes(o.engine)) {
@@ -80,7 +96,7 @@ export function validateScanOptions(paths: string[], o: ScanOptions, env: NodeJS
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${o.jobs}".`);
   const dbPath = resolve(o.db ?? defaultDbPath(env));
   const { plan, overrides } = vendorPlan(o, dbPath, env);
-  return { paths: paths.map((p) => resolve(p)), out: resolve(o.out), format, dbPath, jobs, plan, overrides };
+  return { paths: paths.map((p) => resolve(p)), out: resolve(o.out), queue, format, dbPath, jobs, plan, overrides };
 }
 
 /**
@@ -184,8 +200,10 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
   const started = performance.now();
-  const createdOut = await checkOutputWritable(v.out, v.format);
-  if (createdOut) io.stderr.write(`Created the folder ${createdOut} for the output.\n`);
+  if (v.out) {
+    const createdOut = await checkOutputWritable(v.out, v.format);
+    if (createdOut) io.stderr.write(`Created the folder ${createdOut} for the output.\n`);
+  }
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
@@ -195,9 +213,12 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   try {
     profile = await openProfile({
       dbPath: v.dbPath,
+      ...(v.queue ? { queue: v.queue } : {}),
+      ...(v.queue && options.blobs ? { blobs: resolve(options.blobs) } : {}),
       env: io.env,
       engines: {
-        include: planEngines(v.plan),
+        // Submit only: no engine here, the workers do the pages.
+        include: options.submitOnly ? [] : planEngines(v.plan),
         localJobs: v.jobs,
         overrides: v.overrides,
         wrap: (e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG),
@@ -205,9 +226,11 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       service: { intake: ownFilesExcluded(v, extras), writeExport },
     });
   } catch (err) {
+    if (v.queue) throw new Error(toAppError(err).message, { cause: err });
     throw new Error(`Cannot open the database ${v.dbPath}: ${toAppError(err).message}`, { cause: err });
   }
   const { service, registry: engines } = profile;
+  const where = v.queue ? `the shared queue ${redactUrl(v.queue)}` : v.dbPath;
 
   let interrupted = false;
   let batchId: number | undefined;
@@ -230,7 +253,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   service.on('notice', onNotice);
   try {
     const registry = new RunRegistry(v.dbPath);
-    const key = runKey(v.paths, v.plan);
+    // A shared queue's batches are looked up by queue too (the same paths may go to two queues).
+    const key = v.queue ? `${redactUrl(v.queue)} ${runKey(v.paths, v.plan)}` : runKey(v.paths, v.plan);
     const prior = options.fresh ? undefined : await existingBatch(service, registry.get(key));
     let batch: BatchSummary;
     let skipped: { path: string; reason: string }[] = [];
@@ -242,10 +266,10 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       batchId = batch.id;
       const c = batch.counts;
       if (batch.status === 'done') {
-        io.stderr.write(`Batch ${batch.id} for these paths is already finished in ${v.dbPath}: exporting it again (use --fresh to scan again).\n`);
+        io.stderr.write(`Batch ${batch.id} for these paths is already finished in ${where}: exporting it again (use --fresh to scan again).\n`);
       } else {
         io.stderr.write(
-          `Resuming batch ${batch.id} from ${v.dbPath}: ${settledPages(c)} of ${c.total} pages already processed.\n`,
+          `Resuming batch ${batch.id} from ${where}: ${settledPages(c)} of ${c.total} pages already processed.\n`,
         );
         if (batch.status === 'paused' || batch.status === 'queued') batch = await service.resume(batch.id);
         else if (batch.status === 'cancelled') batch = await service.retryFailed(batch.id);
@@ -275,6 +299,10 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       await registry.set(key, batch.id);
     }
 
+    if (options.submitOnly) {
+      io.stdout.write(`Batch ${batch.id} is in ${where}: ${batch.counts.total} pages. Workers ("scandesk worker") do them; follow with "scandesk queue status".\n`);
+      return EXIT_OK;
+    }
     await applyExtras(service, batch.id, extras);
     if (interrupted) await service.pause(batch.id);
     const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
@@ -297,7 +325,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       const c = batch.counts;
       io.stderr.write(
         `${interrupted ? 'Stopped' : 'Paused'} after ${settledPages(c)} of ${c.total} pages. ` +
-          `Progress is saved in ${v.dbPath}.\nTo resume, run the same command again:\n  ${resumeCommand(v, options)}\n`,
+          `Progress is saved in ${where}.\nTo resume, run the same command again:\n  ${resumeCommand(v, options)}\n`,
       );
       if (interrupted) return EXIT_INTERRUPTED;
     }
@@ -369,6 +397,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   const q = (s: string) => (/^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const args = ['scandesk', 'scan', ...v.paths.map(q), '--out', q(v.out)];
   if (o.db) args.push('--db', q(v.dbPath));
+  if (v.queue) args.push('--queue', q(redactUrl(v.queue)));
   if (o.jobs) args.push('--jobs', String(o.jobs));
   if (o.engine !== 'local') args.push('--engine', q(o.engine));
   if (o.task !== 'codes') args.push('--task', q(o.task));

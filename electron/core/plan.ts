@@ -17,7 +17,11 @@ const planSchema = z.object({
 
 const SECRET_KEY = /secret|passw|token|credential|api[-_]?key|access[-_]?key|private[-_]?key|signature/i;
 
-export function validatePlan(input: unknown, engines: ReadonlyMap<string, Engine>): EnginePlan {
+/**
+ * `sharedQueue`: an engine this process lacks is accepted (another worker on the queue runs it);
+ * one it has must still do the task.
+ */
+export function validatePlan(input: unknown, engines: ReadonlyMap<string, Engine>, options: { sharedQueue?: boolean } = {}): EnginePlan {
   const parsed = planSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -35,6 +39,7 @@ export function validatePlan(input: unknown, engines: ReadonlyMap<string, Engine
   }
   for (const id of [plan.engine, plan.fallback].filter((e): e is NonNullable<typeof e> => !!e)) {
     const engine = engines.get(id);
+    if (!engine && options.sharedQueue) continue;
     if (!engine) throw new ScanError('INVALID_INPUT', `The ${id} engine is not available (not set up).`);
     if (!engine.tasks.includes(plan.task)) {
       throw new ScanError('INVALID_INPUT', `The ${id} engine cannot do the "${plan.task}" task.`);

@@ -7,13 +7,24 @@ import { VendorSettingsStore, vendorSettingsPath, type VendorSettingsPatch } fro
 
 /**
  * A profile, opened the same way by the desktop app, the browser host, the CLI and the worker:
- * its store (the SQLite file at `dbPath`), its engines (the local decoder and the cloud vendors,
+ * its store (the SQLite file at `dbPath`, or a shared PostgreSQL queue), its engines (the local decoder and the cloud vendors,
  * with the vendor settings kept beside the database and credentials from the environment or the
  * OS keychain), and the service that runs batches over them.
  */
 export interface ProfileOptions {
   /** The profile's SQLite file (created if missing); vendor-settings.json lives beside it. */
   dbPath: string;
+  /**
+   * A shared queue (postgres://...) to use instead of the SQLite file: batches, jobs and results
+   * live there, for every desk and worker that opens it (vendor settings stay beside `dbPath`).
+   */
+  queue?: string;
+  /**
+   * With `queue`: this machine's path to the queue's blob store (submitted files are copied
+   * there, workers read them from there). Default: the root recorded by `scandesk queue init
+   * --blobs`, when the queue has one.
+   */
+  blobs?: string;
   /** Environment for vendor settings and credentials (default: process.env). */
   env?: NodeJS.ProcessEnv;
   engines?: {
@@ -35,8 +46,8 @@ export interface Profile {
   /** The engines' registry: Settings changes credentials and vendor settings through it at run time. */
   registry: EngineRegistry;
   settings: VendorSettingsStore;
-  /** Closes the service, then the engines. */
-  close(): Promise<void>;
+  /** Closes the service (pages in flight given back, or finished with `finishInFlight`), then the engines. */
+  close(options?: { finishInFlight?: boolean }): Promise<void>;
 }
 
 export async function openProfile(options: ProfileOptions): Promise<Profile> {
@@ -56,7 +67,10 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const engines = e.wrap ? registry.engines.map(e.wrap) : registry.engines;
   let service: ScanService;
   try {
-    service = await openScanService({ ...options.service, dbPath: options.dbPath, engines });
+    // Loaded only for a shared queue: a desk on its own file never loads the PostgreSQL client.
+    const store = options.queue ? await (await import('./store/pg-store')).PgStore.open(options.queue) : undefined;
+    const blobs = store ? (options.blobs ?? (await store.setting('blob_root').catch(() => null))) : null;
+    service = await openScanService({ ...options.service, dbPath: options.dbPath, engines, ...(store ? { store } : {}), ...(blobs ? { blobs } : {}) });
   } catch (err) {
     await registry.close();
     throw err;
@@ -66,10 +80,10 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     service,
     registry,
     settings,
-    close() {
+    close(closeOptions) {
       closing ??= (async () => {
         try {
-          await service.close();
+          await service.close(closeOptions);
         } finally {
           await registry.close();
         }

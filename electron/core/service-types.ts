@@ -117,5 +117,6 @@ export interface ScanService {
   addPaths(batchId: number, paths: string[]): Promise<{ items: number; skipped: SkippedEntry[] }>;
   on<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
   off<E extends keyof ScanServiceEvents>(event: E, listener: ScanServiceEvents[E]): this;
-  close(): Promise<void>;
+  /** Stops: pages in flight are given back untouched, or with `finishInFlight` (a worker told to stop) finished first. */
+  close(options?: { finishInFlight?: boolean }): Promise<void>;
 }

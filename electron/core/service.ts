@@ -10,6 +10,8 @@ import { ScanError } from './errors';
 import type { IntakeItem, IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
+import { blobPath, putBlobs, withBlobErrors } from './queue/blobs';
+import type { ClaimedJob } from './queue/jobs';
 import { Runner } from './queue/runner';
 import { KeyedThrottle } from './queue/throttle';
 import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
@@ -28,8 +30,21 @@ import { meterUsage, type UsageSink } from './usage/meter';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
 
 export interface ScanServiceOptions {
-  /** The profile's SQLite file (created if missing). */
+  /** The profile's SQLite file (created if missing); unused when `store` is given. */
   dbPath: string;
+  /**
+   * A store opened by the caller (a shared queue: PgStore), closed with the service. On a
+   * shared queue the service looks for work every `pollMs`, leaves pages of engines it lacks to
+   * other workers, and has no documents, reconciliation or hot folders (SQLite only, for now).
+   */
+  store?: Store;
+  /**
+   * Shared queue: this machine's path to the queue's blob store (queue/blobs.ts). Submitted
+   * files are copied there and pages are decoded from there, hash-checked.
+   */
+  blobs?: string;
+  /** Shared queue: how often to look for work and settled batches besides the LISTEN/NOTIFY wake-ups (default 5 s). */
+  pollMs?: number;
   /** Default: the local engine and the cloud vendors (service-defaults.ts). Engines passed here are the caller's to close. */
   engines?: Engine[];
   /** Default: intake's expandPaths. */
@@ -48,6 +63,8 @@ export interface ScanServiceOptions {
 }
 
 const DEFAULT_LEASE_MS = 30_000;
+/** Shared queue: settle idle running batches every this many polls (50 s at the default 5 s). */
+const SWEEP_POLLS = 10;
 
 /**
  * Opens the service over one SQLite file and resumes its unfinished batches (jobs held by a
@@ -63,8 +80,9 @@ const DEFAULT_LEASE_MS = 30_000;
 export async function openScanService(options: ScanServiceOptions): Promise<ScanService> {
   const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
-  const store = SqliteStore.open(options.dbPath);
-  const service = new StoreScanService(store, store.batchData(), options, engines, owned);
+  const store = options.store ?? SqliteStore.open(options.dbPath);
+  const batchData = store instanceof SqliteStore ? store.batchData() : null;
+  const service = new StoreScanService(store, batchData, options, engines, owned);
   try {
     await service.resumeLost();
   } catch (err) {
@@ -91,6 +109,10 @@ class StoreScanService extends EventEmitter implements ScanService {
   readonly reconciliation: ReconciliationApi;
   readonly hotFolders: HotFoldersApi;
   private closed = false;
+  private poll: ReturnType<typeof setInterval> | null = null;
+  private unwatch: (() => Promise<void>) | null = null;
+  /** On a shared queue (PostgreSQL): other processes run engines this one lacks, and settle batches too. */
+  private readonly shared: boolean;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
     if (!this.closed) this.store.recordVendorCall(call, batchId).catch((err) => reportServiceError('usage', err));
@@ -98,19 +120,33 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   constructor(
     private readonly store: Store,
-    /** The documents' and reconciliation's tables (SQLite only, for now). */
-    private readonly batchData: BatchData,
+    /** The documents' and reconciliation's tables (SQLite only, for now: null on a shared queue). */
+    private readonly batchData: BatchData | null,
     options: ScanServiceOptions,
     engines: Engine[],
     private readonly ownedEngines: Engine[],
   ) {
     super();
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
-    this.intake = options.intake ?? defaultIntake;
+    const intake = options.intake ?? defaultIntake;
+    const blobs = options.blobs;
+    // With a blob store, what intake found is copied into it before the batch is stored.
+    this.intake = blobs
+      ? async (paths) => {
+          const found = await intake(paths);
+          const { failed } = await putBlobs(blobs, found.items);
+          return { ...found, items: withBlobErrors(found.items, failed) };
+        }
+      : intake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
-    this.documents = documentsApi(this.batchData);
-    this.reconciliation = reconciliationApi(this.batchData);
-    this.hotFolders = hotFoldersApi(this.batchData, (plan) => validatePlan(plan, this.engineMap), (id) => this.check(id));
+    this.documents = batchData ? documentsApi(batchData) : notOnSharedQueue<DocumentsApi>('Documents');
+    this.reconciliation = batchData ? reconciliationApi(batchData) : notOnSharedQueue<ReconciliationApi>('Reconciliation');
+    this.hotFolders = batchData
+      ? hotFoldersApi(batchData, (plan) => validatePlan(plan, this.engineMap, { sharedQueue: this.shared }), (id) => this.check(id))
+      : notOnSharedQueue<HotFoldersApi>('Hot folders');
+    const shared = batchData === null;
+    this.shared = shared;
+    const pollMs = shared ? (options.pollMs ?? 5000) : undefined;
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
     const owner = `${hostname()}:${process.pid}`;
     this.runner = new Runner({
@@ -124,12 +160,39 @@ class StoreScanService extends EventEmitter implements ScanService {
       onJobSettled: (batchId) => this.check(batchId),
       onNotice: (batchId, engine, message) => this.emit('notice', { batchId, engine, message }),
       usage: this.usage,
+      blockMissingEngines: !shared,
+      ...(blobs ? { sourceFor: (job: ClaimedJob) => blobPath(blobs, job.sha256) } : {}),
+      ...(store.rateLimiter ? { sharedLimits: store.rateLimiter() } : {}),
+      deadOwners: deadLocalOwners,
+      ...(pollMs ? { pollMs } : {}),
     });
+    if (pollMs) {
+      // Other workers settle pages of batches this desk waits for: look at them again. Every
+      // SWEEP_POLLS beats, every running batch too: one whose last page was finished by a
+      // worker that died before settling it would otherwise stay running.
+      let beats = 0;
+      this.poll = setInterval(() => {
+        for (const id of this.waiters.keys()) this.check(id);
+        if (++beats % SWEEP_POLLS !== 0) return;
+        this.store
+          .runningBatchIds()
+          .then((ids) => ids.forEach((id) => this.check(id)))
+          .catch((err) => reportServiceError('sweep', err));
+      }, pollMs);
+    }
   }
 
   /** Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue; then start. */
   async resumeLost(): Promise<void> {
     await this.store.requeueLost(deadLocalOwners(await this.store.leaseOwners()));
+    if (this.store.watch) {
+      // Another process queued work: claim now. Another process changed a batch: desks see its
+      // progress (throttled), and a batch this desk waits for is looked at again.
+      this.unwatch = await this.store.watch({
+        work: () => void this.runner.kick(),
+        batch: (id) => (this.waiters.has(id) ? this.check(id) : this.throttle.schedule(id)),
+      });
+    }
     // Start on the next turn, so listeners attached right after open hear the first notices.
     setImmediate(() => {
       if (this.closed) return;
@@ -148,7 +211,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
       throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
     }
-    const plan = validatePlan(input.plan, this.engineMap);
+    const plan = validatePlan(input.plan, this.engineMap, { sharedQueue: this.shared });
     const found = await this.intake(input.paths);
     this.assertOpen();
     const name = input.name?.trim() || defaultName(input.paths);
@@ -225,7 +288,7 @@ class StoreScanService extends EventEmitter implements ScanService {
    */
   async rerun(batchId: number, plan: EnginePlan): Promise<BatchSummary> {
     this.assertOpen();
-    const next = validatePlan(plan, this.engineMap);
+    const next = validatePlan(plan, this.engineMap, { sharedQueue: this.shared });
     await this.act(batchId, { action: 'rerun', plan: next });
     return this.store.getBatch(batchId);
   }
@@ -316,7 +379,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
     const batch = await this.store.getBatch(req.batchId);
-    const extras = await exportExtras(this.batchData, req.batchId);
+    const extras = this.batchData ? await exportExtras(this.batchData, req.batchId) : undefined;
     return this.writeExport(
       req.format,
       req.path,
@@ -330,7 +393,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
       throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
     }
-    const plan = validatePlan(input.plan, this.engineMap);
+    const plan = validatePlan(input.plan, this.engineMap, { sharedQueue: this.shared });
     return estimateBatch(
       {
         intake: this.intake,
@@ -381,10 +444,12 @@ class StoreScanService extends EventEmitter implements ScanService {
     return super.off(event, listener);
   }
 
-  async close(): Promise<void> {
+  async close(options: { finishInFlight?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.runner.close();
+    if (this.poll) clearInterval(this.poll);
+    await this.unwatch?.();
+    await this.runner.close(options);
     this.throttle.cancel();
     for (const [id, ws] of this.waiters) for (const w of ws) w.reject(new ScanError('CANCELLED', `The service closed before batch ${id} settled.`));
     this.waiters.clear();
@@ -479,6 +544,13 @@ function defaultName(paths: string[]): string {
 }
 
 /** Lease owners on this host whose process no longer exists (their jobs can return at once). */
+/** A feature the shared queue does not have yet: every call refuses, saying so. */
+function notOnSharedQueue<T extends object>(feature: string): T {
+  return new Proxy({} as T, {
+    get: () => () => Promise.reject(new ScanError('INVALID_INPUT', `${feature} are not available on a shared PostgreSQL queue yet: use a local profile for them.`)),
+  });
+}
+
 function deadLocalOwners(owners: string[]): string[] {
   const host = hostname();
   return owners.filter((o) => {

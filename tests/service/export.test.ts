@@ -26,7 +26,7 @@ describe('exportBatch', () => {
 
     const out = join(tmp.dir, 'out.json');
     const r = await svc.exportBatch({ batchId: batch.id, format: 'json', path: out });
-    expect(r).toEqual({ path: out, rows: 5 });
+    expect(r).toEqual({ path: out, pages: 5, codes: items.reduce((n, i) => n + i.detectionCount, 0) });
     const json = JSON.parse(readFileSync(out, 'utf8')) as { items: Array<{ path: string; status: string; error: { code: string } | null; detections: Array<{ text: string; value: string; review: string }> }> };
     expect(json.items.map((i) => i.path)).toEqual(items.map((i) => i.path));
     expect(json.items.at(-1)).toMatchObject({ path: missing, status: 'failed', error: { code: 'FILE_NOT_FOUND' } });

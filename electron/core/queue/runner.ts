@@ -7,6 +7,7 @@ import type { CacheKey } from '../store/results';
 import type { ClaimedJob } from './jobs';
 import { optionsKey } from './options-key';
 import { meterUsage, type UsageSink } from '../usage/meter';
+import { withSharedLimits, type SharedRateLimiter } from '../limits/shared-rate';
 
 export interface RunnerOptions {
   store: Store;
@@ -25,6 +26,25 @@ export interface RunnerOptions {
   onNotice(batchId: number, engine: string, message: string): void;
   /** Counts the vendor calls each job makes, for its batch (electron/core/usage). */
   usage?: UsageSink;
+  /**
+   * Pages of an engine this process lacks are blocked (the desk says to set it up). Off on a
+   * shared queue: another worker may have that engine.
+   */
+  blockMissingEngines?: boolean;
+  /** Holders of running jobs known to be gone (same machine, process ended): their jobs return at the next beat. */
+  deadOwners?: (owners: string[]) => string[];
+  /**
+   * Where a job's page is read from, when not its submitted path: a shared queue's blob store
+   * (queue/blobs.ts). The bytes read must then hash to what was submitted.
+   */
+  sourceFor?: (job: ClaimedJob) => string;
+  /** Vendor rate limits shared with every worker of a queue (limits/shared-rate.ts). */
+  sharedLimits?: SharedRateLimiter;
+  /**
+   * Look for new work this often even when nothing here changed (a shared queue: other desks
+   * submit batches, other workers settle jobs). Off by default: one process owns its file.
+   */
+  pollMs?: number;
 }
 
 interface Active {
@@ -47,6 +67,7 @@ export class Runner {
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private wakeAt = Infinity;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
   private closing = false;
   /** The claim loop in progress (one at a time); `pumpAgain` asks it for one more round. */
   private pumping: Promise<void> | null = null;
@@ -60,6 +81,7 @@ export class Runner {
   start(): void {
     // Heartbeat: keep our leases alive, and give back jobs whose holder vanished.
     this.heartbeat = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    if (this.o.pollMs) this.poll = setInterval(() => void this.pump(), this.o.pollMs);
     void this.kick();
   }
 
@@ -70,7 +92,7 @@ export class Runner {
   async kick(): Promise<void> {
     if (this.closing) return;
     try {
-      await this.blockMissingEngines();
+      if (this.o.blockMissingEngines !== false) await this.blockMissingEngines();
     } catch (err) {
       reportStoreError('kick', err);
     }
@@ -104,23 +126,30 @@ export class Runner {
     for (const a of this.active.values()) if (a.job.batchId === batchId) a.controller.abort();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops claiming. Jobs in flight are aborted (given back untouched), or with `finishInFlight`
+   * (a worker's SIGTERM) run to their stored outcome, their leases kept alive meanwhile.
+   */
+  async close(options: { finishInFlight?: boolean } = {}): Promise<void> {
     this.closing = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.poll) clearInterval(this.poll);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.pumping;
-    for (const a of this.active.values()) a.controller.abort();
+    if (!options.finishInFlight) for (const a of this.active.values()) a.controller.abort();
     await Promise.all([...this.active.values()].map((a) => a.done));
+    if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking || this.closing) return;
+    if (this.ticking) return;
     this.ticking = true;
     try {
       for (const a of [...this.active.values()]) {
         if (!(await this.o.store.renewLease(a.job, this.o.leaseMs))) a.controller.abort();
       }
-      if ((await this.o.store.requeueLost()) > 0) void this.pump();
+      if (this.closing) return; // finishing the pages in hand: nothing new
+      const dead = this.o.deadOwners ? this.o.deadOwners(await this.o.store.leaseOwners()) : [];
+      if ((await this.o.store.requeueLost(dead)) > 0) void this.pump();
     } catch (err) {
       // The file is locked by another process beyond busy_timeout, or the disk is full: try
       // again at the next beat rather than crash the app.
@@ -233,18 +262,24 @@ export class Runner {
       const shared = call !== undefined;
       if (!call) {
         call = meterUsage(this.o.usage, job.batchId, () =>
-          engine.recognize({
-            source: { path: job.path, page: job.page, format: job.format, sha256: job.sha256 },
+          withSharedLimits(this.o.sharedLimits, () => engine.recognize({
+            source: { path: this.o.sourceFor ? this.o.sourceFor(job) : job.path, page: job.page, format: job.format, sha256: job.sha256 },
             task: job.task,
             ...(job.plan.options ? { options: job.plan.options } : {}),
             signal,
-          }),
+          })),
         );
         call.catch(() => {}); // awaited below; waiters see the same rejection
         this.decoding.set(k, call);
       }
       try {
         const result = await call;
+        if (this.o.sourceFor && result.decodedSha256 !== job.sha256) {
+          throw new ScanError(
+            'FILE_UNREADABLE',
+            `The shared copy of ${job.path} (${this.o.sourceFor(job)}) does not hold the bytes that were submitted: it was damaged or replaced. Submit the file again.`,
+          );
+        }
         // The result is of the bytes the engine decoded, which are not those intake hashed when
         // the file was replaced since: it is cached under the decoded bytes' hash.
         const decodedKey: CacheKey = { ...key, sha256: result.decodedSha256 };

@@ -7,7 +7,7 @@ import { toDetection, toItem, type DetectionRow, type ItemRow } from './rows';
 import { stmt } from './statements';
 import { foldMerged, mergedCopies, recountItem } from './merge';
 
-const FILTERS: Record<ItemFilter, string> = {
+export const ITEM_FILTERS: Record<ItemFilter, string> = {
   // Ignored files (not images) are listed apart (listIgnored), never as pages.
   all: `status <> 'skipped'`,
   'with-codes': 'detection_count > 0',
@@ -17,11 +17,11 @@ const FILTERS: Record<ItemFilter, string> = {
   'needs-review': 'review_pending > 0',
 };
 
-const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending';
+export const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending';
 
 export const MAX_PAGE = 1000;
 
-function whole(v: unknown, fallback: number): number {
+export function whole(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : fallback;
 }
 
@@ -52,7 +52,7 @@ export function listItems(db: Db, batchId: number, q: ItemQuery = {}): { total: 
 /** `FROM items WHERE ...` for a batch under a filter and search (the grid's list), with its parameters. */
 export function itemsWhere(batchId: number, q: Pick<ItemQuery, 'filter' | 'search'>): { sql: string; params: Record<string, unknown> } {
   const filter = q.filter ?? 'all';
-  const where = FILTERS[filter];
+  const where = ITEM_FILTERS[filter];
   if (where === undefined) throw new ScanError('INVALID_INPUT', `Unknown item filter "${String(filter)}".`);
   const search = typeof q.search === 'string' ? q.search.trim() : '';
   let sql = `FROM items WHERE batch_id = @batchId AND ${where}`;
@@ -78,7 +78,7 @@ export function getItem(db: Db, itemId: number): ItemDetail {
   return { ...toItem(row), detections: foldMerged(db, itemId, itemDetections(db, itemId)) };
 }
 
-const REVIEWS: readonly ReviewStatus[] = ['pending', 'accepted', 'rejected'];
+export const REVIEWS: readonly ReviewStatus[] = ['pending', 'accepted', 'rejected'];
 
 /** Records a reviewer's verdict and/or corrected value; keeps the item's review counter exact. */
 export function reviewDetection(

@@ -25,12 +25,14 @@ export function itemMergePlan(db: Db, itemId: number): MergePlan {
 export function recountItem(db: Db, itemId: number): void {
   const plan = itemMergePlan(db, itemId);
   const rows = stmt(db, `SELECT id, review FROM detections WHERE item_id = ?`).all(itemId) as Array<{ id: number; review: string }>;
+  const c = mergedCounts(plan, rows);
+  stmt(db, `UPDATE items SET detection_count = ?, review_pending = ? WHERE id = ?`).run(c.codes, c.pending, itemId);
+}
+
+/** Codes and open reviews of a page's detections, each merged code once (pure: both stores use it). */
+export function mergedCounts(plan: MergePlan, rows: ReadonlyArray<{ id: number; review: string }>): { codes: number; pending: number } {
   const codes = rows.filter((r) => !plan.mergedInto.has(r.id));
-  stmt(db, `UPDATE items SET detection_count = ?, review_pending = ? WHERE id = ?`).run(
-    codes.length,
-    codes.filter((r) => r.review === 'pending').length,
-    itemId,
-  );
+  return { codes: codes.length, pending: codes.filter((r) => r.review === 'pending').length };
 }
 
 /** The other engines' copies of a merged code (to take the code's verdict and correction). */
@@ -42,7 +44,11 @@ export function mergedCopies(db: Db, itemId: number, detectionId: number): numbe
 /** A page's detections as a reviewer sees them: each merged code once, with who found it, disagreements marked. */
 export function foldMerged(db: Db, itemId: number, detections: StoredDetection[]): StoredDetection[] {
   if (detections.length < 2) return detections;
-  const plan = itemMergePlan(db, itemId);
+  return foldWithPlan(itemMergePlan(db, itemId), detections);
+}
+
+/** foldMerged's pure part, given the page's merge plan. */
+export function foldWithPlan(plan: MergePlan, detections: StoredDetection[]): StoredDetection[] {
   const foundBy = new Map<number, StoredDetection['engine'][]>();
   for (const d of detections) {
     const into = plan.mergedInto.get(d.id);

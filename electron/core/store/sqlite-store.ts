@@ -130,6 +130,10 @@ export class SqliteStore implements Store {
     return listBatches(this.db);
   }
 
+  async runningBatchIds(): Promise<number[]> {
+    return (this.db.prepare(`SELECT id FROM batches WHERE status = 'running' ORDER BY id`).all() as Array<{ id: number }>).map((r) => r.id);
+  }
+
   async getBatch(batchId: number) {
     return getBatch(this.db, batchId);
   }

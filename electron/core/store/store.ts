@@ -9,6 +9,7 @@ import type { CacheKey, Outcome } from './results';
 import type { ItemQuery } from '../service-types';
 import type { BulkScope, ReviewBefore } from './bulk-review';
 import type { VendorCall } from '../usage/meter';
+import type { SharedRateLimiter } from '../limits/shared-rate';
 import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 
@@ -33,6 +34,8 @@ export interface Store {
    */
   addItems(batchId: number, items: IntakeItem[], skipped?: SkippedEntry[]): Promise<{ itemIds: number[] }>;
   listBatches(): Promise<BatchSummary[]>;
+  /** Ids of the running batches (cheap: no counts), for a periodic sweep that settles idle ones. */
+  runningBatchIds(): Promise<number[]>;
   /** NOT_FOUND when it does not exist. */
   getBatch(batchId: number): Promise<BatchSummary>;
   /** Status and plan only (cheaper than getBatch's counts). NOT_FOUND when it does not exist. */
@@ -96,7 +99,20 @@ export interface Store {
   /** Billable calls of one operation on one vendor day (for one account, or all). */
   billableOnDay(q: { vendor: string; operation: string; day: string; account: string | null }): Promise<number>;
 
+  /**
+   * Optional (a shared queue): calls `work` when any process queued work, `batch` when a
+   * batch's pages or status changed, until the returned function is called.
+   */
+  watch?(handlers: StoreEvents): Promise<() => Promise<void>>;
+  /** Optional (a shared queue): vendor rate limits kept in the store, shared by every worker. */
+  rateLimiter?(): SharedRateLimiter;
+
   close(): Promise<void>;
+}
+
+export interface StoreEvents {
+  work(): void;
+  batch(batchId: number): void;
 }
 
 export interface NewBatch {

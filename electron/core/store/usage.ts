@@ -75,6 +75,15 @@ export function usageSummary(db: Db, now: number = Date.now()): UsageSummary {
      FROM vendor_usage WHERE day >= @first AND day <= @day
      GROUP BY vendor, account, operation, day = @day ORDER BY vendor, account, operation`,
   ).all({ day, first: `${month}-01` }) as Array<OperationUsage & { vendor: string; account: string; label: string; today: number }>;
+  return summarize(day, month, rows);
+}
+
+/** Folds usage rows (one per vendor, account, operation, today or not) into the summary (both stores). */
+export function summarize(
+  day: string,
+  month: string,
+  rows: ReadonlyArray<OperationUsage & { vendor: string; account: string; label: string; today: number | boolean }>,
+): UsageSummary {
   const vendors = new Map<string, Map<string, AccountUsage>>();
   for (const r of rows) {
     const accounts = vendors.get(r.vendor) ?? new Map<string, AccountUsage>();

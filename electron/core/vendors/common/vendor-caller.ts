@@ -4,6 +4,7 @@ import { withRetry, type RetryOptions } from './retry';
 import { Semaphore } from '../../concurrency/semaphore';
 import { TokenBucket } from './token-bucket';
 import { accountOf, reportVendorCall } from '../../usage/meter';
+import { sharedLimiter } from '../../limits/shared-rate';
 
 /**
  * How a client's calls are counted (electron/core/usage): which vendor and account, and per
@@ -113,12 +114,16 @@ export class VendorCaller {
     const stopsEngine = opts.stopsEngine ?? true;
     if (stopsEngine && this.stopped) throw this.stopError;
     const bucket = this.bucket(operation);
+    // On a shared queue, every worker's calls of this operation also share one bucket (limits/shared-rate.ts).
+    const shared = sharedLimiter();
+    const sharedKey = `${this.vendor}:${operation}`;
     try {
       return await withRetry(
         (attempt) =>
           this.semaphore.run(async () => {
             if (stopsEngine && this.stopped) throw this.stopError;
             await bucket.take(opts.signal);
+            await shared?.take(sharedKey, bucket.ratePerSecond, opts.signal);
             try {
               const result = await fn(attempt);
               this.meter(operation, opts, { ok: true, billed: opts.billed ? opts.billed(result as never) : true });
@@ -130,7 +135,10 @@ export class VendorCaller {
               if (stopsEngine) this.latch(operation, clean);
               // The vendor said when to come back (e.g. WeChat 45011: the next minute): every
               // call of this operation waits until then, not only this one's retry.
-              if (clean.code === 'VENDOR_RATE_LIMIT' && clean.retryAfterMs) bucket.holdUntil(this.clock() + clean.retryAfterMs);
+              if (clean.code === 'VENDOR_RATE_LIMIT' && clean.retryAfterMs) {
+                bucket.holdUntil(this.clock() + clean.retryAfterMs);
+                await shared?.holdFor(sharedKey, clean.retryAfterMs).catch(() => undefined);
+              }
               throw clean;
             }
           }, opts.signal),

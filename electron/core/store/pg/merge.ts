@@ -1,0 +1,33 @@
+import type { StoredDetection } from '../../../../shared/detection';
+import type { EngineId } from '../../../../shared/engines';
+import type { Geometry } from '../../../../shared/geometry';
+import { planMerge, type MergePlan } from '../../../../shared/merge';
+import { foldWithPlan, mergedCounts } from '../merge';
+import { changes, rows, type Queryable } from './db';
+
+/** store/merge.ts for PostgreSQL: identical codes of two engines are one code (shared/merge.ts). */
+export async function itemMergePlan(db: Queryable, itemId: number): Promise<MergePlan> {
+  const list = await rows<{ id: number; engine: EngineId; text: string; geometry_json: string }>(
+    db,
+    `SELECT id, engine, coalesce(corrected_text, text) AS text, geometry_json FROM detections WHERE item_id = $1 ORDER BY id`,
+    [itemId],
+  );
+  return planMerge(list.map((r) => ({ id: r.id, engine: r.engine, text: r.text, geometry: JSON.parse(r.geometry_json) as Geometry })));
+}
+
+export async function recountItem(db: Queryable, itemId: number): Promise<void> {
+  const plan = await itemMergePlan(db, itemId);
+  const list = await rows<{ id: number; review: string }>(db, `SELECT id, review FROM detections WHERE item_id = $1`, [itemId]);
+  const c = mergedCounts(plan, list);
+  await changes(db, `UPDATE items SET detection_count = $1, review_pending = $2 WHERE id = $3`, [c.codes, c.pending, itemId]);
+}
+
+export async function mergedCopies(db: Queryable, itemId: number, detectionId: number): Promise<number[]> {
+  const plan = await itemMergePlan(db, itemId);
+  return [...plan.mergedInto].filter(([, into]) => into === detectionId).map(([id]) => id);
+}
+
+export async function foldMerged(db: Queryable, itemId: number, detections: StoredDetection[]): Promise<StoredDetection[]> {
+  if (detections.length < 2) return detections;
+  return foldWithPlan(await itemMergePlan(db, itemId), detections);
+}

@@ -1,0 +1,333 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rectGeometry } from '../../../shared/geometry';
+import type { EngineId, EnginePlan } from '../../../shared/engines';
+import type { RecognizeResult } from '../../../electron/core/engines/engine';
+import { expandPaths } from '../../../electron/core/intake';
+import type { IntakeItem } from '../../../electron/core/intake/types';
+import type { ClaimedJob } from '../../../electron/core/queue/jobs';
+import type { CacheKey } from '../../../electron/core/store/results';
+import type { Store } from '../../../electron/core/store/store';
+import { sampleImages } from '../../queue/support/samples';
+
+/**
+ * The store contract: what the engine (ScanService, Runner) relies on from any Store, run
+ * against every implementation (sqlite.test.ts, pg.test.ts) on real storage. `open` gives a
+ * fresh, empty store; `openAnother` a second store on the same data (a second process or
+ * worker: its own connection), for the tests where two of them race.
+ */
+export interface StoreUnderTest {
+  open(): Promise<{ store: Store; openAnother(): Promise<Store> }>;
+}
+
+const LOCAL: EnginePlan = { engine: 'local', task: 'codes' };
+const LOST = { code: 'VENDOR_RATE_LIMIT' as const, message: 'slow down' };
+
+/** Real intake of real sample images: hashes, formats and page counts as a batch gets them. */
+let real: IntakeItem[] = [];
+
+function result(job: ClaimedJob, texts: string[], engine: EngineId = job.engine): RecognizeResult {
+  return {
+    detections: texts.map((text, i) => ({ kind: 'code' as const, symbology: 'QR_CODE', text, geometry: rectGeometry(10 + 200 * i, 10, 100, 100), engine })),
+    pageWidth: 800,
+    pageHeight: 600,
+    decodedSha256: job.sha256,
+    engineVersion: 'contract-1',
+  };
+}
+
+function keyOf(job: ClaimedJob, engine: EngineId = job.engine): CacheKey {
+  return { sha256: job.sha256, page: job.page, engine, task: job.task, optionsKey: '{}' };
+}
+
+const lease = (owner = 'contract:1') => ({ leaseMs: 60_000, owner });
+
+async function newBatch(store: Store, n: number, plan: EnginePlan = LOCAL, extra: Partial<{ unreadable: boolean; skipped: boolean }> = {}): Promise<number> {
+  const items = real.slice(0, n);
+  if (extra.unreadable) items.push({ path: '/nowhere/gone.png', page: 1, pageCount: 1, format: null, size: 0, sha256: null, error: { code: 'FILE_NOT_FOUND', message: 'gone' } });
+  return store.createBatch({
+    name: `contract ${n}`,
+    plan,
+    createdAt: new Date().toISOString(),
+    items,
+    skipped: extra.skipped ? [{ path: '/in/notes.txt', reason: 'Not an image.' }] : [],
+  });
+}
+
+/** Claims and finishes every job of `engine` with one code per page; answers how many. */
+async function drain(store: Store, engine: EngineId = 'local', texts = (j: ClaimedJob) => [`code-${j.itemId}`]): Promise<number> {
+  let n = 0;
+  for (let job = await store.claim(engine, lease()); job; job = await store.claim(engine, lease())) {
+    expect((await store.finish(job, { fresh: result(job, texts(job)) }, keyOf(job))).ok).toBe(true);
+    n++;
+  }
+  return n;
+}
+
+export function storeContract(name: string, sut: StoreUnderTest): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let openAnother: () => Promise<Store>;
+    const others: Store[] = [];
+
+    beforeAll(async () => {
+      real = (await expandPaths(sampleImages('zxing/qrcode-2', 6))).items;
+      expect(real.length).toBe(6);
+      ({ store, openAnother } = await sut.open());
+    });
+    afterAll(async () => {
+      for (const o of others) await o.close();
+      await store?.close();
+    });
+    const another = async () => {
+      const s = await openAnother();
+      others.push(s);
+      return s;
+    };
+
+    it('stores a batch with its pages, an unreadable file and an ignored one, and lists them', async () => {
+      const id = await newBatch(store, 3, LOCAL, { unreadable: true, skipped: true });
+      const b = await store.getBatch(id);
+      expect(b).toMatchObject({ id, status: 'running', plan: LOCAL, counts: { total: 4, pending: 3, failed: 1, skipped: 1, done: 0 } });
+      expect((await store.listBatches())[0]!.id).toBe(id);
+      expect(await store.batchState(id)).toEqual({ status: 'running', plan: LOCAL });
+      expect(await store.runningBatchIds()).toContain(id);
+      const all = await store.listItems(id);
+      expect(all.total).toBe(4);
+      expect(all.items.map((i) => i.path)).toEqual([...real.slice(0, 3).map((r) => r.path), '/nowhere/gone.png']);
+      expect((await store.listItems(id, { filter: 'errors' })).items[0]!.error).toEqual({ code: 'FILE_NOT_FOUND', message: 'gone' });
+      expect(await store.listItems(id, { limit: 2, offset: 1 })).toMatchObject({ total: 4, items: [{ path: real[1]!.path }, { path: real[2]!.path }] });
+      expect(await store.listIgnored(id, 0, 10)).toEqual({ total: 1, files: [{ path: '/in/notes.txt', reason: 'Not an image.' }] });
+      await expect(store.getBatch(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.listItems(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await store.deleteBatch(id);
+      await expect(store.getBatch(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('claims each page once, finishes it with its result, and settles the batch done', async () => {
+      const id = await newBatch(store, 3);
+      const job = (await store.claim('local', lease()))!;
+      expect(job).toMatchObject({ batchId: id, engine: 'local', task: 'codes', role: 'primary', attempts: 0, leaseLosses: 0, path: real[0]!.path, sha256: real[0]!.sha256, plan: LOCAL });
+      expect((await store.getItem(job.itemId)).status).toBe('running');
+      expect(await store.claim('tencent', lease())).toBeNull();
+      expect(await store.finish(job, { fresh: result(job, ['a', 'b']) }, keyOf(job))).toEqual({ ok: true, detections: 2, fallbackQueued: false });
+      const item = await store.getItem(job.itemId);
+      expect(item).toMatchObject({ status: 'done', detectionCount: 2, reviewPending: 2, width: 800, height: 600 });
+      expect(item.detections.map((d) => d.text)).toEqual(['a', 'b']);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'running', changed: false });
+      expect(await drain(store)).toBe(2);
+      expect(await store.claim('local', lease())).toBeNull();
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: true })).toMatchObject({ status: 'running', changed: false });
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'done', changed: true });
+      expect(await store.runningBatchIds()).not.toContain(id);
+      expect((await store.getBatch(id)).counts).toMatchObject({ total: 3, done: 3, pending: 0, codes: 4 });
+      const exported = [];
+      for await (const e of store.exportItems(id)) exported.push(e);
+      expect(exported.map((e) => [e.path, e.status, e.detections.map((d) => d.text)])).toEqual([
+        [real[0]!.path, 'done', ['a', 'b']],
+        [real[1]!.path, 'done', [`code-${exported[1]!.itemId}`]],
+        [real[2]!.path, 'done', [`code-${exported[2]!.itemId}`]],
+      ]);
+    });
+
+    it('fences: a job given back after its holder died cannot be finished by that holder', async () => {
+      const id = await newBatch(store, 1);
+      const first = (await store.claim('local', lease('host:dead')))!;
+      expect(await store.leaseOwners()).toContain('host:dead');
+      expect(await store.requeueLost(['host:dead'])).toBe(1);
+      const second = (await store.claim('local', lease('host:alive')))!;
+      expect(second.id).toBe(first.id);
+      expect(second.allocationId).not.toBe(first.allocationId);
+      expect(second.leaseLosses).toBe(1);
+      expect(await store.renewLease(first, 60_000)).toBe(false);
+      expect(await store.finish(first, { fresh: result(first, ['stale']) }, keyOf(first))).toEqual({ ok: false });
+      expect(await store.failFinal(first, LOST)).toBe(false);
+      expect(await store.scheduleRetry(first, LOST, 0)).toBe(false);
+      expect(await store.renewLease(second, 60_000)).toBe(true);
+      expect((await store.finish(second, { fresh: result(second, ['fresh']) }, keyOf(second))).ok).toBe(true);
+      expect((await store.getItem(second.itemId)).detections.map((d) => d.text)).toEqual(['fresh']);
+      expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
+    });
+
+    it('retries with backoff in the store clock, then fails the page with its error', async () => {
+      const id = await newBatch(store, 1);
+      const job = (await store.claim('local', lease()))!;
+      expect(await store.scheduleRetry(job, LOST, 3_600_000)).toBe(true);
+      expect((await store.getItem(job.itemId)).status).toBe('pending');
+      expect(await store.claim('local', lease())).toBeNull();
+      const wait = (await store.msUntilAvailable('local'))!;
+      expect(wait).toBeGreaterThan(3_000_000);
+      expect(wait).toBeLessThanOrEqual(3_600_000);
+      expect(await store.pendingEngines()).toContainEqual({ batchId: id, engine: 'local' });
+      expect(await store.release(job)).toBe(false); // the fence moved on with the retry
+      expect((await store.changeBatch(id, { action: 'pause' })).status).toBe('paused');
+      expect(await store.msUntilAvailable('local')).toBeNull(); // a paused batch offers nothing
+      expect((await store.changeBatch(id, { action: 'resume' })).status).toBe('running');
+      expect(await store.claim('local', lease())).toBeNull(); // still backed off
+      await store.changeBatch(id, { action: 'cancel' });
+      expect((await store.getBatch(id)).status).toBe('cancelled');
+      expect((await store.getItem(job.itemId)).status).toBe('cancelled');
+
+      const id2 = await newBatch(store, 1);
+      const a = (await store.claim('local', lease()))!;
+      expect(await store.scheduleRetry(a, LOST, 0)).toBe(true);
+      const b = (await store.claim('local', lease()))!;
+      expect(b).toMatchObject({ id: a.id, attempts: 1 });
+      expect(await store.failFinal(b, { code: 'IMAGE_DECODE', message: 'broken bytes' })).toBe(true);
+      const item = await store.getItem(b.itemId);
+      expect(item).toMatchObject({ status: 'failed', error: { code: 'IMAGE_DECODE', message: 'broken bytes' } });
+      expect((await store.changeBatch(id2, { action: 'settle', holdOpen: false })).status).toBe('done');
+      // retryFailed: the failed page runs again with a fresh attempt budget.
+      expect(await store.changeBatch(id2, { action: 'retryFailed' })).toMatchObject({ status: 'running', changed: true, count: 1 });
+      expect((await store.getItem(b.itemId)).status).toBe('pending');
+      expect((await store.claim('local', lease()))!).toMatchObject({ id: a.id, attempts: 0 });
+    });
+
+    it('queues the fallback when the primary found nothing, and reuses cached results', async () => {
+      const plan: EnginePlan = { engine: 'local', task: 'codes', fallback: 'tencent' };
+      const id = await newBatch(store, 2, plan);
+      const a = (await store.claim('local', lease()))!;
+      expect(await store.finish(a, { fresh: result(a, []) }, keyOf(a))).toEqual({ ok: true, detections: 0, fallbackQueued: true });
+      expect((await store.getItem(a.itemId)).status).toBe('pending');
+      const fb = (await store.claim('tencent', lease()))!;
+      expect(fb).toMatchObject({ itemId: a.itemId, engine: 'tencent', role: 'fallback' });
+      expect(await store.finish(fb, { fresh: result(fb, ['from-tencent']) }, keyOf(fb))).toMatchObject({ ok: true, fallbackQueued: false });
+      expect((await store.getItem(a.itemId))).toMatchObject({ status: 'done', detectionCount: 1 });
+      const cached = await store.findCached(keyOf(fb));
+      expect(cached).not.toBeNull();
+      expect(await store.findCached({ ...keyOf(fb), optionsKey: '{"other":1}' })).toBeNull();
+
+      // Page 2: a copy of the cached result (reusedFrom), detections copied, not recomputed.
+      const b = (await store.claim('local', lease()))!;
+      expect(await store.finish(b, { reusedFrom: cached! }, keyOf(b))).toEqual({ ok: true, detections: 1, fallbackQueued: false });
+      expect((await store.getItem(b.itemId)).detections.map((d) => [d.text, d.engine])).toEqual([['from-tencent', 'tencent']]);
+      expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
+      expect((await store.getBatch(id)).engines).toEqual(['local', 'tencent']);
+    });
+
+    it('blocks a stopped engine, pauses on settle, and goes on without it', async () => {
+      const plan: EnginePlan = { engine: 'tencent', task: 'codes' };
+      const id = await newBatch(store, 3, plan);
+      const job = (await store.claim('tencent', lease()))!;
+      const auth = { code: 'VENDOR_AUTH' as const, message: 'bad secret' };
+      expect(await store.blockEngine(job, auth, '{}')).toBe(true);
+      expect(await store.claim('tencent', lease())).toBeNull();
+      const b = await store.getBatch(id);
+      expect(b.stopped).toEqual([{ engine: 'tencent', code: 'VENDOR_AUTH', message: 'bad secret', pages: 3 }]);
+      expect(b.counts.pending).toBe(3);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'paused', changed: true });
+      // Resume gives the engine another chance...
+      expect(await store.changeBatch(id, { action: 'resume' })).toMatchObject({ status: 'running', count: 3 });
+      const again = (await store.claim('tencent', lease()))!;
+      expect(await store.blockEngine(again, auth, '{}')).toBe(true);
+      await store.changeBatch(id, { action: 'settle', holdOpen: false });
+      // ...finishing without it fails its pages with its reason and settles done.
+      expect(await store.changeBatch(id, { action: 'finishWithoutStopped' })).toMatchObject({ status: 'running', count: 3 });
+      expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
+      expect((await store.listItems(id, { filter: 'errors' })).items.map((i) => i.error?.code)).toEqual(['VENDOR_AUTH', 'VENDOR_AUTH', 'VENDOR_AUTH']);
+      // blockMissingEngine: an engine this process does not have.
+      const id2 = await newBatch(store, 2, plan);
+      expect(await store.blockMissingEngine(id2, 'tencent', { code: 'VENDOR_AUTH', message: 'no keys' })).toBe(2);
+      expect((await store.getBatch(id2)).stopped[0]).toMatchObject({ engine: 'tencent', pages: 2 });
+    });
+
+    it('follows the life-cycle table: refusals, pages added, cancel keeps what was done, rerun', async () => {
+      const id = await newBatch(store, 2);
+      await expect(store.changeBatch(id, { action: 'rerun', plan: { engine: 'tencent', task: 'codes' } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      const inFlight = (await store.claim('local', lease()))!;
+      expect(await store.changeBatch(id, { action: 'cancel' })).toMatchObject({ status: 'cancelled', changed: true, count: 1 });
+      await expect(store.changeBatch(id, { action: 'resume' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.addItems(id, real.slice(2, 3))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      // The page in flight finishes and is kept.
+      expect((await store.finish(inFlight, { fresh: result(inFlight, ['kept']) }, keyOf(inFlight))).ok).toBe(true);
+      expect((await store.getBatch(id)).counts).toMatchObject({ done: 1, cancelled: 1 });
+      // A done batch takes new pages and runs again.
+      const id2 = await newBatch(store, 1);
+      await drain(store);
+      expect((await store.changeBatch(id2, { action: 'settle', holdOpen: false })).status).toBe('done');
+      const { itemIds } = await store.addItems(id2, real.slice(3, 5), [{ path: '/in/x.doc', reason: 'Not an image.' }]);
+      expect(itemIds).toHaveLength(2);
+      expect((await store.listItems(id2)).items.slice(1).map((i) => i.id)).toEqual(itemIds);
+      expect((await store.getBatch(id2)).status).toBe('running');
+      expect(await drain(store)).toBe(2);
+      expect((await store.changeBatch(id2, { action: 'settle', holdOpen: false })).status).toBe('done');
+      // Rerun with another engine: every read page gets a job; the same plan again has nothing to do.
+      expect(await store.changeBatch(id2, { action: 'rerun', plan: { engine: 'wechat', task: 'codes' } })).toMatchObject({ status: 'running', count: 3 });
+      expect((await store.batchState(id2)).plan).toEqual({ engine: 'wechat', task: 'codes' });
+      await drain(store, 'wechat', (j) => [`code-${j.itemId}`]);
+      await store.changeBatch(id2, { action: 'settle', holdOpen: false });
+      await expect(store.changeBatch(id2, { action: 'rerun', plan: { engine: 'wechat', task: 'codes' } })).rejects.toMatchObject({ code: 'NOTHING_TO_DO' });
+      // Two engines read the same code at the same place: one code, found by both.
+      const page = (await store.listItems(id2)).items[0]!;
+      const detail = await store.getItem(page.id);
+      expect(detail.detectionCount).toBe(1);
+      expect(detail.detections).toHaveLength(1);
+      expect(detail.detections[0]!.foundBy).toEqual(['local', 'wechat']);
+    });
+
+    it('reviews one code, a whole scope, and undoes; counts stay exact', async () => {
+      const id = await newBatch(store, 2);
+      await drain(store, 'local', (j) => [`EAN-${j.itemId}`, `QR-${j.itemId}`]);
+      const [p1, p2] = (await store.listItems(id)).items;
+      const d = (await store.getItem(p1!.id)).detections[0]!;
+      const reviewed = await store.reviewDetection(d.id, { review: 'accepted', correctedText: 'fixed' });
+      expect(reviewed).toMatchObject({ id: d.id, review: 'accepted', correctedText: 'fixed' });
+      expect((await store.getItem(p1!.id)).reviewPending).toBe(1);
+      expect((await store.listItems(id, { search: 'FIXED' })).items.map((i) => i.id)).toEqual([p1!.id]);
+      expect((await store.listItems(id, { search: `QR-${p2!.id}` })).items.map((i) => i.id)).toEqual([p2!.id]);
+      expect((await store.listItems(id, { search: '100%' })).total).toBe(0);
+      await expect(store.reviewDetection(d.id, { review: 'maybe' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.reviewDetection(999_999, { review: 'accepted' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const before = await store.bulkReview(id, { filter: 'needs-review' }, 'rejected');
+      expect(before).toHaveLength(3);
+      expect((await store.listItems(id, { filter: 'needs-review' })).total).toBe(0);
+      expect(await store.batchSymbologies(id)).toEqual([{ symbology: 'QR_CODE', total: 4, pending: 0 }]);
+      expect(await store.restoreReviews(before)).toBe(2);
+      expect((await store.listItems(id, { filter: 'needs-review' })).total).toBe(2);
+      expect((await store.getItem(p1!.id)).detections.map((x) => x.review)).toEqual(['accepted', 'pending']);
+    });
+
+    it('counts vendor usage per account, day and batch', async () => {
+      const id = await newBatch(store, 1);
+      const call = { vendor: 'tencent', account: 'fp1', accountLabel: 'AKID…3f9a', operation: 'QrcodeOCR', ok: true, bytesSent: 1000, billedAs: ['QrcodeOCR'], at: Date.now() };
+      await store.recordVendorCall(call, id);
+      await store.recordVendorCall({ ...call, ok: false, billedAs: [], errorCode: 'VENDOR_RATE_LIMIT' }, id);
+      await store.recordVendorCall(call, null);
+      expect(await store.batchUsage(id)).toEqual({ batchId: id, operations: [{ vendor: 'tencent', operation: 'QrcodeOCR', calls: 2, billable: 1, errors: 1, bytesSent: 2000 }] });
+      const summary = await store.usageSummary();
+      const account = summary.vendors.find((v) => v.vendor === 'tencent')!.accounts[0]!;
+      expect(account.label).toBe('AKID…3f9a');
+      expect(account.today).toEqual([{ operation: 'QrcodeOCR', calls: 3, billable: 2, errors: 1, bytesSent: 3000 }]);
+      expect(await store.billableOnDay({ vendor: 'tencent', operation: 'QrcodeOCR', day: summary.day, account: 'fp1' })).toBe(2);
+      expect(await store.billableOnDay({ vendor: 'tencent', operation: 'QrcodeOCR', day: summary.day, account: 'other' })).toBe(0);
+      expect(await store.billableOnDay({ vendor: 'tencent', operation: 'QrcodeOCR', day: summary.day, account: null })).toBe(2);
+      await store.changeBatch(id, { action: 'cancel' });
+    });
+
+    it('two workers racing: each page claimed once, and the batch settles once when both finish its last pages', async () => {
+      const w2 = await another();
+      const id = await newBatch(store, 6);
+      const claims = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? store : w2).claim('local', lease(`w${i % 2}`))));
+      const got = claims.filter((c): c is ClaimedJob => c !== null);
+      expect(got.every((c) => c.batchId === id)).toBe(true);
+      expect(got).toHaveLength(6);
+      expect(new Set(got.map((c) => c.id)).size).toBe(6);
+      // Finish the last two at once from the two workers, each then settling as the service does.
+      const [x, y, ...rest] = got;
+      for (const j of rest) await store.finish(j, { fresh: result(j, ['r']) }, keyOf(j));
+      const settled = await Promise.all(
+        [
+          [store, x!],
+          [w2, y!],
+        ].map(async ([s, j]) => {
+          const st = s as Store;
+          const job = j as ClaimedJob;
+          expect((await st.finish(job, { fresh: result(job, ['r']) }, keyOf(job))).ok).toBe(true);
+          return st.changeBatch(id, { action: 'settle', holdOpen: false });
+        }),
+      );
+      expect(settled.filter((r) => r.changed)).toHaveLength(1);
+      expect(settled.map((r) => r.status)).toContain('done');
+      expect(await w2.getBatch(id)).toMatchObject({ status: 'done', counts: { done: 6, pending: 0 } });
+    });
+  });
+}
