@@ -133,12 +133,12 @@ export interface ScannedImage {
   data: Buffer;
 }
 
-/** What a scanner embeds for this page: G4 for 1-bit pages, grey JPEG for the others. */
+/** What a scanner embeds for this page: G4 for 1-bit pages, grey (one-component) JPEG for the others. */
 export async function scannedImage(g: GrayPage): Promise<ScannedImage> {
   if (g.bilevel) {
     return { filter: 'CCITTFaxDecode', bits: 1, width: g.width, height: g.height, data: onlyStrip(await g4Tiff(g.data, g.width, g.height)) };
   }
-  return { filter: 'DCTDecode', bits: 8, width: g.width, height: g.height, data: await raw(g).jpeg({ quality: 80 }).toBuffer() };
+  return { filter: 'DCTDecode', bits: 8, width: g.width, height: g.height, data: await raw(g).toColourspace('b-w').jpeg({ quality: 80 }).toBuffer() };
 }
 
 /**

@@ -137,7 +137,8 @@ describe('loadOriented reads every supported format and the codes survive', () =
     const doc = await PDFDocument.create();
     const page = doc.addPage([14_400, 14_400]); // 200 x 200 inches: 3.7 GP at 300 dpi
     const png = await doc.embedPng(readFileSync(Z + 'qrcode-2/1.png'));
-    page.drawImage(png, { x: 0, y: 0, width: 14_400, height: 14_400 });
+    // Not the whole page (a full-page image would be read as a scan, from its own pixels).
+    page.drawImage(png, { x: 0, y: 0, width: 14_000, height: 14_000 });
     const path = join(tmp, 'poster.pdf');
     writeFileSync(path, await doc.save());
     const px = await loadOriented(src(path, 'pdf'));

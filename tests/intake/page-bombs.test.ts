@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandPaths } from '../../electron/core/intake';
@@ -41,7 +42,83 @@ function repeatedPagePdf(path: string, kids: number): void {
   writeFileSync(path, parts.join(''), 'latin1');
 }
 
+/**
+ * The same bomb with its catalog and page tree inside a compressed object stream (PDF 1.5, as
+ * most writers save today), found through a cross-reference stream: no `/Count` is visible in
+ * the file's bytes, and the repeated /Kids deflate to almost nothing.
+ */
+function compressedTreePdf(path: string, kids: number): void {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const offsets: number[] = [];
+  const push = (b: Buffer | string) => {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
+    chunks.push(buf);
+    length += buf.length;
+  };
+  push('%PDF-1.7\n');
+  const content = '0 0 m 100 100 l S';
+  offsets[3] = length;
+  push('3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>\nendobj\n');
+  offsets[4] = length;
+  push(`4 0 obj\n<< /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n`);
+  // Object stream 5 holds objects 1 (catalog) and 2 (page tree).
+  const catalog = '<< /Type /Catalog /Pages 2 0 R >> ';
+  const slice = '3 0 R '.repeat(10_000);
+  const kidsText = slice.repeat(Math.floor(kids / 10_000)) + '3 0 R '.repeat(kids % 10_000);
+  const tree = `<< /Type /Pages /Count ${kids} /Kids [${kidsText}] >>`;
+  const header = `1 0 2 ${catalog.length} `;
+  const body = deflateSync(Buffer.from(header + catalog + tree, 'latin1'));
+  offsets[5] = length;
+  push(`5 0 obj\n<< /Type /ObjStm /N 2 /First ${header.length} /Filter /FlateDecode /Length ${body.length} >>\nstream\n`);
+  push(body);
+  push('\nendstream\nendobj\n');
+  // Cross-reference stream 6: W [1 4 2]; type 2 entries point into the object stream.
+  offsets[6] = length;
+  const row = (type: number, a: number, b: number) => {
+    const r = Buffer.alloc(7);
+    r.writeUInt8(type, 0);
+    r.writeUInt32BE(a, 1);
+    r.writeUInt16BE(b, 5);
+    return r;
+  };
+  const xref = Buffer.concat([row(0, 0, 65535), row(2, 5, 0), row(2, 5, 1), row(1, offsets[3]!, 0), row(1, offsets[4]!, 0), row(1, offsets[5]!, 0), row(1, offsets[6]!, 0)]);
+  push(`6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length ${xref.length} >>\nstream\n`);
+  push(xref);
+  push(`\nendstream\nendobj\nstartxref\n${offsets[6]}\n%%EOF\n`);
+  writeFileSync(path, Buffer.concat(chunks, length));
+}
+
 describe('page-count bombs (issue 12, item 4): one crafted file fails alone, with its reason', () => {
+  it('a page tree hidden in a compressed object stream: 200,000 pages in a few KB fail alone, a real one is read', async () => {
+    const bomb = join(tmp, 'bomb-objstm.pdf');
+    compressedTreePdf(bomb, 200_000);
+    expect(statSync(bomb).size).toBeLessThan(64 * 1024);
+    const good = join(tmp, 'good-objstm.pdf');
+    compressedTreePdf(good, 3);
+    const r = await expandPaths([bomb, good]);
+    const bombItems = r.items.filter((i) => i.path === bomb);
+    expect(bombItems).toHaveLength(1);
+    expect(bombItems[0]!.error?.code).toBe('IMAGE_TOO_LARGE');
+    expect(bombItems[0]!.error?.message).toMatch(/200,000 pages/);
+    expect(r.items.filter((i) => i.path === good).map((i) => [i.page, i.pageCount, i.error])).toEqual([
+      [1, 3, null],
+      [2, 3, null],
+      [3, 3, null],
+    ]);
+  }, 60_000);
+
+  it('10 million pages deflated into a small object stream fail alone (a decompression bomb of the page tree)', async () => {
+    const bomb = join(tmp, 'bomb-objstm-10m.pdf');
+    compressedTreePdf(bomb, 10_000_000);
+    expect(statSync(bomb).size).toBeLessThan(1024 * 1024);
+    const heapBefore = process.memoryUsage().heapUsed;
+    const r = await expandPaths([bomb]);
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]!.error?.code).toBe('IMAGE_TOO_LARGE');
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(100 * 1024 * 1024);
+  }, 120_000);
+
   it('a 1 MB PDF claiming 200,000 pages becomes one item failed with IMAGE_TOO_LARGE, the other files go on', async () => {
     const bomb = join(tmp, 'bomb-200k.pdf');
     repeatedPagePdf(bomb, 200_000);

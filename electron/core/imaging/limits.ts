@@ -16,6 +16,13 @@ export const IMAGE_LIMITS = {
   pdfMaxPixels: 40_000_000,
   /** Most pages taken from one PDF or TIFF (intake's default; a longer file is refused whole). */
   maxPagesPerFile: 5_000,
+  /**
+   * V8 heap of each decode and prepare worker, in MB. Pixels live outside it (Buffers, wasm
+   * memory); what grows inside is a document's parsed structure (pdf.js, pdf-lib) and drawing
+   * lists. Far above a real page's needs: a crafted file that exceeds it ends that worker (the
+   * pool replaces it) and fails alone with IMAGE_TOO_LARGE, instead of taking the machine.
+   */
+  workerHeapMb: 1_536,
 } as const;
 
 /** Throws IMAGE_TOO_LARGE when declared dimensions are absurd. `what` names the file for the user. */

@@ -3,6 +3,7 @@ import { loadBmp } from './bmp';
 import { decodeError, fileLabel } from './errors';
 import { loadHeif } from './heif';
 import { loadPdfPage } from './pdf';
+import { embeddedPageImage } from './pdf-image';
 import { SHARP_FORMATS, openSharpPage, toRgba } from './sharp-input';
 import { openSourceFile, type SourceFile } from './source-file';
 
@@ -36,8 +37,13 @@ export async function loadOriented(source: ImageSource, file?: SourceFile): Prom
       return flattenRgba(await loadHeif(f.bytes, label));
     case 'bmp':
       return loadBmp(f.bytes, label); // opaque already
-    case 'pdf':
-      return loadPdfPage(f, source.page, label); // rendered on white
+    case 'pdf': {
+      // A scanned page is its embedded image; anything else is rendered on white.
+      const embedded = await embeddedPageImage(f, source.page, label);
+      if (!embedded) return loadPdfPage(f, source.page, label);
+      // a grey pipeline is made sRGB first, or RGBA comes out as grey + alpha
+      return toRgba(embedded.channels === 1 ? embedded.image.toColourspace('srgb') : embedded.image, label);
+    }
     default: {
       const page = await openSharpPage(f.bytes, source.page, label);
       return toRgba(page.image, label);
@@ -56,16 +62,26 @@ export interface GrayPixels {
  * The oriented page in grey when its file stores grey already (most scans: grey or 1-bit PNG,
  * JPEG, TIFF, no alpha): straight from the decoder, without making RGBA first (for an A4 page
  * at 300 dpi, 35 MB of RGBA and a colour conversion that costs more than the PNG decode). The
- * values are those the RGBA path gives (grey R=G=B converts back to itself). Null for any other
- * page: the caller takes loadOriented.
+ * values are those the RGBA path gives (grey R=G=B converts back to itself). A scanned PDF page
+ * whose image is grey or 1-bit (pdf-image.ts) comes the same way, from its embedded image. Null
+ * for any other page: the caller takes loadOriented.
  */
 export async function loadGrayIfGray(source: ImageSource, file: SourceFile): Promise<GrayPixels | null> {
-  if (!SHARP_FORMATS.has(source.format)) return null;
   const label = fileLabel(source.path, source.page);
-  const page = await openSharpPage(file.bytes, source.page, label);
-  if (page.channels !== 1 || page.hasAlpha) return null;
+  let image;
+  if (source.format === 'pdf') {
+    // A scanned PDF page whose image is grey or 1-bit (most are).
+    const embedded = await embeddedPageImage(file, source.page, label);
+    if (!embedded || embedded.channels !== 1) return null;
+    image = embedded.image.toColourspace('b-w');
+  } else {
+    if (!SHARP_FORMATS.has(source.format)) return null;
+    const page = await openSharpPage(file.bytes, source.page, label);
+    if (page.channels !== 1 || page.hasAlpha) return null;
+    image = page.image;
+  }
   try {
-    const { data, info } = await page.image.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await image.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   } catch (err) {
     throw decodeError(err, label);

@@ -2,6 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import type { ImageSource } from '../intake/types';
 import { fileLabel } from './errors';
 import { loadOriented } from './load';
+import { embeddedPageImage } from './pdf-image';
 import { SHARP_FORMATS, openSharpPage } from './sharp-input';
 import { openSourceFile, type SourceFile } from './source-file';
 
@@ -28,6 +29,11 @@ export async function openOriented(source: ImageSource, file?: SourceFile): Prom
   if (SHARP_FORMATS.has(source.format)) {
     const page = await openSharpPage(f.bytes, source.page, label);
     return { image: page.image.flatten({ background: '#ffffff' }), width: page.width, height: page.height, lossless };
+  }
+  if (source.format === 'pdf') {
+    // A scanned page: its own image, decoded lazily in the pipeline like any sharp format.
+    const embedded = await embeddedPageImage(f, source.page, label);
+    if (embedded) return { image: embedded.image, width: embedded.width, height: embedded.height, lossless };
   }
   const px = await loadOriented(source, f);
   const image = sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 }, limitInputPixels: false }).removeAlpha();

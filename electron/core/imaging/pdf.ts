@@ -63,6 +63,9 @@ export async function openPdf(input: PdfInput, label: string): Promise<PDFDocume
     iccUrl: assetDir('iccs'),
     stopAtErrors: false,
     verbosity: 0,
+    // An image inside a page above the pixel cap is not decoded (a 30000x30000 image in a 1 MB
+    // PDF would take gigabytes); a page that is only such an image fails first (pdf-image.ts).
+    maxImageSize: IMAGE_LIMITS.maxPixels,
   });
   try {
     return await task.promise;

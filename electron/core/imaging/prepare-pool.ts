@@ -1,6 +1,7 @@
 import type { ImageSource } from '../intake/types';
 import { WorkerPool } from '../workers/pool';
 import type { SuccessReply } from '../workers/protocol';
+import { IMAGE_LIMITS } from './limits';
 import type { Budget, PreparedImage } from './types';
 
 /** The file name the bundled prepare worker gets next to the main bundle (electron.vite.config.ts). */
@@ -45,6 +46,7 @@ export class PreparePool {
       name: 'Image preparation',
       workerUrl: options.workerUrl ?? defaultPrepareWorkerUrl(),
       idleMs: options.idleMs ?? 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: IMAGE_LIMITS.workerHeapMb },
       ...(options.size === undefined ? {} : { size: options.size }),
       ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
       describeJob: ({ source }) => `${source.path} (page ${source.page})`,

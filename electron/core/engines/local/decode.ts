@@ -2,6 +2,7 @@ import type { ReaderOptions } from 'zxing-wasm/reader';
 import type { Detection } from '../../../../shared/detection';
 import { boundingBox } from '../../../../shared/geometry';
 import { identityTransform } from './geometry-map';
+import { DEFAULT_LOCATE, locateBars, type LocateOptions } from './locate';
 import { mergeDetections } from './merge';
 import { fromZBar, fromZXing } from './to-detection';
 import { makeVariant, toGray, type Variant, type VariantSpec } from './variants';
@@ -35,18 +36,20 @@ export function applies(step: DecodeStep, width: number, height: number): boolea
   return side <= (step.maxSide ?? Infinity) && side >= (step.minSide ?? 0);
 }
 
-export async function runStep(step: DecodeStep, page: Gray, cache: Map<string, Variant>): Promise<Detection[]> {
-  let variant: Variant;
-  if (!step.variant) variant = { gray: page, transform: identityTransform(page.width, page.height) };
-  else {
-    const key = JSON.stringify(step.variant);
-    let v = cache.get(key);
-    if (!v) {
-      v = await makeVariant(page, step.variant);
-      cache.set(key, v);
-    }
-    variant = v;
+/** The page re-rendered as `spec` says, made once per page and shared by every step that uses it. */
+async function variantOf(spec: VariantSpec | undefined, page: Gray, cache: Map<string, Variant>): Promise<Variant> {
+  if (!spec) return { gray: page, transform: identityTransform(page.width, page.height) };
+  const key = JSON.stringify(spec);
+  let v = cache.get(key);
+  if (!v) {
+    v = await makeVariant(page, spec);
+    cache.set(key, v);
   }
+  return v;
+}
+
+export async function runStep(step: DecodeStep, page: Gray, cache: Map<string, Variant>): Promise<Detection[]> {
+  const variant = await variantOf(step.variant, page, cache);
   if (step.decoder === 'zbar') {
     const symbols = await zbarRead(variant.gray);
     return symbols.map((s) => fromZBar(s, variant.transform, step.name)).filter((d): d is Detection => d !== null);
@@ -70,6 +73,19 @@ export interface DecodePlan {
    * present" mode gives up on faint ones).
    */
   addOn?: DecodeStep;
+  /**
+   * Full pages: regions of bars located on a reduced copy (locate.ts) where nothing was read
+   * yet, each decoded at full resolution with `steps` in order until one reads. The expensive
+   * attempts then cost a few crops instead of another pass over the whole page.
+   */
+  regions?: {
+    /** The copy searched (e.g. the half-size page the cheap pass decoded: made once, shared). */
+    search: VariantSpec;
+    locate?: LocateOptions;
+    /** Quiet zone added around a region, in cells of the search (the ends of a code are sparse). */
+    margin: number;
+    steps: DecodeStep[];
+  };
 }
 
 /** One step that ran on a page: for traceability and tuning (the quality test's per-step table). */
@@ -122,6 +138,7 @@ export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOu
     if (byZXing()) break;
     if (applies(step, width, height)) await run(step, true);
   }
+  if (plan.regions) await decodeRegions(plan.regions, page, cache, () => found, run);
   // Add-on search, only around each retail code found without one (cheap even on a full page).
   const addOn = plan.addOn;
   const hosts = addOn
@@ -143,4 +160,40 @@ export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOu
   }
   // merge marks disagreements on its inputs: give it copies, so each step's record stays as read
   return { detections: mergeDetections(found.map((d) => ({ ...d }))), steps };
+}
+
+/** The located regions not covered by a code already read, each tried at full resolution. */
+async function decodeRegions(
+  spec: NonNullable<DecodePlan['regions']>,
+  page: Gray,
+  cache: Map<string, Variant>,
+  found: () => Detection[],
+  run: (step: DecodeStep, tolerant: boolean) => Promise<void>,
+): Promise<void> {
+  const searched = await variantOf(spec.search, page, cache);
+  const locate = spec.locate ?? DEFAULT_LOCATE;
+  const pad = spec.margin * locate.cell;
+  const { sx, sy } = searched.transform;
+  for (const r of locateBars(searched.gray, locate)) {
+    // back to page pixels, with a quiet zone around
+    const crop = {
+      left: Math.max(0, (r.left - pad) / sx),
+      top: Math.max(0, (r.top - pad) / sy),
+      width: (r.width + 2 * pad) / sx,
+      height: (r.height + 2 * pad) / sy,
+    };
+    const covered = found().some((d) => {
+      const b = boundingBox(d.geometry);
+      if (!b) return false;
+      const cx = b.left + b.width / 2;
+      const cy = b.top + b.height / 2;
+      return cx >= crop.left && cx <= crop.left + crop.width && cy >= crop.top && cy <= crop.top + crop.height;
+    });
+    if (covered) continue;
+    for (const step of spec.steps) {
+      const before = found().length;
+      await run({ ...step, variant: { ...step.variant, crop } }, true);
+      if (found().length > before) break;
+    }
+  }
 }

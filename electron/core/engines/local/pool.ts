@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { IMAGE_LIMITS } from '../../imaging/limits';
 import type { ImageSource } from '../../intake/types';
 import { WorkerPool } from '../../workers/pool';
 import type { DecodeSuccess, WorkerConfig } from './protocol';
@@ -40,6 +41,8 @@ export class DecodePool {
       name: 'The local decoder',
       workerUrl: options.workerUrl ?? defaultWorkerUrl(),
       workerData: options.config ?? {},
+      // A page whose file needs more heap than any real one fails alone (IMAGE_TOO_LARGE).
+      resourceLimits: { maxOldGenerationSizeMb: IMAGE_LIMITS.workerHeapMb },
       ...(options.size === undefined ? {} : { size: options.size }),
       ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
       describeJob: ({ source }) => `${source.path} (page ${source.page})`,
