@@ -254,7 +254,8 @@ export class SqliteStore implements Store {
   }
 
   async scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean> {
-    return scheduleRetry(this.db, job, error, this.now() + delayMs);
+    const now = this.now();
+    return scheduleRetry(this.db, job, error, now + delayMs, now);
   }
 
   async blockEngine(job: Fence & { itemId: number; batchId: number; engine: string }, error: AppError, optionsKey: string): Promise<boolean> {

@@ -148,6 +148,37 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
     });
 
+    it('sets aside a page whose holder keeps dying (crash quarantine); retry failed tries it again', async () => {
+      const id = await newBatch(store, 1);
+      let job = (await store.claim('local', lease('host:gone')))!;
+      for (let loss = 1; loss <= 3; loss++) {
+        expect(await store.requeueLost(['host:gone'])).toBe(1);
+        const next = await store.claim('local', lease('host:gone'));
+        if (loss < 3) {
+          expect(next).toMatchObject({ id: job.id, leaseLosses: loss });
+          job = next!;
+        } else {
+          expect(next).toBeNull();
+        }
+      }
+      const item = await store.getItem(job.itemId);
+      expect(item.status).toBe('failed');
+      expect(item.error).toEqual({ code: 'INTERNAL', message: expect.stringContaining('Set aside: ScanDesk stopped 3 times') });
+      expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
+      expect((await store.changeBatch(id, { action: 'retryFailed' })).count).toBe(1);
+      expect(await store.claim('local', lease())).toMatchObject({ id: job.id, leaseLosses: 0 });
+    });
+
+    it('cancel plus a retryable error leaves no page waiting in the cancelled batch', async () => {
+      const id = await newBatch(store, 2);
+      const job = (await store.claim('local', lease()))!;
+      await store.changeBatch(id, { action: 'cancel' });
+      expect(await store.scheduleRetry(job, LOST, 0)).toBe(true);
+      expect((await store.getItem(job.itemId)).status).toBe('cancelled');
+      expect((await store.getBatch(id)).counts).toMatchObject({ pending: 0, cancelled: 2 });
+      expect(await store.pendingEngines()).not.toContainEqual({ batchId: id, engine: 'local' });
+    });
+
     it('retries with backoff in the store clock, then fails the page with its error', async () => {
       const id = await newBatch(store, 1);
       const job = (await store.claim('local', lease()))!;
