@@ -52,6 +52,10 @@ export const REQUEST_NAMES = [
   'detections.bulkReview',
   'detections.restore',
   'detections.symbologies',
+  // Manual review: a code drawn by hand, and "checked, no code here".
+  'detections.addManual',
+  'detections.removeManual',
+  'items.setNoCode',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',

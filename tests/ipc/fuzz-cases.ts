@@ -28,6 +28,7 @@ export type FieldKind =
   | 'base64'
   | 'values'
   | 'nullablePath'
+  | 'box'
   | 'exportTo'
   | 'revealId'
   | 'localFolder';
@@ -96,6 +97,12 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { detections: req('restoreList') },
   },
   'detections.symbologies': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'detections.addManual': {
+    valid: { itemId: 1, box: { left: 10, top: 20, width: 100, height: 40 }, symbology: 'EAN-13', text: '4006381333931' },
+    fields: { itemId: req('id'), box: req('box'), symbology: req('enum'), text: req('string') },
+  },
+  'detections.removeManual': { valid: { detectionId: 1 }, fields: { detectionId: req('id') } },
+  'items.setNoCode': { valid: { itemId: 1, checked: true }, fields: { itemId: req('id'), checked: req('bool') } },
   'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {
@@ -275,6 +282,17 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
       return [['number', 1], ['empty', ''], ['null', null], ['over 20 MB', 'A'.repeat(28 * 1024 * 1024)], ...notObject];
     case 'values':
       return [['string', 'A-1'], ['number element', [42]], ['NUL element', ['a\0b']], ['huge element', [HUGE]], ['object', { 0: 'A' }]];
+    case 'box':
+      return [
+        ['string', '10,20,100,40'],
+        ['negative left', { left: -1, top: 0, width: 10, height: 10 }],
+        ['zero width', { left: 0, top: 0, width: 0, height: 10 }],
+        ['NaN height', { left: 0, top: 0, width: 10, height: NaN }],
+        ['huge', { left: 0, top: 0, width: 1e12, height: 10 }],
+        ['missing top', { left: 0, width: 10, height: 10 }],
+        ['extra field', { left: 0, top: 0, width: 10, height: 10, angle: 3 }],
+        ['null', null],
+      ];
     case 'nullablePath':
       return [['relative', 'done'], ['NUL byte', '/tmp/a\0b'], ['number', 7], ['empty', ''], ...notObject];
     case 'exportTo':

@@ -102,6 +102,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.bulkReview': async ({ batchId, scope, review }) => ({ changed: await service.bulkReview(batchId, scope, review) }),
     'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
+    'detections.addManual': ({ itemId, box, symbology, text }) => service.addManualDetection(itemId, { box, symbology, text }),
+    'detections.removeManual': ({ detectionId }) => service.removeManualDetection(detectionId),
+    'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
 
     ...exportHandlers(service, deps.dialogs, deps.exports),
     'vendors.describe': () => vendors.describe(),

@@ -1,9 +1,11 @@
 import { enUsage, enUsageOne } from './en-usage';
+import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
   ...enUsage,
+  ...enReview,
   ...enIdCard,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
@@ -114,7 +116,7 @@ export const en = {
   'review.status.rejected': 'Rejected',
   'review.pageError': 'This page could not be read: {message}',
   'review.imageError': 'The image could not be shown. The file may have moved or been deleted.',
-  'review.hints': 'J/K pages · Tab detections · A accept · R reject · E edit · Ctrl+Z undo · ? all shortcuts',
+  'review.hints': 'J/K pages · Tab detections · A accept · R reject · E edit · B draw a code · N no code · Ctrl+Z undo · ? all shortcuts',
 
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',

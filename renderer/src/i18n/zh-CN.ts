@@ -1,10 +1,12 @@
 import type { MessageKey } from './en';
 import { zhCNUsage } from './zh-CN-usage';
+import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNUsage,
+  ...zhCNReview,
   ...zhCNIdCard,
   'app.title': 'ScanDesk',
   'app.language': '语言',
@@ -115,7 +117,7 @@ export const zhCN: Record<MessageKey, string> = {
   'review.status.rejected': '已驳回',
   'review.pageError': '此页无法读取：{message}',
   'review.imageError': '无法显示图片，文件可能已被移动或删除。',
-  'review.hints': 'J/K 翻页 · Tab 切换结果 · A 通过 · R 驳回 · E 修改 · Ctrl+Z 撤销 · ? 全部快捷键',
+  'review.hints': 'J/K 翻页 · Tab 切换结果 · A 通过 · R 驳回 · E 修改 · B 框选条码 · N 无条码 · Ctrl+Z 撤销 · ? 全部快捷键',
 
   'help.title': '键盘快捷键',
   'help.close': '关闭',
