@@ -27,6 +27,7 @@ import {
   CredentialsSetInput,
   EngineInfoSchema,
   KeychainStatusSchema,
+  ProxyAuthSetInput,
   VendorDescriptionSchema,
   VendorIdSchema,
   VendorSettingsPatchSchema,
@@ -370,6 +371,9 @@ export const requests = {
   /** Writes one vendor's credentials to the keychain; answers the status (the secret is not echoed). */
   'credentials.set': { input: CredentialsSetInput, output: KeychainStatusSchema },
   'credentials.delete': { input: z.strictObject({ vendor: VendorIdSchema }), output: KeychainStatusSchema },
+  /** The proxy's sign-in (user name + password) to the keychain, for the proxy in effect only; answers the status. */
+  'credentials.setProxy': { input: ProxyAuthSetInput, output: KeychainStatusSchema },
+  'credentials.deleteProxy': { input: Empty, output: KeychainStatusSchema },
   /** One cheap real request with the stored credentials and the settings in effect. */
   'credentials.test': { input: z.strictObject({ vendor: VendorIdSchema }), output: ConnectionTestSchema },
   'vendorSettings.get': { input: Empty, output: VendorSettingsResultSchema },

@@ -37,6 +37,8 @@ export const REQUEST_NAMES = [
   'credentials.status',
   'credentials.set',
   'credentials.delete',
+  'credentials.setProxy',
+  'credentials.deleteProxy',
   'credentials.test',
   'vendorSettings.get',
   'vendorSettings.set',

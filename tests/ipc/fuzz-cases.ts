@@ -19,7 +19,9 @@ export type FieldKind =
   | 'plan'
   | 'nullableString'
   | 'credFields'
+  | 'secretText'
   | 'vendorPatch'
+  | 'networkPatch'
   | 'bulkScope'
   | 'restoreList'
   | 'rule'
@@ -109,15 +111,18 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { vendor: req('enum'), fields: req('credFields') },
   },
   'credentials.delete': { valid: { vendor: 'wechat' }, fields: { vendor: req('enum') } },
+  'credentials.setProxy': { valid: { username: 'scan.desk', password: ' pass word ' }, fields: { username: req('secretText'), password: req('secretText') } },
+  'credentials.deleteProxy': { valid: {}, fields: {} },
   'credentials.test': { valid: { vendor: 'alioss' }, fields: { vendor: req('enum') } },
   'vendorSettings.get': { valid: {}, fields: {} },
   'vendorSettings.set': {
     valid: {
+      network: { proxy: 'http://proxy.example.com:3128' },
       tencent: { region: 'ap-beijing', endpoint: null, rateLimits: { QrcodeOCR: 5 } },
       wechat: { concurrency: 2 },
       alioss: { bucket: 'my-bucket', region: 'cn-hangzhou', keepUploads: false },
     },
-    fields: { tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
+    fields: { network: opt('networkPatch'), tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
   },
   'engines.list': { valid: {}, fields: {} },
   'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
@@ -208,6 +213,8 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['newline in secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'a\nb' }],
         ['number secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 12345 }],
       ];
+    case 'secretText':
+      return [['number', 42], ['null', null], ['empty', ''], ['huge', HUGE], ['line break', 'a\r\nProxy-Authorization: x'], ['object', { a: 1 }]];
     case 'bulkScope':
       return [
         ['string', 'page'],
@@ -238,6 +245,15 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['string number', { concurrency: '4', timeoutMs: '4' }],
         ['huge endpoint', { endpoint: HUGE, baseUrl: HUGE }],
         ['nested unknown', { rateLimits: { Everything: 1 } }],
+      ];
+    case 'networkPatch':
+      return [
+        ['string', 'system'],
+        ['unknown field', { colour: 'red' }],
+        ['proxy as a number', { proxy: 3128 }],
+        ['huge proxy', { proxy: HUGE }],
+        ['a proxy with a password (belongs in HTTPS_PROXY)', { proxy: 'http://user:pass@proxy.example.com:3128' }],
+        ['not a proxy', { proxy: 'ftp://proxy.example.com' }],
       ];
     case 'plan':
       return [

@@ -122,6 +122,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),
+    'credentials.setProxy': (auth) => vendors.setProxy(auth),
+    'credentials.deleteProxy': () => vendors.removeProxy(),
     // Counted in the usage like any call (a WeChat token fetch uses up the day's token quota).
     'credentials.test': ({ vendor }) => service.metered(() => vendors.test(vendor)),
     'vendorSettings.get': () => vendors.getSettings(),
