@@ -17,7 +17,7 @@ import type { IntakeItem } from '../electron/core/intake/types';
 import { PgStore } from '../electron/core/store/pg-store';
 import { startPostgres } from '../tests/support/postgres';
 import { images } from './queue';
-import type { Bench, BenchRow } from './types';
+import type { Bench } from './types';
 
 const JOBS = 2000;
 const CLAIM_JOBS = 4000;
