@@ -57,6 +57,8 @@ export interface ItemSummary {
   detectionCount: number;
   /** Detections on the page not yet accepted or rejected. */
   reviewPending: number;
+  /** A reviewer looked at the page and marked it "checked, no code here". */
+  checkedNoCode: boolean;
   width: number | null; // oriented page size, once known
   height: number | null;
 }

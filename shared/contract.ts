@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ENGINE_IDS, TASKS, type EnginePlan } from './engines';
 import { ERROR_CODES, type AppError, type ErrorCode } from './errors';
 import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from './batch';
-import type { StoredDetection } from './detection';
+import { DETECTION_ENGINES, SYMBOLOGIES, type StoredDetection } from './detection';
 import {
   EVENT_NAMES,
   MENU_COMMANDS,
@@ -27,6 +27,7 @@ import {
   CredentialsSetInput,
   EngineInfoSchema,
   KeychainStatusSchema,
+  ProxyAuthSetInput,
   VendorDescriptionSchema,
   VendorIdSchema,
   VendorSettingsPatchSchema,
@@ -55,6 +56,8 @@ export const LIMITS = {
   searchChars: 200,
   nameChars: 200,
   correctedTextChars: 10_000,
+  /** Largest page side a box drawn by a reviewer may reach (pixels). */
+  pagePixels: 1_000_000,
   pageSize: 1000,
   planOptions: 32,
   planOptionChars: 4096,
@@ -149,6 +152,7 @@ export const ItemSummarySchema = z.object({
   error: AppErrorSchema.nullable(),
   detectionCount: z.number(),
   reviewPending: z.number(),
+  checkedNoCode: z.boolean(),
   width: z.number().nullable(),
   height: z.number().nullable(),
 }) satisfies z.ZodType<ItemSummary>;
@@ -162,11 +166,11 @@ export const StoredDetectionSchema = z.object({
   bytesBase64: z.string().optional(),
   field: z.string().optional(),
   geometry: GeometrySchema,
-  engine: z.enum(ENGINE_IDS),
+  engine: z.enum(DETECTION_ENGINES),
   extra: z.record(z.string(), z.unknown()).optional(),
   review: ReviewStatusSchema,
   correctedText: z.string().nullable(),
-  foundBy: z.array(z.enum(ENGINE_IDS)).optional(),
+  foundBy: z.array(z.enum(DETECTION_ENGINES)).optional(),
   disagrees: z.boolean().optional(),
 }) satisfies z.ZodType<StoredDetection>;
 
@@ -335,6 +339,29 @@ export const requests = {
     output: z.array(z.object({ symbology: z.string(), total: z.number(), pending: z.number() })),
   },
 
+  /**
+   * A code a reviewer drew where no engine found one (box in page pixels), with the value and
+   * symbology they typed: stored as an accepted detection of engine 'manual'. Answers it and the page.
+   */
+  'detections.addManual': {
+    input: z.strictObject({
+      itemId: Id,
+      box: z.strictObject({
+        left: z.number().min(0).max(LIMITS.pagePixels),
+        top: z.number().min(0).max(LIMITS.pagePixels),
+        width: z.number().min(1).max(LIMITS.pagePixels),
+        height: z.number().min(1).max(LIMITS.pagePixels),
+      }),
+      symbology: z.enum(SYMBOLOGIES),
+      text: z.string().min(1).max(LIMITS.correctedTextChars).refine(noNul, { message: 'must not contain NUL characters' }),
+    }),
+    output: z.object({ detection: StoredDetectionSchema, item: ItemDetailSchema }),
+  },
+  /** Undo of detections.addManual: removes a code a reviewer drew (an engine's detection is refused). Answers the page. */
+  'detections.removeManual': { input: z.strictObject({ detectionId: Id }), output: ItemDetailSchema },
+  /** A reviewer's "checked, no code here" on a page (checked: false takes it back). Answers the page. */
+  'items.setNoCode': { input: z.strictObject({ itemId: Id, checked: z.boolean() }), output: ItemDetailSchema },
+
   /** What each cloud vendor is and needs (names, tasks, credential fields, settings): the settings screen is built from it. */
   'vendors.describe': { input: Empty, output: z.array(VendorDescriptionSchema) },
   /** Keychain status: configured + masked id per vendor; never a secret. */
@@ -342,6 +369,9 @@ export const requests = {
   /** Writes one vendor's credentials to the keychain; answers the status (the secret is not echoed). */
   'credentials.set': { input: CredentialsSetInput, output: KeychainStatusSchema },
   'credentials.delete': { input: z.strictObject({ vendor: VendorIdSchema }), output: KeychainStatusSchema },
+  /** The proxy's sign-in (user name + password) to the keychain, for the proxy in effect only; answers the status. */
+  'credentials.setProxy': { input: ProxyAuthSetInput, output: KeychainStatusSchema },
+  'credentials.deleteProxy': { input: Empty, output: KeychainStatusSchema },
   /** One cheap real request with the stored credentials and the settings in effect. */
   'credentials.test': { input: z.strictObject({ vendor: VendorIdSchema }), output: ConnectionTestSchema },
   'vendorSettings.get': { input: Empty, output: VendorSettingsResultSchema },

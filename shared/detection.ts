@@ -1,5 +1,5 @@
 import type { Geometry } from './geometry';
-import type { EngineId } from './engines';
+import { ENGINE_IDS, type EngineId } from './engines';
 
 /**
  * One thing an engine found on a page: a code, a line of printed text, or a field of an
@@ -11,6 +11,14 @@ export type DetectionKind = 'code' | 'text' | 'field';
 
 export type ReviewStatus = 'pending' | 'accepted' | 'rejected';
 
+/**
+ * Who found a detection: an engine, or `manual` (a reviewer drew a box where no engine found
+ * the code and typed, or had the local decoder read, its value).
+ */
+export const MANUAL_ENGINE = 'manual' as const;
+export type DetectionEngine = EngineId | typeof MANUAL_ENGINE;
+export const DETECTION_ENGINES = [...ENGINE_IDS, MANUAL_ENGINE] as const;
+
 export interface Detection {
   kind: DetectionKind;
   symbology: string;
@@ -21,7 +29,7 @@ export interface Detection {
   /** For kind 'field': which field of the document ('Name', 'IdNum', ...). */
   field?: string;
   geometry: Geometry;
-  engine: EngineId;
+  engine: DetectionEngine;
   /** Vendor- or engine-specific facts worth keeping (warnings, product data, EC level). */
   extra?: Record<string, unknown>;
 }
@@ -34,7 +42,7 @@ export interface StoredDetection extends Detection {
   /** The value a reviewer typed in, when the decoded one was wrong. */
   correctedText: string | null;
   /** Every engine that read this same code at this place (merged: shown, counted and reviewed once). */
-  foundBy?: EngineId[];
+  foundBy?: DetectionEngine[];
   /** Another engine read something else at this place: a person should look. */
   disagrees?: boolean;
 }

@@ -86,7 +86,7 @@ export async function runCredentials(action: string, vendorArg: string | undefin
       }
       case 'test': {
         const vendor = parseVendor(vendorArg);
-        const r = await testConnection(vendor, credentials, profileSettings(vendor, o, io));
+        const r = await testConnection(vendor, credentials, profileSettings(vendor, o, io), undefined, undefined, io.env);
         if (r.ok) {
           io.stdout.write(`${VENDOR_NAMES[vendor]}: connection OK (${r.elapsedMs} ms).\n`);
           return EXIT_OK;

@@ -61,6 +61,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     ...(e.credentials ? { credentials: e.credentials } : {}),
     ...(e.retry ? { retry: e.retry } : {}),
     ...(e.onVendorEvent ? { onVendorEvent: e.onVendorEvent } : {}),
+    // The system proxy (HTTPS_PROXY, NO_PROXY) is the profile's environment's.
+    ...(options.env ? { env: options.env } : {}),
   });
   const engines = e.wrap ? registry.engines.map(e.wrap) : registry.engines;
   let service: ScanService;

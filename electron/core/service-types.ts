@@ -4,6 +4,7 @@ import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
 import type { ExportFormat, ExportOutcome } from './export/types';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
+import type { ManualCode } from './store/manual';
 import type { DocumentsApi } from './documents/service';
 import type { ReconciliationApi } from './reconcile/service';
 import type { HotFoldersApi } from './hotfolder/service';
@@ -88,6 +89,12 @@ export interface ScanService {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+  /** A code a reviewer drew where no engine found one (engine 'manual', accepted); answers the page as it is now. */
+  addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }>;
+  /** Undo of addManualDetection (refuses an engine's detection); answers the page. */
+  removeManualDetection(detectionId: number): Promise<ItemDetail>;
+  /** A reviewer's "checked, no code here" on a page, or its removal; answers the page. */
+  setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
   exportBatch(req: ExportRequest): Promise<ExportOutcome>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored

@@ -18,6 +18,7 @@ import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } f
 import { SqliteStore } from './store/sqlite-store';
 import type { BatchChange, BatchChangeResult, Store, UnreadItem } from './store/store';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
+import type { ManualCode } from './store/manual';
 import type { BatchData } from './batch-data';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
@@ -372,6 +373,19 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>> {
     return this.store.batchSymbologies(batchId);
+  }
+
+  async addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }> {
+    const detection = await this.store.addManualDetection(itemId, code);
+    return { detection, item: await this.store.getItem(itemId) };
+  }
+
+  async removeManualDetection(detectionId: number): Promise<ItemDetail> {
+    return this.store.getItem(await this.store.removeManualDetection(detectionId));
+  }
+
+  setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
+    return this.store.setCheckedNoCode(itemId, checked);
   }
 
   async exportBatch(req: ExportRequest): Promise<ExportOutcome> {

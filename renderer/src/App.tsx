@@ -222,6 +222,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               total={review.total}
               onClose={() => setReview(null)}
               onReviewed={(before) => undoer.record(selected.id, before)}
+              onUndoable={(step) => undoer.recordStep(selected.id, step)}
               reviewVersion={undoer.version}
               revealPersonal={revealPersonal}
               onRevealPersonal={setRevealPersonal}

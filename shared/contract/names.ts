@@ -37,6 +37,8 @@ export const REQUEST_NAMES = [
   'credentials.status',
   'credentials.set',
   'credentials.delete',
+  'credentials.setProxy',
+  'credentials.deleteProxy',
   'credentials.test',
   'vendorSettings.get',
   'vendorSettings.set',
@@ -50,6 +52,10 @@ export const REQUEST_NAMES = [
   'detections.bulkReview',
   'detections.restore',
   'detections.symbologies',
+  // Manual review: a code drawn by hand, and "checked, no code here".
+  'detections.addManual',
+  'detections.removeManual',
+  'items.setNoCode',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',

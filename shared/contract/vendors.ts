@@ -67,11 +67,29 @@ export const CredentialStatusSchema = z.strictObject({
   endpointChanged: z.boolean().optional(),
 });
 
+/** The proxy's sign-in: saved or not, and the proxy (origin) it is given to; never the user name or password. */
+export const ProxyAuthStatusSchema = z.strictObject({ configured: z.boolean(), proxy: z.string().max(2048).nullable() });
+
 export const KeychainStatusSchema = z.strictObject({
   available: z.boolean(),
   /** Why the keychain cannot be used, and what to do (code KEYCHAIN_UNAVAILABLE). */
   error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }).nullable(),
   vendors: z.array(CredentialStatusSchema),
+  /** Absent when the keychain was not opened (every vendor's keys from the environment). */
+  proxy: ProxyAuthStatusSchema.optional(),
+});
+
+/**
+ * The sign-in of the proxy in effect, to the keychain (bound to that proxy). The password is
+ * taken as typed (not trimmed); neither value is ever echoed.
+ */
+export const ProxyAuthSetInput = z.strictObject({
+  username: credentialValue,
+  password: z
+    .string()
+    .min(1, { message: 'is empty' })
+    .max(CREDENTIAL_VALUE_CHARS, { message: `is longer than ${CREDENTIAL_VALUE_CHARS} characters` })
+    .refine((s) => !/[\0\r\n]/.test(s), { message: 'contains line breaks' }),
 });
 export type KeychainStatusView = z.infer<typeof KeychainStatusSchema>;
 
@@ -128,10 +146,14 @@ export type VendorDescription = z.infer<typeof VendorDescriptionSchema>;
 /** One vendor's settings as stored, defaults filled in (the description says which fields there are). */
 const SettingsRecord = z.record(z.string(), z.unknown());
 
-export const VendorSettingsViewSchema = z.object(
-  Object.fromEntries(VENDOR_IDS.map((v) => [v, SettingsRecord])) as Record<VendorId, typeof SettingsRecord>,
-);
-export type VendorSettingsView = Record<VendorId, Record<string, unknown>>;
+/** What every vendor shares: 'system' (HTTPS_PROXY / NO_PROXY), 'none', or a proxy URL. */
+export const NetworkViewSchema = z.object({ proxy: z.string() });
+
+export const VendorSettingsViewSchema = z.object({
+  network: NetworkViewSchema,
+  ...(Object.fromEntries(VENDOR_IDS.map((v) => [v, SettingsRecord])) as Record<VendorId, typeof SettingsRecord>),
+});
+export type VendorSettingsView = { network: { proxy: string } } & Record<VendorId, Record<string, unknown>>;
 
 export const VendorSettingsResultSchema = z.object({
   settings: VendorSettingsViewSchema,
@@ -161,10 +183,11 @@ const PatchValue = z.union([
 const VendorPatch = z.record(SettingKey, PatchValue).refine((r) => Object.keys(r).length <= 32, { message: 'has too many fields' });
 
 /** A change: null clears a field (back to its default); only the fields given change. */
-export const VendorSettingsPatchSchema = z.strictObject(
-  Object.fromEntries(VENDOR_IDS.map((v) => [v, VendorPatch.optional()])) as Record<VendorId, z.ZodOptional<typeof VendorPatch>>,
-);
-export type VendorSettingsPatchInput = Partial<Record<VendorId, Record<string, z.infer<typeof PatchValue>>>>;
+export const VendorSettingsPatchSchema = z.strictObject({
+  network: z.strictObject({ proxy: patchText.nullable().optional() }).optional(),
+  ...(Object.fromEntries(VENDOR_IDS.map((v) => [v, VendorPatch.optional()])) as Record<VendorId, z.ZodOptional<typeof VendorPatch>>),
+});
+export type VendorSettingsPatchInput = { network?: { proxy?: string | null } } & Partial<Record<VendorId, Record<string, z.infer<typeof PatchValue>>>>;
 
 /** One engine as the new-batch picker sees it. */
 export const EngineInfoSchema = z.strictObject({

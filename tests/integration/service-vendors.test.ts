@@ -199,7 +199,7 @@ describe('vendor engines from the registry, inside the ScanService', () => {
       expect((await service.whenSettled(batch.id)).counts).toMatchObject({ done: 1, codes: 1 });
 
       const ready = await registry.status();
-      expect(ready.keychain).toEqual({ available: true, error: null });
+      expect(ready.keychain).toEqual({ available: true, error: null, proxy: { configured: false, proxy: null } });
       expect(ready.vendors.map((v) => [v.vendor, v.ready, v.credentials.maskedId])).toEqual([
         ['tencent', true, 'AKID…9pV2'],
         ['wechat', true, 'wx9l…pp01'],

@@ -19,13 +19,16 @@ export type FieldKind =
   | 'plan'
   | 'nullableString'
   | 'credFields'
+  | 'secretText'
   | 'vendorPatch'
+  | 'networkPatch'
   | 'bulkScope'
   | 'restoreList'
   | 'rule'
   | 'base64'
   | 'values'
   | 'nullablePath'
+  | 'box'
   | 'exportTo'
   | 'revealId'
   | 'localFolder';
@@ -94,6 +97,12 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { detections: req('restoreList') },
   },
   'detections.symbologies': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'detections.addManual': {
+    valid: { itemId: 1, box: { left: 10, top: 20, width: 100, height: 40 }, symbology: 'EAN-13', text: '4006381333931' },
+    fields: { itemId: req('id'), box: req('box'), symbology: req('enum'), text: req('string') },
+  },
+  'detections.removeManual': { valid: { detectionId: 1 }, fields: { detectionId: req('id') } },
+  'items.setNoCode': { valid: { itemId: 1, checked: true }, fields: { itemId: req('id'), checked: req('bool') } },
   'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {
@@ -101,15 +110,18 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
     fields: { vendor: req('enum'), fields: req('credFields') },
   },
   'credentials.delete': { valid: { vendor: 'wechat' }, fields: { vendor: req('enum') } },
+  'credentials.setProxy': { valid: { username: 'scan.desk', password: ' pass word ' }, fields: { username: req('secretText'), password: req('secretText') } },
+  'credentials.deleteProxy': { valid: {}, fields: {} },
   'credentials.test': { valid: { vendor: 'alioss' }, fields: { vendor: req('enum') } },
   'vendorSettings.get': { valid: {}, fields: {} },
   'vendorSettings.set': {
     valid: {
+      network: { proxy: 'http://proxy.example.com:3128' },
       tencent: { region: 'ap-beijing', endpoint: null, rateLimits: { QrcodeOCR: 5 } },
       wechat: { concurrency: 2 },
       alioss: { bucket: 'my-bucket', region: 'cn-hangzhou', keepUploads: false },
     },
-    fields: { tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
+    fields: { network: opt('networkPatch'), tencent: opt('vendorPatch'), wechat: opt('vendorPatch'), alioss: opt('vendorPatch') },
   },
   'engines.list': { valid: {}, fields: {} },
   'batches.estimate': { valid: { paths: ['/tmp/a.png'], plan }, fields: { paths: req('paths'), plan: req('plan') } },
@@ -200,6 +212,8 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['newline in secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 'a\nb' }],
         ['number secret', { secretId: 'AKIDfuzzfuzzfuzz', secretKey: 12345 }],
       ];
+    case 'secretText':
+      return [['number', 42], ['null', null], ['empty', ''], ['huge', HUGE], ['line break', 'a\r\nProxy-Authorization: x'], ['object', { a: 1 }]];
     case 'bulkScope':
       return [
         ['string', 'page'],
@@ -231,6 +245,15 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['huge endpoint', { endpoint: HUGE, baseUrl: HUGE }],
         ['nested unknown', { rateLimits: { Everything: 1 } }],
       ];
+    case 'networkPatch':
+      return [
+        ['string', 'system'],
+        ['unknown field', { colour: 'red' }],
+        ['proxy as a number', { proxy: 3128 }],
+        ['huge proxy', { proxy: HUGE }],
+        ['a proxy with a password (belongs in HTTPS_PROXY)', { proxy: 'http://user:pass@proxy.example.com:3128' }],
+        ['not a proxy', { proxy: 'ftp://proxy.example.com' }],
+      ];
     case 'plan':
       return [
         ['string', 'local'],
@@ -259,6 +282,17 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
       return [['number', 1], ['empty', ''], ['null', null], ['over 20 MB', 'A'.repeat(28 * 1024 * 1024)], ...notObject];
     case 'values':
       return [['string', 'A-1'], ['number element', [42]], ['NUL element', ['a\0b']], ['huge element', [HUGE]], ['object', { 0: 'A' }]];
+    case 'box':
+      return [
+        ['string', '10,20,100,40'],
+        ['negative left', { left: -1, top: 0, width: 10, height: 10 }],
+        ['zero width', { left: 0, top: 0, width: 0, height: 10 }],
+        ['NaN height', { left: 0, top: 0, width: 10, height: NaN }],
+        ['huge', { left: 0, top: 0, width: 1e12, height: 10 }],
+        ['missing top', { left: 0, width: 10, height: 10 }],
+        ['extra field', { left: 0, top: 0, width: 10, height: 10, angle: 3 }],
+        ['null', null],
+      ];
     case 'nullablePath':
       return [['relative', 'done'], ['NUL byte', '/tmp/a\0b'], ['number', 7], ['empty', ''], ...notObject];
     case 'exportTo':

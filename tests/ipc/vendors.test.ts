@@ -9,6 +9,7 @@ import { createEngineRegistry, type EngineRegistry } from '../../electron/core/e
 import { openScanService } from '../../electron/core/service';
 import type { ScanService } from '../../electron/core/service-types';
 import { VendorSettingsStore } from '../../electron/core/settings';
+import type { ProfileCredentials } from '../../electron/core/credentials';
 import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { findSecrets } from '../integration/support/find-secrets';
 import { closeVendorTest } from '../integration/support/close-vendor-test';
@@ -36,6 +37,7 @@ const SECRETS = {
   oss: CREDS.alioss.accessKeySecret,
   ossId: CREDS.alioss.accessKeyId,
   wrongWechat: WRONG.wechat,
+  proxyPassword: 'proxyPassIPCcanary42',
 };
 
 async function call<N extends RequestName>(name: N, input: unknown) {
@@ -80,12 +82,32 @@ describe('vendor requests over a real keychain', () => {
         { vendor: 'wechat', configured: false, maskedId: null, savedFor: null, endpointChanged: false },
         { vendor: 'alioss', configured: false, maskedId: null, savedFor: null, endpointChanged: false },
       ],
+      proxy: { configured: false, proxy: null },
     });
     const after = await value('credentials.set', { vendor: 'tencent', fields: CREDS.tencent });
     // Saved for the endpoint in effect: Tencent's own service (no endpoint set yet).
     expect(after.vendors[0]).toEqual({ vendor: 'tencent', configured: true, maskedId: 'AKID…9pV2', source: 'keychain', savedFor: 'https://ocr.tencentcloudapi.com', endpointChanged: false });
     // Really in the keychain: a second reader sees it.
     expect(await registry.credentials.get('tencent')).toEqual(CREDS.tencent);
+  });
+
+  it('the proxy sign-in goes to the keychain for the proxy set in Settings; only "saved, for which proxy" comes back', async () => {
+    const proxy = 'http://proxy.example.com:3128';
+    await value('vendorSettings.set', { network: { proxy: 'none' } });
+    const nothing = await call('credentials.setProxy', { username: 'scan.desk', password: SECRETS.proxyPassword });
+    expect(nothing.ok ? null : nothing.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/no proxy to sign in to/) });
+    expect((await value('vendorSettings.set', { network: { proxy } })).settings.network).toEqual({ proxy });
+    const st = await value('credentials.setProxy', { username: 'scan.desk', password: SECRETS.proxyPassword });
+    expect(st.proxy).toEqual({ configured: true, proxy });
+    // In the keychain, for that proxy only.
+    const store = (registry.credentials as ProfileCredentials).store;
+    expect(await store.proxy.get(proxy)).toEqual({ username: 'scan.desk', password: SECRETS.proxyPassword });
+    expect(await store.proxy.get('http://proxy.example.com:8080')).toBeNull();
+    // A user or password in the proxy address itself is refused (it would land in the settings file).
+    const inUrl = await call('vendorSettings.set', { network: { proxy: `http://scan.desk:${SECRETS.proxyPassword}@proxy.example.com:3128` } });
+    expect(inUrl.ok ? null : inUrl.error.message).toMatch(/network\.proxy.*without user, password or path/);
+    expect((await value('credentials.deleteProxy', {})).proxy).toEqual({ configured: false, proxy: null });
+    await value('vendorSettings.set', { network: { proxy: null } });
   });
 
   it('a bad credential input names the field and never quotes the value', async () => {

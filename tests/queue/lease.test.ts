@@ -98,6 +98,6 @@ describe('leases and fencing', () => {
     expect(db.prepare(`SELECT status, error_code FROM jobs WHERE id = ?`).get(j.id)).toEqual({ status: 'failed', error_code: 'INTERNAL' });
     const item = db.prepare(`SELECT status, error_code, error_message FROM items WHERE id = ?`).get(j.itemId) as Record<string, string>;
     expect(item.status).toBe('failed');
-    expect(item.error_message).toMatch(/stopped while decoding this page 10 times/);
+    expect(item.error_message).toMatch(/Set aside: ScanDesk stopped 3 times while decoding this page/);
   });
 });

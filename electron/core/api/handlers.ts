@@ -102,6 +102,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.bulkReview': async ({ batchId, scope, review }) => ({ changed: await service.bulkReview(batchId, scope, review) }),
     'detections.restore': async ({ detections }) => ({ pages: await service.restoreReviews(detections) }),
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
+    'detections.addManual': ({ itemId, box, symbology, text }) => service.addManualDetection(itemId, { box, symbology, text }),
+    'detections.removeManual': ({ detectionId }) => service.removeManualDetection(detectionId),
+    'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
 
     ...exportHandlers(service, deps.dialogs, deps.exports),
     'vendors.describe': () => vendors.describe(),
@@ -109,6 +112,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'credentials.status': () => vendors.status(),
     'credentials.set': ({ vendor, fields }) => vendors.set(vendor, fields),
     'credentials.delete': ({ vendor }) => vendors.remove(vendor),
+    'credentials.setProxy': (auth) => vendors.setProxy(auth),
+    'credentials.deleteProxy': () => vendors.removeProxy(),
     // Counted in the usage like any call (a WeChat token fetch uses up the day's token quota).
     'credentials.test': ({ vendor }) => service.metered(() => vendors.test(vendor)),
     'vendorSettings.get': () => vendors.getSettings(),

@@ -4,7 +4,7 @@ import { checkCredentials } from '../credentials/store';
 import { VENDOR_IDS, type KeychainStatus, type VendorId } from '../credentials/types';
 import type { EngineRegistry } from '../engines/registry';
 import { ScanError } from '../errors';
-import { parseVendorSettings, type VendorSettingsPatch } from '../settings/schema';
+import { describeIssues, NetworkSettingsSchema, parseVendorSettings, type VendorSettingsPatch } from '../settings/schema';
 import { ENDPOINT_ENV, mergePatch, type VendorSettingsStore } from '../settings/store';
 import { describeVendor, VENDOR_LIST, vendorDefinition } from '../vendors';
 
@@ -43,7 +43,7 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
       };
     }
     const st = await need().registry.status();
-    const view = toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials) });
+    const view = toView({ available: st.keychain.available, error: st.keychain.error, vendors: st.vendors.map((v) => v.credentials), proxy: st.keychain.proxy });
     // Keys saved for another endpoint than the one in effect are not used (credentialsFor):
     // say so, so the settings screen asks for them again.
     for (const v of view.vendors) {
@@ -69,6 +69,14 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
     async set(vendor: VendorId, fields: Record<string, string | undefined>): Promise<KeychainStatusView> {
       const clean = checkCredentials(vendor, fields);
       await need().registry.setCredentials(vendor, clean as never);
+      return status();
+    },
+    async setProxy(auth: { username: string; password: string }): Promise<KeychainStatusView> {
+      await need().registry.setProxyAuth(auth);
+      return status();
+    },
+    async removeProxy(): Promise<KeychainStatusView> {
+      await need().registry.deleteProxyAuth();
       return status();
     },
     async remove(vendor: VendorId): Promise<KeychainStatusView> {
@@ -116,8 +124,12 @@ export function vendorHandlers(deps: VendorDeps | undefined) {
  * defaults, as it would be saved): an unknown or out-of-range field is named ("tencent.colour").
  */
 function checkPatch(patch: VendorSettingsPatchInput): void {
-  for (const [vendor, part] of Object.entries(patch) as Array<[VendorId, Record<string, unknown> | undefined]>) {
-    if (part === undefined) continue;
+  if (patch.network) {
+    const r = NetworkSettingsSchema.safeParse(mergePatch(NetworkSettingsSchema.parse({}), patch.network));
+    if (!r.success) throw new ScanError('INVALID_INPUT', `Invalid vendor settings: ${describeIssues(r.error, ['network'])}.`);
+  }
+  for (const [vendor, part] of Object.entries(patch) as Array<[VendorId | 'network', Record<string, unknown> | undefined]>) {
+    if (part === undefined || vendor === 'network') continue;
     const defaults = vendorDefinition(vendor).settings.schema.parse({});
     const r = parseVendorSettings(vendor, mergePatch(defaults, part));
     if (!r.ok) throw new ScanError('INVALID_INPUT', `Invalid vendor settings: ${r.message}.`);
@@ -137,5 +149,6 @@ function toView(s: KeychainStatus): KeychainStatusView {
       savedFor: v.endpoint ?? null,
       endpointChanged: false,
     })),
+    ...(s.proxy ? { proxy: { configured: s.proxy.configured, proxy: s.proxy.proxy } } : {}),
   };
 }

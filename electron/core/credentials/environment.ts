@@ -1,6 +1,7 @@
 import { ScanError } from '../errors';
 import { vendorDefinition } from '../vendors';
 import { credentialsFor } from './endpoint';
+import type { ProxyAuth } from './proxy-auth';
 import { credentialStatus, CredentialStore, parseExpiry } from './store';
 import { VENDOR_IDS, type CredentialProvider, type CredentialSource, type KeychainStatus, type VendorCredentials, type VendorId } from './types';
 
@@ -64,6 +65,19 @@ export class ProfileCredentials implements CredentialProvider {
     return credentialsFor(this.store, vendor, endpoint);
   }
 
+  /**
+   * The keychain's sign-in for the proxy at `proxyOrigin`, if one was saved for it. A keychain
+   * that cannot be read counts as none: the proxy then refuses with 407, which says what to do.
+   */
+  async proxyAuth(proxyOrigin: string): Promise<ProxyAuth | null> {
+    try {
+      return await this.store.proxy.get(proxyOrigin);
+    } catch (err) {
+      if (err instanceof ScanError && err.code === 'KEYCHAIN_UNAVAILABLE') return null;
+      throw err;
+    }
+  }
+
   /** Where the vendor's credentials come from now (environment when any of its variables is set). */
   source(vendor: VendorId): CredentialSource {
     return vendorDefinition(vendor).credentials.some((f) => !!this.env[f.env]?.trim()) ? 'environment' : 'keychain';
@@ -72,7 +86,7 @@ export class ProfileCredentials implements CredentialProvider {
   /** The keychain's status, with the vendors configured by the environment shown as such. */
   async status(): Promise<KeychainStatus> {
     const fromEnv = VENDOR_IDS.filter((v) => this.source(v) === 'environment');
-    const keychain = fromEnv.length === VENDOR_IDS.length ? { available: true, error: null, vendors: [] } : await this.store.status();
+    const keychain: KeychainStatus = fromEnv.length === VENDOR_IDS.length ? { available: true, error: null, vendors: [] } : await this.store.status();
     return {
       ...keychain,
       vendors: VENDOR_IDS.map((vendor) => {

@@ -5,3 +5,4 @@ export { maskId } from './mask';
 export { testConnection, type ConnectionTestResult } from './connection-test';
 export * from './types';
 export { credentialsFor, secretDestination, endpointChanged, OFFICIAL_ENDPOINTS, officialEndpoint, type EndpointBoundCredentials, type EndpointSettings } from './endpoint';
+export { ProxyAuthStore, proxyOrigin, type ProxyAuth, type ProxyAuthLookup, type ProxyAuthStatus } from './proxy-auth';

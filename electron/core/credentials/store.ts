@@ -2,6 +2,7 @@ import { ScanError } from '../errors';
 import { officialEndpoint, type EndpointBoundCredentials } from './endpoint';
 import { keytarBackend, type KeychainBackend } from './keychain';
 import { maskId } from './mask';
+import { ProxyAuthStore } from './proxy-auth';
 import { identifyingField, vendorDefinition } from '../vendors';
 import { VENDOR_IDS, type CredentialProvider, type CredentialStatus, type KeychainStatus, type VendorCredentials, type VendorId } from './types';
 
@@ -29,10 +30,13 @@ const ENDPOINT_FIELD = 'endpoint';
 export class CredentialStore implements CredentialProvider, EndpointBoundCredentials {
   private readonly backend: KeychainBackend;
   private readonly service: string;
+  /** The proxy's sign-in, in the same keychain service (./proxy-auth.ts). */
+  readonly proxy: ProxyAuthStore;
 
   constructor(options: { backend?: KeychainBackend; service?: string } = {}) {
     this.backend = options.backend ?? keytarBackend();
     this.service = options.service ?? KEYCHAIN_SERVICE;
+    this.proxy = new ProxyAuthStore(this.backend, this.service);
   }
 
   /**
@@ -103,13 +107,14 @@ export class CredentialStore implements CredentialProvider, EndpointBoundCredent
         for (const key of [...fieldsOf(vendor).map((f) => f.key), ENDPOINT_FIELD]) values[key] = byAccount.get(accountName(vendor, key));
         return this.vendorStatus(vendor, values);
       });
-      return { available: true, error: null, vendors };
+      return { available: true, error: null, vendors, proxy: ProxyAuthStore.statusOf(byAccount) };
     } catch (err) {
       if (err instanceof ScanError && err.code === 'KEYCHAIN_UNAVAILABLE') {
         return {
           available: false,
           error: { code: 'KEYCHAIN_UNAVAILABLE', message: err.message },
           vendors: VENDOR_IDS.map((vendor) => ({ vendor, configured: false, maskedId: null })),
+          proxy: { configured: false, proxy: null },
         };
       }
       throw err;

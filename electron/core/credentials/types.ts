@@ -51,4 +51,6 @@ export interface KeychainStatus {
   available: boolean;
   error: { code: 'KEYCHAIN_UNAVAILABLE'; message: string } | null;
   vendors: CredentialStatus[];
+  /** The proxy's sign-in (credentials/proxy-auth.ts): saved or not, and for which proxy. */
+  proxy?: { configured: boolean; proxy: string | null };
 }

@@ -10,7 +10,8 @@ import { PreparePool } from '../imaging/prepare-pool';
 import type { VendorSettings, VendorSettingsPatch } from '../settings/schema';
 import { mergePatch, VendorSettingsStore, vendorSettingsPath } from '../settings/store';
 import { identifyingField, VENDOR_LIST, vendorDefinition } from '../vendors';
-import type { RetryOptions, VendorEvent } from '../vendors/common';
+import { createNetwork, proxyFor, type RetryOptions, type VendorEvent } from '../vendors/common';
+import type { ProxyAuthLookup } from '../credentials/proxy-auth';
 import type { Engine, RecognizeRequest, RecognizeResult } from './engine';
 import { LocalEngine, type LocalEngineOptions } from './local';
 
@@ -41,6 +42,8 @@ export interface EngineRegistryOptions {
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
   /** Retries and stops of the vendor clients (messages are secret-free). */
   onVendorEvent?: (vendor: VendorId, event: VendorEvent) => void;
+  /** Environment for the 'system' proxy (HTTPS_PROXY, NO_PROXY...); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Each vendor's tasks and name, from its definition (for callers that want a table). */
@@ -116,15 +119,14 @@ export class EngineRegistry {
   /** The keychain store, when this registry's credentials for `vendor` are the keychain's to change. */
   private keychain(vendor: VendorId) {
     const c = this.credentials;
-    if (!(c instanceof ProfileCredentials)) throw new ScanError('INTERNAL', 'These credentials are read-only.');
-    if (c.source(vendor) === 'environment') {
+    if (c instanceof ProfileCredentials && c.source(vendor) === 'environment') {
       const vars = vendorDefinition(vendor).credentials.map((f) => f.env).join(', ');
       throw new ScanError(
         'INVALID_INPUT',
         `The ${vendorDefinition(vendor).name} credentials of this ScanDesk come from environment variables (${vars}); unset them to use keys from the keychain.`,
       );
     }
-    return c.store;
+    return this.keychainStore();
   }
 
   /**
@@ -151,7 +153,7 @@ export class EngineRegistry {
       missing.push(...d.missing(s[vendor] as never));
       return { vendor, name: d.name, tasks: d.tasks, credentials, settings: s[vendor], ready: missing.length === 0, missing };
     });
-    return { keychain: { available: keychain.available, error: keychain.error }, vendors };
+    return { keychain: { available: keychain.available, error: keychain.error, ...(keychain.proxy ? { proxy: keychain.proxy } : {}) }, vendors };
   }
 
   /**
@@ -172,7 +174,44 @@ export class EngineRegistry {
 
   /** The vendor's connection test with the stored credentials and the settings in effect. */
   testConnection(vendor: VendorId, signal?: AbortSignal): Promise<ConnectionTestResult> {
-    return testConnection(vendor, this.credentials, this.settings(), signal);
+    return testConnection(vendor, this.credentials, this.settings(), signal, undefined, this.options.env ?? process.env, this.proxyAuth());
+  }
+
+  /**
+   * Saves the proxy's sign-in in the keychain for the proxy in effect (Settings, else the
+   * system's HTTPS_PROXY), the only proxy it will be given to; vendors use it from their next page.
+   */
+  async setProxyAuth(auth: { username: unknown; password: unknown }): Promise<void> {
+    const proxy = this.proxyInEffect();
+    if (!proxy) {
+      throw new ScanError('INVALID_INPUT', 'proxy: there is no proxy to sign in to: choose one in Settings → Cloud vendors → Network (or set HTTPS_PROXY) first.');
+    }
+    await this.keychainStore().proxy.set(auth, proxy);
+    this.invalidate();
+  }
+
+  async deleteProxyAuth(): Promise<boolean> {
+    const removed = await this.keychainStore().proxy.delete();
+    this.invalidate();
+    return removed;
+  }
+
+  /** The proxy vendors would use now for an https service (null: direct). */
+  proxyInEffect(): string | null {
+    const setting = this.settings().network.proxy;
+    return proxyFor(new URL('https://scandesk.invalid/'), setting, this.options.env ?? process.env)?.origin ?? null;
+  }
+
+  /** Where the proxy's sign-in comes from: the keychain (none for fixed test credentials). */
+  private proxyAuth(): ProxyAuthLookup | undefined {
+    const c = this.credentials;
+    return c instanceof ProfileCredentials ? (origin) => c.proxyAuth(origin) : undefined;
+  }
+
+  private keychainStore(): CredentialStore {
+    const c = this.credentials;
+    if (!(c instanceof ProfileCredentials)) throw new ScanError('INTERNAL', 'These credentials are read-only.');
+    return c.store;
   }
 
   async close(): Promise<void> {
@@ -191,6 +230,7 @@ export class EngineRegistry {
     return vendorDefinition(vendor).createEngine({
       settings: s[vendor] as never,
       credentials,
+      network: createNetwork(s.network.proxy, this.options.env ?? process.env, this.proxyAuth()),
       prepare: this.preparePool.prepare,
       ...(retry ? { retry } : {}),
       onEvent,
@@ -218,7 +258,7 @@ export interface VendorStatus {
 }
 
 export interface VendorsStatus {
-  keychain: Pick<KeychainStatus, 'available' | 'error'>;
+  keychain: Pick<KeychainStatus, 'available' | 'error' | 'proxy'>;
   vendors: VendorStatus[];
 }
 
@@ -289,7 +329,7 @@ class VendorEngine implements Engine {
 
   private current(): NonNullable<VendorEngine['inner']> {
     const s = this.settings();
-    const key = JSON.stringify(s[this.id]);
+    const key = JSON.stringify([s[this.id], s.network]);
     if (this.inner && this.inner.key === key && !this.stale) return this.inner;
     const old = this.inner;
     const engine = this.build(s); // throws a clear stop-engine error when not set up

@@ -192,16 +192,21 @@ export function failFinal(db: Db, job: Fence & { itemId: number }, error: AppErr
     .immediate();
 }
 
-/** Try again after `delayMs` (the error is kept for display); the item waits pending. */
-export function scheduleRetry(db: Db, job: Fence & { itemId: number }, error: AppError, availableAt: number): boolean {
+const IN_CANCELLED_BATCH = `(SELECT status FROM batches WHERE id = jobs.batch_id) = 'cancelled'`;
+
+/** Try again at `availableAt` (the error is kept for display); the item waits pending, unless its batch was cancelled meanwhile. */
+export function scheduleRetry(db: Db, job: Fence & { itemId: number }, error: AppError, availableAt: number, now: number = availableAt): boolean {
   return db
     .transaction(() => {
       const r = stmt(
         db,
-        `UPDATE jobs SET status = 'pending', attempts = attempts + 1, available_at = ?, error_code = ?, error_message = ?,
+        // The batch was cancelled while this page was in flight: it does not wait again.
+        `UPDATE jobs SET status = CASE WHEN ${IN_CANCELLED_BATCH} THEN 'cancelled' ELSE 'pending' END,
+                finished_at = CASE WHEN ${IN_CANCELLED_BATCH} THEN @now ELSE finished_at END,
+                attempts = attempts + 1, available_at = @availableAt, error_code = @code, error_message = @message,
                 allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL
-         WHERE id = ? AND allocation_id = ? AND status = 'running'`,
-      ).run(availableAt, error.code, error.message, job.id, job.allocationId);
+         WHERE id = @id AND allocation_id = @allocationId AND status = 'running'`,
+      ).run({ now, availableAt, code: error.code, message: error.message, id: job.id, allocationId: job.allocationId });
       if (r.changes !== 1) return false;
       deriveItemStatus(db, job.itemId);
       return true;
@@ -286,7 +291,13 @@ export function renewLease(db: Db, fence: Fence, expiresAt: number): boolean {
   );
 }
 
-export const MAX_LEASE_LOSSES = 10;
+/**
+ * A page whose holder vanished this many times while decoding it (the process crashed or was
+ * killed each time, e.g. a file that crashes the decoder) is set aside: failed with its own
+ * message instead of being tried again at every start. Retry failed gives it another chance.
+ */
+export const MAX_LEASE_LOSSES = 3;
+export const QUARANTINE_MESSAGE = `Set aside: ScanDesk stopped ${MAX_LEASE_LOSSES} times while decoding this page (the file may crash the decoder). Retry failed tries it again.`;
 
 /**
  * Jobs whose holder vanished (lease expired, or `owners` named as dead) go back to the queue
@@ -314,9 +325,9 @@ export function requeueLost(db: Db, now: number, deadOwners: string[] = []): num
                   lease_losses = lease_losses + 1, allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL,
                   finished_at = CASE WHEN lease_losses + 1 >= @max THEN @now ELSE finished_at END,
                   error_code = CASE WHEN lease_losses + 1 >= @max THEN 'INTERNAL' ELSE error_code END,
-                  error_message = CASE WHEN lease_losses + 1 >= @max THEN 'Gave up: the app stopped while decoding this page ' || (lease_losses + 1) || ' times.' ELSE error_message END
+                  error_message = CASE WHEN lease_losses + 1 >= @max THEN @message ELSE error_message END
            WHERE id = @id`,
-        ).run({ max: MAX_LEASE_LOSSES, now, id: j.id });
+        ).run({ max: MAX_LEASE_LOSSES, message: QUARANTINE_MESSAGE, now, id: j.id });
         deriveItemStatus(db, j.item_id);
       }
       cancelWaitingInCancelled(db, now);

@@ -260,20 +260,33 @@ export class Runner {
         call = this.decoding.get(k); // started while we looked
       }
       const shared = call !== undefined;
-      if (!call) {
-        call = meterUsage(this.o.usage, job.batchId, () =>
-          withSharedLimits(this.o.sharedLimits, () => engine.recognize({
-            source: { path: this.o.sourceFor ? this.o.sourceFor(job) : job.path, page: job.page, format: job.format, sha256: job.sha256 },
-            task: job.task,
-            ...(job.plan.options ? { options: job.plan.options } : {}),
-            signal,
-          })),
+      const decode = (): Promise<RecognizeResult> =>
+        meterUsage(this.o.usage, job.batchId, () =>
+          withSharedLimits(this.o.sharedLimits, () =>
+            engine.recognize({
+              source: { path: this.o.sourceFor ? this.o.sourceFor(job) : job.path, page: job.page, format: job.format, sha256: job.sha256 },
+              task: job.task,
+              ...(job.plan.options ? { options: job.plan.options } : {}),
+              signal,
+            }),
+          ),
         );
+      if (!call) {
+        call = decode();
         call.catch(() => {}); // awaited below; waiters see the same rejection
         this.decoding.set(k, call);
       }
       try {
-        const result = await call;
+        let result: RecognizeResult;
+        try {
+          result = await call;
+        } catch (err) {
+          // The call we shared was another job's, cancelled with it (its batch deleted, its lease
+          // lost): not this page's failure. This job decodes the page itself.
+          if (!shared || signal.aborted || !(err instanceof ScanError && err.code === 'CANCELLED')) throw err;
+          if (this.decoding.get(k) === call) this.decoding.delete(k);
+          result = await decode();
+        }
         if (this.o.sourceFor && result.decodedSha256 !== job.sha256) {
           throw new ScanError(
             'FILE_UNREADABLE',

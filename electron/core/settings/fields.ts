@@ -40,3 +40,22 @@ export function rateLimits<const K extends string>(operations: readonly K[]) {
     .strict()
     .default({} as never);
 }
+
+/**
+ * The proxy every vendor uses: 'system' (the process's HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
+ * which the desktop shell fills from the OS setting), 'none', or an http(s) proxy URL. A URL
+ * here is saved to a file, so it may not hold a user or password: a proxy's sign-in goes to
+ * the keychain (credentials/proxy-auth.ts), or comes with HTTPS_PROXY.
+ */
+export const proxySetting = z
+  .string()
+  .trim()
+  .refine((s) => {
+    if (s === 'system' || s === 'none') return true;
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, "must be \"system\", \"none\" or an http:// or https:// proxy address without user, password or path (a proxy's sign-in is saved in the keychain, never in a file)");

@@ -3,6 +3,7 @@ import type { VendorId } from '../../../shared/engines';
 import { VENDOR_LIST, type SettingsOf } from '../vendors';
 
 export { isLoopbackHost } from './fields';
+import { proxySetting } from './fields';
 
 /**
  * The non-secret settings of the cloud vendors: where to send requests, how fast, how many at
@@ -11,11 +12,16 @@ export { isLoopbackHost } from './fields';
  * them together. Secrets are NOT here: every object is strict, so a credential field is
  * refused, and vendor credentials live in the OS keychain (electron/core/credentials).
  */
-export type VendorSettings = { version: 1 } & { [V in VendorId]: SettingsOf<V> };
+/** What every vendor shares: how requests reach the network (Settings → Cloud vendors → Network). */
+export const NetworkSettingsSchema = z.object({ proxy: proxySetting.default('system') }).strict();
+export type NetworkSettings = z.output<typeof NetworkSettingsSchema>;
+
+export type VendorSettings = { version: 1; network: NetworkSettings } & { [V in VendorId]: SettingsOf<V> };
 
 export const VendorSettingsSchema = z
   .object({
     version: z.literal(1).default(1),
+    network: NetworkSettingsSchema.default(() => NetworkSettingsSchema.parse({})),
     ...Object.fromEntries(VENDOR_LIST.map((d) => [d.id, withDefaults(d.settings.schema)])),
   })
   .strict() as unknown as z.ZodType<VendorSettings, unknown>;
@@ -28,8 +34,8 @@ function withDefaults(schema: z.ZodType<object>) {
 /** Nested fields of a change may be null (back to the default) too. */
 type PatchValue<T> = T extends object ? { [K in keyof T]?: PatchValue<T[K]> | null } | null : T | null;
 
-/** A change: any subset of fields of any vendor (nested objects are merged, not replaced). */
-export type VendorSettingsPatch = { [V in VendorId]?: { [K in keyof SettingsOf<V>]?: PatchValue<SettingsOf<V>[K]> } };
+/** A change: any subset of fields of any vendor or of the network (nested objects are merged, not replaced). */
+export type VendorSettingsPatch = { network?: { proxy?: string | null } } & { [V in VendorId]?: { [K in keyof SettingsOf<V>]?: PatchValue<SettingsOf<V>[K]> } };
 
 export function defaultVendorSettings(): VendorSettings {
   return VendorSettingsSchema.parse({});

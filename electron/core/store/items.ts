@@ -17,7 +17,7 @@ export const ITEM_FILTERS: Record<ItemFilter, string> = {
   'needs-review': 'review_pending > 0',
 };
 
-export const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending';
+export const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending, checked_no_code';
 
 export const MAX_PAGE = 1000;
 

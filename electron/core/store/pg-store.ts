@@ -18,6 +18,8 @@ import * as batchJobs from './pg/batch-jobs';
 import * as batches from './pg/batches';
 import { connectionError, openPool, transaction, type Queryable } from './pg/db';
 import * as items from './pg/items';
+import * as manual from './pg/manual';
+import type { ManualCode } from './manual';
 import * as jobs from './pg/jobs';
 import { migratePg } from './pg/migrations';
 import { listen, notifyBatch, notifyWork, type QueueEvents } from './pg/notify';
@@ -155,6 +157,18 @@ export class PgStore implements Store {
       await batches.batchRow(db, batchId);
       return items.batchSymbologies(db, batchId);
     });
+  }
+
+  addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection> {
+    return this.tx((db) => manual.addManualDetection(db, itemId, code));
+  }
+
+  removeManualDetection(detectionId: number): Promise<number> {
+    return this.tx((db) => manual.removeManualDetection(db, detectionId));
+  }
+
+  setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
+    return this.tx((db) => manual.setCheckedNoCode(db, itemId, checked));
   }
 
   changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {

@@ -26,6 +26,7 @@ export interface ItemRow {
   height: number | null;
   detection_count: number;
   review_pending: number;
+  checked_no_code: number;
 }
 
 export interface DetectionRow {
@@ -71,6 +72,7 @@ export function toItem(r: ItemRow): ItemSummary {
     error: toError(r.error_code, r.error_message),
     detectionCount: r.detection_count,
     reviewPending: r.review_pending,
+    checkedNoCode: r.checked_no_code === 1,
     width: r.width,
     height: r.height,
   };

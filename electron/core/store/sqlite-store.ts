@@ -1,6 +1,6 @@
 import type { AppError } from '../../../shared/errors';
-import type { BatchStatus } from '../../../shared/batch';
-import type { ReviewStatus } from '../../../shared/detection';
+import type { BatchStatus, ItemDetail } from '../../../shared/batch';
+import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
 import type { EngineId, EnginePlan } from '../../../shared/engines';
 import { ScanError } from '../errors';
 import type { ExportItem } from '../export/types';
@@ -54,6 +54,7 @@ import { batchHeldOpen } from './hot-folders';
 import { listIgnored } from './ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
 import { getItem, listItems, reviewDetection } from './items';
+import { addManualDetection, removeManualDetection, setCheckedNoCode, type ManualCode } from './manual';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
 import type { BatchData } from '../batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
@@ -254,7 +255,8 @@ export class SqliteStore implements Store {
   }
 
   async scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean> {
-    return scheduleRetry(this.db, job, error, this.now() + delayMs);
+    const now = this.now();
+    return scheduleRetry(this.db, job, error, now + delayMs, now);
   }
 
   async blockEngine(job: Fence & { itemId: number; batchId: number; engine: string }, error: AppError, optionsKey: string): Promise<boolean> {
@@ -307,6 +309,18 @@ export class SqliteStore implements Store {
   async batchSymbologies(batchId: number) {
     batchRow(this.db, batchId);
     return batchSymbologies(this.db, batchId);
+  }
+
+  async addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection> {
+    return addManualDetection(this.db, itemId, code);
+  }
+
+  async removeManualDetection(detectionId: number): Promise<number> {
+    return removeManualDetection(this.db, detectionId);
+  }
+
+  async setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
+    return setCheckedNoCode(this.db, itemId, checked);
   }
 
   async recordVendorCall(call: VendorCall, batchId: number | null): Promise<void> {

@@ -8,6 +8,7 @@ import type { ClaimedJob, Fence, FinishOutcome } from '../queue/jobs';
 import type { CacheKey, Outcome } from './results';
 import type { ItemQuery } from '../service-types';
 import type { BulkScope, ReviewBefore } from './bulk-review';
+import type { ManualCode } from './manual';
 import type { VendorCall } from '../usage/meter';
 import type { SharedRateLimiter } from '../limits/shared-rate';
 import type { ResultImage } from '../engines/engine';
@@ -53,6 +54,12 @@ export interface Store {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+  /** A code a reviewer drew where no engine found one: stored as an accepted detection of engine 'manual' (store/manual.ts). */
+  addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection>;
+  /** Undo of addManualDetection; refuses an engine's detection. Answers its page id. */
+  removeManualDetection(detectionId: number): Promise<number>;
+  /** A reviewer's "checked, no code here" on a page (or its removal). */
+  setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
 
   // ---- batch life cycle (batch-lifecycle.ts: one table of status x action)
   /**

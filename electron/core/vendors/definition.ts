@@ -5,7 +5,7 @@ import type { CredentialProvider } from '../credentials/types';
 import type { Engine } from '../engines/engine';
 import type { Budget, PreparedImage } from '../imaging/types';
 import type { ImageSource } from '../intake/types';
-import type { RetryOptions, VendorEvent } from './common';
+import type { Network, RetryOptions, VendorEvent } from './common';
 
 /**
  * Everything ScanDesk knows about one cloud vendor, in one place: its folder's
@@ -74,6 +74,8 @@ export interface EngineContext<S> {
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
   /** Retries and stops, for logs and notices (messages are secret-free). */
   onEvent?: (event: VendorEvent) => void;
+  /** How requests leave (direct or the organisation's proxy): the engine closes it when it closes. */
+  network: Network;
 }
 
 export interface ConnectionContext<S> {
@@ -81,6 +83,8 @@ export interface ConnectionContext<S> {
   credentials: CredentialProvider;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** How requests leave (direct or the organisation's proxy); closed by the caller afterwards. */
+  network: Network;
 }
 
 /** The description the renderer gets (no functions, no environment help text). */

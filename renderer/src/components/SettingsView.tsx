@@ -12,6 +12,7 @@ import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { UsagePanel } from './UsagePanel';
 import { HotFoldersSection } from './intake/HotFoldersSection';
+import { NetworkOptions } from './NetworkOptions';
 
 /**
  * Settings → Cloud vendors: per vendor, its keys (saved to the system keychain, never shown
@@ -67,6 +68,22 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
           <p className="note warn" role="status">
             {settings.problem}
           </p>
+        )}
+        {settings && (
+          <NetworkOptions
+            settings={settings}
+            status={status}
+            onSaved={(s) => {
+              setSettings(s);
+              props.onChanged();
+              // The proxy's sign-in is bound to one proxy: the status says whether it still applies.
+              client.call('credentials.status').then(setStatus, reportError);
+            }}
+            onStatus={(s) => {
+              setStatus(s);
+              props.onChanged();
+            }}
+          />
         )}
         {status &&
           settings &&

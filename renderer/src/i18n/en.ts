@@ -1,9 +1,11 @@
 import { enUsage, enUsageOne } from './en-usage';
+import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
   ...enUsage,
+  ...enReview,
   ...enIdCard,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
@@ -114,7 +116,7 @@ export const en = {
   'review.status.rejected': 'Rejected',
   'review.pageError': 'This page could not be read: {message}',
   'review.imageError': 'The image could not be shown. The file may have moved or been deleted.',
-  'review.hints': 'J/K pages · Tab detections · A accept · R reject · E edit · Ctrl+Z undo · ? all shortcuts',
+  'review.hints': 'J/K pages · Tab detections · A accept · R reject · E edit · B draw a code · N no code · Ctrl+Z undo · ? all shortcuts',
 
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
@@ -174,6 +176,22 @@ export const en = {
   'settings.temporaryUntil': 'Temporary keys: they expire {time}.',
   'settings.temporaryExpired': 'These temporary keys expired {time}: replace them with new ones.',
   'settings.temporaryNoExpiry': 'Temporary keys (no expiry given): ScanDesk stops when the vendor refuses them.',
+  'settings.network': 'Network',
+  'settings.networkIntro': 'How ScanDesk reaches every cloud vendor. The system proxy is HTTPS_PROXY / HTTP_PROXY with NO_PROXY (the desktop app fills them from your system settings; this computer’s own addresses never go through it). A proxy that asks for a sign-in gets the one saved below, from the system keychain, and no other proxy ever does.',
+  'settings.proxyUser': 'Proxy user name',
+  'settings.proxyPassword': 'Proxy password',
+  'settings.proxyNeedBoth': 'Enter the proxy user name and its password.',
+  'settings.proxySignInFor': 'A sign-in for {proxy} is saved in the keychain.',
+  'settings.proxySignInNone': 'No proxy sign-in saved for this proxy (only needed when the proxy asks for one).',
+  'settings.proxySignInSaved': 'Proxy sign-in saved to the keychain.',
+  'settings.proxySignInRemoved': 'Proxy sign-in removed from the keychain.',
+  'settings.proxySignInRemove': 'Remove sign-in',
+  'settings.proxy': 'Proxy',
+  'settings.proxySystem': 'System proxy',
+  'settings.proxyNone': 'No proxy (direct)',
+  'settings.proxyManual': 'This proxy',
+  'settings.proxyUrl': 'Proxy address',
+  'settings.networkSaved': 'Network settings saved.',
   'settings.saveCredentials': 'Save to keychain',
   'settings.saved': '{vendor}: keys saved to the keychain.',
   'settings.endpointMoved': 'These keys were saved for {savedFor} and are not sent anywhere else. Enter them again to use them with the endpoint set below.',

@@ -1,10 +1,12 @@
 import type { MessageKey } from './en';
 import { zhCNUsage } from './zh-CN-usage';
+import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNUsage,
+  ...zhCNReview,
   ...zhCNIdCard,
   'app.title': 'ScanDesk',
   'app.language': '语言',
@@ -115,7 +117,7 @@ export const zhCN: Record<MessageKey, string> = {
   'review.status.rejected': '已驳回',
   'review.pageError': '此页无法读取：{message}',
   'review.imageError': '无法显示图片，文件可能已被移动或删除。',
-  'review.hints': 'J/K 翻页 · Tab 切换结果 · A 通过 · R 驳回 · E 修改 · Ctrl+Z 撤销 · ? 全部快捷键',
+  'review.hints': 'J/K 翻页 · Tab 切换结果 · A 通过 · R 驳回 · E 修改 · B 框选条码 · N 无条码 · Ctrl+Z 撤销 · ? 全部快捷键',
 
   'help.title': '键盘快捷键',
   'help.close': '关闭',
@@ -175,6 +177,22 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.temporaryUntil': '临时密钥：将于 {time} 过期。',
   'settings.temporaryExpired': '这些临时密钥已于 {time} 过期：请换成新的密钥。',
   'settings.temporaryNoExpiry': '临时密钥（未填写过期时间）：服务商拒绝时 ScanDesk 会停止。',
+  'settings.network': '网络',
+  'settings.networkIntro': 'ScanDesk 访问各云服务商的方式。系统代理即 HTTPS_PROXY / HTTP_PROXY 与 NO_PROXY（桌面应用会按系统设置填写；本机自身的地址从不经过代理）。代理要求登录时，使用下方保存在系统钥匙串中的账号，且只提供给该代理。',
+  'settings.proxyUser': '代理用户名',
+  'settings.proxyPassword': '代理密码',
+  'settings.proxyNeedBoth': '请输入代理用户名和密码。',
+  'settings.proxySignInFor': '钥匙串中已保存 {proxy} 的登录信息。',
+  'settings.proxySignInNone': '尚未保存此代理的登录信息（仅当代理要求登录时需要）。',
+  'settings.proxySignInSaved': '代理登录信息已保存到钥匙串。',
+  'settings.proxySignInRemoved': '已从钥匙串中删除代理登录信息。',
+  'settings.proxySignInRemove': '删除登录信息',
+  'settings.proxy': '代理',
+  'settings.proxySystem': '系统代理',
+  'settings.proxyNone': '不使用代理（直连）',
+  'settings.proxyManual': '使用此代理',
+  'settings.proxyUrl': '代理地址',
+  'settings.networkSaved': '网络设置已保存。',
   'settings.saveCredentials': '保存到钥匙串',
   'settings.saved': '{vendor}：密钥已保存到钥匙串。',
   'settings.endpointMoved': '这些密钥是为 {savedFor} 保存的，不会发送到其他地址。如要用于下方设置的接口地址，请重新输入。',

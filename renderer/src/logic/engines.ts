@@ -1,5 +1,6 @@
 import { ENGINE_IDS, type EngineId, type Task } from '../../../shared/engines';
 import type { MessageKey } from '../i18n/en';
+import type { DetectionEngine } from '../../../shared/detection';
 
 /**
  * The picker lists the engines the host reports (engines.list, with each one's tasks), so a
@@ -104,6 +105,6 @@ export function buildPlan(
 export { isPersonalData, maskPersonalValue as maskPersonal } from '../../../shared/personal-data';
 
 /** The engines that read a detection: all of them for a code two engines agreed on. */
-export function foundBy(d: { engine: EngineId; foundBy?: EngineId[] }): EngineId[] {
+export function foundBy(d: { engine: DetectionEngine; foundBy?: DetectionEngine[] }): DetectionEngine[] {
   return d.foundBy && d.foundBy.length > 0 ? d.foundBy : [d.engine];
 }

@@ -71,8 +71,9 @@ export function progressParts(c: BatchCounts): ProgressParts {
 }
 
 /** Where a page's review stands: codes still open, all decided, or nothing to review. */
-export function reviewState(item: Pick<ItemSummary, 'detectionCount' | 'reviewPending'>): 'open' | 'done' | 'none' {
-  if (item.detectionCount === 0) return 'none';
+export function reviewState(item: Pick<ItemSummary, 'detectionCount' | 'reviewPending'> & { checkedNoCode?: boolean }): 'open' | 'done' | 'none' {
+  // "Checked, no code here": a reviewer looked at the page, and it is done.
+  if (item.detectionCount === 0) return item.checkedNoCode ? 'done' : 'none';
   return item.reviewPending > 0 ? 'open' : 'done';
 }
 

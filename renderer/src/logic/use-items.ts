@@ -25,6 +25,9 @@ export interface ItemsQuery {
 export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e: unknown) => void) {
   const cache = useRef(new BlockCache<ItemSummary>(BLOCK_SIZE));
   const inflight = useRef(new Set<number>());
+  // Blocks asked for again (refresh) while a fetch of them was on its way: that answer may
+  // predate the change (an undo, a verdict), so they are fetched once more when it lands.
+  const stale = useRef(new Set<number>());
   const visible = useRef<[number, number]>([0, 0]);
   const generation = useRef(0);
   const [total, setTotal] = useState<number | null>(null);
@@ -32,8 +35,11 @@ export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e:
   const { batchId, filter, search } = query;
 
   const fetchBlock = useCallback(
-    async (block: number, gen: number) => {
-      if (inflight.current.has(block)) return;
+    async (block: number, gen: number, fresh = false): Promise<void> => {
+      if (inflight.current.has(block)) {
+        if (fresh) stale.current.add(block);
+        return;
+      }
       inflight.current.add(block);
       try {
         const r = await client.call('items.list', {
@@ -51,6 +57,7 @@ export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e:
         if (gen === generation.current) onError(e);
       } finally {
         inflight.current.delete(block);
+        if (stale.current.delete(block) && gen === generation.current) void fetchBlock(block, gen);
       }
     },
     [client, batchId, filter, search, onError],
@@ -61,6 +68,7 @@ export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e:
     generation.current++;
     cache.current.clear();
     inflight.current.clear();
+    stale.current.clear();
     setTotal(null);
     setVersion((v) => v + 1);
     void fetchBlock(0, generation.current);
@@ -80,7 +88,7 @@ export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e:
   const refresh = useCallback(() => {
     const [first, last] = visible.current;
     const blocks = blocksForRange(first, last, Math.max(total ?? 0, last + 1));
-    for (const b of blocks.length > 0 ? blocks : [0]) void fetchBlock(b, generation.current);
+    for (const b of blocks.length > 0 ? blocks : [0]) void fetchBlock(b, generation.current, true);
   }, [fetchBlock, total]);
 
   const itemAt = useCallback((index: number) => cache.current.get(index), []);

@@ -76,6 +76,8 @@ export type KeyCommand =
   | 'zoomOut'
   | 'fit'
   | 'help'
+  | 'drawCode'
+  | 'noCode'
   | 'close';
 
 export interface KeyInput {
@@ -139,6 +141,12 @@ export function keyAction(e: KeyInput): KeyCommand | null {
       return 'fit';
     case '?':
       return 'help';
+    case 'b':
+    case 'B':
+      return 'drawCode';
+    case 'n':
+    case 'N':
+      return 'noCode';
   }
   return null;
 }
@@ -157,6 +165,8 @@ export const SHORTCUTS = [
   { keys: ['+', '−'], label: 'help.zoom' },
   { keys: ['0', 'F'], label: 'help.fit' },
   { keys: ['Space+drag'], label: 'help.pan' },
+  { keys: ['B'], label: 'help.drawCode' },
+  { keys: ['N'], label: 'help.noCode' },
   { keys: ['Esc'], label: 'help.close2' },
   { keys: ['?'], label: 'help.help' },
 ] as const;

@@ -148,6 +148,37 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
     });
 
+    it('sets aside a page whose holder keeps dying (crash quarantine); retry failed tries it again', async () => {
+      const id = await newBatch(store, 1);
+      let job = (await store.claim('local', lease('host:gone')))!;
+      for (let loss = 1; loss <= 3; loss++) {
+        expect(await store.requeueLost(['host:gone'])).toBe(1);
+        const next = await store.claim('local', lease('host:gone'));
+        if (loss < 3) {
+          expect(next).toMatchObject({ id: job.id, leaseLosses: loss });
+          job = next!;
+        } else {
+          expect(next).toBeNull();
+        }
+      }
+      const item = await store.getItem(job.itemId);
+      expect(item.status).toBe('failed');
+      expect(item.error).toEqual({ code: 'INTERNAL', message: expect.stringContaining('Set aside: ScanDesk stopped 3 times') });
+      expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
+      expect((await store.changeBatch(id, { action: 'retryFailed' })).count).toBe(1);
+      expect(await store.claim('local', lease())).toMatchObject({ id: job.id, leaseLosses: 0 });
+    });
+
+    it('cancel plus a retryable error leaves no page waiting in the cancelled batch', async () => {
+      const id = await newBatch(store, 2);
+      const job = (await store.claim('local', lease()))!;
+      await store.changeBatch(id, { action: 'cancel' });
+      expect(await store.scheduleRetry(job, LOST, 0)).toBe(true);
+      expect((await store.getItem(job.itemId)).status).toBe('cancelled');
+      expect((await store.getBatch(id)).counts).toMatchObject({ pending: 0, cancelled: 2 });
+      expect(await store.pendingEngines()).not.toContainEqual({ batchId: id, engine: 'local' });
+    });
+
     it('retries with backoff in the store clock, then fails the page with its error', async () => {
       const id = await newBatch(store, 1);
       const job = (await store.claim('local', lease()))!;
@@ -284,6 +315,37 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       expect(await store.restoreReviews(before)).toBe(2);
       expect((await store.listItems(id, { filter: 'needs-review' })).total).toBe(2);
       expect((await store.getItem(p1!.id)).detections.map((x) => x.review)).toEqual(['accepted', 'pending']);
+    });
+
+    it('stores a code a reviewer drew, removes it again, and marks a page checked with no code', async () => {
+      const id = await newBatch(store, 2);
+      await drain(store, 'local', (j) => [`QR-${j.itemId}`]);
+      const [p1, p2] = (await store.listItems(id)).items;
+      const codes = (await store.getBatch(id)).counts.codes;
+      const drawn = await store.addManualDetection(p1!.id, { box: { left: 300, top: 200, width: 200, height: 80 }, symbology: 'EAN-13', text: '4006381333931' });
+      expect(drawn).toMatchObject({ engine: 'manual', kind: 'code', symbology: 'EAN-13', text: '4006381333931', review: 'accepted', itemId: p1!.id });
+      expect(drawn.geometry).toEqual(rectGeometry(300, 200, 200, 80));
+      const again = await store.addManualDetection(p1!.id, { box: { left: 0, top: 0, width: 50, height: 50 }, symbology: 'QRCode', text: 'second' });
+      expect((await store.getItem(p1!.id))).toMatchObject({ detectionCount: 3, reviewPending: 1 });
+      expect((await store.getBatch(id)).counts.codes).toBe(codes + 2);
+      expect((await store.listItems(id, { search: '4006381333931' })).items.map((i) => i.id)).toEqual([p1!.id]);
+      await expect(store.addManualDetection(p1!.id, { box: { left: 790, top: 0, width: 100, height: 10 }, symbology: 'QRCode', text: 'x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.addManualDetection(999_999, { box: { left: 0, top: 0, width: 10, height: 10 }, symbology: 'QRCode', text: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const engineCode = (await store.getItem(p2!.id)).detections[0]!;
+      await expect(store.removeManualDetection(engineCode.id)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect(await store.removeManualDetection(drawn.id)).toBe(p1!.id);
+      expect(await store.removeManualDetection(again.id)).toBe(p1!.id);
+      expect((await store.getItem(p1!.id)).detections.map((d) => d.engine)).toEqual(['local']);
+      expect((await store.getBatch(id)).counts.codes).toBe(codes);
+      await expect(store.removeManualDetection(drawn.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+      expect((await store.setCheckedNoCode(p2!.id, true)).checkedNoCode).toBe(true);
+      expect((await store.listItems(id)).items.map((i) => i.checkedNoCode)).toEqual([false, true]);
+      expect((await store.setCheckedNoCode(p2!.id, false)).checkedNoCode).toBe(false);
+      await store.setCheckedNoCode(p2!.id, true);
+      await store.addManualDetection(p2!.id, { box: { left: 0, top: 0, width: 10, height: 10 }, symbology: 'QRCode', text: 'y' });
+      expect((await store.getItem(p2!.id)).checkedNoCode).toBe(false);
+      await expect(store.setCheckedNoCode(999_999, true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('counts vendor usage per account, day and batch', async () => {

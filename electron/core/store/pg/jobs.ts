@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../../../shared/errors';
 import type { EngineId, EnginePlan, Task } from '../../../../shared/engines';
 import type { ImageFormat } from '../../intake/types';
-import { MAX_LEASE_LOSSES, type ClaimedJob, type Fence, type FinishOutcome, type JobRole } from '../../queue/jobs';
+import { MAX_LEASE_LOSSES, QUARANTINE_MESSAGE, type ClaimedJob, type Fence, type FinishOutcome, type JobRole } from '../../queue/jobs';
 import type { CacheKey, Outcome } from '../results';
 import { changes, row, rows, type Queryable } from './db';
 import { deriveItems } from './item-status';
@@ -136,9 +136,12 @@ export async function failFinal(db: Queryable, job: Fence & { itemId: number }, 
 export async function scheduleRetry(db: Queryable, job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean> {
   const n = await changes(
     db,
-    `UPDATE jobs SET status = 'pending', attempts = attempts + 1, available_at = now() + $1::float8 ${MS}, error_code = $2, error_message = $3,
+    // The batch was cancelled while this page was in flight: it does not wait again.
+    `UPDATE jobs SET status = CASE WHEN b.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
+            finished_at = CASE WHEN b.status = 'cancelled' THEN now() ELSE jobs.finished_at END,
+            attempts = attempts + 1, available_at = now() + $1::float8 ${MS}, error_code = $2, error_message = $3,
             allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL
-     WHERE id = $4 AND allocation_id = $5 AND status = 'running'`,
+     FROM batches b WHERE b.id = jobs.batch_id AND jobs.id = $4 AND jobs.allocation_id = $5 AND jobs.status = 'running'`,
     [delayMs, error.code, error.message, job.id, job.allocationId],
   );
   if (n !== 1) return false;
@@ -226,9 +229,9 @@ export async function requeueLost(db: Queryable, deadOwners: string[]): Promise<
             lease_losses = lease_losses + 1, allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL,
             finished_at = CASE WHEN lease_losses + 1 >= $2 THEN now() ELSE finished_at END,
             error_code = CASE WHEN lease_losses + 1 >= $2 THEN 'INTERNAL' ELSE error_code END,
-            error_message = CASE WHEN lease_losses + 1 >= $2 THEN 'Gave up: the app stopped while decoding this page ' || (lease_losses + 1) || ' times.' ELSE error_message END
+            error_message = CASE WHEN lease_losses + 1 >= $2 THEN $3 ELSE error_message END
      FROM lost WHERE jobs.id = lost.id RETURNING jobs.item_id`,
-    [deadOwners, MAX_LEASE_LOSSES],
+    [deadOwners, MAX_LEASE_LOSSES, QUARANTINE_MESSAGE],
   );
   await deriveItems(db, lost.map((r) => r.item_id));
   await cancelWaitingInCancelled(db);

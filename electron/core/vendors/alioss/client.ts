@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
-import { assertNotExpired, cancelled, VendorCaller, type RetryOptions, type VendorEvent } from '../common';
+import { assertNotExpired, cancelled, createNetwork, VendorCaller, type Network, type RetryOptions, type VendorEvent } from '../common';
 import { OSS as OSS_NAME, ossError } from './errors';
 
 export interface AliOssClientOptions {
@@ -24,6 +24,8 @@ export interface AliOssClientOptions {
   rateLimits?: Record<string, number>;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
   onEvent?: (event: VendorEvent) => void;
+  /** Direct, or through the organisation's proxy (default: the system's proxy variables). */
+  network?: Network;
 }
 
 /** IMM DetectImageCodes through `x-oss-process=image/codes` (seed 003). */
@@ -69,11 +71,13 @@ export class AliOssClient {
   private lastToken: string | null = null;
   private lastKeyId: string | null = null;
   private cached: { fingerprint: string; client: OSS } | null = null;
+  readonly network: Network;
 
   constructor(options: AliOssClientOptions) {
     this.options = options;
     this.bucket = checkBucketName(options.bucket);
     this.region = standardRegion(options.region);
+    this.network = options.network ?? createNetwork('system');
     this.caller = new VendorCaller({
       vendor: OSS_NAME,
       rateLimits: { PutObject: 10, ProcessImage: 10, DeleteObject: 10, GetBucketInfo: 2, ...options.rateLimits },
@@ -147,6 +151,15 @@ export class AliOssClient {
     }
   }
 
+  private get endpoint(): string {
+    return this.options.endpoint ?? `https://oss-${this.region}.aliyuncs.com`;
+  }
+
+  /** Closes the pooled connections (a proxy's tunnels). */
+  close(): void {
+    this.network.close();
+  }
+
   private get prefix(): string {
     return (this.options.prefix ?? 'scandesk-tmp').replace(/^\/+|\/+$/g, '');
   }
@@ -159,7 +172,7 @@ export class AliOssClient {
         try {
           return await abortable(fn(oss), signal);
         } catch (err) {
-          throw ossError(err, operation, { bucket: this.bucket, region: this.region, prefix: this.prefix });
+          throw ossError(err, operation, { bucket: this.bucket, region: this.region, prefix: this.prefix, via: this.network.describe(this.endpoint) });
         }
       },
       { signal, stopsEngine, bytesSent },
@@ -178,7 +191,9 @@ export class AliOssClient {
     assertNotExpired({ id: 'alioss', name: OSS_NAME }, creds.expiresAt);
     const fingerprint = `${creds.accessKeyId}\0${creds.accessKeySecret}\0${creds.securityToken ?? ''}`;
     if (this.cached?.fingerprint !== fingerprint) {
-      const endpoint = this.options.endpoint ?? `https://oss-${this.region}.aliyuncs.com`;
+      const endpoint = this.endpoint;
+      // urllib takes `agent` for http and `httpsAgent` for https endpoints: the same path either way.
+      const agent = this.network.agentFor(endpoint);
       this.cached = {
         fingerprint,
         client: withEndpointHint(new OSS({
@@ -191,6 +206,8 @@ export class AliOssClient {
           // STS keys carry their security token (sent as x-oss-security-token, signed in V4).
           ...(creds.securityToken ? { stsToken: creds.securityToken } : {}),
           authorizationV4: true,
+          agent,
+          httpsAgent: agent,
           timeout: this.options.timeoutMs ?? 60_000,
           retryMax: 0, // retries are VendorCaller's (backoff, jitter, Retry-After)
         } as OSS.Options & { authorizationV4: boolean; retryMax: number })),

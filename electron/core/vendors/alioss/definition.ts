@@ -63,7 +63,7 @@ export const alioss: VendorDefinition<AliOssSettings> = {
     if (!a.region) out.push({ code: 'region', message: `${NAME} needs a bucket and its region: enter them in Settings.` });
     return out;
   },
-  createEngine: ({ settings: a, credentials, retry, onEvent, prepare }) => {
+  createEngine: ({ settings: a, credentials, retry, onEvent, prepare, network }) => {
     if (!a.region || !a.bucket) {
       throw new ScanError(
         'INVALID_INPUT',
@@ -72,6 +72,7 @@ export const alioss: VendorDefinition<AliOssSettings> = {
       );
     }
     return new AliOssEngine({
+      network,
       credentials,
       region: a.region,
       bucket: a.bucket,
@@ -86,10 +87,10 @@ export const alioss: VendorDefinition<AliOssSettings> = {
       prepare,
     });
   },
-  testConnection: ({ settings: a, credentials, timeoutMs, signal }) => {
+  testConnection: ({ settings: a, credentials, timeoutMs, signal, network }) => {
     if (!a.region || !a.bucket) {
       throw new ScanError('INVALID_INPUT', `Enter the bucket and its region before testing the ${NAME} connection.`);
     }
-    return new AliOssClient({ credentials, region: a.region, bucket: a.bucket, endpoint: a.endpoint, prefix: a.prefix, timeoutMs, retry: { maxAttempts: 1 } }).testConnection(signal);
+    return new AliOssClient({ credentials, region: a.region, bucket: a.bucket, endpoint: a.endpoint, prefix: a.prefix, timeoutMs, retry: { maxAttempts: 1 }, network }).testConnection(signal);
   },
 };

@@ -126,7 +126,9 @@ export class AliOssEngine implements Engine {
     this.client.caller.resetStop();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.client.close();
+  }
 
   private async withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.keyLocks.get(key) ?? Promise.resolve();

@@ -26,7 +26,7 @@ const NEEDS: Record<string, string> = {
   GetBucketInfo: 'oss:GetBucketInfo',
 };
 
-export function ossError(err: unknown, operation: string, ctx: { bucket: string; region: string; prefix?: string }): ScanError {
+export function ossError(err: unknown, operation: string, ctx: { bucket: string; region: string; prefix?: string; via?: string | null }): ScanError {
   if (err instanceof ScanError) return err;
   const e = (err ?? {}) as AliOssFailure;
   const code = typeof e.code === 'string' ? e.code : '';
@@ -38,8 +38,17 @@ export function ossError(err: unknown, operation: string, ctx: { bucket: string;
   if (status === -2 || /Timeout/i.test(name) || /Timeout/i.test(code)) {
     return new ScanError('TIMEOUT', `${OSS} did not answer in time ${said}.`);
   }
+  const via = ctx.via ? ` (${ctx.via})` : '';
+  if (/EPROXYREFUSED/.test(String(e.message ?? ''))) {
+    const proxyStatus = /HTTP (\d{3}) to CONNECT/.exec(String(e.message))?.[1];
+    return new ScanError(
+      'NETWORK',
+      `Could not reach ${OSS}: the proxy refused the connection${proxyStatus ? ` (HTTP ${proxyStatus})` : ''}. ` +
+        `Check the proxy (Settings → Cloud vendors → Network, or HTTPS_PROXY) ${said}.`,
+    );
+  }
   if (status === -1 || name === 'RequestError' || name === 'ResponseError') {
-    return new ScanError('NETWORK', `Could not reach ${OSS} ${said}. Check the network connection and the endpoint.`);
+    return new ScanError('NETWORK', `Could not reach ${OSS}${via} ${said}. Check the network connection and the endpoint.`);
   }
   switch (code) {
     case 'SecurityTokenExpired':

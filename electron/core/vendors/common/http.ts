@@ -50,6 +50,8 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  // Our proxy agent's: the proxy refused the CONNECT (see ./proxy.ts).
+  'EPROXYREFUSED',
 ]);
 
 function systemCode(err: unknown): string | undefined {
@@ -73,8 +75,29 @@ export function transportError(vendor: string, err: unknown, dl?: Deadline): Sca
     return new ScanError('TIMEOUT', `${vendor} did not answer in time.`, { cause: err });
   }
   const code = systemCode(err);
+  if (code === 'EPROXYREFUSED') {
+    const status = proxyStatus(err);
+    return new ScanError(
+      'NETWORK',
+      `Could not reach ${vendor}: the proxy refused the connection${status ? ` (HTTP ${status}${status === 407 ? ', proxy authentication required' : ''})` : ''}. ` +
+        'Check the proxy (Settings → Cloud vendors → Network, or HTTPS_PROXY).',
+      { cause: err },
+    );
+  }
   const how = code ? ` (${code})` : '';
   return new ScanError('NETWORK', `Could not reach ${vendor}${how}. Check the network connection.`, { cause: err });
+}
+
+/** The status a proxy refused a CONNECT with, from the error chain (code or message). */
+function proxyStatus(err: unknown): number | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const s = (e as { proxyStatus?: unknown }).proxyStatus;
+    if (typeof s === 'number') return s;
+    const m = /HTTP (\d{3}) to CONNECT/.exec(String((e as Error).message ?? ''));
+    if (m) return Number(m[1]);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** HTTP statuses a vendor uses for "try later". */

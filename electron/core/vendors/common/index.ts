@@ -7,3 +7,5 @@ export { sleep, cancelled } from './sleep';
 export { VendorCaller, type VendorCallerOptions, type VendorEvent, type CallOptions, type Metering } from './vendor-caller';
 export { pinnedAgent } from './pinned-agent';
 export { assertNotExpired, formatUtc } from './expiry';
+export { createNetwork, proxyFor, PROXY_REFUSED, type Network, type ProxySetting } from './proxy';
+export { nodeRequest, type NodeResponse } from './node-request';

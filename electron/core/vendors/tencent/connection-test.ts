@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { CredentialProvider } from '../../credentials/types';
 import { ScanError } from '../../errors';
 import { tencentEndpoint } from '../../settings/endpoints';
-import { redact } from '../common';
+import { redact, type Network } from '../common';
 import { TencentSdkTransport } from './sdk-client';
 
 let blank: Promise<string> | null = null;
@@ -25,8 +25,9 @@ export async function tencentConnectionTest(
   credentials: CredentialProvider,
   settings: { endpoint?: string; region?: string; timeoutMs?: number },
   signal?: AbortSignal,
+  network?: Network,
 ): Promise<void> {
-  const transport = new TencentSdkTransport(credentials, tencentEndpoint(settings.endpoint), settings.timeoutMs ?? 15_000);
+  const transport = new TencentSdkTransport(credentials, tencentEndpoint(settings.endpoint), settings.timeoutMs ?? 15_000, network);
   try {
     await transport.call('QrcodeOCR', { ImageBase64: await blankPng() }, { region: settings.region ?? 'ap-guangzhou', signal });
   } catch (err) {

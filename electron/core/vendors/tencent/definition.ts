@@ -52,8 +52,9 @@ export const tencent: VendorDefinition<TencentSettings> = {
   },
   optionKeys: Object.keys(TencentOptionsSchema.shape),
   missing: () => [],
-  createEngine: ({ settings: t, credentials, retry, onEvent, prepare }) =>
+  createEngine: ({ settings: t, credentials, retry, onEvent, prepare, network }) =>
     new TencentEngine({
+      network,
       credentials,
       endpoint: tencentEndpoint(t.endpoint),
       timeoutMs: t.timeoutMs,
@@ -63,6 +64,6 @@ export const tencent: VendorDefinition<TencentSettings> = {
       onEvent,
       prepare,
     }),
-  testConnection: ({ settings, credentials, timeoutMs, signal }) =>
-    tencentConnectionTest(credentials, { endpoint: settings.endpoint, region: settings.region, timeoutMs }, signal),
+  testConnection: ({ settings, credentials, timeoutMs, signal, network }) =>
+    tencentConnectionTest(credentials, { endpoint: settings.endpoint, region: settings.region, timeoutMs }, signal, network),
 };

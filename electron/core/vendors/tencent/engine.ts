@@ -6,7 +6,7 @@ import { ScanError } from '../../errors';
 import { prepare as imagingPrepare } from '../../imaging/prepare';
 import type { Budget, PreparedImage } from '../../imaging/types';
 import type { ImageSource } from '../../intake/types';
-import { VendorCaller, type RetryOptions, type VendorEvent } from '../common';
+import { VendorCaller, type Network, type RetryOptions, type VendorEvent } from '../common';
 import { DEFAULT_RATES, idCardBudget, qrcodeBudget } from './budgets';
 import { TENCENT } from './errors';
 import { idCardRequest, idCardResponseToResult } from './idcard';
@@ -34,6 +34,8 @@ export interface TencentEngineConfig {
   defaults?: TencentOptionsInput;
   /** Retries and stops, for logs (messages are secret-free). */
   onEvent?: (event: VendorEvent) => void;
+  /** Direct, or through the organisation's proxy (default: the system's proxy variables). */
+  network?: Network;
 }
 
 /** Tencent bills successful recognitions; a FailedOperation answer ("nothing found") is an error it does not bill. */
@@ -65,7 +67,7 @@ export class TencentEngine implements Engine {
     this.defaults = parseTencentOptions(config.defaults ?? {});
     this.prepare = config.prepare ?? imagingPrepare;
     this.concurrency = config.concurrency ?? this.defaults.concurrency;
-    this.transport = new TencentSdkTransport(config.credentials, config.endpoint, config.timeoutMs ?? 30_000);
+    this.transport = new TencentSdkTransport(config.credentials, config.endpoint, config.timeoutMs ?? 30_000, config.network);
     this.caller = new VendorCaller({
       vendor: TENCENT,
       rateLimits: { ...DEFAULT_RATES, ...this.defaults.rateLimits },

@@ -3,7 +3,7 @@ import type { Agent } from 'node:http';
 import tencentcloud from 'tencentcloud-sdk-nodejs-ocr';
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
-import { assertNotExpired, deadline, pinnedAgent, transportError, httpStatusError } from '../common';
+import { assertNotExpired, createNetwork, deadline, transportError, httpStatusError, type Network } from '../common';
 import { NOTHING_FOUND, TENCENT, tencentError } from './errors';
 
 const OcrClient = tencentcloud.ocr.v20181119.Client;
@@ -39,31 +39,39 @@ interface SdkException {
  * NETWORK/TIMEOUT/CANCELLED, other HTTP statuses into VENDOR_SERVER and friends.
  */
 export class TencentSdkTransport {
-  private readonly agent: Agent | undefined;
+  private readonly agent: Agent;
   private readonly endpoint: string;
   private readonly protocol: string;
   /** Last secrets read, so the caller can scrub them from any message. */
   private lastSecrets: string[] = [];
 
+  /** "Tencent Cloud OCR" or "Tencent Cloud OCR (through the proxy host:port)", for network errors. */
+  private readonly label: string;
+
   constructor(
     private readonly credentials: CredentialProvider,
     endpoint: TencentEndpoint = {},
     private readonly timeoutMs = 30_000,
+    /** Direct or through the organisation's proxy (default: the system's proxy variables). */
+    private readonly network: Network = createNetwork('system'),
   ) {
     this.endpoint = endpoint.endpoint ?? TENCENT_OCR_HOST;
     this.protocol = endpoint.protocol ?? 'https://';
-    this.agent = endpoint.resolveTo
-      ? (pinnedAgent(endpoint.resolveTo, this.protocol === 'https://' ? 'https:' : 'http:') as Agent)
-      : undefined;
+    // Always our own agent (the SDK would otherwise pick up http_proxy by accident and bypass
+    // it for a pinned endpoint): direct, pinned, or a proxy tunnel to the pinned address.
+    const url = `${this.protocol}${this.endpoint}`;
+    this.agent = network.agentFor(url, { pinTo: endpoint.resolveTo });
+    const via = network.describe(url);
+    this.label = via ? `${TENCENT} (${via})` : TENCENT;
   }
 
   secrets(): string[] {
     return this.lastSecrets;
   }
 
-  /** Closes pooled connections (only a pinned endpoint keeps any). */
+  /** Closes pooled connections (a pinned endpoint's, a proxy's tunnels). */
   close(): void {
-    this.agent?.destroy();
+    this.network.close();
   }
 
   /** The SecretId of the last call (for the usage store, which keeps only a fingerprint and a mask). */
@@ -98,7 +106,7 @@ export class TencentSdkTransport {
           protocol: this.protocol,
           // Our deadline below governs; the SDK's own timeout is a backstop.
           reqTimeout: Math.ceil(this.timeoutMs / 1000) + 5,
-          ...(this.agent ? { agent: this.agent } : {}),
+          agent: this.agent,
         } as never,
       },
     });
@@ -124,11 +132,11 @@ export class TencentSdkTransport {
     if (err instanceof ScanError) return err;
     const e = (err ?? {}) as SdkException;
     if (typeof e.code === 'string' && e.code) return tencentError(action, e.code, e.requestId || undefined);
-    if (typeof e.httpCode === 'number') return httpStatusError(TENCENT, e.httpCode);
+    if (typeof e.httpCode === 'number') return httpStatusError(this.label, e.httpCode);
     // The SDK wraps transport failures in its own exception, keeping only node-fetch's message
     // ("request to ... failed, reason: connect ECONNREFUSED ..."): recover the system code from it.
     const sys = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(e.message ?? '')?.[1];
-    return transportError(TENCENT, sys ? Object.assign(new Error(e.message), { code: sys }) : err, dl);
+    return transportError(this.label, sys ? Object.assign(new Error(e.message), { code: sys }) : err, dl);
   }
 }
 

@@ -1,6 +1,6 @@
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
-import { deadline, httpStatusError, transportError, VendorCaller, type RetryOptions, type VendorEvent } from '../common';
+import { createNetwork, deadline, httpStatusError, nodeRequest, transportError, VendorCaller, type Network, type RetryOptions, type VendorEvent } from '../common';
 import { AccessTokenCache } from './token';
 import { TOKEN_ERRCODES, WECHAT, wechatError } from './errors';
 import { wxBase, wxOcr, wxQrcode, wxToken, type WxOcrResponse, type WxQrcodeResponse } from './wire';
@@ -24,6 +24,8 @@ export interface WeChatClientOptions {
   onEvent?: (event: VendorEvent) => void;
   /** Wall clock for token expiry and quota resets (tests move it). */
   now?: () => number;
+  /** How requests reach WeChat (direct, or the organisation's proxy). Default: the system's proxy variables. */
+  network?: Network;
 }
 
 export interface WeChatImage {
@@ -48,12 +50,14 @@ export class WeChatClient {
   private lastSecret: string | null = null;
   private lastAppId: string | null = null;
   private readonly now: () => number;
+  readonly network: Network;
 
   constructor(options: WeChatClientOptions) {
     this.credentials = options.credentials;
     this.baseUrl = (options.baseUrl ?? WECHAT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.network = options.network ?? createNetwork('system');
     this.caller = new VendorCaller({
       vendor: WECHAT,
       rateLimits: { qrcode: options.rateLimits?.qrcode ?? 5, ocr: options.rateLimits?.ocr ?? 5 },
@@ -131,11 +135,14 @@ export class WeChatClient {
     const form = new FormData();
     const type = image.format === 'png' ? 'image/png' : 'image/jpeg';
     form.append('img', new Blob([image.data], { type }), `page.${image.format === 'png' ? 'png' : 'jpg'}`);
+    // The platform encodes the multipart body (boundary and all); Node's client sends it.
+    const encoded = new Request('http://multipart.invalid/', { method: 'POST', body: form });
+    const multipart = Buffer.from(await encoded.arrayBuffer());
     const url = `${this.baseUrl}${OPERATION_PATH[op]}?access_token=${encodeURIComponent(token)}`;
     const name = OPERATION_NAME[op];
     let body: Awaited<ReturnType<WeChatClient['request']>>;
     try {
-      body = await this.request(url, { method: 'POST', body: form }, name, signal);
+      body = await this.request(url, { method: 'POST', headers: { 'content-type': encoded.headers.get('content-type')! }, body: multipart }, name, signal);
     } catch (err) {
       this.caller.meterCall(name, { ok: false, code: err instanceof ScanError ? err.code : 'NETWORK' }, image.data.length);
       throw err;
@@ -163,7 +170,7 @@ export class WeChatClient {
     try {
       body = await this.request(
         `${this.baseUrl}/cgi-bin/stable_token`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(payload) },
         'token',
       );
     } catch (err) {
@@ -179,19 +186,31 @@ export class WeChatClient {
     return { token: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
   }
 
+  /** Closes the pooled connections (a proxy's tunnels). */
+  close(): void {
+    this.network.close();
+  }
+
   /** One HTTP exchange → the JSON body. Transport failures carry no cause (URLs hold secrets). */
-  private async request(url: string, init: RequestInit, name: string, signal?: AbortSignal): Promise<z.infer<typeof wxBase> & Record<string, unknown>> {
+  private async request(
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: Buffer },
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<z.infer<typeof wxBase> & Record<string, unknown>> {
     const dl = deadline(this.timeoutMs, signal);
     let status: number;
     let text: string;
     let retryAfter: string | null;
     try {
-      const res = await fetch(url, { ...init, signal: dl.signal });
+      const res = await nodeRequest(url, { ...init, agent: this.network.agentFor(url), signal: dl.signal });
       status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      text = await res.text();
+      const ra = res.headers['retry-after'];
+      retryAfter = typeof ra === 'string' ? ra : null;
+      text = res.text;
     } catch (err) {
-      throw withoutCause(transportError(`WeChat (${name})`, err, dl));
+      const via = this.network.describe(url);
+      throw withoutCause(transportError(`WeChat (${name}${via ? `, ${via}` : ''})`, err, dl));
     } finally {
       dl.dispose();
     }

@@ -35,8 +35,9 @@ export const wechat: VendorDefinition<WeChatSettings> = {
   endpoint: { key: 'baseUrl', env: 'SCANDESK_WECHAT_BASE_URL', help: 'WeChat API (default https://api.weixin.qq.com)', official: 'https://api.weixin.qq.com' },
   optionKeys: [],
   missing: () => [],
-  createEngine: ({ settings: w, credentials, retry, onEvent, prepare }) =>
+  createEngine: ({ settings: w, credentials, retry, onEvent, prepare, network }) =>
     new WeChatEngine({
+      network,
       credentials,
       baseUrl: w.baseUrl,
       timeoutMs: w.timeoutMs,
@@ -47,6 +48,6 @@ export const wechat: VendorDefinition<WeChatSettings> = {
       prepare,
     }),
   // A token (stable_token, normal mode): proves AppID, AppSecret and the IP whitelist.
-  testConnection: ({ settings, credentials, timeoutMs, signal }) =>
-    new WeChatClient({ credentials, baseUrl: settings.baseUrl, timeoutMs, retry: { maxAttempts: 1 } }).testConnection(signal),
+  testConnection: ({ settings, credentials, timeoutMs, signal, network }) =>
+    new WeChatClient({ credentials, baseUrl: settings.baseUrl, timeoutMs, retry: { maxAttempts: 1 }, network }).testConnection(signal),
 };

@@ -77,5 +77,7 @@ export class WeChatEngine implements Engine {
     this.client.tokens.clear();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.client.close();
+  }
 }

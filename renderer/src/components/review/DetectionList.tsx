@@ -1,7 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ItemDetail } from '../../../../shared/batch';
-import type { StoredDetection } from '../../../../shared/detection';
-import type { EngineId } from '../../../../shared/engines';
+import type { DetectionEngine, StoredDetection } from '../../../../shared/detection';
 import { useApp } from '../../api/context';
 import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
 import { errorText } from '../../logic/error-text';
@@ -17,9 +16,9 @@ export function DetectionList(props: {
   detail: ItemDetail | null;
   all: StoredDetection[];
   detections: StoredDetection[];
-  enginesOnPage: EngineId[];
-  hiddenEngines: ReadonlySet<EngineId>;
-  onToggleEngine: (e: EngineId) => void;
+  enginesOnPage: DetectionEngine[];
+  hiddenEngines: ReadonlySet<DetectionEngine>;
+  onToggleEngine: (e: DetectionEngine) => void;
   reveal: boolean;
   onRevealPersonal?: (reveal: boolean) => void;
   selected: number;
@@ -31,6 +30,8 @@ export function DetectionList(props: {
   onEdit: (index: number) => void;
   onSave: (d: StoredDetection, value: string) => void;
   onCancelEdit: () => void;
+  /** Above the rows: the form of a code being drawn by hand. */
+  children?: ReactNode;
 }) {
   const { t, locale } = useApp();
   const { detail, detections, all, reveal } = props;
@@ -69,7 +70,13 @@ export function DetectionList(props: {
         </div>
       )}
       <IdCardPanel key={detail?.id} detections={all} />
-      {detail && detections.length === 0 && !detail.error && detail.status === 'done' && <p className="muted">{t('review.noDetections')}</p>}
+      {props.children}
+      {detail?.checkedNoCode && (
+        <p className="checked-note" data-testid="checked-no-code">
+          ✓ {t('manual.checked')}
+        </p>
+      )}
+      {detail && detections.length === 0 && !detail.error && detail.status === 'done' && !detail.checkedNoCode && <p className="muted">{t('review.noDetections')}</p>}
       {detail?.error && <p className="error-text">{errorText(detail.error, t, locale)}</p>}
       <ul className="det-list" role="listbox" aria-label={t('review.detections', { count: detections.length })}>
         {detections.map((d, i) => (

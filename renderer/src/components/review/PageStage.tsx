@@ -1,7 +1,6 @@
 import type { ReactNode, Ref } from 'react';
 import type { ItemDetail } from '../../../../shared/batch';
-import type { StoredDetection } from '../../../../shared/detection';
-import type { EngineId } from '../../../../shared/engines';
+import type { DetectionEngine, StoredDetection } from '../../../../shared/detection';
 import { useApp } from '../../api/context';
 import { errorText } from '../../logic/error-text';
 import { pageLabel } from '../../logic/items';
@@ -22,7 +21,7 @@ export function PageStage(props: {
   panHandlers: ReturnType<typeof useStageView>['panHandlers'];
   grab: boolean;
   detections: StoredDetection[];
-  enginesOnPage: EngineId[];
+  enginesOnPage: DetectionEngine[];
   selected: number;
   hover: number | null;
   onHover: (id: number | null) => void;

@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import type { BatchSummary } from '../../../../shared/batch';
-import type { ReviewStatus, StoredDetection } from '../../../../shared/detection';
-import { ENGINE_IDS, type EngineId } from '../../../../shared/engines';
+import { DETECTION_ENGINES, type DetectionEngine, type ReviewStatus, type StoredDetection } from '../../../../shared/detection';
 import { useApp } from '../../api/context';
 import { pageLabel } from '../../logic/items';
 import { ZOOM_STEP, revealPoints, type Size } from '../../logic/view-geometry';
 import { initialReview, reviewReducer } from '../../state/review';
 import { foundBy } from '../../logic/engines';
 import type { GridQuery } from '../BatchView';
-import type { ReviewBefore } from '../../logic/use-undo';
+import type { ReviewBefore, UndoStep } from '../../logic/use-undo';
+import { visibleBox, type PageBox } from '../../logic/manual-box';
+import { DrawLayer, ManualCodeForm, type Symbology } from './ManualCode';
 import { DetectionList } from './DetectionList';
 import { PageStage } from './PageStage';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -31,13 +32,15 @@ export function ReviewView(props: {
   onClose: () => void;
   /** Every change made here, as the detections were before it (for Undo). */
   onReviewed?: (before: ReviewBefore[]) => void;
+  /** Other undoable work done here (a code drawn by hand, a "no code" mark). */
+  onUndoable?: (step: UndoStep) => void;
   /** Changes when review work was undone elsewhere: the page is fetched again. */
   reviewVersion?: number;
   /** Show ID numbers in full (a per-session choice; masked by default). */
   revealPersonal?: boolean;
   onRevealPersonal?: (reveal: boolean) => void;
 }) {
-  const { client, t, reportError } = useApp();
+  const { client, t, reportError, notify } = useApp();
   const { batch, query } = props;
   const [state, dispatch] = useReducer(reviewReducer, initialReview, () =>
     reviewReducer(initialReview, { type: 'open', index: props.index, total: props.total }),
@@ -49,12 +52,17 @@ export function ReviewView(props: {
   // showing "needs review"): the same index then holds the next page, like an inbox.
   const [reload, setReload] = useState(0);
   // Engines whose detections are hidden (outlines and list), kept while paging.
-  const [hiddenEngines, setHiddenEngines] = useState<ReadonlySet<EngineId>>(new Set());
+  // A code being drawn by hand: its box so far (null until drawn), or not drawing (null state).
+  const [manual, setManual] = useState<{ box: PageBox | null } | null>(null);
+  const [manualBusy, setManualBusy] = useState(false);
+  const [lastSymbology, setLastSymbology] = useState<Symbology>('QRCode');
+  const [hiddenEngines, setHiddenEngines] = useState<ReadonlySet<DetectionEngine>>(new Set());
 
   const onLoaded = ({ total, detail: d, samePage }: PageLoad) => {
     if (total !== state.total) dispatch({ type: 'total', total });
     if (!d) return;
     if (!samePage) {
+      setManual(null);
       setImageFailed(false);
       setNatural(null);
       stage.fit();
@@ -72,13 +80,13 @@ export function ReviewView(props: {
   const allDetections = detail?.detections ?? [];
   // Each engine's detections side by side: grouped in engine order, stored order within.
   // A code two engines read is one detection (foundBy): shown unless every engine that found it is hidden.
-  const enginesOnPage = ENGINE_IDS.filter((e) => allDetections.some((d) => foundBy(d).includes(e)));
-  const shownOf = (hidden: ReadonlySet<EngineId>) =>
+  const enginesOnPage = DETECTION_ENGINES.filter((e) => allDetections.some((d) => foundBy(d).includes(e)));
+  const shownOf = (hidden: ReadonlySet<DetectionEngine>) =>
     enginesOnPage.flatMap((e) => allDetections.filter((d) => d.engine === e && foundBy(d).some((x) => !hidden.has(x))));
   const detections = shownOf(hiddenEngines);
   const current: StoredDetection | undefined = state.detection >= 0 ? detections[state.detection] : undefined;
 
-  const toggleEngine = (e: EngineId) => {
+  const toggleEngine = (e: DetectionEngine) => {
     const next = new Set(hiddenEngines);
     if (next.has(e)) next.delete(e);
     else next.add(e);
@@ -129,6 +137,47 @@ export function ReviewView(props: {
     }
   };
 
+  // A code no engine found: the reviewer's box and value, stored as an accepted "manual" detection.
+  const { onUndoable } = props;
+  const addManual = async (box: PageBox, text: string, symbology: Symbology) => {
+    if (!detail) return;
+    setManualBusy(true);
+    try {
+      const { detection, item } = await client.call('detections.addManual', { itemId: detail.id, box, symbology, text });
+      onUndoable?.({ kind: 'manualAdded', detectionId: detection.id });
+      setLastSymbology(symbology);
+      setManual(null);
+      setDetail(item);
+      const shown = item.detections.filter((x) => foundBy(x).some((e) => !hiddenEngines.has(e)));
+      dispatch({ type: 'pageLoaded', detectionCount: shown.length });
+      dispatch({ type: 'selectDetection', detection: Math.max(0, shown.findIndex((x) => x.id === detection.id)) });
+      notify(t('manual.added'));
+    } catch (e) {
+      reportError(e);
+    } finally {
+      setManualBusy(false);
+    }
+  };
+
+  // "Checked, no code here" (N): marks the page (and moves on), or takes the mark back.
+  const toggleNoCode = async () => {
+    if (!detail) return;
+    const checked = !detail.checkedNoCode;
+    try {
+      const item = await client.call('items.setNoCode', { itemId: detail.id, checked });
+      onUndoable?.({ kind: 'noCode', itemId: detail.id, before: !checked });
+      setDetail(item);
+      if (checked && state.index + 1 < state.total) dispatch({ type: 'nextPage' });
+    } catch (e) {
+      reportError(e);
+    }
+  };
+
+  const startDrawing = () => {
+    if (!detail || !page || !view) return;
+    setManual({ box: visibleBox(view, viewport, page) });
+  };
+
   const verdict = (review: ReviewStatus) => {
     if (!current) return;
     void saveReview(current, { review });
@@ -151,8 +200,11 @@ export function ReviewView(props: {
       zoomOut: () => stage.zoomBy(1 / ZOOM_STEP),
       fit: stage.fit,
       help: () => dispatch({ type: 'toggleHelp' }),
+      drawCode: startDrawing,
+      noCode: () => void toggleNoCode(),
       close: () => {
         if (state.help) dispatch({ type: 'closeHelp' });
+        else if (manual) setManual(null);
         else if (state.editing) dispatch({ type: 'endEdit' });
         else onClose();
       },
@@ -205,6 +257,19 @@ export function ReviewView(props: {
           <button type="button" className="btn" onClick={() => void acceptPage()} title={`${t('review.acceptPage')} (Shift+A)`} data-testid="accept-page">
             {t('review.acceptPage')}
           </button>
+          <button type="button" className="btn" onClick={startDrawing} aria-pressed={manual !== null} title={`${t('manual.draw')} (B)`} data-testid="draw-code">
+            {t('manual.draw')}
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void toggleNoCode()}
+            aria-pressed={!!detail?.checkedNoCode}
+            title={`${t('manual.noCodeTitle')} (N)`}
+            data-testid="no-code"
+          >
+            {t('manual.noCode')}
+          </button>
           <button type="button" className="btn icon" onClick={() => dispatch({ type: 'toggleHelp' })} aria-label={t('app.shortcuts')} title={`${t('app.shortcuts')} (?)`}>
             ?
           </button>
@@ -228,7 +293,9 @@ export function ReviewView(props: {
           onSelect={(i) => dispatch({ type: 'selectDetection', detection: i })}
           imageFailed={imageFailed}
           onImage={(size) => (size ? setNatural(size) : setImageFailed(true))}
-        />
+        >
+          {manual && view && page && <DrawLayer view={view} page={page} box={manual.box} grab={spaceDown} onBox={(box) => setManual({ box })} />}
+        </PageStage>
         <DetectionList
           detail={detail}
           all={allDetections}
@@ -261,7 +328,17 @@ export function ReviewView(props: {
             else if (filter !== 'needs-review') dispatch({ type: 'nextPage' });
           }}
           onCancelEdit={() => dispatch({ type: 'endEdit' })}
-        />
+        >
+          {manual?.box && (
+            <ManualCodeForm
+              box={manual.box}
+              symbology={lastSymbology}
+              busy={manualBusy}
+              onSave={(value, symbology) => manual.box && void addManual(manual.box, value, symbology)}
+              onCancel={() => setManual(null)}
+            />
+          )}
+        </DetectionList>
       </div>
       <footer className="hints" data-testid="hints">
         {t('review.hints')}

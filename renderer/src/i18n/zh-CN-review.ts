@@ -1,0 +1,20 @@
+import type { enReview } from './en-review';
+
+/** 简体中文：人工复核（手动框选条码、“已检查，无条码”）。 */
+export const zhCNReview: Record<keyof typeof enReview, string> = {
+  'engineShort.manual': '人工',
+  'manual.draw': '框选条码',
+  'manual.drawHint': '在页面上拖出条码所在的方框（或保留当前可见区域），然后输入条码内容。',
+  'manual.title': '引擎未识别的条码',
+  'manual.value': '内容',
+  'manual.symbology': '码制',
+  'manual.save': '添加条码',
+  'manual.cancel': '取消',
+  'manual.box': '方框：{width} × {height} 像素，位于 ({left}, {top})',
+  'manual.added': '已添加条码。按 Ctrl+Z 可撤销。',
+  'manual.noCode': '此页无条码',
+  'manual.noCodeTitle': '标记此页已检查：没有条码',
+  'manual.checked': '已检查：此页没有条码。',
+  'help.drawCode': '框选引擎未识别的条码',
+  'help.noCode': '已检查：此页没有条码（再按一次撤回）',
+};
