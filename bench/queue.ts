@@ -25,7 +25,8 @@ const FOLDERS = ['zxing/qrcode-2', 'zxing/ean13-1', 'zxing/datamatrix-1', 'zxing
 const PER_FOLDER = 5;
 const JOBS = 5000;
 
-function images(): string[] {
+/** The real sample images both queue benchmarks decode for their baseline. */
+export function images(): string[] {
   return FOLDERS.flatMap((f) =>
     readdirSync(join(SAMPLES, f))
       .filter((n) => /\.(png|jpe?g|webp)$/i.test(n))

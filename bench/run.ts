@@ -12,7 +12,7 @@ import type { Bench, BenchRow } from './types';
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** In the order the product's data flows: imaging, decoding, queue, export, vendors, UI. */
-const BENCHES = ['prepare', 'local-decode', 'pages', 'queue', 'export', 'vendor-rate', 'ui'];
+const BENCHES = ['prepare', 'local-decode', 'pages', 'queue', 'queue-pg', 'export', 'vendor-rate', 'ui'];
 
 function formatRow(r: BenchRow): string {
   const value = r.unit === 'x' ? `${r.value.toFixed(3)}x` : `${r.value.toFixed(1)} ${r.unit}`;

@@ -82,4 +82,29 @@ export interface IdCardFacts {
   reflections?: string[];
   /** Which crops the service returned (kept with the result, shown on request). */
   crops?: CropKind[];
+  /** Each crop's image format (JPEG unless said otherwise: results stored before this was kept). */
+  cropFormats?: Partial<Record<CropKind, CropFormat>>;
+}
+
+export type CropFormat = 'jpeg' | 'png' | 'bmp';
+
+const CROP_SUFFIX: Record<CropKind, string> = { idcard: 'card', portrait: 'portrait' };
+const CROP_EXT: Record<CropFormat, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp' };
+
+/**
+ * The file name a crop is written under beside an export (`scandesk scan --crops-out`), and
+ * named by the export's rows: `<item id>-<page file's name>-p<page>-card.jpg`. The item id keeps
+ * two pages of the same file name (from different folders) apart.
+ */
+export function cropFileName(page: { itemId?: number; path: string; page: number }, kind: CropKind, format: CropFormat = 'jpeg'): string {
+  const base = page.path.split(/[\\/]/).pop() ?? 'page';
+  const stem = base.replace(/\.[^.]*$/, '') || base;
+  const id = page.itemId === undefined ? '' : `${page.itemId}-`;
+  return `${id}${stem}-p${page.page}-${CROP_SUFFIX[kind]}.${CROP_EXT[format]}`;
+}
+
+/** The card facts kept on a detection (`extra.card`), when it is an ID-card field. */
+export function cardFacts(d: { extra?: Record<string, unknown> | null }): IdCardFacts | null {
+  const c = d.extra?.card;
+  return c && typeof c === 'object' && Array.isArray((c as IdCardFacts).warnings) ? (c as IdCardFacts) : null;
 }

@@ -1,4 +1,5 @@
 import { ID_CARD_CROPS, ID_CARD_WARN_CHOICES, IdCardOptionsSchema, type IdCardCropChoice, type IdCardWarnChoice } from '../../shared/contract/idcard';
+import { resolve } from 'node:path';
 import { UsageError } from './errors';
 
 /**
@@ -13,6 +14,8 @@ export interface IdCardFlags {
   idGlareDetail?: boolean;
   idAdvanced?: boolean;
   idRegion?: string;
+  /** Folder the crops are written to after the export (electron/cli/crops-out.ts). */
+  cropsOut?: string;
 }
 
 export const ID_CARD_FLAG_NAMES = ['--id-crop', '--id-warn', '--id-glare-detail', '--id-advanced', '--id-region'] as const;
@@ -62,5 +65,6 @@ export function idCardArgs(o: IdCardFlags, q: (s: string) => string): string[] {
   if (o.idGlareDetail) args.push('--id-glare-detail');
   if (o.idAdvanced) args.push('--id-advanced');
   if (o.idRegion !== undefined) args.push('--id-region', q(o.idRegion));
+  if (o.cropsOut !== undefined) args.push('--crops-out', q(resolve(o.cropsOut)));
   return args;
 }

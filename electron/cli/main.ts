@@ -72,6 +72,7 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--id-glare-detail', 'tencent idcard, with --id-warn glare: where the glare is (portrait, emblem, fields)')
     .option('--id-advanced', 'tencent idcard: Tencent\'s advanced forgery checks (CardWarnType Advanced: enabled and billed separately in Tencent\'s console)')
     .option('--id-region <region>', 'tencent idcard: the region IDCardOCR runs in, any Tencent OCR region (e.g. ap-shanghai; default: --region)')
+    .option('--crops-out <dir>', 'tencent idcard, with --id-crop: write the crops into this folder (owner-only files), named as the output\'s id_crops column says')
     .option('--product-data', 'tencent codes: look up product data (QueryBarCode) for EAN/UPC codes')
     .option('--keep-uploads', 'alioss: keep the uploaded pages in the bucket')
     .option('--finish-without-stopped', 'when a vendor stops (key refused, quota used up), finish without it: its pages end failed with the reason (default: they wait for the next run)')

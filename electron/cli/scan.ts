@@ -128,6 +128,10 @@ function vendorPlan(o: ScanOptions, dbPath: string, env: NodeJS.ProcessEnv): { p
     if (!['FRONT', 'BACK', 'auto'].includes(o.cardSide)) throw new UsageError(`--card-side must be FRONT, BACK or auto, not "${o.cardSide}".`);
     options.cardSide = o.cardSide;
   }
+  if (o.cropsOut !== undefined) {
+    needs('--crops-out', 'tencent');
+    if (task !== 'idcard') throw new UsageError('--crops-out goes with --task idcard (and --id-crop).');
+  }
   if (hasIdCardFlags(o)) {
     needs('--id-crop/--id-warn/--id-region', 'tencent');
     if (task !== 'idcard') throw new UsageError('--id-crop, --id-warn, --id-glare-detail, --id-advanced and --id-region go with --task idcard.');
@@ -206,6 +210,15 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
   }
   const createdDocumentsOut = await prepareDocumentsOut(extras.documentsOut);
   if (createdDocumentsOut) io.stderr.write(`Created the folder ${createdDocumentsOut} for the document PDFs.\n`);
+  const cropsOut = options.cropsOut === undefined ? null : resolve(options.cropsOut);
+  if (cropsOut) {
+    const st = await stat(cropsOut).catch(() => null);
+    if (st && !st.isDirectory()) throw new UsageError(`--crops-out ${cropsOut} is a file, not a folder.`);
+    if (!st) {
+      await mkdir(cropsOut, { recursive: true, mode: PRIVATE_DIR_MODE }); // crops are personal data
+      io.stderr.write(`Created the folder ${cropsOut} for the ID-card crops.\n`);
+    }
+  }
   await mkdir(dirname(v.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE }); // the profile holds personal data
 
   const counter: DecodeCounter = { count: 0 };
@@ -343,6 +356,11 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       revealPersonalData: options.revealPersonalData === true,
     });
     const extraLines = await finishExtras(service, batch.id, extras);
+    if (cropsOut) {
+      const { writeCrops } = await import('./crops-out');
+      const crops = await writeCrops(service, batch.id, cropsOut);
+      extraLines.push(`  ID-card crops: ${crops.written} written to ${cropsOut}`, ...crops.failed.map((f) => `    not written: ${f}`));
+    }
     io.stdout.write(
       formatSummary({
         batch,

@@ -71,7 +71,7 @@ function openWindow(): void {
     url: devServerUrl ?? APP_ENTRY_URL,
     stateFile: join(app.getPath('userData'), 'window-state.json'),
     title: 'ScanDesk',
-    devTools: !app.isPackaged,
+    packaged: app.isPackaged,
   });
   mainWindow.webContents.on('did-finish-load', () => {
     rendererReady = true;

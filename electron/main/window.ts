@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { BrowserWindow, screen } from 'electron';
+import { hardenedWebPreferences } from './web-preferences';
 import { fitToDisplays, loadWindowState, MIN_SIZE, saveWindowState } from './window-state';
 
 /**
@@ -11,8 +12,8 @@ export function createMainWindow(options: {
   url: string;
   stateFile: string;
   title: string;
-  /** False in packaged builds: no DevTools, whatever the keyboard or a menu asks. */
-  devTools: boolean;
+  /** A packaged build: no DevTools, whatever the keyboard or a menu asks. */
+  packaged: boolean;
 }): BrowserWindow {
   const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
   const bounds = fitToDisplays(loadWindowState(options.stateFile), workAreas);
@@ -26,21 +27,7 @@ export function createMainWindow(options: {
     title: options.title,
     show: false,
     backgroundColor: '#1e1e1e',
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      devTools: options.devTools,
-    },
+    webPreferences: hardenedWebPreferences({ preloadPath: options.preloadPath, packaged: options.packaged }),
   });
   if (bounds.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());

@@ -139,6 +139,22 @@ describe('document separation on a scanned stack', { timeout: 120_000 }, () => {
     }
   });
 
+  it('into a folder the renderer named, never over a file already there (the handler asks for keep)', async () => {
+    await svc.documents.setRule(batchId, { kind: 'code', pattern: EAN, dropSeparators: true });
+    const out = join(tmp.dir, 'named');
+    mkdirSync(out);
+    writeFileSync(join(out, 'document-1.pdf'), 'the user\'s own file');
+    const written = await svc.documents.writePdfs(batchId, out, { existing: 'keep' });
+    expect(written.map((w) => w.fileName)).toEqual(['document-1 (2).pdf', `${SEP_A.text}.pdf`, `${SEP_B.text}.pdf`, `${SEP_A.text} (2).pdf`]);
+    expect(written.every((w) => w.path === join(out, w.fileName) && w.error === null)).toBe(true);
+    expect(readFileSync(join(out, 'document-1.pdf'), 'utf8')).toBe('the user\'s own file');
+    // Once more: a second set beside the first, nothing replaced, no temporary file left.
+    const again = await svc.documents.writePdfs(batchId, out, { existing: 'keep' });
+    expect(again.map((w) => w.fileName)).toEqual(['document-1 (3).pdf', `${SEP_A.text} (3).pdf`, `${SEP_B.text} (2).pdf`, `${SEP_A.text} (4).pdf`]);
+    expect(readdirSync(out).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(readdirSync(out)).toHaveLength(9);
+  });
+
   it('exports the documents: a Documents sheet and a Document column, a document column in CSV, documents in JSON', async () => {
     await svc.documents.setRule(batchId, { kind: 'code', pattern: EAN, dropSeparators: true });
     const xlsx = join(tmp.dir, 'stack.xlsx');

@@ -32,7 +32,8 @@ export function intakeHandlers(service: ScanService, hotFolders?: { sync(): Prom
     'documents.getRule': ({ batchId }) => service.documents.getRule(batchId),
     'documents.setRule': ({ batchId, rule }) => service.documents.setRule(batchId, rule),
     'documents.list': ({ batchId }) => service.documents.list(batchId),
-    'documents.writePdfs': ({ batchId, dir }) => service.documents.writePdfs(batchId, dir),
+    // The folder is the renderer's word: the user's files already in it are never replaced.
+    'documents.writePdfs': ({ batchId, dir }) => service.documents.writePdfs(batchId, dir, { existing: 'keep' }),
     'expected.import': ({ batchId, fileName, bytesBase64, column }) =>
       service.reconciliation.importList(batchId, Buffer.from(bytesBase64, 'base64'), { source: fileName, column }),
     'expected.set': ({ batchId, values }) => {

@@ -16,8 +16,12 @@ export interface DocumentsApi {
   setRule(batchId: number, rule: SeparationRule | null): Promise<SeparationRule | null>;
   /** The documents as the pages and their codes give them now. */
   list(batchId: number): Promise<DocumentList>;
-  /** One PDF per document into `dir` (an existing folder), named by the rule's template. */
-  writePdfs(batchId: number, dir: string): Promise<DocumentPdf[]>;
+  /**
+   * One PDF per document into `dir` (an existing folder), named by the rule's template. A file
+   * already there is replaced (`existing: 'replace'`, the default: the CLI's --documents-out, a
+   * re-run) or kept, the PDF taking "name (2).pdf" ('keep': a folder the renderer names).
+   */
+  writePdfs(batchId: number, dir: string, options?: { existing?: 'replace' | 'keep' }): Promise<DocumentPdf[]>;
 }
 
 export interface Separated {
@@ -55,13 +59,13 @@ export function documentsApi(data: BatchData): DocumentsApi {
       const rule = getSeparation(data.db, batchId);
       return { rule, documents: rule ? (await separated(batchId, rule)).documents : [] };
     },
-    async writePdfs(batchId, dir) {
+    async writePdfs(batchId, dir, options = {}) {
       data.batchName(batchId);
       const rule = getSeparation(data.db, batchId);
       if (!rule) throw new ScanError('INVALID_INPUT', `Batch ${batchId} has no document separation rule: set one first.`);
       const { documents } = await separated(batchId, rule);
       const sources = pageSources(data.db, batchId);
-      return writeDocumentPdfs(dir, documents, (itemId) => sourcePage(sources.get(itemId), itemId));
+      return writeDocumentPdfs(dir, documents, (itemId) => sourcePage(sources.get(itemId), itemId), { existing: options.existing });
     },
   };
 }

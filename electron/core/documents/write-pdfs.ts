@@ -1,10 +1,10 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { AppError } from '../../../shared/errors';
 import type { DocumentPdf, DocumentSummary } from '../../../shared/documents';
 import { ScanError, toAppError } from '../errors';
-import { writeAtomically } from '../export/atomic';
+import { writeAtomically, writeNewFile } from '../export/atomic';
 import { PageSources, type SourcePage } from './pdf-pages';
 
 /**
@@ -17,7 +17,7 @@ export async function writeDocumentPdfs(
   dir: string,
   documents: DocumentSummary[],
   sourceOf: (itemId: number) => SourcePage | AppError,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; existing?: 'replace' | 'keep' } = {},
 ): Promise<DocumentPdf[]> {
   const folder = resolve(dir);
   const st = await stat(folder).catch(() => null);
@@ -47,8 +47,10 @@ export async function writeDocumentPdfs(
         await sources.append(pdf, src);
       }
       const bytes = await pdf.save();
-      await writeAtomically(path, (tmp) => writeFile(tmp, bytes));
-      results.push({ ...base, path, error: null });
+      const write = (tmp: string) => writeFile(tmp, bytes);
+      // 'keep': never over a file already there (a folder the renderer named may hold the user's own "contract.pdf").
+      const written = options.existing === 'keep' ? (await writeNewFile(folder, doc.fileName, write)).path : (await writeAtomically(path, write), path);
+      results.push({ ...base, fileName: basename(written), path: written, error: null });
     } catch (err) {
       results.push({ ...base, path: null, error: toAppError(err) });
     }

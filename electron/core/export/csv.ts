@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, openOutput, writeWithBackpressure } from './flow';
-import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, productLabel } from './values';
+import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, idCardCropFiles, idCardWarningsLabel, productLabel } from './values';
 
 /**
  * CSV export: UTF-8 with a byte-order mark (without it Excel reads Chinese as mojibake), one
@@ -38,6 +38,10 @@ export const CSV_COLUMNS = [
   'engine',
   'review',
   'product',
+  // ID cards: IDCardOCR's warnings on the card ("Photocopy ... [-9102]; ..."), and the file names
+  // of its crops as `scandesk scan --crops-out` writes them.
+  'id_warnings',
+  'id_crops',
   // The document the page belongs to (a batch separated into documents), and how a code's
   // value stands against the batch's expected list: found, unexpected, "(duplicate)" when it
   // is on more than one page. Expected values found nowhere come last, one row each, "missing".
@@ -66,7 +70,7 @@ export async function writeCsv(path: string, source: ExportSource, options: Expo
         rows++;
       }
       for (const d of chosen) {
-        await writeWithBackpressure(out, line([...pageFields(source, item), ...detectionFields(d), documentOf(source, item), standingOf(source, d)]));
+        await writeWithBackpressure(out, line([...pageFields(source, item), ...detectionFields(item, d), documentOf(source, item), standingOf(source, d)]));
         rows++;
       }
     }
@@ -101,7 +105,7 @@ function pageFields(source: ExportSource, item: ExportItem): (string | number | 
   return [source.batch.name, item.path, item.page, item.status, item.error?.code ?? null, item.error?.message ?? null];
 }
 
-function detectionFields(d: ExportDetection): (string | number | null)[] {
+function detectionFields(item: ExportItem, d: ExportDetection): (string | number | null)[] {
   const corners = cornerNumbers(d.geometry);
   return [
     d.kind,
@@ -115,5 +119,7 @@ function detectionFields(d: ExportDetection): (string | number | null)[] {
     d.engine,
     d.review,
     productLabel(d) || null,
+    idCardWarningsLabel(d) || null,
+    idCardCropFiles(item, d).join('; ') || null,
   ];
 }

@@ -1,6 +1,6 @@
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, openOutput, writeWithBackpressure } from './flow';
-import { effectiveText, exportedDetections, masksValue } from './values';
+import { effectiveText, exportedDetections, idCardCropFiles, masksValue } from './values';
 
 /**
  * JSON export, written one item at a time (never one JSON.stringify of the whole batch):
@@ -83,11 +83,11 @@ function itemJson(item: ExportItem, detections: ExportDetection[], options: Expo
     page: item.page,
     status: item.status,
     error: item.error ? { code: item.error.code, message: item.error.message } : null,
-    detections: detections.map((d) => detectionJson(d, options)),
+    detections: detections.map((d) => detectionJson(item, d, options)),
   };
 }
 
-function detectionJson(d: ExportDetection, options: ExportOptions | undefined): Record<string, unknown> {
+function detectionJson(item: ExportItem, d: ExportDetection, options: ExportOptions | undefined): Record<string, unknown> {
   const json: Record<string, unknown> = {
     symbology: d.symbology,
     text: d.text,
@@ -101,6 +101,9 @@ function detectionJson(d: ExportDetection, options: ExportOptions | undefined): 
   if (d.field !== undefined) json.field = d.field;
   if (d.bytesBase64 !== undefined) json.bytesBase64 = d.bytesBase64;
   if (d.extra !== undefined) json.extra = d.extra;
+  // The card's crops by the file names `scandesk scan --crops-out` writes (warnings: extra.card).
+  const crops = idCardCropFiles(item, d);
+  if (crops.length > 0) json.cropFiles = crops;
   if (masksValue(d, options)) json.masked = true;
   return json;
 }

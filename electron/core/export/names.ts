@@ -53,9 +53,14 @@ export function defaultExportName(batchName: string, batchId: number, format: st
   return `${base}${tail}`;
 }
 
-/** The name with " (n)" before its extension: "a.csv", "a (2).csv", "a (3).csv"... */
+/**
+ * The n-th candidate for a name: "a.csv", "a (2).csv", "a (3).csv"... A name numbered already
+ * counts on from its number ("a (2).pdf", "a (3).pdf"), never "a (2) (2).pdf".
+ */
 export function numberedName(name: string, n: number): string {
   if (n <= 1) return name;
   const dot = name.lastIndexOf('.');
-  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  const numbered = / \((\d{1,6})\)$/.exec(stem);
+  return numbered ? `${stem.slice(0, numbered.index)} (${Number(numbered[1]) + n - 1})${ext}` : `${stem} (${n})${ext}`;
 }

@@ -1,5 +1,6 @@
 import type { Geometry } from '../../../shared/geometry';
 import { isPersonalData as isPersonal, maskPersonalValue } from '../../../shared/personal-data';
+import { cardFacts, cropFileName } from '../../../shared/idcard';
 import type { ExportDetection, ExportItem, ExportOptions } from './types';
 
 /**
@@ -105,4 +106,18 @@ export function productLabel(d: ExportDetection): string {
   const brand = str('BrandName');
   if (name && brand) return `${name} (${brand})`;
   return name || brand;
+}
+
+/**
+ * IDCardOCR's warnings on the card a field belongs to, for a table cell:
+ * "Photocopy (colour or black-and-white) [-9102]; Glare on the card [-9107]" ('' when none).
+ */
+export function idCardWarningsLabel(d: ExportDetection): string {
+  return (cardFacts(d)?.warnings ?? []).map((w) => `${w.en} [${w.code}]`).join('; ');
+}
+
+/** The file names of the card's crops (shared/idcard cropFileName), as `--crops-out` writes them. */
+export function idCardCropFiles(item: ExportItem, d: ExportDetection): string[] {
+  const card = cardFacts(d);
+  return (card?.crops ?? []).map((k) => cropFileName(item, k, card?.cropFormats?.[k]));
 }

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { describePlan } from './describe';
 import { FlowControl, endStream, openOutput, worksheetDownstream, writeWithBackpressure } from './flow';
-import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, productLabel, xmlSafe } from './values';
+import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, idCardCropFiles, idCardWarningsLabel, productLabel, xmlSafe } from './values';
 import { DOCUMENT_SHEET_COLUMNS, RECONCILIATION_SHEET_COLUMNS, extrasSummary, writeDocumentsSheet, writeReconciliationSheet } from './xlsx-extras';
 
 /**
@@ -43,6 +43,9 @@ const DETECTION_COLUMNS: Partial<ExcelJS.Column>[] = [
   { header: 'Review', key: 'review', width: 10 },
   // Tencent QueryBarCode product data of an EAN/UPC code: "name (brand)".
   { header: 'Product', key: 'product', width: 36 },
+  // ID cards: IDCardOCR's warnings on the card, and its crops' file names (scan --crops-out).
+  { header: 'ID warnings', key: 'idWarnings', width: 36 },
+  { header: 'ID crops', key: 'idCrops', width: 36 },
 ];
 
 const PAGE_COLUMNS: Partial<ExcelJS.Column>[] = [
@@ -195,6 +198,8 @@ function detectionRow(batch: string, item: ExportItem, d: ExportDetection): Reco
     engine: d.engine,
     review: d.review,
     product: productLabel(d) ? fitCell(xmlSafe(productLabel(d))) : null,
+    idWarnings: idCardWarningsLabel(d) || null,
+    idCrops: fitCell(xmlSafe(idCardCropFiles(item, d).join('; '))) || null,
   };
   if (corners) ['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].forEach((k, i) => (row[k] = corners[i]));
   return row;

@@ -228,8 +228,9 @@ export class PgStore implements Store {
     });
   }
 
+  /** One statement, atomic without a transaction around it (one round trip per claim). */
   claim(engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null> {
-    return this.tx((db) => jobs.claim(db, engine, lease));
+    return jobs.claim(this.db, engine, lease);
   }
 
   renewLease(fence: Fence, leaseMs: number): Promise<boolean> {
@@ -238,9 +239,8 @@ export class PgStore implements Store {
 
   finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
     return this.tx(async (db) => {
-      const r = await jobs.finish(db, job, outcome, key);
+      const r = await jobs.finish(db, job, outcome, key); // notifies the batch's desks itself
       if (r.ok && r.fallbackQueued) await notifyWork(db);
-      if (r.ok) await notifyBatch(db, job.batchId);
       return r;
     });
   }

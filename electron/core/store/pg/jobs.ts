@@ -5,7 +5,8 @@ import type { ImageFormat } from '../../intake/types';
 import { MAX_LEASE_LOSSES, QUARANTINE_MESSAGE, type ClaimedJob, type Fence, type FinishOutcome, type JobRole } from '../../queue/jobs';
 import type { CacheKey, Outcome } from '../results';
 import { changes, row, rows, type Queryable } from './db';
-import { deriveItems } from './item-status';
+import { deriveItems, STATUS_FROM_JOBS } from './item-status';
+import { BATCH_CHANNEL } from './notify';
 import { recountItem } from './merge';
 import { findCached, storeResult } from './results';
 
@@ -53,27 +54,46 @@ export async function enqueueItems(db: Queryable, batchId: number, itemIds: numb
   );
 }
 
+/**
+ * One statement (one round trip, atomic on its own): pick the next job skipping rows other
+ * workers are taking, lease it, mark its item running (a running job makes its item running:
+ * what deriveItems would say), and answer what the runner needs.
+ */
 export async function claim(db: Queryable, engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null> {
   const allocationId = randomUUID();
-  const job = await row<{ id: number; item_id: number; batch_id: number; engine: EngineId; task: Task; role: JobRole; attempts: number; lease_losses: number }>(
+  const job = await row<{
+    id: number;
+    item_id: number;
+    batch_id: number;
+    engine: EngineId;
+    task: Task;
+    role: JobRole;
+    attempts: number;
+    lease_losses: number;
+    path: string;
+    page: number;
+    format: ImageFormat;
+    sha256: string;
+    plan_json: string;
+  }>(
     db,
     `WITH next AS (
        SELECT j.id FROM jobs j JOIN batches b ON b.id = j.batch_id
        WHERE j.status = 'pending' AND j.engine = $1 AND j.available_at <= now() AND b.status = 'running'
        ORDER BY j.available_at, j.id LIMIT 1
-       FOR UPDATE OF j SKIP LOCKED)
-     UPDATE jobs SET status = 'running', allocation_id = $2, lease_expires_at = now() + $3::float8 ${MS}, lease_owner = $4
-     FROM next WHERE jobs.id = next.id
-     RETURNING jobs.id, jobs.item_id, jobs.batch_id, jobs.engine, jobs.task, jobs.role, jobs.attempts, jobs.lease_losses`,
+       FOR UPDATE OF j SKIP LOCKED),
+     claimed AS (
+       UPDATE jobs SET status = 'running', allocation_id = $2, lease_expires_at = now() + $3::float8 ${MS}, lease_owner = $4
+       FROM next WHERE jobs.id = next.id
+       RETURNING jobs.id, jobs.item_id, jobs.batch_id, jobs.engine, jobs.task, jobs.role, jobs.attempts, jobs.lease_losses),
+     item AS (
+       UPDATE items SET status = 'running', error_code = NULL, error_message = NULL FROM claimed WHERE items.id = claimed.item_id
+       RETURNING items.id, items.path, items.page, items.format, items.sha256)
+     SELECT c.*, i.path, i.page, i.format, i.sha256, b.plan_json
+     FROM claimed c JOIN item i ON i.id = c.item_id JOIN batches b ON b.id = c.batch_id`,
     [engine, allocationId, lease.leaseMs, lease.owner],
   );
   if (!job) return null;
-  await deriveItems(db, [job.item_id]);
-  const info = (await row<{ path: string; page: number; format: ImageFormat; sha256: string; plan_json: string }>(
-    db,
-    `SELECT i.path, i.page, i.format, i.sha256, b.plan_json FROM items i JOIN batches b ON b.id = i.batch_id WHERE i.id = $1`,
-    [job.item_id],
-  ))!;
   return {
     id: job.id,
     batchId: job.batch_id,
@@ -84,11 +104,11 @@ export async function claim(db: Queryable, engine: EngineId, lease: { leaseMs: n
     allocationId,
     attempts: job.attempts,
     leaseLosses: job.lease_losses,
-    path: info.path,
-    page: info.page,
-    format: info.format,
-    sha256: info.sha256,
-    plan: JSON.parse(info.plan_json) as EnginePlan,
+    path: job.path,
+    page: job.page,
+    format: job.format,
+    sha256: job.sha256,
+    plan: JSON.parse(job.plan_json) as EnginePlan,
   };
 }
 
@@ -117,9 +137,21 @@ export async function finish(db: Queryable, job: ClaimedJob, outcome: Outcome, k
       fallbackQueued = true;
     }
   }
-  await changes(db, `UPDATE items SET width = coalesce(width, $1), height = coalesce(height, $2) WHERE id = $3`, [stored.width, stored.height, job.itemId]);
-  await recountItem(db, job.itemId);
-  await deriveItems(db, [job.itemId]);
+  // One statement: the page's size; its counts when this is its only result (nothing to merge:
+  // every code counts, each waiting for review); its status from its jobs (item-status.ts).
+  // A page with several engines' results is recounted with the merge rules after. Desks hear
+  // of the batch's progress at commit (notify.ts), without another round trip.
+  const item = await row<{ results: number }>(
+    db,
+    `UPDATE items SET width = coalesce(width, $1), height = coalesce(height, $2),
+            detection_count = CASE WHEN r.n = 1 THEN $4 ELSE detection_count END,
+            review_pending = CASE WHEN r.n = 1 THEN $4 ELSE review_pending END,
+            (status, error_code, error_message) = (${STATUS_FROM_JOBS})
+     FROM (SELECT count(*) AS n FROM results WHERE item_id = $3) r
+     WHERE items.id = $3 RETURNING r.n AS results, pg_notify($5, $6)`,
+    [stored.width, stored.height, job.itemId, stored.detections, BATCH_CHANNEL, String(job.batchId)],
+  );
+  if ((item?.results ?? 0) !== 1) await recountItem(db, job.itemId);
   return { ok: true, detections: stored.detections, fallbackQueued };
 }
 

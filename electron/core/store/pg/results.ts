@@ -17,24 +17,41 @@ export async function findCached(db: Queryable, key: CacheKey): Promise<number |
 }
 
 export async function storeResult(db: Queryable, job: JobRef, outcome: Outcome, key: CacheKey): Promise<StoredResult> {
-  const stored = 'fresh' in outcome ? await insertFresh(db, job, outcome.fresh) : await copyCached(db, job, outcome.reusedFrom);
-  await changes(
-    db,
-    `INSERT INTO result_cache (sha256, page, engine, task, options_key, result_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-    [key.sha256, key.page, key.engine, key.task, key.optionsKey, stored.resultId],
-  );
+  if ('fresh' in outcome) return insertFresh(db, job, outcome.fresh, key);
+  const stored = await copyCached(db, job, outcome.reusedFrom);
+  await cacheUnder(db, key, stored.resultId);
   return stored;
 }
 
-const DETECTION_COLUMNS = ['result_id', 'item_id', 'ord', 'engine', 'kind', 'symbology', 'text', 'bytes_base64', 'field', 'geometry_json', 'extra_json'];
-/** Detections per INSERT (11 parameters each, far below PostgreSQL's 65,535). */
-const CHUNK = 1000;
+async function cacheUnder(db: Queryable, key: CacheKey, resultId: number): Promise<void> {
+  await changes(
+    db,
+    `INSERT INTO result_cache (sha256, page, engine, task, options_key, result_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+    [key.sha256, key.page, key.engine, key.task, key.optionsKey, resultId],
+  );
+}
 
-async function insertFresh(db: Queryable, job: JobRef, r: RecognizeResult): Promise<StoredResult> {
+/**
+ * The result, its detections (as column arrays, any number) and its cache entry in one
+ * statement: one round trip for what a page found. Images (rare) follow.
+ */
+async function insertFresh(db: Queryable, job: JobRef, r: RecognizeResult, key: CacheKey): Promise<StoredResult> {
+  const cols = r.detections.map(detectionColumns);
   const { id: resultId } = (await row<{ id: number }>(
     db,
-    `INSERT INTO results (job_id, item_id, engine, task, engine_version, request_id, bytes_sent, scale, page_width, page_height, reused_from, notices_json)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11) RETURNING id`,
+    `WITH r AS (
+       INSERT INTO results (job_id, item_id, engine, task, engine_version, request_id, bytes_sent, scale, page_width, page_height, reused_from, notices_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11) RETURNING id),
+     d AS (
+       INSERT INTO detections (result_id, item_id, ord, engine, kind, symbology, text, bytes_base64, field, geometry_json, extra_json)
+       SELECT r.id, $2, t.ord - 1, $3, t.kind, t.symbology, t.text, t.bytes_base64, t.field, t.geometry_json, t.extra_json
+       FROM r, unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+              WITH ORDINALITY AS t(kind, symbology, text, bytes_base64, field, geometry_json, extra_json, ord)
+       ORDER BY t.ord),
+     c AS (
+       INSERT INTO result_cache (sha256, page, engine, task, options_key, result_id)
+       SELECT $19, $20, $3, $4, $21, r.id FROM r ON CONFLICT DO NOTHING)
+     SELECT id FROM r`,
     [
       job.id,
       job.itemId,
@@ -47,19 +64,18 @@ async function insertFresh(db: Queryable, job: JobRef, r: RecognizeResult): Prom
       r.pageWidth,
       r.pageHeight,
       r.notices?.length ? JSON.stringify(r.notices) : null,
+      cols.map((c) => c.kind),
+      cols.map((c) => c.symbology),
+      cols.map((c) => c.text),
+      cols.map((c) => c.bytes_base64),
+      cols.map((c) => c.field),
+      cols.map((c) => c.geometry_json),
+      cols.map((c) => c.extra_json),
+      key.sha256,
+      key.page,
+      key.optionsKey,
     ],
   ))!;
-  for (let start = 0; start < r.detections.length; start += CHUNK) {
-    const params: unknown[] = [];
-    const tuples = r.detections.slice(start, start + CHUNK).map((d, i) => {
-      const c = detectionColumns(d);
-      const values = [resultId, job.itemId, start + i, job.engine, c.kind, c.symbology, c.text, c.bytes_base64, c.field, c.geometry_json, c.extra_json];
-      const first = params.length;
-      params.push(...values);
-      return `(${values.map((_, k) => `$${first + k + 1}`).join(', ')})`;
-    });
-    await changes(db, `INSERT INTO detections (${DETECTION_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
-  }
   for (const img of r.images ?? []) {
     await changes(
       db,

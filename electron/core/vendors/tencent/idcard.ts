@@ -115,7 +115,10 @@ export function idCardResponseToResult(response: Record<string, unknown>): { det
   if (advanced.borderCodeValue !== undefined) card.borderCodeValue = advanced.borderCodeValue;
   const reflections = parseReflections(response.ReflectDetailInfos);
   if (reflections.length > 0) card.reflections = reflections;
-  if (advanced.crops.length > 0) card.crops = advanced.crops.map((c) => c.kind);
+  if (advanced.crops.length > 0) {
+    card.crops = advanced.crops.map((c) => c.kind);
+    card.cropFormats = Object.fromEntries(advanced.crops.map((c) => [c.kind, c.format]));
+  }
   const detections: Detection[] = [];
   for (const field of [...FRONT_FIELDS, ...BACK_FIELDS]) {
     if (!has(field)) continue;
