@@ -361,6 +361,8 @@ export const requests = {
   'detections.removeManual': { input: z.strictObject({ detectionId: Id }), output: ItemDetailSchema },
   /** A reviewer's "checked, no code here" on a page (checked: false takes it back). Answers the page. */
   'items.setNoCode': { input: z.strictObject({ itemId: Id, checked: z.boolean() }), output: ItemDetailSchema },
+  /** Shows a page's file in the system's file manager. The host looks the file up by the page's id: the renderer sends no path. */
+  'items.reveal': { input: z.strictObject({ itemId: Id }), output: z.object({ revealed: z.literal(true) }) },
 
   /** What each cloud vendor is and needs (names, tasks, credential fields, settings): the settings screen is built from it. */
   'vendors.describe': { input: Empty, output: z.array(VendorDescriptionSchema) },

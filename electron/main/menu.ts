@@ -58,8 +58,9 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
   const edit: MenuItemConstructorOptions = {
     label: '&Edit',
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      // The review's undo (verdicts, edits, drawn codes); in a text field the renderer undoes typing.
+      { id: 'edit.undo', label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: cmd('undo') },
+      { id: 'edit.redo', label: 'Redo', accelerator: o.platform === 'darwin' ? 'Cmd+Shift+Z' : 'Ctrl+Y', click: cmd('redo') },
       { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },

@@ -67,7 +67,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
   const notify = useCallback((text: string) => pushToast('info', text), [pushToast]);
 
   const undoer = useUndo(client, reportError);
-  const { undo } = undoer;
+  const { undo, redo } = undoer;
 
   const ctx: AppContextValue = useMemo(() => ({ client, info, t, locale, reportError, notify }), [client, info, t, locale, reportError, notify]);
 
@@ -111,6 +111,11 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
           setReview(null);
           setFocusSearch((n) => n + 1);
         } else if (command === 'about') notify(`${info.name} ${info.version}`);
+        else if (command === 'undo' || command === 'redo') {
+          // In a text field the menu undoes typing, as the platform's Edit menu does.
+          if (inTextField(document.activeElement)) document.execCommand(command);
+          else if (!document.querySelector('dialog[open]')) historyRef.current(command);
+        }
       }),
     ];
     return () => offs.forEach((off) => off());
@@ -149,22 +154,37 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
 
   const selected = batches.batches.find((b) => b.id === batches.selectedId) ?? null;
 
-  // Ctrl+Z (Cmd+Z) undoes the last verdict, edit or bulk verdict in the open batch. A text
-  // field keeps its own undo; another dialog has the keyboard.
-  useEffect(() => {
-    function onKey(e: KeyboardEvent) {
-      if (e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-      if (document.querySelector('dialog[open]')) return;
+  // Ctrl+Z (Cmd+Z) undoes the last verdict, edit, bulk verdict, drawn code or "no code" mark in
+  // the open batch; Ctrl+Shift+Z (Cmd+Shift+Z) or Ctrl+Y redoes it. Edit > Undo/Redo in the
+  // desktop menu send the same (menu.command). A text field keeps its own undo; another dialog
+  // has the keyboard.
+  const history = useCallback(
+    (kind: 'undo' | 'redo') => {
       const id = selectedRef.current;
       if (id === null) return;
+      void (kind === 'undo' ? undo(id) : redo(id)).then((n) =>
+        notify(n > 0 ? t(kind === 'undo' ? 'undo.done' : 'redo.done', { count: n }) : t(kind === 'undo' ? 'undo.nothing' : 'redo.nothing')),
+      );
+    },
+    [undo, redo, notify, t],
+  );
+  const historyRef = useRef(history);
+  useEffect(() => {
+    historyRef.current = history;
+  });
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const key = e.key.toLowerCase();
+      const kind = key === 'z' ? (e.shiftKey ? 'redo' : 'undo') : key === 'y' && !e.shiftKey ? 'redo' : null;
+      if (!kind) return;
+      if (inTextField(e.target) || document.querySelector('dialog[open]')) return;
       e.preventDefault();
-      void undo(id).then((n) => notify(n > 0 ? t('undo.done', { count: n }) : t('undo.nothing')));
+      historyRef.current(kind);
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [undo, notify, t]);
+  }, []);
 
   const clearNotices = useCallback((batchId: number) => setNotices((all) => (all[batchId]?.length ? { ...all, [batchId]: [] } : all)), []);
 
@@ -221,7 +241,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               index={review.index}
               total={review.total}
               onClose={() => setReview(null)}
-              onReviewed={(before) => undoer.record(selected.id, before)}
+              onReviewed={(before, after) => undoer.record(selected.id, before, after)}
               onUndoable={(step) => undoer.recordStep(selected.id, step)}
               reviewVersion={undoer.version}
               revealPersonal={revealPersonal}
@@ -238,7 +258,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
               focusSearch={focusSearch}
               notices={notices[selected.id] ?? []}
               onDismissNotices={() => clearNotices(selected.id)}
-              onReviewed={(before) => undoer.record(selected.id, before)}
+              onReviewed={(before, after) => undoer.record(selected.id, before, after)}
               reviewVersion={undoer.version}
             />
           ) : (
@@ -338,4 +358,10 @@ export function initialLocale(hostLanguage: string | null): Locale {
   }
   const preferred = hostLanguage && hostLanguage !== 'system' ? hostLanguage : stored;
   return pickLocale(preferred, navigator.languages ?? [navigator.language]);
+}
+
+/** Where the platform's own undo applies (typing), not the review's. */
+function inTextField(el: EventTarget | Element | null): boolean {
+  const target = el as HTMLElement | null;
+  return !!target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
 }

@@ -56,6 +56,7 @@ export const REQUEST_NAMES = [
   'detections.addManual',
   'detections.removeManual',
   'items.setNoCode',
+  'items.reveal',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',
@@ -92,7 +93,7 @@ export const requestChannel = (name: RequestName): string => `scandesk:req:${nam
 export const eventChannel = (name: EventName): string => `scandesk:evt:${name}`;
 
 /** The commands the native File/Edit/View/Help menus send to the renderer (event menu.command). */
-export const MENU_COMMANDS = ['addFiles', 'addFolder', 'export', 'settings', 'about', 'find'] as const;
+export const MENU_COMMANDS = ['addFiles', 'addFolder', 'export', 'settings', 'about', 'find', 'undo', 'redo'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** The kinds of image the app serves by item id (scandesk: protocol / host HTTP route). */

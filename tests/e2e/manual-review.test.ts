@@ -76,6 +76,13 @@ describe('manual review', { timeout: 180_000 }, () => {
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await item(blankId)).detections.length, WAIT).toBe(0);
     await page.waitForSelector('[data-testid=outline][data-engine=manual]', { state: 'detached' });
+    // Redo draws it again (a new detection, same box and value); undo takes that one back.
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await item(blankId)).detections.map((x) => [x.engine, x.text, JSON.stringify(x.geometry)]), WAIT).toEqual([['manual', '4006381333931', JSON.stringify(d!.geometry)]]);
+    await page.waitForSelector('[data-testid=outline][data-engine=manual]');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await item(blankId)).detections.length, WAIT).toBe(0);
+    await page.waitForSelector('[data-testid=outline][data-engine=manual]', { state: 'detached' });
   });
 
   it('adds a code from the keyboard alone: B, the value, Enter (the symbology last used)', async () => {
@@ -118,6 +125,11 @@ describe('manual review', { timeout: 180_000 }, () => {
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await item(blankId)).checkedNoCode, WAIT).toBe(false);
     await expect.poll(() => page.getAttribute(`[data-testid=card][data-item-id="${blankId}"]`, 'data-review'), WAIT).toBe('none');
+    await page.keyboard.press('Control+y');
+    await expect.poll(async () => (await item(blankId)).checkedNoCode, WAIT).toBe(true);
+    await expect.poll(() => page.getAttribute(`[data-testid=card][data-item-id="${blankId}"]`, 'data-review'), WAIT).toBe('done');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await item(blankId)).checkedNoCode, WAIT).toBe(false);
   });
 
   it('looks right in both languages and both themes', async () => {

@@ -69,6 +69,13 @@ describe('review at the speed of a verification station', { timeout: 180_000 }, 
     await page.keyboard.press('Control+z');
     await poll(async () => (await reviewOf(d.id)).review).toBe('pending');
     await poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${d.id}"]`, 'data-review')).toBe('pending');
+    // Redo puts the verdict back; undo again.
+    await page.keyboard.press('Control+Shift+z');
+    await poll(async () => (await reviewOf(d.id)).review).toBe('rejected');
+    await poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${d.id}"]`, 'data-review')).toBe('rejected');
+    await page.keyboard.press('Control+z');
+    await poll(async () => (await reviewOf(d.id)).review).toBe('pending');
+    await poll(() => page.getAttribute(`[data-testid=detection][data-detection-id="${d.id}"]`, 'data-review')).toBe('pending');
   });
 
   it('accepts a whole page with Shift+A', async () => {

@@ -23,8 +23,12 @@ describe('native menus', () => {
     const file = template[0]?.submenu as MenuItemConstructorOptions[];
     expect(file.filter((i) => i.label).map((i) => i.label)).toEqual(['Add Files…', 'Add Folder…', 'Export…', 'Settings…', 'Quit']);
     expect(file.some((i) => i.role === 'quit')).toBe(true);
-    for (const id of ['file.addFiles', 'file.addFolder', 'file.export', 'edit.find', 'help.about']) click(all.find((i) => i.id === id));
-    expect(sent).toEqual(['addFiles', 'addFolder', 'export', 'find', 'about']);
+    for (const id of ['file.addFiles', 'file.addFolder', 'file.export', 'edit.undo', 'edit.redo', 'edit.find', 'help.about']) click(all.find((i) => i.id === id));
+    expect(sent).toEqual(['addFiles', 'addFolder', 'export', 'undo', 'redo', 'find', 'about']);
+    // Edit > Undo/Redo reach the renderer's undo (review work), with the usual keys.
+    expect(all.find((i) => i.id === 'edit.undo')).toMatchObject({ label: 'Undo', accelerator: 'CmdOrCtrl+Z' });
+    expect(all.find((i) => i.id === 'edit.redo')).toMatchObject({ label: 'Redo', accelerator: 'Ctrl+Y' });
+    expect(all.some((i) => i.role === 'undo' || i.role === 'redo')).toBe(false);
     expect(all.some((i) => i.role === 'toggleDevTools')).toBe(false);
   });
 

@@ -103,6 +103,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   },
   'detections.removeManual': { valid: { detectionId: 1 }, fields: { detectionId: req('id') } },
   'items.setNoCode': { valid: { itemId: 1, checked: true }, fields: { itemId: req('id'), checked: req('bool') } },
+  'items.reveal': { valid: { itemId: 1 }, fields: { itemId: req('id') } },
   'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {

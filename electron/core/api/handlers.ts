@@ -10,6 +10,8 @@ import {
   type RequestOutput,
   type Result,
 } from '../../../shared/contract';
+import { existsSync } from 'node:fs';
+import { ScanError } from '../errors';
 import { ENGINE_IDS } from '../../../shared/engines';
 import type { ScanService } from '../service-types';
 import { checkPaths, completePath } from '../intake/check';
@@ -105,6 +107,14 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.addManual': ({ itemId, box, symbology, text }) => service.addManualDetection(itemId, { box, symbology, text }),
     'detections.removeManual': ({ detectionId }) => service.removeManualDetection(detectionId),
     'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
+    'items.reveal': async ({ itemId }) => {
+      const reveal = deps.exports.reveal;
+      if (!reveal) throw new ScanError('INVALID_INPUT', 'This ScanDesk cannot open a file manager.');
+      const { path } = await service.getItem(itemId);
+      if (!existsSync(path)) throw new ScanError('FILE_NOT_FOUND', `${path} is no longer there (moved or deleted).`);
+      await reveal(path);
+      return { revealed: true as const };
+    },
 
     ...exportHandlers(service, deps.dialogs, deps.exports),
     'vendors.describe': () => vendors.describe(),

@@ -35,7 +35,7 @@ export function BatchView(props: {
   notices?: readonly BatchNotice[];
   onDismissNotices?: () => void;
   /** Bulk verdicts made here, as the detections were before (for Undo). */
-  onReviewed?: (before: ReviewBefore[]) => void;
+  onReviewed?: (before: ReviewBefore[], after?: ReviewBefore[]) => void;
   /** Changes after an undo: what is in view is fetched again. */
   reviewVersion?: number;
 }) {
@@ -208,8 +208,8 @@ export function BatchView(props: {
           query={query}
           shown={items.total ?? 0}
           version={props.reviewVersion ?? 0}
-          onDone={(before) => {
-            props.onReviewed?.(before);
+          onDone={(before, after) => {
+            props.onReviewed?.(before, after);
             refresh();
           }}
         />

@@ -8,7 +8,7 @@ import type { GridQuery } from './BatchView';
  * Accept many at once: every open code of the pages the grid shows (its filter and search), or
  * every open code of one symbology in the batch. Undo (Ctrl+Z) puts them back in one step.
  */
-export function BulkAccept(props: { batch: BatchSummary; query: GridQuery; shown: number; onDone: (before: ReviewBefore[]) => void; version: number }) {
+export function BulkAccept(props: { batch: BatchSummary; query: GridQuery; shown: number; onDone: (before: ReviewBefore[], after: ReviewBefore[]) => void; version: number }) {
   const { client, t, notify, reportError } = useApp();
   const [symbologies, setSymbologies] = useState<Array<{ symbology: string; pending: number }>>([]);
   const { batch, version } = props;
@@ -27,7 +27,7 @@ export function BulkAccept(props: { batch: BatchSummary; query: GridQuery; shown
   async function accept(scope: { filter: GridQuery['filter']; search?: string } | { symbology: string }) {
     try {
       const { changed } = await client.call('detections.bulkReview', { batchId: batch.id, review: 'accepted', scope });
-      props.onDone(changed);
+      props.onDone(changed, changed.map((c) => ({ ...c, review: 'accepted' as const })));
       notify(t('bulk.done', { count: changed.length }));
     } catch (e) {
       reportError(e);

@@ -13,6 +13,11 @@ export const enReview = {
   'manual.noCode': 'No code here',
   'manual.noCodeTitle': 'Mark this page checked: it has no code',
   'manual.checked': 'Checked: no code on this page.',
+  'review.revealFile': 'Show in folder',
+  'review.revealFileTitle': 'Show this page’s file in the file manager',
+  'redo.done': 'Redone ({count})',
+  'redo.nothing': 'Nothing to redo in this batch',
+  'help.redo': 'Redo',
   'help.drawCode': 'Draw a code no engine found',
   'help.noCode': 'Checked: no code on this page (again: take it back)',
 };

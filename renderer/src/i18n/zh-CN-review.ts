@@ -15,6 +15,11 @@ export const zhCNReview: Record<keyof typeof enReview, string> = {
   'manual.noCode': '此页无条码',
   'manual.noCodeTitle': '标记此页已检查：没有条码',
   'manual.checked': '已检查：此页没有条码。',
+  'review.revealFile': '在文件夹中显示',
+  'review.revealFileTitle': '在文件管理器中显示此页的文件',
+  'redo.done': '已重做（{count}）',
+  'redo.nothing': '此批次没有可重做的操作',
+  'help.redo': '重做',
   'help.drawCode': '框选引擎未识别的条码',
   'help.noCode': '已检查：此页没有条码（再按一次撤回）',
 };

@@ -160,6 +160,7 @@ export const SHORTCUTS = [
   { keys: ['A'], label: 'help.accept' },
   { keys: ['Shift+A'], label: 'help.acceptPage' },
   { keys: ['Ctrl+Z'], label: 'help.undo' },
+  { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], label: 'help.redo' },
   { keys: ['R'], label: 'help.reject' },
   { keys: ['E', 'Enter'], label: 'help.edit' },
   { keys: ['+', '−'], label: 'help.zoom' },

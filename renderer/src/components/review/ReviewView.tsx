@@ -31,7 +31,7 @@ export function ReviewView(props: {
   total: number;
   onClose: () => void;
   /** Every change made here, as the detections were before it (for Undo). */
-  onReviewed?: (before: ReviewBefore[]) => void;
+  onReviewed?: (before: ReviewBefore[], after?: ReviewBefore[]) => void;
   /** Other undoable work done here (a code drawn by hand, a "no code" mark). */
   onUndoable?: (step: UndoStep) => void;
   /** Changes when review work was undone elsewhere: the page is fetched again. */
@@ -111,7 +111,7 @@ export function ReviewView(props: {
     async (d: StoredDetection, change: { review?: ReviewStatus; correctedText?: string | null }) => {
       try {
         const saved = await client.call('detections.review', { detectionId: d.id, ...change });
-        onReviewed?.([{ id: d.id, review: d.review, correctedText: d.correctedText }]);
+        onReviewed?.([{ id: d.id, review: d.review, correctedText: d.correctedText }], [{ id: d.id, review: saved.review, correctedText: saved.correctedText }]);
         setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (x.id === saved.id ? saved : x)) } : cur));
         const others = detailRef.current?.detections.filter((x) => x.id !== saved.id) ?? [];
         if (filter === 'needs-review' && saved.review !== 'pending' && others.every((x) => x.review !== 'pending')) {
@@ -129,7 +129,7 @@ export function ReviewView(props: {
     if (!detail) return;
     try {
       const { changed } = await client.call('detections.bulkReview', { batchId: batch.id, review: 'accepted', scope: { itemId: detail.id } });
-      onReviewed?.(changed);
+      onReviewed?.(changed, changed.map((c) => ({ ...c, review: 'accepted' as const })));
       if (filter === 'needs-review' && changed.length > 0) setReload((n) => n + 1);
       else setDetail((cur) => (cur ? { ...cur, detections: cur.detections.map((x) => (changed.some((c) => c.id === x.id) ? { ...x, review: 'accepted' } : x)) } : cur));
     } catch (e) {
@@ -144,7 +144,7 @@ export function ReviewView(props: {
     setManualBusy(true);
     try {
       const { detection, item } = await client.call('detections.addManual', { itemId: detail.id, box, symbology, text });
-      onUndoable?.({ kind: 'manualAdded', detectionId: detection.id });
+      onUndoable?.({ kind: 'manualAdded', detectionId: detection.id, itemId: detail.id, code: { box, symbology, text } });
       setLastSymbology(symbology);
       setManual(null);
       setDetail(item);
@@ -239,6 +239,17 @@ export function ReviewView(props: {
             <span className="page-name" title={detail.path}>
               {pageLabel(detail)}
             </span>
+          )}
+          {detail && (
+            <button
+              type="button"
+              className="btn small"
+              title={t('review.revealFileTitle')}
+              data-testid="reveal-page"
+              onClick={() => void client.call('items.reveal', { itemId: detail.id }).catch(reportError)}
+            >
+              {t('review.revealFile')}
+            </button>
           )}
         </div>
         <div className="toolbar" role="toolbar" aria-label={t('review.fit')}>
