@@ -1,3 +1,5 @@
+import { fitName } from './file-names';
+
 /**
  * Files a browser sends to the browser host (dropped, or chosen with the file picker): a browser
  * never gives a file's path, so the host keeps a copy in its profile and the batch reads that
@@ -9,6 +11,11 @@ export const UPLOAD_LIMITS = {
   /** As many files as a batch may name paths. */
   maxFiles: 10_000,
   maxNameChars: 255,
+  /**
+   * The most UTF-8 bytes a stored name keeps (file systems take 255; room is left for " (99)"
+   * and the ".partial" of the file being received). A longer name is cut, its extension kept.
+   */
+  maxNameBytes: 240,
   maxDepth: 32,
 } as const;
 
@@ -23,7 +30,7 @@ export function uploadUrl(session: string, relativePath: string): string {
 /**
  * The parts of a relative path as they may be written under an upload folder, or null when it
  * cannot be (empty, `.`/`..`, NUL or control characters, too deep or too long). Characters that
- * Windows refuses in names become `_`.
+ * Windows refuses in names become `_`; a name longer than UPLOAD_LIMITS.maxNameBytes is cut.
  */
 export function safeUploadParts(relativePath: string): string[] | null {
   const parts = relativePath.split(/[\\/]/).filter((p) => p !== '');
@@ -33,7 +40,7 @@ export function safeUploadParts(relativePath: string): string[] | null {
     // eslint-disable-next-line no-control-regex
     if (p === '.' || p === '..' || /[\u0000-\u001f\u007f]/.test(p) || p.length > UPLOAD_LIMITS.maxNameChars) return null;
     const safe = p.replace(/[<>:"|?*]/g, '_').replace(/[. ]+$/, '_');
-    out.push(safe);
+    out.push(fitName(safe, UPLOAD_LIMITS.maxNameBytes));
   }
   return out;
 }

@@ -37,6 +37,8 @@ function post(path: string, body: Buffer, headers: Record<string, string | numbe
       url,
       {
         method: 'POST',
+        // A fresh connection each time: the size-limit test leaves its socket closed by the host.
+        agent: false,
         headers: { Cookie: cookie, Origin: host.origin, 'Content-Length': body.length, ...headers },
       },
       (res) => {
@@ -94,11 +96,32 @@ describe('browser host uploads', () => {
     expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
   });
 
+  it('keeps a long Chinese name within what the file system takes, with its extension (was refused)', async () => {
+    const png = readFileSync(join(__dirname, '../fixtures/qr-b.bmp'));
+    // 84 CJK characters: 252 bytes + ".bmp" = 256, over ext4's 255 (and ".partial" on top).
+    const long = `${'发票扫描件'.repeat(17).slice(0, 84)}.bmp`;
+    const r = await post(uploadUrl('session-0004', `长文件名/${long}`), png);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const name = r.json.path!.split('/').pop()!;
+    expect(name.endsWith('.bmp')).toBe(true);
+    expect(Buffer.byteLength(name, 'utf8')).toBeLessThanOrEqual(UPLOAD_LIMITS.maxNameBytes);
+    expect(long.startsWith(name.slice(0, -4))).toBe(true);
+    expect(readFileSync(r.json.path!)).toEqual(png);
+    // The same name again is numbered, still within the limit.
+    const again = await post(uploadUrl('session-0004', `长文件名/${long}`), png);
+    expect(again.status).toBe(200);
+    expect(again.json.path).not.toBe(r.json.path);
+    expect(Buffer.byteLength(again.json.path!.split('/').pop()!, 'utf8')).toBeLessThanOrEqual(255);
+  });
+
   it('makes names safe for every file system', () => {
     expect(safeUploadParts('a/b:c?.png')).toEqual(['a', 'b_c_.png']);
     expect(safeUploadParts('dir\\name.png')).toEqual(['dir', 'name.png']);
     expect(safeUploadParts('trailing. ')).toEqual(['trailing_']);
     expect(safeUploadParts('')).toBeNull();
     expect(safeUploadParts('a/./b')).toBeNull();
+    // Cut by UTF-8 bytes between whole characters, the extension kept.
+    const [cut] = safeUploadParts(`${'😀'.repeat(70)}.jpeg`)!;
+    expect(cut).toBe(`${'😀'.repeat(58)}.jpeg`); // 58 x 4 + 5 = 237 bytes <= 240
   });
 });

@@ -6,24 +6,13 @@
  * room left for a " (2)" when the name is taken.
  */
 
+import { cutToBytes } from '../../../shared/file-names';
+
 /** The most bytes an export's file name may have (255 less room for " (99)" and a margin). */
 export const MAX_NAME_BYTES = 240;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/** The longest start of `text` whose UTF-8 encoding fits in `maxBytes`, cut between characters. */
-export function cutToBytes(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  let out = '';
-  let used = 0;
-  for (const { segment } of graphemes.segment(text)) {
-    const bytes = Buffer.byteLength(segment, 'utf8');
-    if (used + bytes > maxBytes) break;
-    out += segment;
-    used += bytes;
-  }
-  return out;
-}
+/** The longest start of a text whose UTF-8 encoding fits in a number of bytes, cut between characters. */
+export { cutToBytes };
 
 /** Characters Windows, macOS or Linux refuse in a name, and control characters. */
 // eslint-disable-next-line no-control-regex
