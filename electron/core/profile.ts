@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { EngineId } from '../../shared/engines';
 import type { Engine } from './engines/engine';
 import { createEngineRegistry, type EngineRegistry, type EngineRegistryOptions } from './engines/registry';
@@ -63,6 +64,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     ...(e.onVendorEvent ? { onVendorEvent: e.onVendorEvent } : {}),
     // The system proxy (HTTPS_PROXY, NO_PROXY) is the profile's environment's.
     ...(options.env ? { env: options.env } : {}),
+    // Beside the database: what vendors remember across runs (OSS uploads to sweep after a crash).
+    dataDir: dirname(options.dbPath),
   });
   const engines = e.wrap ? registry.engines.map(e.wrap) : registry.engines;
   let service: ScanService;

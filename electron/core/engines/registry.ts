@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { EngineId, Task } from '../../../shared/engines';
 import { testConnection, type ConnectionTestResult } from '../credentials/connection-test';
 import { secretDestination } from '../credentials/endpoint';
@@ -44,6 +45,8 @@ export interface EngineRegistryOptions {
   onVendorEvent?: (vendor: VendorId, event: VendorEvent) => void;
   /** Environment for the 'system' proxy (HTTPS_PROXY, NO_PROXY...); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The profile's folder: OSS writes its uploads in flight there (vendors/alioss/upload-journal.ts). */
+  dataDir?: string;
 }
 
 /** Each vendor's tasks and name, from its definition (for callers that want a table). */
@@ -231,6 +234,7 @@ export class EngineRegistry {
       settings: s[vendor] as never,
       credentials,
       network: createNetwork(s.network.proxy, this.options.env ?? process.env, this.proxyAuth()),
+      ...(this.options.dataDir ? { dataDir: this.options.dataDir } : {}),
       prepare: this.preparePool.prepare,
       ...(retry ? { retry } : {}),
       onEvent,
@@ -270,7 +274,7 @@ export interface VendorsStatus {
  */
 export function profileEngines(dbPath: string, options: Omit<EngineRegistryOptions, 'settings'> = {}): { registry: EngineRegistry; settings: VendorSettingsStore } {
   const settings = new VendorSettingsStore(vendorSettingsPath(dbPath));
-  return { registry: createEngineRegistry({ ...options, settings }), settings };
+  return { registry: createEngineRegistry({ dataDir: dirname(dbPath), ...options, settings }), settings };
 }
 
 /** Drops the options meant for another vendor; unknown ones stay, so the engine names them. */

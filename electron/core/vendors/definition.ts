@@ -76,6 +76,8 @@ export interface EngineContext<S> {
   onEvent?: (event: VendorEvent) => void;
   /** How requests leave (direct or the organisation's proxy): the engine closes it when it closes. */
   network: Network;
+  /** The profile's folder (beside its database), for what a vendor must remember across runs; none in tests of one run. */
+  dataDir?: string;
 }
 
 export interface ConnectionContext<S> {

@@ -95,12 +95,15 @@ export interface OssEmulator {
   log: Array<{ method: string; key: string; op: string; status: number; code?: string }>;
   /** The x-oss-security-token of every request signed with an STS key ('' when it had none). */
   tokensSeen: string[];
+  /** Operations to hold unanswered (logged with code 'held'), e.g. 'ProcessImage': a run caught mid-page. */
+  hold: Set<string>;
   setClockOffset(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function startOssEmulator(options: OssEmulatorOptions): Promise<OssEmulator> {
   const objects = new Map<string, StoredObject>();
+  const hold = new Set<string>();
   const faults = new FaultPlan(options.faults, ['server-error', 'http-5xx', 'rate-limit', 'timeout', 'reset']);
   const rates = new RateWindow(options.rateLimits ?? {});
   const log: OssEmulator['log'] = [];
@@ -204,6 +207,12 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
     const denied = ACTIONS[op]?.find((a) => !(keyInfo.allow ?? ALL_ACTIONS).includes(a) || (keyInfo.prefix !== undefined && key !== '' && !key.startsWith(keyInfo.prefix)));
     if (denied) return fail(403, 'AccessDenied', `You are forbidden to ${denied}.`, { EC: '0003-00000001' });
 
+    if (hold.has(op)) {
+      log.push({ ...entry, status: 0, code: 'held' });
+      held.add(res);
+      res.on('close', () => held.delete(res));
+      return;
+    }
     // Faults and rate limits after authentication (as a real front end does).
     const fault = faults.next();
     switch (fault) {
@@ -308,6 +317,7 @@ export async function startOssEmulator(options: OssEmulatorOptions): Promise<Oss
   return {
     endpoint: `http://127.0.0.1:${port}`,
     objects,
+    hold,
     faults,
     log,
     tokensSeen,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ScanError } from '../../errors';
 import type { VendorDefinition } from '../definition';
 import { LABELS } from '../labels';
@@ -63,7 +64,7 @@ export const alioss: VendorDefinition<AliOssSettings> = {
     if (!a.region) out.push({ code: 'region', message: `${NAME} needs a bucket and its region: enter them in Settings.` });
     return out;
   },
-  createEngine: ({ settings: a, credentials, retry, onEvent, prepare, network }) => {
+  createEngine: ({ settings: a, credentials, retry, onEvent, prepare, network, dataDir }) => {
     if (!a.region || !a.bucket) {
       throw new ScanError(
         'INVALID_INPUT',
@@ -79,6 +80,8 @@ export const alioss: VendorDefinition<AliOssSettings> = {
       endpoint: a.endpoint,
       keepUploads: a.keepUploads,
       prefix: a.prefix,
+      // Uploads in flight are written down there: the next run deletes what a crash left behind.
+      ...(dataDir ? { journalDir: join(dataDir, 'oss-uploads') } : {}),
       timeoutMs: a.timeoutMs,
       concurrency: a.concurrency,
       rateLimits: a.rateLimits as Record<string, number>,

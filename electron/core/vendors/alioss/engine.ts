@@ -8,6 +8,7 @@ import type { ImageSource } from '../../intake/types';
 import type { Budget, PreparedImage } from '../../imaging/types';
 import { AliOssClient, checkBucketName, standardRegion, type AliOssClientOptions } from './client';
 import { codesToDetections, OSS_MAX_CODES } from './to-detection';
+import { UploadJournal } from './upload-journal';
 
 /**
  * What OSS image processing accepts (not in the seeds; Alibaba's image-processing limits): a
@@ -30,6 +31,11 @@ export interface AliOssEngineOptions extends AliOssClientOptions {
   maxUploadBytes?: number;
   /** For the date in upload keys (tests). */
   today?: () => Date;
+  /**
+   * Where uploads in flight are written down (the profile's `oss-uploads/`), so the next run
+   * deletes what a crashed one left in the bucket; none: no journal (tests of the client alone).
+   */
+  journalDir?: string;
 }
 
 /** Per-batch options (plan.options): only keepUploads may change per batch. */
@@ -53,6 +59,9 @@ export class AliOssEngine implements Engine {
   private readonly budget: Budget;
   /** Same page twice at once → same key: the second waits, so a delete never races a read. */
   private readonly keyLocks = new Map<string, Promise<unknown>>();
+  private readonly journal: UploadJournal | null;
+  /** The sweep of what crashed runs left, once per engine, before its first upload. */
+  private swept: Promise<string[]> | null = null;
 
   constructor(options: AliOssEngineOptions) {
     this.options = options;
@@ -64,6 +73,33 @@ export class AliOssEngine implements Engine {
     this.budget = { ...OSS_BUDGET, maxBytes: Math.min(OSS_BUDGET.maxBytes, options.maxUploadBytes ?? OSS_BUDGET.maxBytes) };
     this.prefix = (options.prefix ?? DEFAULT_UPLOAD_PREFIX).replace(/^\/+|\/+$/g, '');
     if (!/^[A-Za-z0-9._/-]+$/.test(this.prefix)) throw new ScanError('INVALID_INPUT', `Upload prefix "${this.prefix}" may hold only letters, digits, ".", "_", "-" and "/".`);
+    this.journal = options.journalDir ? new UploadJournal(options.journalDir) : null;
+  }
+
+  /**
+   * Deletes the pages earlier runs uploaded and never deleted (they crashed or were killed in
+   * between): answers notices for the ones that could not be deleted (they stay written down
+   * and are tried again next time).
+   */
+  sweepLeftovers(): Promise<string[]> {
+    this.swept ??= (async () => {
+      const notices: string[] = [];
+      for (const { file, keys } of this.journal?.leftovers(this.client.bucket) ?? []) {
+        const kept: string[] = [];
+        for (const key of keys) {
+          try {
+            await this.client.delete(key);
+          } catch (err) {
+            kept.push(key);
+            const why = err instanceof ScanError ? err.message : 'unknown error';
+            notices.push(`A page an earlier run uploaded is still in oss://${this.client.bucket}/${key} and could not be deleted: ${why} Delete it by hand.`);
+          }
+        }
+        this.journal!.settle(file, this.client.bucket, kept);
+      }
+      return notices;
+    })();
+    return this.swept;
   }
 
   async recognize(req: RecognizeRequest): Promise<RecognizeResult> {
@@ -80,18 +116,32 @@ export class AliOssEngine implements Engine {
     const day = (this.options.today?.() ?? new Date()).toISOString().slice(0, 10);
     const key = `${this.prefix}/${day}/${sha}.${ext}`;
 
-    const notices: string[] = [];
+    const notices: string[] = [...(await this.sweepLeftovers())];
+    const bucket = this.client.bucket;
     const res = await this.withKeyLock(key, async () => {
-      await this.client.put(key, prepared.data, contentType, req.signal);
+      // Written down before the upload: a crash from here on leaves the key for the next run's sweep.
+      this.journal?.begin(bucket, key);
+      // Whether the object may be in the bucket: after the PUT, or when the PUT's outcome is not
+      // known (cut off, timed out, cancelled half-way); not when OSS answered it with an error.
+      let uploaded = true;
       try {
+        try {
+          await this.client.put(key, prepared.data, contentType, req.signal);
+        } catch (err) {
+          uploaded = err instanceof ScanError && (err.code === 'CANCELLED' || err.code === 'TIMEOUT' || err.code === 'NETWORK');
+          throw err;
+        }
         return await this.client.detectCodes(key, req.signal);
       } finally {
-        if (!keep) {
+        // Delete without the page's signal, which may be the one that cancelled it.
+        if (keep || !uploaded) this.journal?.end(bucket, key);
+        else {
           try {
             await this.client.delete(key);
+            this.journal?.end(bucket, key);
           } catch (err) {
             const why = err instanceof ScanError ? err.message : 'unknown error';
-            notices.push(`Could not delete the uploaded page oss://${this.client.bucket}/${key}: ${why} Delete it by hand.`);
+            notices.push(`Could not delete the uploaded page oss://${bucket}/${key}: ${why} ScanDesk tries again at its next run with OSS.`);
           }
         }
       }
