@@ -1,10 +1,11 @@
 import { shell, type Session, type WebContents } from 'electron';
 import { contentSecurityPolicy } from '../core/api/csp';
 import { isAppUrl, isSafeExternalUrl } from './app-url';
+import { grantsPermission } from './permissions';
 
 /**
  * Locks down what web content can do (Electron's security checklist): a strict CSP on every
- * app response, no permission prompts, no navigation away from the app, no new windows (http(s)
+ * app response, no permission but the camera to the app's own page, no navigation away from the app, no new windows (http(s)
  * links go to the system browser after a check), no webviews.
  */
 export function devCsp(devServerUrl: string): string {
@@ -24,8 +25,13 @@ export function hardenSession(session: Session, devServerUrl: string | null): vo
     }
     callback({ responseHeaders: headers });
   });
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // The camera for "Capture from camera", to the app's own page only; nothing else (permissions.ts).
+  session.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(grantsPermission(permission, details.requestingUrl ?? wc.getURL(), details as { mediaTypes?: string[] }, devServerUrl)),
+  );
+  session.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
+    grantsPermission(permission, details.requestingUrl ?? requestingOrigin, { mediaTypes: details.mediaType ? [details.mediaType] : [] }, devServerUrl),
+  );
   session.setDevicePermissionHandler(() => false);
   session.on('will-download', (event) => event.preventDefault());
 }

@@ -13,6 +13,7 @@ import { PathList } from './PathList';
 import type { BatchEstimate } from '../../../shared/usage';
 import { needsConfirmation, planUsesVendor } from '../logic/usage';
 import { SendEstimate } from './SendEstimate';
+import { CameraCapture } from './camera/CameraCapture';
 
 export type PickRequest = 'files' | 'folder' | null;
 
@@ -50,6 +51,9 @@ export function NewBatchDialog(props: {
   const { uploads, addUploads } = useUploads(client.api);
   const native = info.capabilities.nativeDialogs;
   const canUpload = !native && !!client.api.uploadFile;
+  // A captured frame is a file without a path: it goes to the host like a dropped file.
+  const canCapture = canUpload && typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+  const [camera, setCamera] = useState(false);
 
   // The uploads' folder is one of the batch's paths once its files are all there (then checked
   // like any folder). More files sent later go into the same folder.
@@ -192,9 +196,15 @@ export function NewBatchDialog(props: {
             <button type="button" className="btn" onClick={() => void pick('folder')} data-testid="add-folder">
               {t('create.addFolder')}
             </button>
+            {canCapture && !camera && (
+              <button type="button" className="btn" onClick={() => setCamera(true)} data-testid="camera-open">
+                {t('camera.open')}
+              </button>
+            )}
             {canUpload && <span className="muted small">{t('create.uploadHint')}</span>}
           </div>
         )}
+        {camera && <CameraCapture onCapture={(file) => addUploads([{ file, path: file.name }])} onClose={() => setCamera(false)} />}
         {canUpload && (
           <>
             <input ref={filesRef} type="file" multiple hidden data-testid="file-input" onChange={(e) => (addUploads(pickedFiles(e.target.files)), (e.target.value = ''))} />

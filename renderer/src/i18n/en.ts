@@ -1,12 +1,14 @@
 import { enUsage, enUsageOne } from './en-usage';
 import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
+import { enCamera } from './en-camera';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
   ...enUsage,
   ...enReview,
   ...enIdCard,
+  ...enCamera,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',

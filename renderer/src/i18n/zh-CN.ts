@@ -2,12 +2,14 @@ import type { MessageKey } from './en';
 import { zhCNUsage } from './zh-CN-usage';
 import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
+import { zhCNCamera } from './zh-CN-camera';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNUsage,
   ...zhCNReview,
   ...zhCNIdCard,
+  ...zhCNCamera,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',

@@ -1,0 +1,11 @@
+/** English: capture from a camera (new-batch dialog). */
+export const enCamera = {
+  'camera.open': 'Capture from camera',
+  'camera.title': 'Camera',
+  'camera.device': 'Camera',
+  'camera.unnamed': 'Camera {n}',
+  'camera.capture': 'Capture',
+  'camera.close': 'Close camera',
+  'camera.taken': '{count} captured',
+  'camera.failed': 'The camera could not be opened ({reason}).',
+};
