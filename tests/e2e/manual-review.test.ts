@@ -95,6 +95,8 @@ describe('manual review', { timeout: 180_000 }, () => {
     await page.keyboard.type('HELLO-42');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await item(blankId)).detections.map((d) => [d.engine, d.text, d.symbology]), WAIT).toEqual([['manual', 'HELLO-42', 'EAN-13']]);
+    // The form closes once the save has come back; until then a key still goes to its value box.
+    await page.waitForSelector('[data-testid=manual-form]', { state: 'detached' });
     // Fitted, the part in view is the whole page.
     const [d] = (await item(blankId)).detections;
     expect(d!.geometry.points).toEqual([{ x: 0, y: 0 }, { x: 1200, y: 0 }, { x: 1200, y: 800 }, { x: 0, y: 800 }]);

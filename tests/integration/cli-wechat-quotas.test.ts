@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { vendorSettingsPath } from '../../electron/core/settings/store';
 import { startWeChatEmulator, type WeChatEmulator, type WeChatEmulatorOptions } from '../emulators/wechat/server';
 import { byName, cli, copySamples, CREDS, readJson, SAMPLES, type CliRun } from './support/vendors';
 
@@ -72,6 +73,11 @@ describe('WeChat through the CLI, as a company runs it', () => {
   it('45009: one notice with the reset time, pages wait (WeChat asked once), and the same command finishes after the reset', async () => {
     const e = await start({ dailyLimits: { qrcode: 1 } });
     const pages = qrPages(join(tmp, 'daily'), 3);
+    // One request at a time, so "asked once" is exact: with two in flight, the second may be on
+    // its way before the first 45009 comes back (it then meets 45009 too, and says nothing new).
+    const settings = vendorSettingsPath(join(tmp, 'daily.sqlite'));
+    writeFileSync(settings, JSON.stringify({ wechat: { concurrency: 1 } }));
+    onTestFinished(() => rmSync(settings, { force: true }));
     const r = await scan(e, 'daily', pages);
     expect(r.code, r.stderr).toBe(0);
     expect(notices(r.stderr, 'WeChat')).toBe(1);
