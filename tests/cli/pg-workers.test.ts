@@ -61,10 +61,25 @@ describe('scandesk worker on a shared PostgreSQL queue', () => {
         (await db.query(`SELECT id FROM jobs WHERE status = 'running' AND lease_owner LIKE '%:' || $1::text`, [pid])).rows as Array<{ id: string }>;
       // Both at work; then freeze worker 1 while it holds a page, and kill it.
       await waitFor(() => logLines(log1).length >= 2 && logLines(log2).length >= 1, 120_000, 'both workers to decode pages');
+      // A statement a worker sent just before it was stopped still completes on the server (a
+      // finish in flight would make its page done, not lost): with both workers stopped, wait
+      // until no statement of theirs is running, and only then read what worker 1 holds.
+      const settled = async () => {
+        for (let i = 0; i < 100; i++) {
+          const active = await db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'`,
+          );
+          if ((active.rows[0] as { n: number }).n === 0) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
       let taken: string | undefined;
       for (let i = 0; i < 200 && taken === undefined; i++) {
         w1.child.kill('SIGSTOP');
+        w2.child.kill('SIGSTOP');
+        await settled();
         taken = (await held(w1.child.pid!))[0]?.id;
+        w2.child.kill('SIGCONT');
         if (taken === undefined) {
           w1.child.kill('SIGCONT');
           await new Promise((r) => setTimeout(r, 20));
