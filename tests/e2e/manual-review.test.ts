@@ -111,6 +111,10 @@ describe('manual review', { timeout: 180_000 }, () => {
 
   it('marks a page "checked, no code here" with N, shows it on the card, and undoes it', async () => {
     const { page } = w;
+    // A code the test before left on the page (it failed before its last undo) would keep the
+    // card "done" whatever the mark says: that failure is reported there, not again here.
+    for (const d of (await item(blankId)).detections) await w.host.service.removeManualDetection(d.id);
+    expect((await item(blankId)).detectionCount).toBe(0);
     await page.waitForSelector(`[data-testid=review][data-item-id="${blankId}"][data-ready=true]`);
     await page.keyboard.press('n');
     await expect.poll(async () => (await item(blankId)).checkedNoCode, WAIT).toBe(true);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ItemSummary } from '../../../shared/batch';
 import type { ScanDeskClient } from '../../../shared/contract';
 import type { ItemFilterName } from './items';
+import { BlockFetcher } from './block-fetcher';
 import { BLOCK_SIZE, BlockCache, blocksForRange } from './page-cache';
 
 /**
@@ -10,6 +11,8 @@ import { BLOCK_SIZE, BlockCache, blocksForRange } from './page-cache';
  * placeholders and then render again as cards cost two renders, and a read-out of blank cards.
  */
 const PREFETCH = BLOCK_SIZE / 2;
+
+type ItemsPage = { total: number; items: ItemSummary[] };
 
 export interface ItemsQuery {
   batchId: number;
@@ -24,72 +27,47 @@ export interface ItemsQuery {
  */
 export function useItems(client: ScanDeskClient, query: ItemsQuery, onError: (e: unknown) => void) {
   const cache = useRef(new BlockCache<ItemSummary>(BLOCK_SIZE));
-  const inflight = useRef(new Set<number>());
-  // Blocks asked for again (refresh) while a fetch of them was on its way: that answer may
-  // predate the change (an undo, a verdict), so they are fetched once more when it lands.
-  const stale = useRef(new Set<number>());
+  const fetcher = useRef<BlockFetcher<ItemsPage> | null>(null);
   const visible = useRef<[number, number]>([0, 0]);
-  const generation = useRef(0);
   const [total, setTotal] = useState<number | null>(null);
   const [version, setVersion] = useState(0);
   const { batchId, filter, search } = query;
 
-  const fetchBlock = useCallback(
-    async (block: number, gen: number, fresh = false): Promise<void> => {
-      if (inflight.current.has(block)) {
-        if (fresh) stale.current.add(block);
-        return;
-      }
-      inflight.current.add(block);
-      try {
-        const r = await client.call('items.list', {
-          batchId,
-          filter,
-          ...(search ? { search } : {}),
-          offset: block * BLOCK_SIZE,
-          limit: BLOCK_SIZE,
-        });
-        if (gen !== generation.current) return;
+  // A new batch, filter or search starts from nothing, with its own fetcher.
+  useEffect(() => {
+    const f = new BlockFetcher<ItemsPage>(
+      (block) => client.call('items.list', { batchId, filter, ...(search ? { search } : {}), offset: block * BLOCK_SIZE, limit: BLOCK_SIZE }),
+      (block, r) => {
         cache.current.put(block, r.items);
         setTotal(r.total);
         setVersion((v) => v + 1);
-      } catch (e) {
-        if (gen === generation.current) onError(e);
-      } finally {
-        inflight.current.delete(block);
-        if (stale.current.delete(block) && gen === generation.current) void fetchBlock(block, gen);
-      }
-    },
-    [client, batchId, filter, search, onError],
-  );
-
-  // A new batch, filter or search starts from nothing.
-  useEffect(() => {
-    generation.current++;
+      },
+      onError,
+    );
+    fetcher.current = f;
     cache.current.clear();
-    inflight.current.clear();
-    stale.current.clear();
     setTotal(null);
     setVersion((v) => v + 1);
-    void fetchBlock(0, generation.current);
-  }, [fetchBlock]);
+    void f.fetch(0);
+    return () => f.close();
+  }, [client, batchId, filter, search, onError]);
 
   const requestRange = useCallback(
     (first: number, last: number) => {
       visible.current = [first, last];
       if (total === null) return;
       for (const b of blocksForRange(first - PREFETCH, last + PREFETCH, total)) {
-        if (!cache.current.has(b)) void fetchBlock(b, generation.current);
+        if (!cache.current.has(b)) void fetcher.current?.fetch(b);
       }
     },
-    [fetchBlock, total],
+    [total],
   );
 
   const refresh = useCallback(() => {
     const [first, last] = visible.current;
     const blocks = blocksForRange(first, last, Math.max(total ?? 0, last + 1));
-    for (const b of blocks.length > 0 ? blocks : [0]) void fetchBlock(b, generation.current, true);
-  }, [fetchBlock, total]);
+    for (const b of blocks.length > 0 ? blocks : [0]) void fetcher.current?.fetch(b, true);
+  }, [total]);
 
   const itemAt = useCallback((index: number) => cache.current.get(index), []);
 
