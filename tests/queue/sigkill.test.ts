@@ -139,8 +139,10 @@ describe(`SIGKILL at random moments (seed ${seed})`, () => {
       // A page in hand at MAX_LEASE_LOSSES of the kills is set aside (crash quarantine: the
       // product cannot tell a page that crashes the decoder from one that was unlucky), failed
       // with its own message and never half-done. Every other page is done, once.
-      const quarantined = one<{ n: number }>(
-        `SELECT count(*) AS n FROM jobs WHERE status = 'failed' AND lease_losses = ${MAX_LEASE_LOSSES} AND error_message = '${QUARANTINE_MESSAGE.replace(/'/g, "''")}'`,
+      const quarantined = (
+        db
+          .prepare(`SELECT count(*) AS n FROM jobs WHERE status = 'failed' AND lease_losses = ? AND error_message = ?`)
+          .get(MAX_LEASE_LOSSES, QUARANTINE_MESSAGE) as { n: number }
       ).n;
       expect(one<{ n: number }>(`SELECT count(*) AS n FROM items WHERE status = 'done'`).n, `seed ${seed}`).toBe(items - quarantined);
       expect(one<{ n: number }>(`SELECT count(*) AS n FROM items WHERE status = 'failed'`).n, `seed ${seed}`).toBe(quarantined);
