@@ -34,6 +34,7 @@ import {
   VendorSettingsResultSchema,
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
+import { cameraRequests } from './contract/camera';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 import type { CropKind } from './idcard';
@@ -46,6 +47,7 @@ export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/usage';
+export * from './contract/camera';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -295,6 +297,7 @@ export const requests = {
   'dialogs.openFolder': { input: Empty, output: PathsDialogResultSchema },
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
+  ...cameraRequests,
 
   /** What each path holds before a batch exists: a folder's images and other files, or why it cannot be used. */
   'paths.check': {
