@@ -35,6 +35,7 @@ import {
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
 import { cameraRequests } from './contract/camera';
+import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 import type { CropKind } from './idcard';
@@ -48,6 +49,7 @@ export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/usage';
 export * from './contract/camera';
+export * from './contract/table';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -395,6 +397,7 @@ export const requests = {
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
+  ...tableRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ export const REQUEST_NAMES = [
   'detections.removeManual',
   'items.setNoCode',
   'items.reveal',
+  // The results table: every detection of a batch, filtered and paged; a page's place in the batch.
+  'detections.list',
+  'detections.facets',
+  'items.position',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',

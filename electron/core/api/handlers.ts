@@ -110,6 +110,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
     'detections.addManual': ({ itemId, box, symbology, text }) => service.addManualDetection(itemId, { box, symbology, text }),
     'detections.removeManual': ({ detectionId }) => service.removeManualDetection(detectionId),
+    'detections.list': ({ batchId, ...query }) => service.listCodes(batchId, query),
+    'detections.facets': ({ batchId }) => service.codeFacets(batchId),
+    'items.position': ({ batchId, itemId }) => service.itemPosition(batchId, itemId),
     'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
     'items.reveal': async ({ itemId }) => {
       const reveal = deps.exports.reveal;
