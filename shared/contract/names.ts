@@ -44,6 +44,9 @@ export const REQUEST_NAMES = [
   'vendorSettings.set',
   'engines.list',
   'batches.rerun',
+  // Capture from a camera: a captured frame kept as a page, live outlines of the codes in view.
+  'captures.save',
+  'camera.readFrame',
   // Intake help for the new-batch dialog, and the files a batch ignored.
   'paths.check',
   'paths.complete',

@@ -82,6 +82,15 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'dialogs.openFolder': { valid: {}, fields: {} },
   'dialogs.saveExport': { valid: { batchId: 1, format: 'json' }, fields: { batchId: req('id'), format: req('enum') } },
   'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
+  'captures.save': {
+    // A 1×1 PNG.
+    valid: { session: 'fuzzsession01', bytesBase64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAsTj2FAAAAABJRU5ErkJggg==' },
+    fields: { session: req('string'), bytesBase64: req('base64') },
+  },
+  'camera.readFrame': {
+    valid: { width: 16, height: 16, grayBase64: Buffer.alloc(256, 255).toString('base64') },
+    fields: { width: req('limit'), height: req('limit'), grayBase64: req('base64') },
+  },
   'paths.check': { valid: { paths: ['/tmp/a.png'] }, fields: { paths: req('paths') } },
   'paths.complete': { valid: { text: '/tmp/sc' }, fields: { text: req('string') } },
   'batches.ignored': {
