@@ -54,7 +54,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-const clipboard = () => w.page.evaluate(() => navigator.clipboard.readText());
+const clipboard = () => w.page.evaluate('navigator.clipboard.readText()') as Promise<string>;
 const shownValues = () => w.page.$$eval('[data-testid=code-row] [data-testid=code-value]', (els) => els.map((e) => e.textContent));
 
 describe('results table', { timeout: 180_000 }, () => {
@@ -89,7 +89,7 @@ describe('results table', { timeout: 180_000 }, () => {
     await page.keyboard.press('Control+c');
     await expect.poll(clipboard, WAIT).toBe(stored.rows[0]!.text);
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-row')), WAIT).toBe('1');
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-row')"), WAIT).toBe('1');
     await page.click('[data-testid=code-row][data-row="1"] [data-testid=code-copy]');
     await expect.poll(clipboard, WAIT).toBe(stored.rows[1]!.text);
     await w.shot('table-en-light');
@@ -129,7 +129,7 @@ describe('results table', { timeout: 180_000 }, () => {
     await page.focus('[data-testid=code-row][data-row="0"]');
     await page.keyboard.press('End');
     const lastRow = stored.rows.length === stored.total ? stored.rows[stored.total - 1]! : (await w.host.service.listCodes(batchId, { offset: stored.total - 1, limit: 1 })).rows[0]!;
-    await expect.poll(() => page.evaluate(() => document.activeElement?.querySelector('[data-testid=code-value]')?.textContent ?? null), WAIT).toBe(lastRow.text);
+    await expect.poll(() => page.evaluate("document.activeElement?.querySelector('[data-testid=code-value]')?.textContent ?? null"), WAIT).toBe(lastRow.text);
     expect(await page.locator('[data-testid=code-row]').count()).toBeLessThan(80);
     await page.selectOption('[data-testid=code-filter-engine]', 'manual');
     await expect.poll(() => page.textContent('[data-testid=code-count]'), WAIT).toBe('600 codes');
