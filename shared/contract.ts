@@ -34,6 +34,8 @@ import {
   VendorSettingsResultSchema,
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
+import { cameraRequests } from './contract/camera';
+import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 import { BatchRulesSchema, PageRuleVerdictSchema, RuleVerdictSchema, rulesRequests } from './contract/rules';
 
@@ -47,6 +49,8 @@ export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/usage';
+export * from './contract/camera';
+export * from './contract/table';
 export * from './contract/rules';
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +305,7 @@ export const requests = {
   'dialogs.openFolder': { input: Empty, output: PathsDialogResultSchema },
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
+  ...cameraRequests,
 
   /** What each path holds before a batch exists: a folder's images and other files, or why it cannot be used. */
   'paths.check': {
@@ -398,6 +403,7 @@ export const requests = {
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
+  ...tableRequests,
   ...rulesRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 

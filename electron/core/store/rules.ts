@@ -7,7 +7,7 @@ import { stmt } from './statements';
 
 /**
  * Per-batch review rules in SQLite: the rules (batch_rules) and their stored verdicts (columns
- * rule_json / rule_breaks, migration 008). A page is judged whenever its detections or their
+ * rule_json / rule_breaks, migration 009). A page is judged whenever its detections or their
  * reviews change (recountItem calls judgeItem) and when the rules change (setRules); codes that
  * pass are accepted only as results land and when the rules are set (`accept`), never behind a
  * reviewer's back after they changed a verdict. Setting the rules: store/rules-set.ts.

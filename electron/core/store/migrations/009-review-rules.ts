@@ -7,8 +7,8 @@ import type { Migration } from './index';
  * breaks (items.rule_json) and how many breaks the page has in all (items.rule_breaks, the
  * "rule breaks" filter).
  */
-export const migration008: Migration = {
-  version: 8,
+export const migration009: Migration = {
+  version: 9,
   name: 'review rules',
   up(db) {
     db.exec(`

@@ -1,8 +1,8 @@
 import type { PgMigration } from './index';
 
-/** Per-batch review rules and their stored verdicts (store/pg/rules.ts; SQLite migration 008). */
-export const migration007: PgMigration = {
-  version: 7,
+/** Per-batch review rules and their stored verdicts (store/pg/rules.ts; SQLite migration 009). */
+export const migration008: PgMigration = {
+  version: 8,
   name: 'review rules',
   sql: `
     CREATE TABLE batch_rules (
