@@ -34,6 +34,7 @@ import {
   VendorSettingsResultSchema,
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
+import { folderRequests } from './contract/folders';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 import type { CropKind } from './idcard';
@@ -45,6 +46,7 @@ export * from './contract/exports';
 export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
+export * from './contract/folders';
 export * from './contract/usage';
 
 // ---------------------------------------------------------------------------------------------
@@ -392,6 +394,7 @@ export const requests = {
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
+  ...folderRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

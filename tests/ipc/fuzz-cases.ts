@@ -148,6 +148,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   },
   'hotFolders.setEnabled': { valid: { id: 1, enabled: false }, fields: { id: req('id'), enabled: req('bool') } },
   'hotFolders.remove': { valid: { id: 1 }, fields: { id: req('id') } },
+  'dialogs.chooseFolder': { valid: { purpose: 'documents', title: 'PDFs' }, fields: { purpose: req('enum'), title: opt('nullableString') } },
 };
 
 const HUGE = 'x'.repeat(100_000);
