@@ -35,6 +35,8 @@ import {
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
 import { folderRequests } from './contract/folders';
+import { cameraRequests } from './contract/camera';
+import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
 
 import type { CropKind } from './idcard';
@@ -48,6 +50,8 @@ export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/folders';
 export * from './contract/usage';
+export * from './contract/camera';
+export * from './contract/table';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -297,6 +301,7 @@ export const requests = {
   'dialogs.openFolder': { input: Empty, output: PathsDialogResultSchema },
   /** Run a settled batch again with another engine or task; earlier detections stay. */
   'batches.rerun': { input: z.strictObject({ batchId: Id, plan: EnginePlanSchema }), output: BatchSummarySchema },
+  ...cameraRequests,
 
   /** What each path holds before a batch exists: a folder's images and other files, or why it cannot be used. */
   'paths.check': {
@@ -395,6 +400,7 @@ export const requests = {
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
   ...folderRequests,
+  ...tableRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../shared/code-table';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
@@ -89,6 +90,11 @@ export interface ScanService {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+  /** The results table: one page of the batch's detections (each merged code once) under its filters. */
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }>;
+  codeFacets(batchId: number): Promise<CodeFacets>;
+  /** Where a page sits among the batch's pages, to open it in review. */
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }>;
   /** A code a reviewer drew where no engine found one (engine 'manual', accepted); answers the page as it is now. */
   addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }>;
   /** Undo of addManualDetection (refuses an engine's detection); answers the page. */

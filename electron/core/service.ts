@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../shared/code-table';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { AppError } from '../../shared/errors';
@@ -373,6 +374,18 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>> {
     return this.store.batchSymbologies(batchId);
+  }
+
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }> {
+    return this.store.listCodes(batchId, query);
+  }
+
+  codeFacets(batchId: number): Promise<CodeFacets> {
+    return this.store.codeFacets(batchId);
+  }
+
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }> {
+    return this.store.itemPosition(batchId, itemId);
   }
 
   async addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }> {

@@ -82,6 +82,15 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'dialogs.openFolder': { valid: {}, fields: {} },
   'dialogs.saveExport': { valid: { batchId: 1, format: 'json' }, fields: { batchId: req('id'), format: req('enum') } },
   'batches.rerun': { valid: { batchId: 1, plan: { engine: 'wechat', task: 'codes' } }, fields: { batchId: req('id'), plan: req('plan') } },
+  'captures.save': {
+    // A 1×1 PNG.
+    valid: { session: 'fuzzsession01', bytesBase64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAsTj2FAAAAABJRU5ErkJggg==' },
+    fields: { session: req('string'), bytesBase64: req('base64') },
+  },
+  'camera.readFrame': {
+    valid: { width: 16, height: 16, grayBase64: Buffer.alloc(256, 255).toString('base64') },
+    fields: { width: req('limit'), height: req('limit'), grayBase64: req('base64') },
+  },
   'paths.check': { valid: { paths: ['/tmp/a.png'] }, fields: { paths: req('paths') } },
   'paths.complete': { valid: { text: '/tmp/sc' }, fields: { text: req('string') } },
   'batches.ignored': {
@@ -104,6 +113,12 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'detections.removeManual': { valid: { detectionId: 1 }, fields: { detectionId: req('id') } },
   'items.setNoCode': { valid: { itemId: 1, checked: true }, fields: { itemId: req('id'), checked: req('bool') } },
   'items.reveal': { valid: { itemId: 1 }, fields: { itemId: req('id') } },
+  'detections.list': {
+    valid: { batchId: 1, symbology: 'EAN-13', engine: 'manual', review: 'pending', offset: 0, limit: 200 },
+    fields: { batchId: req('id'), symbology: opt('string'), engine: opt('enum'), review: opt('enum'), offset: opt('int0'), limit: opt('limit') },
+  },
+  'detections.facets': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'items.position': { valid: { batchId: 1, itemId: 1 }, fields: { batchId: req('id'), itemId: req('id') } },
   'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {

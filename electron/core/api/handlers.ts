@@ -23,6 +23,8 @@ import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
 import { intakeHandlers } from './intake-handlers';
 import { chooseFolder, type FolderHandles } from './folder-handles';
+import { cameraHandlers } from './camera-handlers';
+import { LiveReader } from '../camera/live-reader';
 
 /**
  * One table of request handlers, registered by both transports (Electron ipcMain and the
@@ -48,6 +50,8 @@ export interface HandlerDeps {
    * host) they are typed.
    */
   folders?: FolderHandles;
+  /** Reads the camera preview's frames (default: one of its own, its thread started on first use). */
+  live?: LiveReader;
   log?: Logger;
 }
 
@@ -113,6 +117,9 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.symbologies': ({ batchId }) => service.batchSymbologies(batchId),
     'detections.addManual': ({ itemId, box, symbology, text }) => service.addManualDetection(itemId, { box, symbology, text }),
     'detections.removeManual': ({ detectionId }) => service.removeManualDetection(detectionId),
+    'detections.list': ({ batchId, ...query }) => service.listCodes(batchId, query),
+    'detections.facets': ({ batchId }) => service.codeFacets(batchId),
+    'items.position': ({ batchId, itemId }) => service.itemPosition(batchId, itemId),
     'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
     'items.reveal': async ({ itemId }) => {
       const reveal = deps.exports.reveal;
@@ -142,6 +149,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
 
     ...intakeHandlers(service, deps.hotFolders, deps.folders),
+    ...cameraHandlers(deps.app.dataDir, deps.live ?? new LiveReader()),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),

@@ -21,12 +21,18 @@ export function itemMergePlan(db: Db, itemId: number): MergePlan {
   return planMerge(rows.map((r) => ({ id: r.id, engine: r.engine, text: r.text, geometry: JSON.parse(r.geometry_json) as Geometry })));
 }
 
-/** The page's code count and open-review count, each merged code once. Run after any change to its detections. */
+/**
+ * The page's code count and open-review count, each merged code once, and which detections are
+ * another engine's copy (detections.merged_into). Run after any change to its detections.
+ */
 export function recountItem(db: Db, itemId: number): void {
   const plan = itemMergePlan(db, itemId);
   const rows = stmt(db, `SELECT id, review FROM detections WHERE item_id = ?`).all(itemId) as Array<{ id: number; review: string }>;
   const c = mergedCounts(plan, rows);
   stmt(db, `UPDATE items SET detection_count = ?, review_pending = ? WHERE id = ?`).run(c.codes, c.pending, itemId);
+  // Kept in a column for the results table's paged query (store/code-table.ts).
+  stmt(db, `UPDATE detections SET merged_into = NULL WHERE item_id = ? AND merged_into IS NOT NULL`).run(itemId);
+  for (const [id, into] of plan.mergedInto) stmt(db, `UPDATE detections SET merged_into = ? WHERE id = ?`).run(into, id);
 }
 
 /** Codes and open reviews of a page's detections, each merged code once (pure: both stores use it). */

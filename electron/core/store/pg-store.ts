@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import * as codeTable from './pg/code-table';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
 import type { AppError } from '../../../shared/errors';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
@@ -157,6 +159,24 @@ export class PgStore implements Store {
       await batches.batchRow(db, batchId);
       return items.batchSymbologies(db, batchId);
     });
+  }
+
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }> {
+    return this.tx(async (db) => {
+      await batches.batchRow(db, batchId);
+      return codeTable.listCodes(db, batchId, query);
+    });
+  }
+
+  codeFacets(batchId: number): Promise<CodeFacets> {
+    return this.tx(async (db) => {
+      await batches.batchRow(db, batchId);
+      return codeTable.codeFacets(db, batchId);
+    });
+  }
+
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }> {
+    return this.tx((db) => codeTable.itemPosition(db, batchId, itemId));
   }
 
   addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection> {

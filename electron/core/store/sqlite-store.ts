@@ -54,6 +54,8 @@ import { batchHeldOpen } from './hot-folders';
 import { listIgnored } from './ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
 import { getItem, listItems, reviewDetection } from './items';
+import { codeFacets, itemPosition, listCodes } from './code-table';
+import type { CodeQuery } from '../../../shared/code-table';
 import { addManualDetection, removeManualDetection, setCheckedNoCode, type ManualCode } from './manual';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
 import type { BatchData } from '../batch-data';
@@ -309,6 +311,20 @@ export class SqliteStore implements Store {
   async batchSymbologies(batchId: number) {
     batchRow(this.db, batchId);
     return batchSymbologies(this.db, batchId);
+  }
+
+  async listCodes(batchId: number, query?: CodeQuery) {
+    batchRow(this.db, batchId);
+    return listCodes(this.db, batchId, query);
+  }
+
+  async codeFacets(batchId: number) {
+    batchRow(this.db, batchId);
+    return codeFacets(this.db, batchId);
+  }
+
+  async itemPosition(batchId: number, itemId: number) {
+    return itemPosition(this.db, batchId, itemId);
   }
 
   async addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection> {

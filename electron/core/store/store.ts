@@ -13,6 +13,7 @@ import type { VendorCall } from '../usage/meter';
 import type { SharedRateLimiter } from '../limits/shared-rate';
 import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -54,6 +55,12 @@ export interface Store {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+  /** The results table: one page of the batch's detections, each merged code once (store/code-table.ts). NOT_FOUND for no batch. */
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }>;
+  /** The symbologies and engines of a batch's detections. */
+  codeFacets(batchId: number): Promise<CodeFacets>;
+  /** Where a page sits among the batch's pages (unfiltered grid order). NOT_FOUND when it is not one. */
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }>;
   /** A code a reviewer drew where no engine found one: stored as an accepted detection of engine 'manual' (store/manual.ts). */
   addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection>;
   /** Undo of addManualDetection; refuses an engine's detection. Answers its page id. */

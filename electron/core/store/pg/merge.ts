@@ -20,6 +20,17 @@ export async function recountItem(db: Queryable, itemId: number): Promise<void> 
   const list = await rows<{ id: number; review: string }>(db, `SELECT id, review FROM detections WHERE item_id = $1`, [itemId]);
   const c = mergedCounts(plan, list);
   await changes(db, `UPDATE items SET detection_count = $1, review_pending = $2 WHERE id = $3`, [c.codes, c.pending, itemId]);
+  // Which rows are another engine's copy, for the results table's paged query (pg/code-table.ts).
+  const merged = [...plan.mergedInto];
+  await changes(
+    db,
+    `UPDATE detections d SET merged_into = m.into_id
+       FROM (SELECT x.id, v.into_id FROM detections x
+               LEFT JOIN unnest($2::bigint[], $3::bigint[]) AS v(id, into_id) ON v.id = x.id
+              WHERE x.item_id = $1) m
+      WHERE d.id = m.id AND d.merged_into IS DISTINCT FROM m.into_id`,
+    [itemId, merged.map(([id]) => id), merged.map(([, into]) => into)],
+  );
 }
 
 export async function mergedCopies(db: Queryable, itemId: number, detectionId: number): Promise<number[]> {
