@@ -81,6 +81,9 @@ export const REQUEST_NAMES = [
   'hotFolders.save',
   'hotFolders.setEnabled',
   'hotFolders.remove',
+  // Per-batch review rules (shared/contract/rules.ts).
+  'rules.get',
+  'rules.set',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

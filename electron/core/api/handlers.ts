@@ -82,8 +82,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
 
     'batches.list': () => service.listBatches(),
     'batches.get': ({ batchId }) => service.getBatch(batchId),
-    'batches.create': async ({ paths, name, plan }) => {
-      const { batch, skipped } = await service.createBatch({ paths, name, plan });
+    'batches.create': async ({ paths, name, plan, rules }) => {
+      const { batch, skipped } = await service.createBatch({ paths, name, plan, rules });
       return { batch, skipped };
     },
     'batches.pause': ({ batchId }) => service.pause(batchId),
@@ -120,6 +120,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.list': ({ batchId, ...query }) => service.listCodes(batchId, query),
     'detections.facets': ({ batchId }) => service.codeFacets(batchId),
     'items.position': ({ batchId, itemId }) => service.itemPosition(batchId, itemId),
+    'rules.get': ({ batchId }) => service.getRules(batchId),
+    'rules.set': async ({ batchId, rules }) => ({ rules: rules, ...(await service.setRules(batchId, rules)) }),
     'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
     'items.reveal': async ({ itemId }) => {
       const reveal = deps.exports.reveal;
