@@ -423,7 +423,7 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
         [p3!.id, `B-${p3!.id}`, ['local']],
         [p3!.id, '4006381333931', ['manual']],
       ]);
-      expect(all.rows[0]).toMatchObject({ path: p1!.path, page: 1, pageCount: 1, kind: 'code', symbology: 'QR_CODE', field: null, review: 'pending', correctedText: null });
+      expect(all.rows[0]).toMatchObject({ path: p1!.path, page: 1, pageCount: 1, kind: 'code', symbology: 'QR_CODE', field: null, review: 'pending', correctedText: null, personal: false });
       expect(all.rows[7]).toMatchObject({ id: drawn.id, review: 'accepted', symbology: 'EAN-13' });
 
       // Paging: the same rows in order, a slice at a time.
