@@ -175,12 +175,13 @@ Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done
 
   program
     .command('credentials')
-    .description('Store, check, test or delete a cloud vendor\'s credentials in the system keychain.')
-    .argument('<action>', 'set | status | delete | test')
+    .description('Store, check, test or delete a cloud vendor\'s credentials (or the proxy\'s sign-in) in the system keychain.')
+    .argument('<action>', 'set | status | delete | test | proxy-login | proxy-logout')
     .argument('[vendor]', 'tencent | wechat | alioss (not needed for status)')
     .option('--db <file>', 'test: use the vendor settings beside this database (as scan --db)')
     .option('--region <region>', 'test: the region to try (tencent: ap-guangzhou/ap-beijing; alioss: the bucket\'s)')
     .option('--bucket <name>', 'test alioss: the bucket to try')
+    .option('--user <name>', 'proxy-login: the proxy user name (the password is asked for, or read from stdin)')
     .addHelpText(
       'after',
       `
@@ -196,6 +197,11 @@ Actions:
   delete <vendor>  remove the vendor's credentials from the keychain
   test <vendor>    one cheap real request with the stored credentials (tencent: QrcodeOCR on a
                    blank image; wechat: a new access_token; alioss: GetBucketInfo)
+  proxy-login      the user name and password of the proxy the vendors go through (the
+                   Network setting beside --db, or HTTPS_PROXY): asked for on a terminal
+                   (the password is not shown), else read from stdin, one per line (only the
+                   password with --user). Stored for that proxy only, sent only when it asks.
+  proxy-logout     remove the proxy's sign-in from the keychain
 
 Exit status: 0 on success, 1 when the keychain or the vendor refused, 2 for bad arguments.
 Linux needs a Secret Service (GNOME Keyring or KWallet) in the session.
@@ -204,7 +210,8 @@ ${endpointHelp}
 Examples:
   scandesk credentials set tencent
   printf '%s\\n%s\\n' "$APP_ID" "$APP_SECRET" | scandesk credentials set wechat
-  scandesk credentials test alioss --bucket my-scans --region cn-hangzhou`,
+  scandesk credentials test alioss --bucket my-scans --region cn-hangzhou
+  scandesk credentials proxy-login --user scan.desk`,
     )
     .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
       const { runCredentials } = await import('./credentials');

@@ -1,3 +1,4 @@
+import decode from 'heic-decode';
 import { decodeError } from './errors';
 import { assertDimensions } from './limits';
 import type { OrientedPixels } from './load';
@@ -11,9 +12,6 @@ import type { OrientedPixels } from './load';
 export async function loadHeif(buf: Buffer, label: string): Promise<OrientedPixels> {
   let images;
   try {
-    // Loaded on the first HEIC page only: libheif's wasm bundle costs every decode worker (and
-    // the CLI) ~0.2 CPU-s to load, and most batches have no HEIC at all.
-    const { default: decode } = await import('heic-decode');
     images = await decode.all({ buffer: buf });
   } catch (err) {
     throw decodeError(err, label);

@@ -2,6 +2,7 @@ import { enUsage, enUsageOne } from './en-usage';
 import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
 import { enCamera } from './en-camera';
+import { enTable, enTableOne } from './en-table';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
@@ -9,6 +10,7 @@ export const en = {
   ...enReview,
   ...enIdCard,
   ...enCamera,
+  ...enTable,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
@@ -373,6 +375,7 @@ export type MessageKey = keyof typeof en;
  */
 export const enOne: Partial<Record<MessageKey, string>> = {
   ...enUsageOne,
+  ...enTableOne,
   'batches.codes': '{count} code',
   'grid.pages': '{count} page',
   'badge.codes': '{count} code',

@@ -3,6 +3,7 @@ import { zhCNUsage } from './zh-CN-usage';
 import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
 import { zhCNCamera } from './zh-CN-camera';
+import { zhCNTable } from './zh-CN-table';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...zhCNReview,
   ...zhCNIdCard,
   ...zhCNCamera,
+  ...zhCNTable,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',

@@ -20,6 +20,11 @@ export interface VariantSpec {
   pad?: number;
   /** Only this region of the page (cut before anything else), e.g. around a code already found. */
   crop?: { left: number; top: number; width: number; height: number };
+  /**
+   * Regions of the page painted white first (codes already read), so a retry on a page of
+   * several codes looks only for the others and cannot spend its time on the easy ones.
+   */
+  mask?: Array<{ left: number; top: number; width: number; height: number }>;
 }
 
 export interface Variant {
@@ -90,6 +95,7 @@ export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Varian
   // crop -> pad -> rotate (the canvas grows, centred) -> resize -> CLAHE; the transform records all
   // but the last.
   let img: RawGray = { buf: Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), width: page.width, height: page.height };
+  if (spec.mask?.length) img = { ...img, buf: masked(img, spec.mask) };
   const crop = spec.crop ? clampRegion(spec.crop, img.width, img.height) : null;
   if (crop) img = await grayStep(img, (s) => s.extract(crop));
   const pad = spec.pad ?? 0;
@@ -130,6 +136,16 @@ export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Varian
       height: out.info.height,
     },
   };
+}
+
+/** A copy of the page with each region white (the page itself is never changed). */
+function masked(img: RawGray, regions: NonNullable<VariantSpec['mask']>): Buffer {
+  const out = Buffer.from(img.buf);
+  for (const r of regions) {
+    const c = clampRegion(r, img.width, img.height);
+    for (let y = c.top; y < c.top + c.height; y++) out.fill(255, y * img.width + c.left, y * img.width + c.left + c.width);
+  }
+  return out;
 }
 
 function clampRegion(r: NonNullable<VariantSpec['crop']>, width: number, height: number) {
