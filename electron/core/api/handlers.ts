@@ -43,6 +43,8 @@ export interface HandlerDeps {
   vendors?: VendorDeps;
   /** The app's running hot-folder watchers, brought in line after a Settings change. */
   hotFolders?: { sync(): Promise<void> };
+  /** What the app or host said at start (shown by a renderer that connects later). */
+  startupNotices?: { all(): string[] };
   /** Reads the camera preview's frames (default: one of its own, its thread started on first use). */
   live?: LiveReader;
   log?: Logger;
@@ -69,6 +71,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
       capabilities: { nativeDialogs: deps.transport === 'electron', pathsFromDrop: deps.transport === 'electron' },
       engines: [...ENGINE_IDS],
       dataDir: deps.app.dataDir,
+      ...(deps.startupNotices?.all().length ? { notices: deps.startupNotices.all() } : {}),
     }),
     'settings.get': () => deps.settings.get(),
     'settings.set': (input) => deps.settings.set(input),
