@@ -34,6 +34,7 @@ import {
   VendorSettingsResultSchema,
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
+import { folderRequests } from './contract/folders';
 import { cameraRequests } from './contract/camera';
 import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
@@ -48,6 +49,7 @@ export * from './contract/exports';
 export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
+export * from './contract/folders';
 export * from './contract/usage';
 export * from './contract/camera';
 export * from './contract/table';
@@ -405,6 +407,7 @@ export const requests = {
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
+  ...folderRequests,
   ...tableRequests,
   ...rulesRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;

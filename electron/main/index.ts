@@ -10,6 +10,7 @@ import type { MenuCommand, Settings } from '../../shared/contract';
 import {
   createHandlers,
   createMediaCache,
+  FolderHandles,
   cropSource,
   fileSettingsStore,
   forwardServiceEvents,
@@ -135,6 +136,8 @@ async function start(): Promise<void> {
     vendors: { registry, settings: vendorSettings },
     hotFolders,
     startupNotices,
+    // Hot folders and the documents' PDF folder: only folders chosen in the native dialog.
+    folders: new FolderHandles(),
     log,
   });
 

@@ -31,6 +31,7 @@ export const REQUEST_NAMES = [
   'dialogs.openFiles',
   'dialogs.openFolder',
   'dialogs.saveExport',
+  'dialogs.chooseFolder',
   // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
   // keychain (credentials.set) and never come back.
   'vendors.describe',

@@ -166,6 +166,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   },
   'hotFolders.setEnabled': { valid: { id: 1, enabled: false }, fields: { id: req('id'), enabled: req('bool') } },
   'hotFolders.remove': { valid: { id: 1 }, fields: { id: req('id') } },
+  'dialogs.chooseFolder': { valid: { purpose: 'documents', title: 'PDFs' }, fields: { purpose: req('enum'), title: opt('nullableString') } },
   'rules.get': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'rules.set': { valid: { batchId: 1, rules: reviewRules }, fields: { batchId: req('id'), rules: req('nullableReviewRules') } },
 };

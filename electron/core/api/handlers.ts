@@ -22,6 +22,7 @@ import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
 import { intakeHandlers } from './intake-handlers';
+import { chooseFolder, type FolderHandles } from './folder-handles';
 import { cameraHandlers } from './camera-handlers';
 import { LiveReader } from '../camera/live-reader';
 
@@ -45,6 +46,12 @@ export interface HandlerDeps {
   hotFolders?: { sync(): Promise<void> };
   /** What the app or host said at start (shown by a renderer that connects later). */
   startupNotices?: { all(): string[] };
+  /**
+   * Desktop app: folders ScanDesk watches or writes into (hot folders, documents' PDFs) are
+   * chosen in the native folder dialog and named by one-time handles. Without it (browser
+   * host) they are typed.
+   */
+  folders?: FolderHandles;
   /** Reads the camera preview's frames (default: one of its own, its thread started on first use). */
   live?: LiveReader;
   log?: Logger;
@@ -146,11 +153,12 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'usage.summary': () => service.usageSummary(),
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
 
-    ...intakeHandlers(service, deps.hotFolders),
+    ...intakeHandlers(service, deps.hotFolders, deps.folders),
     ...cameraHandlers(deps.app.dataDir, deps.live ?? new LiveReader()),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),
+    'dialogs.chooseFolder': (input) => chooseFolder(deps.dialogs, deps.folders, input),
   };
 
   const table = {} as Record<RequestName, Handler<RequestName>>;
