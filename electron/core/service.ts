@@ -10,6 +10,9 @@ import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
 import type { IntakeItem, IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
+import { checkRules } from './rules-check';
+import type { BatchRules } from '../../shared/rules/types';
+import type { RulesChange } from './store/rules-set';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
 import { blobPath, putBlobs, withBlobErrors } from './queue/blobs';
 import type { ClaimedJob } from './queue/jobs';
@@ -217,7 +220,8 @@ class StoreScanService extends EventEmitter implements ScanService {
     const found = await this.intake(input.paths);
     this.assertOpen();
     const name = input.name?.trim() || defaultName(input.paths);
-    const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped });
+    const rules = input.rules ? checkRules(input.rules) : null;
+    const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped, rules });
     await this.changed(batchId);
     return { batch: await this.store.getBatch(batchId), skipped: found.skipped };
   }
@@ -399,6 +403,18 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return this.store.setCheckedNoCode(itemId, checked);
+  }
+
+  async getRules(batchId: number): Promise<BatchRules | null> {
+    await this.store.batchState(batchId); // NOT_FOUND for no batch
+    return this.store.getRules(batchId);
+  }
+
+  async setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange> {
+    this.assertOpen();
+    const change = await this.store.setRules(batchId, rules === null ? null : checkRules(rules));
+    await this.changed(batchId);
+    return change;
   }
 
   async exportBatch(req: ExportRequest): Promise<ExportOutcome> {

@@ -14,6 +14,8 @@ import type { SharedRateLimiter } from '../limits/shared-rate';
 import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
+import type { BatchRules } from '../../../shared/rules/types';
+import type { RulesChange } from './rules-set';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -67,6 +69,10 @@ export interface Store {
   removeManualDetection(detectionId: number): Promise<number>;
   /** A reviewer's "checked, no code here" on a page (or its removal). */
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
+  /** A batch's review rules (null: none). NOT_FOUND is not raised: a missing batch has none. */
+  getRules(batchId: number): Promise<BatchRules | null>;
+  /** Sets (null or checking nothing: removes) a batch's review rules and judges its read pages again, accepting what passes if the rules say so. */
+  setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange>;
 
   // ---- batch life cycle (batch-lifecycle.ts: one table of status x action)
   /**
@@ -135,6 +141,8 @@ export interface NewBatch {
   createdAt: string;
   items: IntakeItem[];
   skipped: SkippedEntry[];
+  /** Review rules stored with the batch (shared/rules), before any of its pages is read. */
+  rules?: BatchRules | null;
 }
 
 /** The life-cycle actions (batch-lifecycle.ts), with what each needs. */
