@@ -4,6 +4,8 @@ import react from '@vitejs/plugin-react';
 import { LOCAL_WORKER_BUNDLE_NAME } from './electron/core/engines/local/pool';
 import { PREPARE_WORKER_BUNDLE_NAME } from './electron/core/imaging/prepare-pool';
 import { INSPECT_WORKER_BUNDLE_NAME } from './electron/core/imaging/inspect-pool';
+import { LIVE_WORKER_BUNDLE_NAME } from './electron/core/camera/live-reader';
+import { PREVIEW_WORKER_BUNDLE_NAME } from './electron/core/imaging/preview-pool';
 
 /** bin/scandesk.mjs loads out/main/<this>. */
 const CLI_BUNDLE_NAME = 'cli.js';
@@ -33,6 +35,8 @@ export default defineConfig({
           [LOCAL_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/engines/local/worker.ts'),
           [PREPARE_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/imaging/prepare-worker.ts'),
           [INSPECT_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/imaging/inspect-worker.ts'),
+          [LIVE_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/camera/live-worker.ts'),
+          [PREVIEW_WORKER_BUNDLE_NAME.replace(/\.js$/, '')]: resolve(root, 'electron/core/imaging/preview-worker.ts'),
         },
         formats: ['es'],
       },

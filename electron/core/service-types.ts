@@ -1,4 +1,5 @@
 import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../shared/code-table';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
@@ -9,6 +10,8 @@ import type { DocumentsApi } from './documents/service';
 import type { ReconciliationApi } from './reconcile/service';
 import type { HotFoldersApi } from './hotfolder/service';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
+import type { BatchRules } from '../../shared/rules/types';
+import type { RulesChange } from './store/rules-set';
 
 /**
  * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
@@ -19,9 +22,11 @@ export interface CreateBatchInput {
   paths: string[];
   name?: string;
   plan: EnginePlan;
+  /** Review rules for the batch (shared/rules), stored before its first page is read. */
+  rules?: BatchRules | null;
 }
 
-export type ItemFilter = 'all' | 'with-codes' | 'without-codes' | 'errors' | 'needs-review';
+export type ItemFilter = 'all' | 'with-codes' | 'without-codes' | 'errors' | 'needs-review' | 'rule-breaks';
 
 export interface ItemQuery {
   filter?: ItemFilter;
@@ -89,12 +94,24 @@ export interface ScanService {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+  /** The results table: one page of the batch's detections (each merged code once) under its filters. */
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }>;
+  codeFacets(batchId: number): Promise<CodeFacets>;
+  /** Where a page sits among the batch's pages, to open it in review. */
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }>;
   /** A code a reviewer drew where no engine found one (engine 'manual', accepted); answers the page as it is now. */
   addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }>;
   /** Undo of addManualDetection (refuses an engine's detection); answers the page. */
   removeManualDetection(detectionId: number): Promise<ItemDetail>;
   /** A reviewer's "checked, no code here" on a page, or its removal; answers the page. */
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
+  /** A batch's review rules (null: none); NOT_FOUND for no batch. */
+  getRules(batchId: number): Promise<BatchRules | null>;
+  /**
+   * Sets (null: removes) a batch's review rules; every read page is judged again and, with
+   * autoAccept, its pending codes that now pass are accepted. Rules that check nothing are none.
+   */
+  setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange>;
   exportBatch(req: ExportRequest): Promise<ExportOutcome>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored

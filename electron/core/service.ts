@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../shared/code-table';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { AppError } from '../../shared/errors';
@@ -9,6 +10,9 @@ import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
 import type { IntakeItem, IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
+import { checkRules } from './rules-check';
+import type { BatchRules } from '../../shared/rules/types';
+import type { RulesChange } from './store/rules-set';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
 import { blobPath, putBlobs, withBlobErrors } from './queue/blobs';
 import type { ClaimedJob } from './queue/jobs';
@@ -216,7 +220,8 @@ class StoreScanService extends EventEmitter implements ScanService {
     const found = await this.intake(input.paths);
     this.assertOpen();
     const name = input.name?.trim() || defaultName(input.paths);
-    const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped });
+    const rules = input.rules ? checkRules(input.rules) : null;
+    const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped, rules });
     await this.changed(batchId);
     return { batch: await this.store.getBatch(batchId), skipped: found.skipped };
   }
@@ -375,6 +380,18 @@ class StoreScanService extends EventEmitter implements ScanService {
     return this.store.batchSymbologies(batchId);
   }
 
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }> {
+    return this.store.listCodes(batchId, query);
+  }
+
+  codeFacets(batchId: number): Promise<CodeFacets> {
+    return this.store.codeFacets(batchId);
+  }
+
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }> {
+    return this.store.itemPosition(batchId, itemId);
+  }
+
   async addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }> {
     const detection = await this.store.addManualDetection(itemId, code);
     return { detection, item: await this.store.getItem(itemId) };
@@ -386,6 +403,18 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return this.store.setCheckedNoCode(itemId, checked);
+  }
+
+  async getRules(batchId: number): Promise<BatchRules | null> {
+    await this.store.batchState(batchId); // NOT_FOUND for no batch
+    return this.store.getRules(batchId);
+  }
+
+  async setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange> {
+    this.assertOpen();
+    const change = await this.store.setRules(batchId, rules === null ? null : checkRules(rules));
+    await this.changed(batchId);
+    return change;
   }
 
   async exportBatch(req: ExportRequest): Promise<ExportOutcome> {

@@ -336,7 +336,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
-        await hotFolders.close();
+        await Promise.all([hotFolders.close(), media.close()]);
         if (ownsService) await opened?.close();
       })();
       return closing;

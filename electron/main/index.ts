@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import type { MenuCommand, Settings } from '../../shared/contract';
-import { createHandlers, createMediaCache, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type SettingsStore } from '../core/api';
+import { createHandlers, createMediaCache, FolderHandles, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type MediaCache, type SettingsStore } from '../core/api';
 import { openProfile, type Profile } from '../core/profile';
 import { HotFolderRunner } from '../core/hotfolder/runner';
 import { ScanError } from '../core/errors';
@@ -29,6 +29,7 @@ const log = stderrLogger;
 let mainWindow: BrowserWindow | null = null;
 let profile: Profile | null = null;
 let hotFolders: HotFolderRunner | null = null;
+let mediaCache: MediaCache | null = null;
 let rendererReady = false;
 // Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
 let pendingPaths: string[] = pathsFromArgv(process.argv, process.cwd(), app.isPackaged);
@@ -99,6 +100,7 @@ async function start(): Promise<void> {
       return { path: item.path, page: item.page };
     },
   });
+  mediaCache = media;
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
   hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
@@ -117,6 +119,8 @@ async function start(): Promise<void> {
     media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,
+    // Hot folders and the documents' PDF folder: only folders chosen in the native dialog.
+    folders: new FolderHandles(),
     log,
   });
 
@@ -175,7 +179,9 @@ if (!app.requestSingleInstanceLock()) {
     profile = null;
     const watching = hotFolders;
     hotFolders = null;
-    Promise.resolve(watching?.close())
+    const previews = mediaCache;
+    mediaCache = null;
+    Promise.all([watching?.close(), previews?.close()])
       .then(() => closing.close())
       .finally(() => app.quit());
   });

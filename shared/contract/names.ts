@@ -31,6 +31,7 @@ export const REQUEST_NAMES = [
   'dialogs.openFiles',
   'dialogs.openFolder',
   'dialogs.saveExport',
+  'dialogs.chooseFolder',
   // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
   // keychain (credentials.set) and never come back.
   'vendors.describe',
@@ -44,6 +45,9 @@ export const REQUEST_NAMES = [
   'vendorSettings.set',
   'engines.list',
   'batches.rerun',
+  // Capture from a camera: a captured frame kept as a page, live outlines of the codes in view.
+  'captures.save',
+  'camera.readFrame',
   // Intake help for the new-batch dialog, and the files a batch ignored.
   'paths.check',
   'paths.complete',
@@ -57,6 +61,10 @@ export const REQUEST_NAMES = [
   'detections.removeManual',
   'items.setNoCode',
   'items.reveal',
+  // The results table: every detection of a batch, filtered and paged; a page's place in the batch.
+  'detections.list',
+  'detections.facets',
+  'items.position',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',
@@ -73,6 +81,9 @@ export const REQUEST_NAMES = [
   'hotFolders.save',
   'hotFolders.setEnabled',
   'hotFolders.remove',
+  // Per-batch review rules (shared/contract/rules.ts).
+  'rules.get',
+  'rules.set',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

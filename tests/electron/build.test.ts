@@ -32,7 +32,7 @@ afterAll(() => {
 
 describe('electron-vite build', () => {
   it('writes main, the local decoder worker beside it, the preload and the renderer', () => {
-    for (const f of ['main/index.js', 'main/local-decode-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
+    for (const f of ['main/index.js', 'main/local-decode-worker.js', 'main/preview-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
   });

@@ -7,7 +7,7 @@ import { sampleImages } from '../queue/support/samples';
 import { startPostgres, type PgCluster } from '../support/postgres';
 
 /**
- * Identical pages in flight are decoded once across workers (scandesk_claim, PG migration 007):
+ * Identical pages in flight are decoded once across workers (scandesk_claim, PG migration 009):
  * while one worker holds a page, a second worker claiming the same bytes + page + engine + task
  * gets another page or nothing; once the first stored its result, the twin is claimed with that
  * cached result to copy. Two PgStores (two pools: two workers) on one real PostgreSQL.

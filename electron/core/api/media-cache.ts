@@ -8,12 +8,14 @@ import type { MediaKind } from '../../../shared/contract';
 import { Semaphore } from '../concurrency/semaphore';
 import { ScanError } from '../errors';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files';
-import { makePreview } from '../imaging';
+import { PreviewPool } from '../imaging/preview-pool';
 import type { ImageFormat } from '../intake/types';
 
 /**
  * Oriented previews and thumbnails addressed by item id, for the scandesk: protocol (Electron)
- * and the host's /media route. Rendering a 4000x3000 scan costs ~150 ms, so results are kept in
+ * and the host's /media route. They are drawn in worker threads (imaging/preview-pool), never on
+ * the thread that serves the app: a phone's HEIC takes a second or more of synchronous wasm.
+ * Rendering a 4000x3000 scan costs ~150 ms, so results are kept in
  * memory (bounded by bytes) and on disk, keyed by the source file's path, page, size and
  * modification time: a changed file gets a fresh preview, a reused item id (new database) never
  * sees another file's image.
@@ -40,6 +42,7 @@ export interface MediaCacheOptions {
   memoryBytes?: number;
   /** Disk budget (default 512 MiB); the least recently used files go first. */
   diskBytes?: number;
+  /** Draws one image; default: makePreview in the cache's own pool of preview workers. */
   render?: RenderMedia;
   /**
    * Thumbnail renders at once (default: every core but one, so the window being scrolled keeps
@@ -61,19 +64,27 @@ export interface MediaCache {
    * is not kept.
    */
   forget(pages: readonly MediaSource[]): void;
+  /** Stops the preview workers (renders in progress fail with CANCELLED). */
+  close(): Promise<void>;
 }
 
 const CONTENT_TYPE = 'image/webp';
 
-/** WebP of the oriented page (imaging's makePreview: EXIF, HEIC, TIFF/PDF pages), fit inside maxSide. */
-export const renderWebp: RenderMedia = async (source, { maxSide }) => {
-  const preview = await makePreview({ path: source.path, page: source.page, format: source.format }, { maxSide, format: 'webp', quality: 82 });
-  return preview.data;
-};
+/** WebP of the oriented page (imaging's makePreview: EXIF, HEIC, TIFF/PDF pages), fit inside maxSide, drawn in `pool`. */
+export function renderWebpIn(pool: PreviewPool): RenderMedia {
+  return async (source, { maxSide }) => {
+    const preview = await pool.render({ path: source.path, page: source.page, format: source.format }, { maxSide, format: 'webp', quality: 82 });
+    return preview.data;
+  };
+}
 
 export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const sizes: Record<MediaKind, number> = { preview: 2048, thumb: 256, ...options.sizes };
-  const render = options.render ?? renderWebp;
+  const thumbRenders = options.renderConcurrency ?? Math.max(1, availableParallelism() - 1);
+  // One worker per render the queues below let run at once (thumbnails + the one preview);
+  // threads start with the first render and stop when idle.
+  const pool = options.render ? null : new PreviewPool({ size: thumbRenders + 1 });
+  const render = options.render ?? renderWebpIn(pool!);
   const memLimit = options.memoryBytes ?? 64 * 1024 * 1024;
   const memory = new Map<string, Buffer>(); // insertion order = LRU order
   let memBytes = 0;
@@ -82,7 +93,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   // last, and each render (up to ~150 ms for a large scan) takes a core from the window. Previews
   // in order: the page being opened is asked for before the next one is warmed.
   const queues: Record<MediaKind, Semaphore> = {
-    thumb: new Semaphore(options.renderConcurrency ?? Math.max(1, availableParallelism() - 1), 'newest-first'),
+    thumb: new Semaphore(thumbRenders, 'newest-first'),
     preview: new Semaphore(1),
   };
   const diskLimit = options.diskBytes ?? 512 * 1024 * 1024;
@@ -216,6 +227,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         return;
       }
       for (const f of names) if (mine(f)) rmSync(join(options.dir, f), { force: true });
+    },
+
+    async close() {
+      await pool?.close();
     },
   };
 }

@@ -7,7 +7,6 @@ import { pageSources, pageValues, type PageSourceRow, type PageValues } from '..
 import { checkRule, compileRule } from './rule';
 import { DocumentBuilder, type Placement } from './separate';
 import type { SourcePage } from './pdf-pages';
-import { writeDocumentPdfs } from './write-pdfs';
 
 /** A batch's documents: its separation rule, the documents it gives, their PDFs. */
 export interface DocumentsApi {
@@ -65,6 +64,8 @@ export function documentsApi(data: BatchData): DocumentsApi {
       if (!rule) throw new ScanError('INVALID_INPUT', `Batch ${batchId} has no document separation rule: set one first.`);
       const { documents } = await separated(batchId, rule);
       const sources = pageSources(data.db, batchId);
+      // pdf-lib and the page readers load only when PDFs are written, not with every command.
+      const { writeDocumentPdfs } = await import('./write-pdfs');
       return writeDocumentPdfs(dir, documents, (itemId) => sourcePage(sources.get(itemId), itemId), { existing: options.existing });
     },
   };

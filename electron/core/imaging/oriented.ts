@@ -1,8 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import type { ImageSource } from '../intake/types';
 import { fileLabel } from './errors';
-import { loadOriented } from './load';
-import { embeddedPageImage } from './pdf-image';
+import { loadOriented, pdfImage } from './load';
 import { SHARP_FORMATS, openSharpPage } from './sharp-input';
 import { openSourceFile, type SourceFile } from './source-file';
 
@@ -32,7 +31,7 @@ export async function openOriented(source: ImageSource, file?: SourceFile): Prom
   }
   if (source.format === 'pdf') {
     // A scanned page: its own image, decoded lazily in the pipeline like any sharp format.
-    const embedded = await embeddedPageImage(f, source.page, label);
+    const embedded = await (await pdfImage()).embeddedPageImage(f, source.page, label);
     if (embedded) return { image: embedded.image, width: embedded.width, height: embedded.height, lossless };
   }
   const px = await loadOriented(source, f);

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import * as codeTable from './pg/code-table';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
 import type { AppError } from '../../../shared/errors';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
@@ -19,6 +21,10 @@ import * as batches from './pg/batches';
 import { connectionError, openPool, transaction, type Queryable } from './pg/db';
 import * as items from './pg/items';
 import * as manual from './pg/manual';
+import * as rules from './pg/rules';
+import { recountItem } from './pg/merge';
+import type { RulesChange } from './rules-set';
+import type { BatchRules } from '../../../shared/rules/types';
 import type { ManualCode } from './manual';
 import * as jobs from './pg/jobs';
 import { migratePg } from './pg/migrations';
@@ -70,6 +76,7 @@ export class PgStore implements Store {
   createBatch(input: NewBatch): Promise<number> {
     return this.tx(async (db) => {
       const id = await batches.insertBatchRow(db, input.name, input.plan, input.createdAt);
+      await rules.insertRules(db, id, input.rules);
       await batches.insertItems(db, id, input.plan, input.items, input.skipped);
       await notifyWork(db);
       return id;
@@ -159,6 +166,24 @@ export class PgStore implements Store {
     });
   }
 
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }> {
+    return this.tx(async (db) => {
+      await batches.batchRow(db, batchId);
+      return codeTable.listCodes(db, batchId, query);
+    });
+  }
+
+  codeFacets(batchId: number): Promise<CodeFacets> {
+    return this.tx(async (db) => {
+      await batches.batchRow(db, batchId);
+      return codeTable.codeFacets(db, batchId);
+    });
+  }
+
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }> {
+    return this.tx((db) => codeTable.itemPosition(db, batchId, itemId));
+  }
+
   addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection> {
     return this.tx((db) => manual.addManualDetection(db, itemId, code));
   }
@@ -169,6 +194,14 @@ export class PgStore implements Store {
 
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return this.tx((db) => manual.setCheckedNoCode(db, itemId, checked));
+  }
+
+  getRules(batchId: number): Promise<BatchRules | null> {
+    return rules.getRules(this.db, batchId);
+  }
+
+  setRules(batchId: number, next: BatchRules | null): Promise<RulesChange> {
+    return this.tx((db) => rules.setRules(db, batchId, next, recountItem));
   }
 
   async changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {

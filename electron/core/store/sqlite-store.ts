@@ -54,7 +54,12 @@ import { batchHeldOpen } from './hot-folders';
 import { listIgnored } from './ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
 import { getItem, listItems, reviewDetection } from './items';
+import { codeFacets, itemPosition, listCodes } from './code-table';
+import type { CodeQuery } from '../../../shared/code-table';
 import { addManualDetection, removeManualDetection, setCheckedNoCode, type ManualCode } from './manual';
+import { getRules, insertRules } from './rules';
+import { setRules, type RulesChange } from './rules-set';
+import type { BatchRules } from '../../../shared/rules/types';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
 import type { BatchData } from '../batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
@@ -91,6 +96,7 @@ export class SqliteStore implements Store {
     return db
       .transaction(() => {
         const id = insertBatchRow(db, input.name, input.plan, input.createdAt);
+        insertRules(db, id, input.rules);
         this.insertItems(id, input.plan, input.items, input.skipped);
         return id;
       })
@@ -311,6 +317,20 @@ export class SqliteStore implements Store {
     return batchSymbologies(this.db, batchId);
   }
 
+  async listCodes(batchId: number, query?: CodeQuery) {
+    batchRow(this.db, batchId);
+    return listCodes(this.db, batchId, query);
+  }
+
+  async codeFacets(batchId: number) {
+    batchRow(this.db, batchId);
+    return codeFacets(this.db, batchId);
+  }
+
+  async itemPosition(batchId: number, itemId: number) {
+    return itemPosition(this.db, batchId, itemId);
+  }
+
   async addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection> {
     return addManualDetection(this.db, itemId, code);
   }
@@ -321,6 +341,14 @@ export class SqliteStore implements Store {
 
   async setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return setCheckedNoCode(this.db, itemId, checked);
+  }
+
+  async getRules(batchId: number): Promise<BatchRules | null> {
+    return getRules(this.db, batchId);
+  }
+
+  async setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange> {
+    return setRules(this.db, batchId, rules);
   }
 
   async recordVendorCall(call: VendorCall, batchId: number | null): Promise<void> {

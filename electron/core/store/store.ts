@@ -13,6 +13,9 @@ import type { VendorCall } from '../usage/meter';
 import type { SharedRateLimiter } from '../limits/shared-rate';
 import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
+import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
+import type { BatchRules } from '../../../shared/rules/types';
+import type { RulesChange } from './rules-set';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -54,12 +57,22 @@ export interface Store {
   /** Undo: detections back as they were. Answers how many pages changed. */
   restoreReviews(list: ReviewBefore[]): Promise<number>;
   batchSymbologies(batchId: number): Promise<Array<{ symbology: string; total: number; pending: number }>>;
+  /** The results table: one page of the batch's detections, each merged code once (store/code-table.ts). NOT_FOUND for no batch. */
+  listCodes(batchId: number, query?: CodeQuery): Promise<{ total: number; rows: CodeRow[] }>;
+  /** The symbologies and engines of a batch's detections. */
+  codeFacets(batchId: number): Promise<CodeFacets>;
+  /** Where a page sits among the batch's pages (unfiltered grid order). NOT_FOUND when it is not one. */
+  itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }>;
   /** A code a reviewer drew where no engine found one: stored as an accepted detection of engine 'manual' (store/manual.ts). */
   addManualDetection(itemId: number, code: ManualCode): Promise<StoredDetection>;
   /** Undo of addManualDetection; refuses an engine's detection. Answers its page id. */
   removeManualDetection(detectionId: number): Promise<number>;
   /** A reviewer's "checked, no code here" on a page (or its removal). */
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
+  /** A batch's review rules (null: none). NOT_FOUND is not raised: a missing batch has none. */
+  getRules(batchId: number): Promise<BatchRules | null>;
+  /** Sets (null or checking nothing: removes) a batch's review rules and judges its read pages again, accepting what passes if the rules say so. */
+  setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange>;
 
   // ---- batch life cycle (batch-lifecycle.ts: one table of status x action)
   /**
@@ -128,6 +141,8 @@ export interface NewBatch {
   createdAt: string;
   items: IntakeItem[];
   skipped: SkippedEntry[];
+  /** Review rules stored with the batch (shared/rules), before any of its pages is read. */
+  rules?: BatchRules | null;
 }
 
 /** The life-cycle actions (batch-lifecycle.ts), with what each needs. */

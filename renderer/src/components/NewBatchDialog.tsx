@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { BatchSummary } from '../../../shared/batch';
 import { isAbsolutePath } from '../../../shared/contract';
 import { useApp } from '../api/context';
@@ -7,6 +7,7 @@ import { mergePaths, parsePathInput } from '../logic/engines';
 import { errorText } from '../logic/error-text';
 import { startBlocker, usePathChecks } from '../logic/use-path-checks';
 import { useUploads } from '../logic/use-uploads';
+import { saveCaptureVia } from '../logic/save-capture';
 import { EnginePicker, type PlanInput } from './EnginePicker';
 import { Modal } from './Modal';
 import { PathList } from './PathList';
@@ -48,11 +49,16 @@ export function NewBatchDialog(props: {
   const folderRef = useRef<HTMLInputElement>(null);
   const pickedOnce = useRef(false);
   const listId = useId();
-  const { uploads, addUploads } = useUploads(client.api);
   const native = info.capabilities.nativeDialogs;
   const canUpload = !native && !!client.api.uploadFile;
-  // A captured frame is a file without a path: it goes to the host like a dropped file.
-  const canCapture = canUpload && typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+  // A captured frame is a file without a path: in a browser it goes to the host like a dropped
+  // file; the desktop app sends its bytes to main, which keeps it in the profile.
+  const send = useMemo(
+    () => (canUpload ? client.api.uploadFile!.bind(client.api) : native ? saveCaptureVia(client.api) : null),
+    [canUpload, native, client.api],
+  );
+  const { uploads, addUploads } = useUploads(send);
+  const canCapture = (canUpload || native) && typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
   const [camera, setCamera] = useState(false);
 
   // The uploads' folder is one of the batch's paths once its files are all there (then checked
@@ -62,7 +68,8 @@ export function NewBatchDialog(props: {
   const allPaths = uploadedFolder ? mergePaths(paths, [uploadedFolder]) : paths;
   // The uploads' folder is checked again each time more files have arrived in it.
   const checks = usePathChecks(client, allPaths, reportError, uploadedFolder && !uploads.busy ? `${uploadedFolder}\n${uploads.sent}` : null);
-  const labels = new Map(uploadedFolder ? [[uploadedFolder, t('create.uploaded', { count: uploads.sent - uploads.failed.length })]] : []);
+  const kept = uploads.sent - uploads.failed.length;
+  const labels = new Map(uploadedFolder ? [[uploadedFolder, canUpload ? t('create.uploaded', { count: kept }) : t('camera.kept', { count: kept })]] : []);
 
   async function pick(kind: 'files' | 'folder') {
     if (!native) {
@@ -266,7 +273,7 @@ export function NewBatchDialog(props: {
           )}
           {uploads.total > 0 && (
             <p className="muted small" data-testid="upload-progress" data-busy={uploads.busy ? 'true' : 'false'}>
-              {t('create.uploading', { sent: uploads.sent, total: uploads.total })}
+              {t(canUpload ? 'create.uploading' : 'camera.saving', { sent: uploads.sent, total: uploads.total })}
             </p>
           )}
           {uploads.failed.length > 0 && (

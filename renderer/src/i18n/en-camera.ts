@@ -8,4 +8,9 @@ export const enCamera = {
   'camera.close': 'Close camera',
   'camera.taken': '{count} captured',
   'camera.failed': 'The camera could not be opened ({reason}).',
+  'camera.kept': '{count} frames captured from the camera',
+  'camera.saving': 'Saving captured frames: {sent} of {total}',
+  'camera.live': 'Codes in view',
+  'camera.liveNone': 'No code in view yet',
+  'camera.liveOff': 'Live outlines are paused ({reason}).',
 };

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ScanDeskApi } from '../../../shared/contract';
+import type { Result } from '../../../shared/contract';
 import { UPLOAD_LIMITS } from '../../../shared/uploads';
 import type { PickedFile } from './dropped-files';
 
@@ -21,19 +21,23 @@ function newSession(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Sends one file into the session's folder on the host; answers where it was written. */
+export type SendFile = (file: File, session: string, relativePath: string) => Promise<Result<{ path: string; folder: string }>>;
+
 /**
- * Sends picked or dropped files to the browser host, one after the other (the host streams
+ * Sends picked or dropped files to the browser host (or, in the desktop app, captured camera
+ * frames to the profile: `send` says how), one after the other (the host streams
  * each to disk), all into one folder for this dialog. A file refused (too large, a name that
  * cannot be written) is listed with its reason and the others go on.
  */
-export function useUploads(api: ScanDeskApi) {
+export function useUploads(send: SendFile | null) {
   const [state, setState] = useState<UploadState>(IDLE);
   const session = useRef<string | null>(null);
   const chain = useRef<Promise<void>>(Promise.resolve());
 
   const add = useCallback(
     (files: PickedFile[]) => {
-      const upload = api.uploadFile?.bind(api);
+      const upload = send;
       if (!upload || files.length === 0) return;
       session.current ??= newSession();
       const sid = session.current;
@@ -53,7 +57,7 @@ export function useUploads(api: ScanDeskApi) {
         setState((s) => ({ ...s, busy: s.sent < s.total }));
       });
     },
-    [api],
+    [send],
   );
 
   return { uploads: state, addUploads: add };

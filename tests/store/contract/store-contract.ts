@@ -352,6 +352,108 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       await expect(store.setCheckedNoCode(999_999, true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
+    it('judges pages by the batch\'s review rules, keeps the verdicts, filters rule breaks and accepts what passes', async () => {
+      const rules = { symbologies: [], patterns: { '*': '^OK-' }, gs1: false, codesPerPage: { min: 1, max: 1 }, autoAccept: true };
+      const items = real.slice(0, 3);
+      const id = await store.createBatch({ name: 'rules', plan: LOCAL, createdAt: new Date().toISOString(), items, skipped: [], rules });
+      expect(await store.getRules(id)).toEqual(rules);
+      const texts = [['OK-1'], ['BAD-2'], ['OK-3', 'OK-4']];
+      await drain(store, 'local', (j) => texts[items.findIndex((i) => i.sha256 === j.sha256)]!);
+      const [p1, p2, p3] = (await store.listItems(id)).items;
+      // Passes on a passing page: accepted as the result landed.
+      const one = await store.getItem(p1!.id);
+      expect(one).toMatchObject({ rule: { breaks: 0, page: [] }, reviewPending: 0 });
+      expect(one.detections[0]).toMatchObject({ review: 'accepted', rule: { ok: true, breaks: [] } });
+      // Breaks the pattern: flagged, left for a person.
+      const two = await store.getItem(p2!.id);
+      expect(two).toMatchObject({ rule: { breaks: 1, page: [] }, reviewPending: 1 });
+      expect(two.detections[0]).toMatchObject({ review: 'pending', rule: { ok: false, breaks: [{ rule: 'pattern', pattern: '^OK-' }] } });
+      // Two codes where one is expected: the page is flagged and nothing on it accepted.
+      const three = await store.getItem(p3!.id);
+      expect(three.rule).toEqual({ breaks: 1, page: [{ rule: 'count', found: 2, min: 1, max: 1 }] });
+      expect(three.detections.map((d) => d.review)).toEqual(['pending', 'pending']);
+      expect((await store.listItems(id, { filter: 'rule-breaks' })).items.map((i) => i.id)).toEqual([p2!.id, p3!.id]);
+      const exported = [];
+      for await (const e of store.exportItems(id)) exported.push(e);
+      expect(exported.map((e) => e.rule?.breaks)).toEqual([0, 1, 1]);
+      expect(exported[1]!.detections[0]!.rule).toEqual({ ok: false, breaks: [{ rule: 'pattern', pattern: '^OK-' }] });
+
+      // A reviewer rejects the extra code: the page holds one code again. A corrected value is judged as corrected.
+      await store.reviewDetection(three.detections[1]!.id, { review: 'rejected' });
+      await store.reviewDetection(two.detections[0]!.id, { correctedText: 'OK-2' });
+      expect((await store.getItem(p2!.id)).detections[0]).toMatchObject({ review: 'pending', rule: { ok: true } });
+      expect((await store.listItems(id, { filter: 'rule-breaks' })).total).toBe(0);
+      // Verdicts are stored: another connection (a restarted app) sees them.
+      const other = await another();
+      expect((await other.getItem(p3!.id)).rule).toEqual({ breaks: 0, page: [] });
+
+      // New rules judge every read page again; pending codes that pass are accepted.
+      const change = await store.setRules(id, { ...rules, patterns: { '*': '^OK-[0-9]$' }, codesPerPage: { min: null, max: null } });
+      expect(change).toEqual({ pages: 3, flagged: 0, accepted: 2 });
+      expect((await store.getItem(p2!.id)).detections[0]!.review).toBe('accepted');
+      expect((await store.getItem(p3!.id)).detections.map((d) => d.review)).toEqual(['accepted', 'rejected']);
+      expect(await store.setRules(id, { ...rules, patterns: { '*': '^X' }, autoAccept: false })).toEqual({ pages: 3, flagged: 3, accepted: 0 });
+      // No rules: no verdicts.
+      expect(await store.setRules(id, null)).toEqual({ pages: 3, flagged: 0, accepted: 0 });
+      expect(await store.getRules(id)).toBeNull();
+      const plain = await store.getItem(p2!.id);
+      expect(plain.rule).toBeUndefined();
+      expect(plain.detections[0]!.rule).toBeUndefined();
+      await expect(store.setRules(999_999, rules)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await store.deleteBatch(id);
+      expect(await store.getRules(id)).toBeNull();
+    });
+
+    it('lists a batch\'s codes for the results table: each merged code once, filters, paging, a page\'s place', async () => {
+      const id = await newBatch(store, 3, LOCAL, { unreadable: true });
+      await drain(store, 'local', (j) => [`A-${j.itemId}`, `B-${j.itemId}`]);
+      const [p1, p2, p3, unread] = (await store.listItems(id)).items;
+      await store.changeBatch(id, { action: 'settle', holdOpen: false });
+      // A second engine reads page 1's first code again at the same place (one code, found by
+      // both) and, at page 2's first code, another value (they disagree: both are listed).
+      await store.changeBatch(id, { action: 'rerun', plan: { engine: 'wechat', task: 'codes' } });
+      await drain(store, 'wechat', (j) => (j.itemId === p1!.id ? [`A-${j.itemId}`] : j.itemId === p2!.id ? [`W-${j.itemId}`] : []));
+      const drawn = await store.addManualDetection(p3!.id, { box: { left: 500, top: 300, width: 100, height: 40 }, symbology: 'EAN-13', text: '4006381333931' });
+
+      const all = await store.listCodes(id);
+      expect(all.total).toBe(8);
+      expect(all.rows.map((r) => [r.itemId, r.text, r.foundBy])).toEqual([
+        [p1!.id, `A-${p1!.id}`, ['local', 'wechat']],
+        [p1!.id, `B-${p1!.id}`, ['local']],
+        [p2!.id, `A-${p2!.id}`, ['local']],
+        [p2!.id, `B-${p2!.id}`, ['local']],
+        [p2!.id, `W-${p2!.id}`, ['wechat']],
+        [p3!.id, `A-${p3!.id}`, ['local']],
+        [p3!.id, `B-${p3!.id}`, ['local']],
+        [p3!.id, '4006381333931', ['manual']],
+      ]);
+      expect(all.rows[0]).toMatchObject({ path: p1!.path, page: 1, pageCount: 1, kind: 'code', symbology: 'QR_CODE', field: null, review: 'pending', correctedText: null, personal: false });
+      expect(all.rows[7]).toMatchObject({ id: drawn.id, review: 'accepted', symbology: 'EAN-13' });
+
+      // Paging: the same rows in order, a slice at a time.
+      const slice = await store.listCodes(id, { offset: 3, limit: 2 });
+      expect(slice).toEqual({ total: 8, rows: all.rows.slice(3, 5) });
+      // Filters: an engine (a merged code counts for each engine that read it), a symbology, a verdict.
+      expect((await store.listCodes(id, { engine: 'wechat' })).rows.map((r) => r.text)).toEqual([`A-${p1!.id}`, `W-${p2!.id}`]);
+      expect((await store.listCodes(id, { engine: 'local' })).total).toBe(6);
+      expect((await store.listCodes(id, { symbology: 'EAN-13' })).rows.map((r) => r.id)).toEqual([drawn.id]);
+      expect((await store.listCodes(id, { review: 'accepted' })).rows.map((r) => r.id)).toEqual([drawn.id]);
+      expect((await store.listCodes(id, { engine: 'local', review: 'accepted' })).total).toBe(0);
+      // A verdict on the merged code shows in its row; a correction too.
+      await store.reviewDetection(all.rows[0]!.id, { review: 'rejected', correctedText: 'A-fixed' });
+      expect((await store.listCodes(id, { review: 'rejected' })).rows).toMatchObject([{ id: all.rows[0]!.id, correctedText: 'A-fixed', foundBy: ['local', 'wechat'] }]);
+      expect(await store.codeFacets(id)).toEqual({ symbologies: ['EAN-13', 'QR_CODE'], engines: ['local', 'manual', 'wechat'] });
+
+      // Where each page sits in the unfiltered grid (opening a row's page in review).
+      expect(await store.itemPosition(id, p3!.id)).toEqual({ index: 2, total: 4 });
+      expect(await store.itemPosition(id, unread!.id)).toEqual({ index: 3, total: 4 });
+      const other = await newBatch(store, 1);
+      await expect(store.itemPosition(other, p1!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.listCodes(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await store.listCodes(other)).toEqual({ total: 0, rows: [] });
+      await store.deleteBatch(other);
+    });
+
     it('counts vendor usage per account, day and batch', async () => {
       const id = await newBatch(store, 1);
       const call = { vendor: 'tencent', account: 'fp1', accountLabel: 'AKID…3f9a', operation: 'QrcodeOCR', ok: true, bytesSent: 1000, billedAs: ['QrcodeOCR'], at: Date.now() };

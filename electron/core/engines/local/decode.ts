@@ -18,6 +18,8 @@ export interface DecodeStep {
   /** Run only on pages whose longest side is within these bounds (a 2x copy of a big scan is useless). */
   maxSide?: number;
   minSide?: number;
+  /** Not run in a sheet's search for more codes (DecodePlan.sheet): too dear for what it finds there. */
+  notOnSheets?: boolean;
 }
 
 /** What ZXing always gets: every format, the raw text (no HRI brackets), EAN add-ons read. */
@@ -67,6 +69,14 @@ export interface DecodePlan {
    * ends it. A step that fails (e.g. a filter on a 1x1 image) is skipped, not fatal.
    */
   retries: DecodeStep[];
+  /**
+   * Pages that carry several codes (a sheet of labels, a form with a printed QR code beside a
+   * photographed product code): when the fast pass read at least `minCodes` codes, the retries
+   * run anyway, each on the page with every code read so far painted white, so that a hard code
+   * beside easy ones is not given up because the easy ones were found. One code read is the
+   * common photo and ends the search as before (its cost stays that of the fast pass).
+   */
+  sheet?: { minCodes: number };
   /**
    * Run around each EAN/UPC that ZXing found without add-on: a targeted search, in a crop of
    * the page around that code, that requires the 2- or 5-digit add-on (ZXing's "read if
@@ -134,9 +144,19 @@ export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOu
   for (const step of plan.fast) {
     if (applies(step, width, height)) await run(step, false);
   }
-  for (const step of plan.retries) {
-    if (byZXing()) break;
-    if (applies(step, width, height)) await run(step, true);
+  // ZXing's codes only: ZBar's extra reads on one photo are mostly a retail code read twice
+  const codesRead = () => mergeDetections(found.filter((d) => d.extra?.decoder === 'zxing').map((d) => ({ ...d }))).length;
+  if (plan.sheet && codesRead() >= plan.sheet.minCodes) {
+    for (const step of plan.retries) {
+      if (step.notOnSheets || !applies(step, width, height)) continue;
+      const mask = found.map((d) => boundingBox(d.geometry)).filter((b) => b !== null).map(grown);
+      await run({ ...step, name: `sheet-${step.name}`, variant: { ...step.variant, mask } }, true);
+    }
+  } else {
+    for (const step of plan.retries) {
+      if (byZXing()) break;
+      if (applies(step, width, height)) await run(step, true);
+    }
   }
   if (plan.regions) await decodeRegions(plan.regions, page, cache, () => found, run);
   // Add-on search, only around each retail code found without one (cheap even on a full page).
@@ -160,6 +180,12 @@ export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOu
   }
   // merge marks disagreements on its inputs: give it copies, so each step's record stays as read
   return { detections: mergeDetections(found.map((d) => ({ ...d }))), steps };
+}
+
+/** A code's box with a margin (a quad read on scan lines may not reach the ends of its bars). */
+function grown(b: { left: number; top: number; width: number; height: number }) {
+  const m = 4 + 0.1 * Math.max(b.width, b.height);
+  return { left: b.left - m, top: b.top - m, width: b.width + 2 * m, height: b.height + 2 * m };
 }
 
 /** The located regions not covered by a code already read, each tried at full resolution. */

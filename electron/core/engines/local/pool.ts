@@ -19,6 +19,11 @@ export interface PoolOptions {
   workerUrl?: string | URL;
   /** A job that takes longer is failed and its worker replaced (a wasm hang must not hang the batch). */
   jobTimeoutMs?: number;
+  /**
+   * V8 heap of each worker, in MB (default IMAGE_LIMITS.workerHeapMb). A page that needs more
+   * ends its worker and fails alone with IMAGE_TOO_LARGE (tests set a small one).
+   */
+  heapMb?: number;
   config?: WorkerConfig;
 }
 
@@ -42,7 +47,7 @@ export class DecodePool {
       workerUrl: options.workerUrl ?? defaultWorkerUrl(),
       workerData: options.config ?? {},
       // A page whose file needs more heap than any real one fails alone (IMAGE_TOO_LARGE).
-      resourceLimits: { maxOldGenerationSizeMb: IMAGE_LIMITS.workerHeapMb },
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? IMAGE_LIMITS.workerHeapMb },
       ...(options.size === undefined ? {} : { size: options.size }),
       ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
       describeJob: ({ source }) => `${source.path} (page ${source.page})`,

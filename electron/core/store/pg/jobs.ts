@@ -55,7 +55,7 @@ export async function enqueueItems(db: Queryable, batchId: number, itemIds: numb
 }
 
 /**
- * One round trip (scandesk_claim, migration 007; atomic on its own): the next job, skipping rows
+ * One round trip (scandesk_claim, migration 009; atomic on its own): the next job, skipping rows
  * other workers are taking and pages identical to one being decoded now, leased; its item
  * running; and the cached result of its page, if any.
  */
@@ -110,10 +110,11 @@ async function takeFence(db: Queryable, fence: Fence, status: 'failed' | 'blocke
 }
 
 /**
- * The fenced finish in one round trip (scandesk_finish, migration 007): result, detections,
+ * The fenced finish in one round trip (scandesk_finish, migration 009): result, detections,
  * cache entry, fallback job, the page's size, counts and status, notifications. Answers
  * 'several' without writing anything when the page already has a result (its counts need the
- * merge rules) or the result carries images: then `finishSeveral` does it in a transaction.
+ * merge rules), its batch has review rules (judged in pg/rules.ts) or the result carries
+ * images: then `finishSeveral` does it in a transaction.
  */
 export async function finish(db: Queryable, job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome | 'several'> {
   if ('fresh' in outcome && (outcome.fresh.images?.length ?? 0) > 0) return 'several';
@@ -127,8 +128,9 @@ export async function finishSeveral(db: Queryable, job: ClaimedJob, outcome: Out
   const r = await callFinish(db, job, outcome, key, true);
   if (r.outcome !== 'ok') return { ok: false };
   if ('fresh' in outcome) await storeResultImages(db, r.result_id!, outcome.fresh.images);
-  // A second engine's identical codes are the same codes: counted once (store/merge.ts).
-  await recountItem(db, job.itemId);
+  // A second engine's identical codes are the same codes: counted once (store/merge.ts); a
+  // batch's review rules judge the page, accepting what passes (pg/rules.ts).
+  await recountItem(db, job.itemId, { accept: true });
   return { ok: true, detections: r.detections, fallbackQueued: r.fallback_queued };
 }
 

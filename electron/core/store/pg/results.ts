@@ -5,7 +5,7 @@ import { changes, row, type Queryable } from './db';
 /**
  * store/results.ts and result-images.ts for PostgreSQL: lookups in the results cache, and
  * result images. A finish writes the result, its detections and its cache entry in
- * scandesk_finish (migration 007, store/pg/jobs.ts).
+ * scandesk_finish (PG migration 009, store/pg/jobs.ts).
  */
 
 export async function findCached(db: Queryable, key: CacheKey): Promise<number | null> {

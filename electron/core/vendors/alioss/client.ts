@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import OSS from 'ali-oss';
-import sharp from 'sharp';
+import type OSS from 'ali-oss';
 import { z } from 'zod';
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
@@ -191,6 +190,8 @@ export class AliOssClient {
     assertNotExpired({ id: 'alioss', name: OSS_NAME }, creds.expiresAt);
     const fingerprint = `${creds.accessKeyId}\0${creds.accessKeySecret}\0${creds.securityToken ?? ''}`;
     if (this.cached?.fingerprint !== fingerprint) {
+      // ali-oss (and urllib under it) loads on the first OSS call, not with every command.
+      const { default: OSS } = await import('ali-oss');
       const endpoint = this.endpoint;
       // urllib takes `agent` for http and `httpsAgent` for https endpoints: the same path either way.
       const agent = this.network.agentFor(endpoint);
@@ -238,7 +239,7 @@ function withEndpointHint(oss: OSS): OSS {
 let blank: Promise<Buffer> | null = null;
 /** A small white PNG: a real image for image/codes, with nothing to find. */
 function blankPng(): Promise<Buffer> {
-  blank ??= sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  blank ??= import('sharp').then(({ default: sharp }) => sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer());
   return blank;
 }
 

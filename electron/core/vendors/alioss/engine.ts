@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Task } from '../../../../shared/engines';
 import type { Engine, RecognizeRequest, RecognizeResult } from '../../engines/engine';
 import { ScanError } from '../../errors';
-import { prepare as imagingPrepare } from '../../imaging/prepare';
+import { prepareOnDemand as imagingPrepare } from '../../imaging/prepare-on-demand';
 import type { ImageSource } from '../../intake/types';
 import type { Budget, PreparedImage } from '../../imaging/types';
 import { AliOssClient, checkBucketName, standardRegion, type AliOssClientOptions } from './client';

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { CredentialProvider } from '../../credentials/types';
 import { ScanError } from '../../errors';
 import { tencentEndpoint } from '../../settings/endpoints';
@@ -9,9 +8,9 @@ let blank: Promise<string> | null = null;
 
 /** A small white PNG: nothing to find, so the service answers after checking the signature. */
 function blankPng(): Promise<string> {
-  blank ??= sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } })
-    .png()
-    .toBuffer()
+  // sharp loads here, on a connection test, not with every command.
+  blank ??= import('sharp')
+    .then(({ default: sharp }) => sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer())
     .then((b) => b.toString('base64'));
   return blank;
 }

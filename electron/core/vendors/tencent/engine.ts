@@ -3,7 +3,7 @@ import type { Task } from '../../../../shared/engines';
 import type { CredentialProvider } from '../../credentials/types';
 import type { Engine, RecognizeRequest, RecognizeResult } from '../../engines/engine';
 import { ScanError } from '../../errors';
-import { prepare as imagingPrepare } from '../../imaging/prepare';
+import { prepareOnDemand as imagingPrepare } from '../../imaging/prepare-on-demand';
 import type { Budget, PreparedImage } from '../../imaging/types';
 import type { ImageSource } from '../../intake/types';
 import { VendorCaller, type Network, type RetryOptions, type VendorEvent } from '../common';

@@ -1,6 +1,5 @@
 import type { Detection } from '../../../../shared/detection';
-import { NO_GEOMETRY, type Geometry } from '../../../../shared/geometry';
-import { toPageGeometry } from '../../imaging/prepare';
+import { NO_GEOMETRY, scaleGeometry, type Geometry } from '../../../../shared/geometry';
 import { symbologyFromTypeName } from './symbology';
 
 interface TcPoint {
@@ -22,7 +21,7 @@ function toGeometry(pos: CodeResult['Position'], scale: number): Geometry {
   if (corners.some((c) => !c || !Number.isFinite(c.X) || !Number.isFinite(c.Y))) return NO_GEOMETRY;
   const pts = corners as TcPoint[];
   if (pts.every((c) => c.X < 0 && c.Y < 0)) return NO_GEOMETRY;
-  return toPageGeometry({ kind: 'quad', points: pts.map((c) => ({ x: c.X, y: c.Y })) }, { scale });
+  return scaleGeometry({ kind: 'quad', points: pts.map((c) => ({ x: c.X, y: c.Y })) }, 1 / scale);
 }
 
 /**

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
-import tencentcloud from 'tencentcloud-sdk-nodejs-ocr';
 import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
 import { assertNotExpired, createNetwork, deadline, transportError, httpStatusError, type Network } from '../common';
 import { NOTHING_FOUND, TENCENT, tencentError } from './errors';
 
-const OcrClient = tencentcloud.ocr.v20181119.Client;
+/** The SDK loads on the first Tencent call, not with every command (it costs ~0.1 CPU-s). */
+const ocrClient = async () => (await import('tencentcloud-sdk-nodejs-ocr')).default.ocr.v20181119.Client;
 export const TENCENT_OCR_HOST = 'ocr.tencentcloudapi.com';
 
 /** Where requests go. Default: the real service over HTTPS. Tests point it at the emulator. */
@@ -96,6 +96,7 @@ export class TencentSdkTransport {
     this.lastSecrets = [creds.secretKey, creds.secretId, ...(creds.token ? [creds.token] : [])];
     // Temporary keys (STS) stop the vendor at their expiry, before a request is signed.
     assertNotExpired({ id: 'tencent', name: TENCENT }, creds.expiresAt);
+    const OcrClient = await ocrClient();
     const client = new OcrClient({
       // A session token goes out as X-TC-Token (the SDK adds it when set).
       credential: { secretId: creds.secretId, secretKey: creds.secretKey, ...(creds.token ? { token: creds.token } : {}) },

@@ -2,7 +2,7 @@ import type { Task } from '../../../../shared/engines';
 import type { Engine, RecognizeRequest, RecognizeResult } from '../../engines/engine';
 import { ScanError } from '../../errors';
 import type { ImageSource } from '../../intake/types';
-import { prepare as imagingPrepare } from '../../imaging/prepare';
+import { prepareOnDemand as imagingPrepare } from '../../imaging/prepare-on-demand';
 import type { Budget, PreparedImage } from '../../imaging/types';
 import { WeChatClient, type WeChatClientOptions } from './client';
 import { codesToDetections, textToDetections } from './to-detection';

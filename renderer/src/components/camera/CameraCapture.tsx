@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
+import { CAPTURE_LIMITS } from '../../../../shared/contract/camera';
 import { useApp } from '../../api/context';
+import { LiveCodesLine, LiveOutlines, useLiveCodes } from './LiveOutlines';
 
 /**
  * "Capture from camera": the cameras the browser knows (a picker once permission gives their
  * names), a live preview of the chosen one, and Capture, which draws the current frame to a
  * canvas and hands it on as a PNG file named by the time it was taken (it then enters the batch
  * like a dropped file). The stream is stopped when the panel closes or the camera changes.
+ * While it plays, the codes the local decoder reads in it are outlined on the picture.
  */
 export function CameraCapture(props: { onCapture: (file: File) => void; onClose: () => void }) {
   const { t, reportError } = useApp();
@@ -15,6 +18,7 @@ export function CameraCapture(props: { onCapture: (file: File) => void; onClose:
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
   const [taken, setTaken] = useState(0);
+  const live = useLiveCodes(video, ready);
 
   useEffect(() => {
     let live = true;
@@ -51,11 +55,16 @@ export function CameraCapture(props: { onCapture: (file: File) => void; onClose:
     canvas.width = v.videoWidth;
     canvas.height = v.videoHeight;
     canvas.getContext('2d')!.drawImage(v, 0, 0);
-    canvas.toBlob((blob) => {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const done = (blob: Blob | null, type: string) => {
       if (!blob) return reportError(new Error('The frame could not be encoded.'));
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      props.onCapture(new File([blob], `camera-${stamp}.png`, { type: 'image/png' }));
+      props.onCapture(new File([blob], `camera-${stamp}.${type === 'image/png' ? 'png' : 'jpg'}`, { type }));
       setTaken((n) => n + 1);
+    };
+    // PNG keeps every pixel; a frame too large for one request (a 4K sensor's noise) goes as a fine JPEG.
+    canvas.toBlob((png) => {
+      if (png && png.size > CAPTURE_LIMITS.maxBytes) canvas.toBlob((jpeg) => done(jpeg, 'image/jpeg'), 'image/jpeg', 0.95);
+      else done(png, 'image/png');
     }, 'image/png');
   }
 
@@ -78,8 +87,12 @@ export function CameraCapture(props: { onCapture: (file: File) => void; onClose:
           {t('camera.failed', { reason: error })}
         </p>
       ) : (
-        <video ref={video} className="camera-preview" muted playsInline data-testid="camera-preview" />
+        <div className="camera-stage">
+          <video ref={video} className="camera-preview" muted playsInline data-testid="camera-preview" />
+          <LiveOutlines live={live} />
+        </div>
       )}
+      {!error && ready && <LiveCodesLine live={live} />}
       <div className="row">
         <button type="button" className="btn primary" onClick={capture} disabled={!ready} data-testid="camera-capture">
           {t('camera.capture')}

@@ -17,15 +17,16 @@ import type { PgMigration } from './index';
  * scandesk_finish: the fenced finish (refused when the allocation id no longer holds), the
  * result with its detections (fresh, or copied from a cached result) and its cache entry, the
  * fallback engine's job, the page's size, counts and status, and the notifications. A page that
- * already has a result (a second engine, a manual code) answers 'several' without writing: its
- * counts follow the merge rules (store/merge.ts), so the caller runs it in a transaction with
- * p_several and recounts.
+ * already has a result (a second engine, a manual code), or whose batch has review rules,
+ * answers 'several' without writing: its counts follow the merge rules (store/merge.ts) and the
+ * rules judge it (store/pg/rules.ts), so the caller runs it in a transaction with p_several and
+ * recounts.
  *
  * The status-from-jobs rule below is a frozen copy of STATUS_FROM_JOBS (store/pg/item-status.ts);
  * the channels are those of store/pg/notify.ts.
  */
-export const migration007: PgMigration = {
-  version: 7,
+export const migration009: PgMigration = {
+  version: 9,
   name: 'job functions',
   sql: `
     -- The options part of a cache key, from a batch's plan: compared as jsonb (key order is
@@ -115,7 +116,8 @@ export const migration007: PgMigration = {
       -- The page first (one lock order with the claim): a second engine's finish on the same
       -- page waits here, then sees this one's result.
       SELECT i.sha256 INTO v_item_sha256 FROM items i WHERE i.id = p_item FOR UPDATE;
-      IF NOT p_several AND EXISTS (SELECT 1 FROM results r WHERE r.item_id = p_item) THEN
+      IF NOT p_several AND (EXISTS (SELECT 1 FROM results r WHERE r.item_id = p_item)
+                            OR EXISTS (SELECT 1 FROM batch_rules br WHERE br.batch_id = p_batch)) THEN
         RETURN QUERY SELECT 'several'::text, NULL::bigint, 0, false;
         RETURN;
       END IF;

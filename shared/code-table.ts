@@ -1,0 +1,42 @@
+import type { DetectionEngine, DetectionKind, ReviewStatus } from './detection';
+
+/**
+ * The results table (issue 9): every detection of a batch as one row, each code two engines
+ * read at the same place once (store/merge.ts), in intake order, filtered and paged by the
+ * store so a 10,000-page batch costs one indexed query per screen.
+ */
+export interface CodeRow {
+  /** The detection's id (a merged code's first engine's copy). */
+  id: number;
+  itemId: number;
+  /** The page's file, its page number in that file and the file's page count. */
+  path: string;
+  page: number;
+  pageCount: number;
+  kind: DetectionKind;
+  symbology: string;
+  /** For kind 'field': which field (ID cards). */
+  field: string | null;
+  text: string;
+  correctedText: string | null;
+  review: ReviewStatus;
+  /** Every engine that read this code here, first the one whose copy this is. */
+  foundBy: DetectionEngine[];
+  /** An ID-card number (shared/personal-data.ts): shown masked unless the user reveals it. */
+  personal: boolean;
+}
+
+export interface CodeQuery {
+  symbology?: string;
+  /** Codes that engine read (alone or with another engine). */
+  engine?: DetectionEngine;
+  review?: ReviewStatus;
+  offset?: number;
+  limit?: number;
+}
+
+/** What the table can be filtered by in one batch: its symbologies and engines. */
+export interface CodeFacets {
+  symbologies: string[];
+  engines: DetectionEngine[];
+}

@@ -1,0 +1,105 @@
+/**
+ * Live outlines in the camera preview, in a real Chromium against the browser host: Chromium's
+ * fake camera plays a video made of real sample photos (a QR code, then an EAN-13, in a loop:
+ * --use-file-for-fake-video-capture), the preview samples its frames, the host's local decoder
+ * reads them in a worker thread, and each code is outlined on the picture with its value as it
+ * comes into view. Screenshots: test-results/screenshots/camera-live-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHost, type RunningHost } from '../../electron/host';
+import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
+import { CHROMIUM_PATH } from '../../bench/ui/chromium';
+import { Z } from '../fixtures/samples';
+import { writeY4m } from './support/fake-camera';
+import { shotInEveryLook } from './support/looks';
+
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+const QR_TEXT = readFileSync(`${Z}qrcode-5/01.txt`, 'utf8');
+const EAN_TEXT = readFileSync(`${Z}ean13-1/1.txt`, 'utf8').trim();
+let dir: string;
+let host: RunningHost;
+let browser: Browser;
+let page: Page;
+const rendererErrors: string[] = [];
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-camera-live-'));
+  const video = join(dir, 'camera.y4m');
+  // Two seconds of each photo at 10 frames a second: several samples of each while it is in view.
+  await writeY4m(video, [`${Z}qrcode-5/01.png`, `${Z}ean13-1/1.png`], { width: 640, height: 480, fps: 10, framesEach: 20 });
+  host = await startHost({ dbPath: join(dir, 'profile', 'scandesk.db'), port: 0, log: () => undefined });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--disable-gpu',
+      '--no-first-run',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  page.on('pageerror', (e) => rendererErrors.push(e.message));
+  await page.goto(host.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The outlines on screen now: value and the polygon's box in the page's pixels. */
+async function outlines(): Promise<Array<{ value: string; box: { x: number; y: number; width: number; height: number } }>> {
+  const found = page.locator('[data-testid=camera-outline]');
+  const out = [];
+  for (let i = 0; i < (await found.count()); i++) {
+    const value = await found.nth(i).getAttribute('data-value');
+    const box = await found.nth(i).boundingBox();
+    if (value !== null && box) out.push({ value, box });
+  }
+  return out;
+}
+
+describe('live outlines in the camera preview', () => {
+  it('outlines each code of the real photos the camera shows, with its value, inside the picture', async () => {
+    await page.click('[data-testid=new-batch]');
+    await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
+    await page.click('[data-testid=camera-open]');
+    await page.waitForSelector('[data-testid=camera][data-ready=true]', { timeout: 30_000 });
+    const preview = (await page.locator('[data-testid=camera-preview]').boundingBox())!;
+    const seen = new Map<string, { x: number; y: number; width: number; height: number }>();
+    // Both photos come round in the loop: wait until each has been outlined at least once.
+    await expect
+      .poll(
+        async () => {
+          for (const o of await outlines()) seen.set(o.value, o.box);
+          return [...seen.keys()].sort();
+        },
+        { timeout: 60_000, interval: 100 },
+      )
+      .toEqual([EAN_TEXT, QR_TEXT].sort());
+    for (const [value, box] of seen) {
+      // Each outline lies on the preview (the SVG is fitted over the video) and has an area.
+      expect(box.width, value).toBeGreaterThan(10);
+      expect(box.height, value).toBeGreaterThan(3);
+      expect(box.x, value).toBeGreaterThanOrEqual(preview.x - 2);
+      expect(box.y, value).toBeGreaterThanOrEqual(preview.y - 2);
+      expect(box.x + box.width, value).toBeLessThanOrEqual(preview.x + preview.width + 2);
+      expect(box.y + box.height, value).toBeLessThanOrEqual(preview.y + preview.height + 2);
+    }
+    // The value is written out below the picture too.
+    await page.waitForSelector(`[data-testid=camera-live-code][data-value="${QR_TEXT.replace(/"/g, '\\"')}"]`, { timeout: 60_000 });
+    await shotInEveryLook(page, SHOTS, 'camera-live', async () => {
+      await page.waitForSelector('[data-testid=camera-outline]', { timeout: 60_000 });
+    });
+    expect(rendererErrors).toEqual([]);
+  }, 180_000);
+});
