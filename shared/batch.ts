@@ -1,6 +1,7 @@
 import type { AppError } from './errors';
 import type { EnginePlan } from './engines';
 import type { StoredDetection } from './detection';
+import type { PageRuleVerdict } from './rules/types';
 
 export type BatchStatus = 'queued' | 'running' | 'paused' | 'cancelled' | 'done';
 
@@ -64,6 +65,8 @@ export interface ItemSummary {
   reviewPending: number;
   /** A reviewer looked at the page and marked it "checked, no code here". */
   checkedNoCode: boolean;
+  /** The batch's review rules on this page (breaks > 0: flagged); absent when the batch has none or the page is not read yet. */
+  rule?: PageRuleVerdict;
   width: number | null; // oriented page size, once known
   height: number | null;
 }

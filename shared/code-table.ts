@@ -22,6 +22,8 @@ export interface CodeRow {
   review: ReviewStatus;
   /** Every engine that read this code here, first the one whose copy this is. */
   foundBy: DetectionEngine[];
+  /** An ID-card number (shared/personal-data.ts): shown masked unless the user reveals it. */
+  personal: boolean;
 }
 
 export interface CodeQuery {

@@ -34,9 +34,11 @@ import {
   VendorSettingsResultSchema,
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
+import { folderRequests } from './contract/folders';
 import { cameraRequests } from './contract/camera';
 import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
+import { BatchRulesSchema, PageRuleVerdictSchema, RuleVerdictSchema, rulesRequests } from './contract/rules';
 
 import type { CropKind } from './idcard';
 import { IdCardOptionsSchema, idCardPart } from './contract/idcard';
@@ -47,9 +49,11 @@ export * from './contract/exports';
 export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
+export * from './contract/folders';
 export * from './contract/usage';
 export * from './contract/camera';
 export * from './contract/table';
+export * from './contract/rules';
 
 // ---------------------------------------------------------------------------------------------
 // Limits (exported so the UI can enforce the same bounds before it asks)
@@ -103,7 +107,7 @@ export const EnginePlanSchema = z.strictObject({
     if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
   }) satisfies z.ZodType<EnginePlan>;
 
-export const ItemFilterSchema = z.enum(['all', 'with-codes', 'without-codes', 'errors', 'needs-review']);
+export const ItemFilterSchema = z.enum(['all', 'with-codes', 'without-codes', 'errors', 'needs-review', 'rule-breaks']);
 export const ReviewStatusSchema = z.enum(['pending', 'accepted', 'rejected']);
 export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
 export const ThemeSchema = z.enum(['system', 'light', 'dark']);
@@ -157,6 +161,7 @@ export const ItemSummarySchema = z.object({
   detectionCount: z.number(),
   reviewPending: z.number(),
   checkedNoCode: z.boolean(),
+  rule: PageRuleVerdictSchema.optional(),
   width: z.number().nullable(),
   height: z.number().nullable(),
 }) satisfies z.ZodType<ItemSummary>;
@@ -176,6 +181,7 @@ export const StoredDetectionSchema = z.object({
   correctedText: z.string().nullable(),
   foundBy: z.array(z.enum(DETECTION_ENGINES)).optional(),
   disagrees: z.boolean().optional(),
+  rule: RuleVerdictSchema.optional(),
 }) satisfies z.ZodType<StoredDetection>;
 
 export const ItemDetailSchema = ItemSummarySchema.extend({
@@ -253,6 +259,8 @@ export const requests = {
       paths: z.array(AbsolutePath).min(1).max(LIMITS.pathsPerBatch),
       name: z.string().trim().min(1).max(LIMITS.nameChars).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
       plan: EnginePlanSchema,
+      /** The batch's review rules (shared/rules), stored with it before its first page is read. */
+      rules: BatchRulesSchema.optional(),
     }),
     output: z.object({
       batch: BatchSummarySchema,
@@ -397,7 +405,9 @@ export const requests = {
   /** What one batch spent per vendor and operation. */
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
+  ...folderRequests,
   ...tableRequests,
+  ...rulesRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { Geometry } from './geometry';
 import { ENGINE_IDS, type EngineId } from './engines';
+import type { RuleVerdict } from './rules/types';
 
 /**
  * One thing an engine found on a page: a code, a line of printed text, or a field of an
@@ -45,6 +46,8 @@ export interface StoredDetection extends Detection {
   foundBy?: DetectionEngine[];
   /** Another engine read something else at this place: a person should look. */
   disagrees?: boolean;
+  /** The batch's review rules on this code (shared/rules): absent when the batch has none or it is not a code. */
+  rule?: RuleVerdict;
 }
 
 /** ZXing-C++ format names, the canonical symbology names of the product. */

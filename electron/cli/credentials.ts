@@ -10,10 +10,13 @@ import { mergePatch, VendorSettingsStore, vendorSettingsPath, type VendorSetting
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
 import type { CliIo } from './scan';
-import { readCredentials } from './secret-input';
+import { readCredentials, readProxyLogin } from './secret-input';
+import { proxyFor } from '../core/vendors/common/proxy';
 
 export interface CredentialsOptions {
   db?: string;
+  /** proxy-login: the proxy's user name (not a secret; the password never comes from a flag). */
+  user?: string;
   region?: string;
   bucket?: string;
 }
@@ -25,6 +28,16 @@ function profileSettings(vendor: VendorId, o: CredentialsOptions, io: CliIo): Ve
   if (o.region) patch[vendor] = { region: o.region } as never;
   if (o.bucket) patch.alioss = { ...patch.alioss, bucket: o.bucket };
   return mergePatch(new VendorSettingsStore(vendorSettingsPath(dbPath), io.env).get(), patch);
+}
+
+/**
+ * The proxy the vendors of the profile of `--db` would go through now (the Network setting
+ * beside the database, or the system's HTTPS_PROXY...), as the app computes it; null: direct.
+ */
+function proxyInEffect(o: CredentialsOptions, io: CliIo): string | null {
+  const dbPath = resolve(o.db ?? defaultDbPath(io.env));
+  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath), io.env).get();
+  return proxyFor(new URL('https://scandesk.invalid/'), settings.network.proxy, io.env)?.origin ?? null;
 }
 
 /** "temporary keys, expire 2026-12-06 18:00 UTC" / "temporary keys EXPIRED at ..." for the status line. */
@@ -63,6 +76,26 @@ export async function runCredentials(action: string, vendorArg: string | undefin
           io.stderr.write(`${st.error?.message ?? 'The keychain is not available.'}\n`);
           return EXIT_FAILURE;
         }
+        const proxy = st.proxy;
+        io.stdout.write(`${'proxy'.padEnd(8)} ${proxy?.configured ? `signed in for ${proxy.proxy}` : 'no sign-in stored'}\n`);
+        return EXIT_OK;
+      }
+      case 'proxy-login': {
+        if (vendorArg) throw new UsageError('proxy-login takes no vendor: the sign-in is for the proxy every vendor goes through.');
+        // Bound to the proxy in effect for this profile, exactly as the app's Settings does.
+        const proxy = proxyInEffect(o, io);
+        if (!proxy) {
+          throw new UsageError('There is no proxy to sign in to: set one with "scandesk settings set network.proxy http://host:port" (or HTTPS_PROXY) first.');
+        }
+        if (!io.stdin) throw new UsageError('No input to read the proxy sign-in from.');
+        const auth = await readProxyLogin(o.user, io.stdin, io.stderr);
+        const st = await store.proxy.set(auth, proxy);
+        io.stdout.write(`Stored the proxy sign-in in the system keychain, for ${st.proxy} only (sent only when that proxy asks for it).\n`);
+        return EXIT_OK;
+      }
+      case 'proxy-logout': {
+        const removed = await store.proxy.delete();
+        io.stdout.write(removed ? 'Deleted the proxy sign-in.\n' : 'No proxy sign-in was stored.\n');
         return EXIT_OK;
       }
       case 'set': {
@@ -95,7 +128,7 @@ export async function runCredentials(action: string, vendorArg: string | undefin
         return EXIT_FAILURE;
       }
       default:
-        throw new UsageError(`Unknown action "${action}": use set, status, delete or test.`);
+        throw new UsageError(`Unknown action "${action}": use set, status, delete, test, proxy-login or proxy-logout.`);
     }
   } catch (err) {
     if (err instanceof ScanError && err.code !== 'INTERNAL') {

@@ -92,6 +92,12 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--documents-out <dir>', 'write one PDF per document (the original pages) into this folder')
     .option('--expect <file>', 'reconcile against the values in this CSV or XLSX file (one column): found, missing, unexpected, duplicates')
     .option('--expect-column <name|n>', 'the column of --expect to read, by header name or number (default: the first)')
+    .option('--rules <file>', 'review rules from a JSON file: {"symbologies":[...],"patterns":{"EAN-13":"^978","*":"..."},"gs1":true,"codesPerPage":{"min":1,"max":1},"autoAccept":true} (fields left out: off)')
+    .option('--symbologies <list>', 'review rule: the symbologies expected (comma-separated, e.g. EAN-13,Code128); a code of another one breaks it')
+    .option('--pattern <[symbology=]regex>', 'review rule: codes of that symbology (or, without "symbology=", every other) must match (RE2 syntax; repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--gs1', 'review rule: verify GS1 check digits (EAN/UPC/ITF-14/DataBar/SSCC) and GS1 element strings (GS1-128, GS1 DataMatrix/QR)')
+    .option('--codes-per-page <n>', 'review rule: codes each page should carry: N, MIN-MAX, MIN- or -MAX')
+    .option('--auto-accept', 'accept the codes that pass every review rule on a page that passes (the others wait for review)')
     .addHelpText(
       'after',
       `
@@ -103,6 +109,15 @@ With --separate-on/--separate-every every format gains the document of each page
 Documents sheet; JSON: "documents"); with --expect, the standing of each value (XLSX: a
 Reconciliation sheet; CSV: a reconciliation column and one "missing" row per value found
 nowhere; JSON: "reconciliation": {"found","missing","unexpected","duplicates"}).
+
+Review rules (--rules, --symbologies, --pattern, --gs1, --codes-per-page): each code is judged
+by its value as found (or as corrected in the app), each page by its number of codes (merged
+codes once, rejected ones not counted). Every format gains the verdict and its reasons per code
+and per page (CSV: rule, rule_reason, page_rule, page_rule_reason; XLSX: Rule columns; JSON:
+"rule" on items and detections); the summary lists the pages that break a rule. Patterns use
+RE2 syntax (no look-around or back-references; matching takes linear time) and are searched
+in the value: anchor them (^...$) to match it whole. With --auto-accept, codes that pass on a
+page that passes are accepted; the rest wait for review in the app ("Rule breaks" filter).
 
 Documents: values are tested as found (a correction made in the app counts, a rejected code
 does not); a page not decoded yet joins the current document. PDF names are made safe for
@@ -141,7 +156,9 @@ Examples:
   scandesk scan cards/ --engine tencent --task idcard --id-crop card,portrait --id-warn all --out cards.xlsx
   scandesk scan ~/Scans --engine local --fallback wechat --out codes.json
   scandesk scan stack.pdf --separate-on '^DOC-' --drop-separators --documents-out ./docs --out stack.xlsx
-  scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json`,
+  scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json
+  scandesk scan cartons/ --symbologies EAN-13,Code128 --gs1 --codes-per-page 1 --auto-accept --out cartons.csv
+  scandesk scan labels/ --pattern 'Code128=^PKG-[0-9]{6}$' --rules rules.json --out labels.xlsx`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       const { runScan } = await import('./scan');
@@ -175,12 +192,13 @@ Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done
 
   program
     .command('credentials')
-    .description('Store, check, test or delete a cloud vendor\'s credentials in the system keychain.')
-    .argument('<action>', 'set | status | delete | test')
+    .description('Store, check, test or delete a cloud vendor\'s credentials (or the proxy\'s sign-in) in the system keychain.')
+    .argument('<action>', 'set | status | delete | test | proxy-login | proxy-logout')
     .argument('[vendor]', 'tencent | wechat | alioss (not needed for status)')
     .option('--db <file>', 'test: use the vendor settings beside this database (as scan --db)')
     .option('--region <region>', 'test: the region to try (tencent: ap-guangzhou/ap-beijing; alioss: the bucket\'s)')
     .option('--bucket <name>', 'test alioss: the bucket to try')
+    .option('--user <name>', 'proxy-login: the proxy user name (the password is asked for, or read from stdin)')
     .addHelpText(
       'after',
       `
@@ -196,6 +214,11 @@ Actions:
   delete <vendor>  remove the vendor's credentials from the keychain
   test <vendor>    one cheap real request with the stored credentials (tencent: QrcodeOCR on a
                    blank image; wechat: a new access_token; alioss: GetBucketInfo)
+  proxy-login      the user name and password of the proxy the vendors go through (the
+                   Network setting beside --db, or HTTPS_PROXY): asked for on a terminal
+                   (the password is not shown), else read from stdin, one per line (only the
+                   password with --user). Stored for that proxy only, sent only when it asks.
+  proxy-logout     remove the proxy's sign-in from the keychain
 
 Exit status: 0 on success, 1 when the keychain or the vendor refused, 2 for bad arguments.
 Linux needs a Secret Service (GNOME Keyring or KWallet) in the session.
@@ -204,7 +227,8 @@ ${endpointHelp}
 Examples:
   scandesk credentials set tencent
   printf '%s\\n%s\\n' "$APP_ID" "$APP_SECRET" | scandesk credentials set wechat
-  scandesk credentials test alioss --bucket my-scans --region cn-hangzhou`,
+  scandesk credentials test alioss --bucket my-scans --region cn-hangzhou
+  scandesk credentials proxy-login --user scan.desk`,
     )
     .action(async (action: string, vendor: string | undefined, opts: CredentialsOptions) => {
       const { runCredentials } = await import('./credentials');

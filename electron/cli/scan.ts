@@ -24,9 +24,10 @@ import { addFailure, formatSummary, type FailureGroups } from './summary';
 import { confirm, describeEstimate, formatSpend } from './usage';
 import { queueUrl, redactUrl } from './queue-url';
 import { hasIdCardFlags, idCardArgs, idCardOptions, type IdCardFlags } from './idcard-flags';
+import { rulesArgs, rulesFromFlags, rulesSummary, type RulesFlags } from './rules-flags';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
-export interface ScanOptions extends ExtrasFlags, IdCardFlags {
+export interface ScanOptions extends ExtrasFlags, IdCardFlags, RulesFlags {
   /** Required, except with --submit-only. */
   out?: string;
   /** A shared queue (postgres://...) instead of the --db file for the batch. */
@@ -203,6 +204,7 @@ async function checkOutputWritable(out: string, format: ExportFormat): Promise<s
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
+  const rules = await rulesFromFlags(options);
   const started = performance.now();
   if (v.out) {
     const createdOut = await checkOutputWritable(v.out, v.format);
@@ -305,7 +307,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         }
       }
       io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${describePlan(v)}...\n`);
-      const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name });
+      const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name, rules });
       batch = created.batch;
       batchId = batch.id;
       await registry.set(key, batch.id);
@@ -316,6 +318,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       return EXIT_OK;
     }
     await applyExtras(service, batch.id, extras);
+    // A resumed batch takes the rules given now (its read pages are judged again).
+    if (resumed && rules) await service.setRules(batch.id, rules);
     if (interrupted) await service.pause(batch.id);
     const onProgress = (p: { batchId: number; counts: BatchSummary['counts']; expanding?: true }) => {
       if (p.batchId === batchId) progress.update(p.counts, p.expanding === true);
@@ -356,7 +360,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       path: v.out,
       revealPersonalData: options.revealPersonalData === true,
     });
-    const extraLines = await finishExtras(service, batch.id, extras);
+    const extraLines = [...(await rulesSummary(service, batch.id)), ...(await finishExtras(service, batch.id, extras))];
     if (cropsOut) {
       const { writeCrops } = await import('./crops-out');
       const crops = await writeCrops(service, batch.id, cropsOut);
@@ -450,6 +454,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.documentKey !== undefined) args.push('--document-key', q(o.documentKey));
   if (o.documentName !== undefined) args.push('--document-name', q(o.documentName));
   if (o.documentsOut !== undefined) args.push('--documents-out', q(resolve(o.documentsOut)));
+  args.push(...rulesArgs(o).map(q));
   if (o.expect !== undefined) args.push('--expect', q(resolve(o.expect)));
   if (o.expectColumn !== undefined) args.push('--expect-column', q(o.expectColumn));
   return args.join(' ');

@@ -49,6 +49,46 @@ export async function readCredentials(vendor: VendorId, stdin: NodeJS.ReadStream
   return Object.fromEntries(lines.map((line, i) => [fields[i]!, line]));
 }
 
+/**
+ * The proxy's sign-in, never from the command line: on a terminal a prompt for the user name
+ * (unless given with --user: a user name is not a secret) and one for the password, not echoed;
+ * otherwise stdin holds the password alone (with --user) or the user name and the password, one
+ * per line (or JSON {"username": ..., "password": ...}).
+ */
+export async function readProxyLogin(user: string | undefined, stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<{ username: string; password: string }> {
+  if (stdin.isTTY) {
+    const terminal = new RawTerminal(stdin, stderr);
+    try {
+      const username = user ?? (await terminal.prompt('proxy user name: ', false)).trim();
+      const password = await terminal.prompt(`proxy password for ${username} (not shown): `, true);
+      return { username, password };
+    } finally {
+      terminal.close();
+    }
+  }
+  // The password may hold spaces at either end: only the line break is taken off.
+  const text = (await readAll(stdin)).replace(/\r?\n$/, '');
+  if (text.trim() === '') throw new UsageError(`No proxy sign-in on stdin: give ${user ? 'the password' : 'the user name and the password, one per line'}.`);
+  if (text.trimStart().startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new UsageError('The proxy sign-in on stdin is not valid JSON.');
+    }
+    const o = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    return { username: user ?? str(o.username), password: str(o.password) };
+  }
+  const lines = text.split(/\r?\n/);
+  if (user) {
+    if (lines.length !== 1) throw new UsageError(`Expected the password alone on stdin (with --user), got ${lines.length} lines.`);
+    return { username: user, password: lines[0]! };
+  }
+  if (lines.length !== 2) throw new UsageError(`Expected 2 lines on stdin (user name, password), got ${lines.length}.`);
+  return { username: lines[0]!.trim(), password: lines[1]! };
+}
+
 async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));

@@ -10,6 +10,8 @@ import type { DocumentsApi } from './documents/service';
 import type { ReconciliationApi } from './reconcile/service';
 import type { HotFoldersApi } from './hotfolder/service';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
+import type { BatchRules } from '../../shared/rules/types';
+import type { RulesChange } from './store/rules-set';
 
 /**
  * The engine as its drivers (CLI, browser host, Electron main) see it. One implementation
@@ -20,9 +22,11 @@ export interface CreateBatchInput {
   paths: string[];
   name?: string;
   plan: EnginePlan;
+  /** Review rules for the batch (shared/rules), stored before its first page is read. */
+  rules?: BatchRules | null;
 }
 
-export type ItemFilter = 'all' | 'with-codes' | 'without-codes' | 'errors' | 'needs-review';
+export type ItemFilter = 'all' | 'with-codes' | 'without-codes' | 'errors' | 'needs-review' | 'rule-breaks';
 
 export interface ItemQuery {
   filter?: ItemFilter;
@@ -101,6 +105,13 @@ export interface ScanService {
   removeManualDetection(detectionId: number): Promise<ItemDetail>;
   /** A reviewer's "checked, no code here" on a page, or its removal; answers the page. */
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
+  /** A batch's review rules (null: none); NOT_FOUND for no batch. */
+  getRules(batchId: number): Promise<BatchRules | null>;
+  /**
+   * Sets (null: removes) a batch's review rules; every read page is judged again and, with
+   * autoAccept, its pending codes that now pass are accepted. Rules that check nothing are none.
+   */
+  setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange>;
   exportBatch(req: ExportRequest): Promise<ExportOutcome>;
   /**
    * What a batch of these paths with this plan would send to each vendor (pages with a stored

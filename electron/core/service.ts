@@ -10,6 +10,9 @@ import type { Engine } from './engines/engine';
 import { ScanError } from './errors';
 import type { IntakeItem, IntakeResult } from './intake/types';
 import { validatePlan } from './plan';
+import { checkRules } from './rules-check';
+import type { BatchRules } from '../../shared/rules/types';
+import type { RulesChange } from './store/rules-set';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './queue/backoff';
 import { blobPath, putBlobs, withBlobErrors } from './queue/blobs';
 import type { ClaimedJob } from './queue/jobs';
@@ -243,6 +246,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
     }
     const plan = validatePlan(input.plan, this.engineMap, { sharedQueue: this.shared });
+    const rules = input.rules ? checkRules(input.rules) : null;
     const chunks = this.intakeChunks(input.paths, this.stopIntake.signal)[Symbol.asyncIterator]();
     let first: IteratorResult<IntakeResult>;
     try {
@@ -260,6 +264,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       createdAt: new Date().toISOString(),
       items: found.items,
       skipped: found.skipped,
+      rules,
       ...(first.done ? {} : { intake: { paths: input.paths, owner: this.owner } }),
     });
     if (!first.done) this.continueIntake(batchId, chunks);
@@ -511,6 +516,18 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return this.store.setCheckedNoCode(itemId, checked);
+  }
+
+  async getRules(batchId: number): Promise<BatchRules | null> {
+    await this.store.batchState(batchId); // NOT_FOUND for no batch
+    return this.store.getRules(batchId);
+  }
+
+  async setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange> {
+    this.assertOpen();
+    const change = await this.store.setRules(batchId, rules === null ? null : checkRules(rules));
+    await this.changed(batchId);
+    return change;
   }
 
   async exportBatch(req: ExportRequest): Promise<ExportOutcome> {

@@ -4,9 +4,9 @@ import type { DialogProvider } from '../core/api';
 
 /** The handler table's dialogs, as native Electron dialogs attached to the main window. */
 export function electronDialogs(getWindow: () => BrowserWindow | null): DialogProvider {
-  const open = async (properties: Array<'openFile' | 'openDirectory' | 'multiSelections'>, filters?: Electron.FileFilter[]) => {
+  const open = async (properties: Electron.OpenDialogOptions['properties'], filters?: Electron.FileFilter[], title?: string) => {
     const win = getWindow();
-    const options: Electron.OpenDialogOptions = { properties, ...(filters ? { filters } : {}) };
+    const options: Electron.OpenDialogOptions = { properties, ...(filters ? { filters } : {}), ...(title ? { title } : {}) };
     const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return r.canceled || r.filePaths.length === 0 ? { status: 'cancelled' as const } : { status: 'selected' as const, paths: r.filePaths };
   };
@@ -19,7 +19,8 @@ export function electronDialogs(getWindow: () => BrowserWindow | null): DialogPr
           { name: 'All files', extensions: ['*'] },
         ],
       ),
-    openFolder: () => open(['openDirectory', 'multiSelections']),
+    // One folder to watch or write into may also be created from the dialog (macOS asks for it).
+    openFolder: (o) => (o?.single ? open(['openDirectory', 'createDirectory'], undefined, o.title) : open(['openDirectory', 'multiSelections'])),
     async saveExport({ format, defaultName, folder }) {
       const win = getWindow();
       const names: Record<string, string> = { xlsx: 'Excel workbook', csv: 'CSV', json: 'JSON' };

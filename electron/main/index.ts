@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import type { MenuCommand, Settings } from '../../shared/contract';
-import { createHandlers, createMediaCache, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type MediaCache, type SettingsStore } from '../core/api';
+import { createHandlers, createMediaCache, FolderHandles, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type MediaCache, type SettingsStore } from '../core/api';
 import { openProfile, type Profile } from '../core/profile';
 import { HotFolderRunner } from '../core/hotfolder/runner';
 import { ScanError } from '../core/errors';
@@ -119,6 +119,8 @@ async function start(): Promise<void> {
     media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,
+    // Hot folders and the documents' PDF folder: only folders chosen in the native dialog.
+    folders: new FolderHandles(),
     log,
   });
 

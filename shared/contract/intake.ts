@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SEPARATION_LIMITS, type DocumentList, type DocumentPdf, type SeparationRule } from '../documents';
 import { EXPECTED_LIMITS } from '../reconciliation';
 import type { HotFolder } from '../hot-folders';
+import { folderChoice } from './folders';
 import { AbsolutePath, LocalFolderPath, noNul } from './paths';
 
 const Id = z.int().positive();
@@ -70,9 +71,12 @@ export const intakeRequests = {
   /** null: the batch is no longer separated. */
   'documents.setRule': { input: z.strictObject({ batchId: Id, rule: SeparationRuleSchema.nullable() }), output: SeparationRuleSchema.nullable() },
   'documents.list': { input: z.strictObject({ batchId: Id }), output: DocumentListSchema },
-  /** One PDF per document into an existing folder the user chose. */
-  // A folder the renderer names is never a network share (Windows would send the user's credentials there).
-  'documents.writePdfs': { input: z.strictObject({ batchId: Id, dir: LocalFolderPath }), output: DocumentPdfSchema },
+  /**
+   * One PDF per document into an existing folder the user chose: `{ handle }` from the folder
+   * dialog (desktop app), or a typed path (browser host).
+   */
+  // A folder the renderer types is never a network share (Windows would send the user's credentials there).
+  'documents.writePdfs': { input: z.strictObject({ batchId: Id, dir: folderChoice(LocalFolderPath) }), output: DocumentPdfSchema },
   /** An expected list file (CSV or XLSX) read in the renderer, sent as bytes: works the same in both hosts. */
   'expected.import': {
     input: z.strictObject({
@@ -90,9 +94,12 @@ export const intakeRequests = {
   },
   'reconciliation.get': { input: z.strictObject({ batchId: Id }), output: ReconciliationSchema },
   'hotFolders.list': { input: z.strictObject({}), output: z.array(HotFolderSchema) },
-  /** Adds (or updates, by path) a watched folder; every folder named must exist. */
+  /**
+   * Adds (or updates, by path) a watched folder; every folder named must exist. Desktop app:
+   * each folder is `{ handle }` from the folder dialog; browser host: typed paths.
+   */
   'hotFolders.save': {
-    input: z.strictObject({ path: Path, doneDir: Path.nullable().optional(), failedDir: Path.nullable().optional() }),
+    input: z.strictObject({ path: folderChoice(Path), doneDir: folderChoice(Path).nullable().optional(), failedDir: folderChoice(Path).nullable().optional() }),
     output: HotFolderSchema,
   },
   'hotFolders.setEnabled': { input: z.strictObject({ id: Id, enabled: z.boolean() }), output: HotFolderSchema },

@@ -31,6 +31,7 @@ export const REQUEST_NAMES = [
   'dialogs.openFiles',
   'dialogs.openFolder',
   'dialogs.saveExport',
+  'dialogs.chooseFolder',
   // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
   // keychain (credentials.set) and never come back.
   'vendors.describe',
@@ -80,6 +81,9 @@ export const REQUEST_NAMES = [
   'hotFolders.save',
   'hotFolders.setEnabled',
   'hotFolders.remove',
+  // Per-batch review rules (shared/contract/rules.ts).
+  'rules.get',
+  'rules.set',
 ] as const;
 
 export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;

@@ -27,6 +27,7 @@ export const CodeRowSchema = z.object({
   correctedText: z.string().nullable(),
   review: Review,
   foundBy: z.array(z.enum(DETECTION_ENGINES)).min(1),
+  personal: z.boolean(),
 }) satisfies z.ZodType<CodeRow>;
 
 export const tableRequests = {

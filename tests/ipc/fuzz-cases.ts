@@ -31,7 +31,9 @@ export type FieldKind =
   | 'box'
   | 'exportTo'
   | 'revealId'
-  | 'localFolder';
+  | 'localFolder'
+  | 'reviewRules'
+  | 'nullableReviewRules';
 
 export interface FuzzCase {
   valid: Record<string, unknown>;
@@ -42,6 +44,7 @@ const req = (kind: FieldKind) => ({ kind, required: true });
 const opt = (kind: FieldKind) => ({ kind, required: false });
 
 const plan = { engine: 'local', task: 'codes' };
+const reviewRules = { symbologies: ['EAN-13'], patterns: { 'EAN-13': '^978' }, gs1: true, codesPerPage: { min: 1, max: 1 }, autoAccept: true };
 
 export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'app.info': { valid: {}, fields: {} },
@@ -50,8 +53,8 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'batches.list': { valid: {}, fields: {} },
   'batches.get': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'batches.create': {
-    valid: { paths: ['/tmp/a.png'], name: 'Invoices', plan },
-    fields: { paths: req('paths'), name: opt('string'), plan: req('plan') },
+    valid: { paths: ['/tmp/a.png'], name: 'Invoices', plan, rules: reviewRules },
+    fields: { paths: req('paths'), name: opt('string'), plan: req('plan'), rules: opt('reviewRules') },
   },
   'batches.pause': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'batches.resume': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
@@ -163,6 +166,9 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   },
   'hotFolders.setEnabled': { valid: { id: 1, enabled: false }, fields: { id: req('id'), enabled: req('bool') } },
   'hotFolders.remove': { valid: { id: 1 }, fields: { id: req('id') } },
+  'dialogs.chooseFolder': { valid: { purpose: 'documents', title: 'PDFs' }, fields: { purpose: req('enum'), title: opt('nullableString') } },
+  'rules.get': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
+  'rules.set': { valid: { batchId: 1, rules: reviewRules }, fields: { batchId: req('id'), rules: req('nullableReviewRules') } },
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -270,6 +276,29 @@ export function badValues(kind: FieldKind): Array<[string, unknown]> {
         ['a proxy with a password (belongs in HTTPS_PROXY)', { proxy: 'http://user:pass@proxy.example.com:3128' }],
         ['not a proxy', { proxy: 'ftp://proxy.example.com' }],
       ];
+    case 'reviewRules':
+    case 'nullableReviewRules': {
+      const bad: Array<[string, unknown]> = [
+        ['string', 'EAN-13'],
+        ['array', [reviewRules]],
+        ['missing field', { ...reviewRules, gs1: undefined }],
+        ['unknown field', { ...reviewRules, colour: 'red' }],
+        ['unknown symbology', { ...reviewRules, symbologies: ['Barcode9000'] }],
+        ['pattern for an unknown symbology', { ...reviewRules, patterns: { Barcode9000: 'x' } }],
+        ['look-ahead (RE2 has none)', { ...reviewRules, patterns: { '*': '^(?=A)' } }],
+        ['back-reference', { ...reviewRules, patterns: { '*': '(a)\\1' } }],
+        ['huge pattern', { ...reviewRules, patterns: { '*': `^${HUGE}` } }],
+        ['empty pattern', { ...reviewRules, patterns: { '*': '' } }],
+        ['huge repeat count', { ...reviewRules, patterns: { '*': '((a{100}){100}){100}' } }],
+        ['min over max', { ...reviewRules, codesPerPage: { min: 3, max: 1 } }],
+        ['negative count', { ...reviewRules, codesPerPage: { min: -1, max: null } }],
+        ['fractional count', { ...reviewRules, codesPerPage: { min: 1.5, max: null } }],
+        ['NaN count', { ...reviewRules, codesPerPage: { min: NaN, max: null } }],
+        ['string gs1', { ...reviewRules, gs1: 'yes' }],
+        ['41 symbologies', { ...reviewRules, symbologies: Array.from({ length: 41 }, () => 'QRCode') }],
+      ];
+      return kind === 'reviewRules' ? [['null', null], ...bad] : bad;
+    }
     case 'plan':
       return [
         ['string', 'local'],

@@ -8,7 +8,8 @@ import type { ExportFormat } from '../export/types';
  */
 export interface DialogProvider {
   openFiles(): Promise<PathsDialogResult>;
-  openFolder(): Promise<PathsDialogResult>;
+  /** Folders to read (several at once), or with `single` the one folder ScanDesk is to watch or write into. */
+  openFolder(options?: { single?: boolean; title?: string }): Promise<PathsDialogResult>;
   /**
    * The native save dialog, opened in `folder` with `defaultName`. The chosen path stays in the
    * main process: the handler table turns it into a one-time handle for the renderer.

@@ -22,6 +22,7 @@ import { boundaryError, stderrLogger, type Logger } from './errors';
 import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
 import { intakeHandlers } from './intake-handlers';
+import { chooseFolder, type FolderHandles } from './folder-handles';
 import { cameraHandlers } from './camera-handlers';
 import { LiveReader } from '../camera/live-reader';
 
@@ -43,6 +44,12 @@ export interface HandlerDeps {
   vendors?: VendorDeps;
   /** The app's running hot-folder watchers, brought in line after a Settings change. */
   hotFolders?: { sync(): Promise<void> };
+  /**
+   * Desktop app: folders ScanDesk watches or writes into (hot folders, documents' PDFs) are
+   * chosen in the native folder dialog and named by one-time handles. Without it (browser
+   * host) they are typed.
+   */
+  folders?: FolderHandles;
   /** Reads the camera preview's frames (default: one of its own, its thread started on first use). */
   live?: LiveReader;
   log?: Logger;
@@ -75,8 +82,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
 
     'batches.list': () => service.listBatches(),
     'batches.get': ({ batchId }) => service.getBatch(batchId),
-    'batches.create': async ({ paths, name, plan }) => {
-      const { batch, skipped } = await service.createBatch({ paths, name, plan });
+    'batches.create': async ({ paths, name, plan, rules }) => {
+      const { batch, skipped } = await service.createBatch({ paths, name, plan, rules });
       return { batch, skipped };
     },
     'batches.pause': ({ batchId }) => service.pause(batchId),
@@ -113,6 +120,8 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.list': ({ batchId, ...query }) => service.listCodes(batchId, query),
     'detections.facets': ({ batchId }) => service.codeFacets(batchId),
     'items.position': ({ batchId, itemId }) => service.itemPosition(batchId, itemId),
+    'rules.get': ({ batchId }) => service.getRules(batchId),
+    'rules.set': async ({ batchId, rules }) => ({ rules: rules, ...(await service.setRules(batchId, rules)) }),
     'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),
     'items.reveal': async ({ itemId }) => {
       const reveal = deps.exports.reveal;
@@ -141,11 +150,12 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'usage.summary': () => service.usageSummary(),
     'usage.batch': ({ batchId }) => service.batchUsage(batchId),
 
-    ...intakeHandlers(service, deps.hotFolders),
+    ...intakeHandlers(service, deps.hotFolders, deps.folders),
     ...cameraHandlers(deps.app.dataDir, deps.live ?? new LiveReader()),
 
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),
+    'dialogs.chooseFolder': (input) => chooseFolder(deps.dialogs, deps.folders, input),
   };
 
   const table = {} as Record<RequestName, Handler<RequestName>>;

@@ -4,6 +4,7 @@ export { systemReveal, type RevealFile } from './reveal';
 export { forwardServiceEvents, type EmitEvent } from './events';
 export { fileSettingsStore, type SettingsStore } from './settings-store';
 export { unavailableDialogs, BROWSER_DIALOG_REASON, type DialogProvider, type NativeSaveResult } from './dialogs';
+export { FolderHandles } from './folder-handles';
 export { boundaryError, stderrLogger, type Logger } from './errors';
 export { createMediaCache, renderWebpIn, type MediaCache, type MediaCacheOptions, type MediaImage, type MediaSource, type RenderMedia } from './media-cache';
 export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';

@@ -1,12 +1,14 @@
-import type { ParsedInput, RequestOutput } from '../../../shared/contract';
+import type { FolderChoice, ParsedInput, RequestOutput } from '../../../shared/contract';
 import { expectedFromText } from '../reconcile/expected-list';
 import type { ScanService } from '../service-types';
+import { chosenFolder, type FolderHandles } from './folder-handles';
 
 /**
  * Handlers of issue 9's intake requests (documents, reconciliation, hot folders), spread into
  * the one handler table (handlers.ts). `hotFolders.sync` brings the running watchers in line
  * after a change (the app's HotFolderRunner); without one, folders are stored for `scandesk
- * watch` to run.
+ * watch` to run. With `folders` (desktop app) every folder ScanDesk watches or writes into is
+ * a handle from the native folder dialog; without (browser host) a typed path.
  */
 type Names =
   | 'documents.getRule'
@@ -23,7 +25,8 @@ type Names =
 
 export type IntakeImpl = { [N in Names]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> };
 
-export function intakeHandlers(service: ScanService, hotFolders?: { sync(): Promise<void> }): IntakeImpl {
+export function intakeHandlers(service: ScanService, hotFolders?: { sync(): Promise<void> }, folders?: FolderHandles): IntakeImpl {
+  const destination = (choice: FolderChoice | null | undefined) => (choice ? chosenFolder(choice, 'hotFolderDestination', folders) : null);
   const synced = async <T>(value: T): Promise<T> => {
     await hotFolders?.sync();
     return value;
@@ -33,7 +36,7 @@ export function intakeHandlers(service: ScanService, hotFolders?: { sync(): Prom
     'documents.setRule': ({ batchId, rule }) => service.documents.setRule(batchId, rule),
     'documents.list': ({ batchId }) => service.documents.list(batchId),
     // The folder is the renderer's word: the user's files already in it are never replaced.
-    'documents.writePdfs': ({ batchId, dir }) => service.documents.writePdfs(batchId, dir, { existing: 'keep' }),
+    'documents.writePdfs': ({ batchId, dir }) => service.documents.writePdfs(batchId, chosenFolder(dir, 'documents', folders), { existing: 'keep' }),
     'expected.import': ({ batchId, fileName, bytesBase64, column }) =>
       service.reconciliation.importList(batchId, Buffer.from(bytesBase64, 'base64'), { source: fileName, column }),
     'expected.set': ({ batchId, values }) => {
@@ -44,7 +47,14 @@ export function intakeHandlers(service: ScanService, hotFolders?: { sync(): Prom
     'reconciliation.get': ({ batchId }) => service.reconciliation.get(batchId),
     'hotFolders.list': () => service.hotFolders.list(),
     'hotFolders.save': async ({ path, doneDir, failedDir }) =>
-      synced(await service.hotFolders.save({ path, plan: { engine: 'local', task: 'codes' }, doneDir: doneDir ?? null, failedDir: failedDir ?? null })),
+      synced(
+        await service.hotFolders.save({
+          path: chosenFolder(path, 'hotFolder', folders),
+          plan: { engine: 'local', task: 'codes' },
+          doneDir: destination(doneDir),
+          failedDir: destination(failedDir),
+        }),
+      ),
     'hotFolders.setEnabled': async ({ id, enabled }) => synced(await service.hotFolders.setEnabled(id, enabled)),
     'hotFolders.remove': async ({ id }) => {
       await service.hotFolders.remove(id);

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { ScanError } from '../errors';
+import { OneTimeHandles } from '../one-time-handles';
 import type { ExportFormat } from './types';
 
 /**
@@ -8,34 +7,21 @@ import type { ExportFormat } from './types';
  * user chose, once, in the format it was chosen for, within a few minutes.
  */
 export class ExportHandles {
-  private readonly issued = new Map<string, { path: string; format: ExportFormat; expires: number }>();
+  private readonly handles: OneTimeHandles<ExportFormat>;
 
-  constructor(
-    private readonly ttlMs = 10 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(ttlMs = 10 * 60_000, now: () => number = Date.now) {
+    this.handles = new OneTimeHandles(ttlMs, now);
+  }
 
   issue(path: string, format: ExportFormat): string {
-    this.sweep();
-    const handle = randomBytes(24).toString('base64url');
-    this.issued.set(handle, { path, format, expires: this.now() + this.ttlMs });
-    return handle;
+    return this.handles.issue(path, format);
   }
 
   /** The path of a live handle for `format`; the handle is spent either way. */
   take(handle: string, format: ExportFormat): string {
-    this.sweep();
-    const entry = this.issued.get(handle);
-    this.issued.delete(handle);
-    if (!entry) throw new ScanError('INVALID_INPUT', 'This save location was already used or has expired: choose where to save again.');
-    if (entry.format !== format) {
-      throw new ScanError('INVALID_INPUT', `This save location was chosen for a ${entry.format.toUpperCase()} file, not ${format.toUpperCase()}: choose where to save again.`);
-    }
-    return entry.path;
-  }
-
-  private sweep(): void {
-    const t = this.now();
-    for (const [h, e] of this.issued) if (e.expires <= t) this.issued.delete(h);
+    return this.handles.take(handle, format, {
+      spent: 'This save location was already used or has expired: choose where to save again.',
+      otherTag: (was) => `This save location was chosen for a ${was.toUpperCase()} file, not ${format.toUpperCase()}: choose where to save again.`,
+    });
   }
 }

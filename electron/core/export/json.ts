@@ -1,5 +1,6 @@
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, openOutput, writeWithBackpressure } from './flow';
+import { codeRuleJson, pageRuleJson } from './rule-values';
 import { effectiveText, exportedDetections, idCardCropFiles, masksValue } from './values';
 
 /**
@@ -83,6 +84,7 @@ function itemJson(item: ExportItem, detections: ExportDetection[], options: Expo
     page: item.page,
     status: item.status,
     error: item.error ? { code: item.error.code, message: item.error.message } : null,
+    ...(item.rule ? { rule: pageRuleJson(item) } : {}),
     detections: detections.map((d) => detectionJson(item, d, options)),
   };
 }
@@ -105,5 +107,6 @@ function detectionJson(item: ExportItem, d: ExportDetection, options: ExportOpti
   const crops = idCardCropFiles(item, d);
   if (crops.length > 0) json.cropFiles = crops;
   if (masksValue(d, options)) json.masked = true;
+  if (d.rule) json.rule = codeRuleJson(d);
   return json;
 }

@@ -1,6 +1,7 @@
 import type { AppError } from '../../../shared/errors';
 import type { BatchSummary, ItemStatus } from '../../../shared/batch';
 import type { Detection, ReviewStatus } from '../../../shared/detection';
+import type { PageRuleVerdict, RuleVerdict } from '../../../shared/rules/types';
 import type { DocumentSummary } from '../../../shared/documents';
 import type { ExpectedListInfo, Reconciliation } from '../../../shared/reconciliation';
 import type { ValueStanding } from '../reconcile/reconcile';
@@ -10,6 +11,8 @@ export type ExportFormat = 'xlsx' | 'csv' | 'json';
 export interface ExportDetection extends Detection {
   review: ReviewStatus;
   correctedText: string | null;
+  /** The batch's review rules on this code (absent: not judged). */
+  rule?: RuleVerdict;
 }
 
 /** One page of a batch, with what was found on it, as the export writers read it. */
@@ -21,6 +24,8 @@ export interface ExportItem {
   status: ItemStatus;
   error: AppError | null;
   detections: ExportDetection[];
+  /** The batch's review rules on this page (absent: not judged). */
+  rule?: PageRuleVerdict;
 }
 
 /**

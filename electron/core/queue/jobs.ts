@@ -162,8 +162,9 @@ export function finish(db: Db, job: ClaimedJob, outcome: Outcome, key: CacheKey,
         fallbackQueued = true;
       }
       stmt(db, `UPDATE items SET width = coalesce(width, ?), height = coalesce(height, ?) WHERE id = ?`).run(stored.width, stored.height, job.itemId);
-      // A second engine's identical codes are the same codes: counted once (store/merge.ts).
-      recountItem(db, job.itemId);
+      // A second engine's identical codes are the same codes: counted once (store/merge.ts);
+      // the batch's review rules judge the page, accepting the codes that pass if asked.
+      recountItem(db, job.itemId, { accept: true });
       deriveItemStatus(db, job.itemId);
       return { ok: true, detections: stored.detections, fallbackQueued };
     })

@@ -3,6 +3,7 @@ import type { DetectionEngine, DetectionKind, ReviewStatus } from '../../../shar
 import type { Db } from './db';
 import { MAX_PAGE, whole } from './items';
 import { stmt } from './statements';
+import { isPersonalData } from '../../../shared/personal-data';
 import { ScanError } from '../errors';
 
 /**
@@ -26,6 +27,7 @@ export interface CodeRowRecord {
   corrected_text: string | null;
   review: ReviewStatus;
   engine: DetectionEngine;
+  extra_json: string | null;
   /** The other engines that read the same code here, comma-separated (null: none). */
   others: string | null;
 }
@@ -44,6 +46,7 @@ export function toCodeRow(r: CodeRowRecord): CodeRow {
     correctedText: r.corrected_text,
     review: r.review,
     foundBy: [r.engine, ...((r.others ? r.others.split(',') : []) as DetectionEngine[])],
+    personal: isPersonalData({ kind: r.kind, field: r.field, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null }),
   };
 }
 
@@ -74,7 +77,7 @@ export function listCodes(db: Db, batchId: number, q: CodeQuery = {}): { total: 
   const total = (stmt(db, `SELECT count(*) AS n ${from}`).get(countParams) as { n: number }).n;
   const rows = stmt(
     db,
-    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine,
+    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine, d.extra_json,
             (SELECT group_concat(m.engine) FROM detections m WHERE m.merged_into = d.id) AS others
        ${from} ORDER BY i.id, d.id LIMIT @limit OFFSET @offset`,
   ).all(params) as CodeRowRecord[];

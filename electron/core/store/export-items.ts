@@ -1,7 +1,7 @@
 import type { ItemStatus } from '../../../shared/batch';
 import type { ExportDetection, ExportItem } from '../export/types';
 import type { Db } from './db';
-import { toDetection, toError, type DetectionRow } from './rows';
+import { pageRule, toDetection, toError, type DetectionRow } from './rows';
 
 interface JoinedRow {
   i_id: number;
@@ -10,6 +10,8 @@ interface JoinedRow {
   i_status: ItemStatus;
   i_error_code: string | null;
   i_error_message: string | null;
+  i_rule_json: string | null;
+  i_rule_breaks: number;
   id: number | null; // detection columns (null when the page has none)
 }
 
@@ -23,7 +25,8 @@ export function* exportItems(db: Db, batchId: number): Generator<ExportItem> {
   const rows = db
     .prepare(
       `SELECT i.id AS i_id, i.path AS i_path, i.page AS i_page, i.status AS i_status,
-              i.error_code AS i_error_code, i.error_message AS i_error_message, d.*
+              i.error_code AS i_error_code, i.error_message AS i_error_message,
+              i.rule_json AS i_rule_json, i.rule_breaks AS i_rule_breaks, d.*
        FROM items i LEFT JOIN detections d ON d.item_id = i.id
        WHERE i.batch_id = ? ORDER BY i.id, d.id`,
     )
@@ -41,6 +44,7 @@ export function* exportItems(db: Db, batchId: number): Generator<ExportItem> {
         status: r.i_status,
         error: toError(r.i_error_code, r.i_error_message),
         detections: [],
+        ...pageRule(r.i_rule_json, r.i_rule_breaks),
       };
     }
     if (r.id !== null) {

@@ -15,9 +15,10 @@ export const ITEM_FILTERS: Record<ItemFilter, string> = {
   'without-codes': `status = 'done' AND detection_count = 0`,
   errors: `status = 'failed'`,
   'needs-review': 'review_pending > 0',
+  'rule-breaks': 'rule_breaks > 0',
 };
 
-export const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending, checked_no_code';
+export const ITEM_COLUMNS = 'id, batch_id, path, page, page_count, status, error_code, error_message, width, height, detection_count, review_pending, checked_no_code, rule_json, rule_breaks';
 
 export const MAX_PAGE = 1000;
 

@@ -3,6 +3,7 @@ import type { EngineId } from '../../../shared/engines';
 import type { Geometry } from '../../../shared/geometry';
 import { planMerge, type MergePlan } from '../../../shared/merge';
 import type { Db } from './db';
+import { judgeItem } from './rules';
 import { stmt } from './statements';
 
 /**
@@ -22,17 +23,21 @@ export function itemMergePlan(db: Db, itemId: number): MergePlan {
 }
 
 /**
- * The page's code count and open-review count, each merged code once, and which detections are
- * another engine's copy (detections.merged_into). Run after any change to its detections.
+ * The page's review facts after any change to its detections or their reviews: its batch's
+ * review rules judged (store/rules.ts; `accept`: as a result lands, accept the codes that pass),
+ * then its code count and open-review count, each merged code once, and which detections are
+ * another engine's copy (detections.merged_into). Answers how many codes the rules accepted.
  */
-export function recountItem(db: Db, itemId: number): void {
+export function recountItem(db: Db, itemId: number, options: { accept?: boolean } = {}): number {
   const plan = itemMergePlan(db, itemId);
+  const accepted = judgeItem(db, itemId, plan, options.accept ?? false);
   const rows = stmt(db, `SELECT id, review FROM detections WHERE item_id = ?`).all(itemId) as Array<{ id: number; review: string }>;
   const c = mergedCounts(plan, rows);
   stmt(db, `UPDATE items SET detection_count = ?, review_pending = ? WHERE id = ?`).run(c.codes, c.pending, itemId);
   // Kept in a column for the results table's paged query (store/code-table.ts).
   stmt(db, `UPDATE detections SET merged_into = NULL WHERE item_id = ? AND merged_into IS NOT NULL`).run(itemId);
   for (const [id, into] of plan.mergedInto) stmt(db, `UPDATE detections SET merged_into = ? WHERE id = ?`).run(into, id);
+  return accepted;
 }
 
 /** Codes and open reviews of a page's detections, each merged code once (pure: both stores use it). */

@@ -23,6 +23,10 @@ import * as intake from './pg/intake-state';
 import type { IntakeKnown, UnfinishedIntake } from './intake-state';
 import * as items from './pg/items';
 import * as manual from './pg/manual';
+import * as rules from './pg/rules';
+import { recountItem } from './pg/merge';
+import type { RulesChange } from './rules-set';
+import type { BatchRules } from '../../../shared/rules/types';
 import type { ManualCode } from './manual';
 import * as jobs from './pg/jobs';
 import { migratePg } from './pg/migrations';
@@ -74,6 +78,7 @@ export class PgStore implements Store {
   createBatch(input: NewBatch): Promise<number> {
     return this.tx(async (db) => {
       const id = await batches.insertBatchRow(db, input.name, input.plan, input.createdAt);
+      await rules.insertRules(db, id, input.rules);
       await batches.insertItems(db, id, input.plan, input.items, input.skipped);
       if (input.intake) await intake.setIntake(db, id, input.intake);
       await notifyWork(db);
@@ -211,6 +216,14 @@ export class PgStore implements Store {
 
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return this.tx((db) => manual.setCheckedNoCode(db, itemId, checked));
+  }
+
+  getRules(batchId: number): Promise<BatchRules | null> {
+    return rules.getRules(this.db, batchId);
+  }
+
+  setRules(batchId: number, next: BatchRules | null): Promise<RulesChange> {
+    return this.tx((db) => rules.setRules(db, batchId, next, recountItem));
   }
 
   changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {

@@ -3,6 +3,7 @@ import type { BatchCounts, BatchStatus, BatchSummary, ItemStatus, ItemSummary, S
 import type { Detection, DetectionKind, ReviewStatus, StoredDetection } from '../../../shared/detection';
 import type { EngineId, EnginePlan } from '../../../shared/engines';
 import type { Geometry } from '../../../shared/geometry';
+import type { PageRuleVerdict, RuleBreak } from '../../../shared/rules/types';
 
 /** Raw row shapes as SQLite returns them, and their mapping to the shared types. */
 export interface BatchRow {
@@ -29,6 +30,9 @@ export interface ItemRow {
   detection_count: number;
   review_pending: number;
   checked_no_code: number;
+  /** The page's own rule breaks (JSON RuleBreak[]); NULL: not judged (no rules). */
+  rule_json: string | null;
+  rule_breaks: number;
 }
 
 export interface DetectionRow {
@@ -44,6 +48,8 @@ export interface DetectionRow {
   extra_json: string | null;
   review: ReviewStatus;
   corrected_text: string | null;
+  /** The code's rule breaks (JSON RuleBreak[], [] = passes); NULL: not judged. */
+  rule_json?: string | null;
 }
 
 export function toBatch(r: BatchRow, counts: BatchCounts, stopped: StoppedEngine[], engines: string[] = []): BatchSummary {
@@ -78,7 +84,13 @@ export function toItem(r: ItemRow): ItemSummary {
     checkedNoCode: r.checked_no_code === 1,
     width: r.width,
     height: r.height,
+    ...pageRule(r.rule_json, r.rule_breaks),
   };
+}
+
+/** A page's stored verdict as ItemSummary.rule (absent when it was not judged). */
+export function pageRule(json: string | null, breaks: number): { rule?: PageRuleVerdict } {
+  return json === null ? {} : { rule: { breaks, page: JSON.parse(json) as RuleBreak[] } };
 }
 
 export function toDetection(r: DetectionRow): StoredDetection {
@@ -96,6 +108,10 @@ export function toDetection(r: DetectionRow): StoredDetection {
   if (r.bytes_base64 !== null) d.bytesBase64 = r.bytes_base64;
   if (r.field !== null) d.field = r.field;
   if (r.extra_json !== null) d.extra = JSON.parse(r.extra_json) as Record<string, unknown>;
+  if (r.rule_json !== undefined && r.rule_json !== null) {
+    const breaks = JSON.parse(r.rule_json) as RuleBreak[];
+    d.rule = { ok: breaks.length === 0, breaks };
+  }
   return d;
 }
 

@@ -58,6 +58,9 @@ import { getItem, listItems, reviewDetection } from './items';
 import { codeFacets, itemPosition, listCodes } from './code-table';
 import type { CodeQuery } from '../../../shared/code-table';
 import { addManualDetection, removeManualDetection, setCheckedNoCode, type ManualCode } from './manual';
+import { getRules, insertRules } from './rules';
+import { setRules, type RulesChange } from './rules-set';
+import type { BatchRules } from '../../../shared/rules/types';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
 import type { BatchData } from '../batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
@@ -94,6 +97,7 @@ export class SqliteStore implements Store {
     return db
       .transaction(() => {
         const id = insertBatchRow(db, input.name, input.plan, input.createdAt);
+        insertRules(db, id, input.rules);
         this.insertItems(id, input.plan, input.items, input.skipped);
         if (input.intake) setIntake(db, id, input.intake);
         return id;
@@ -356,6 +360,14 @@ export class SqliteStore implements Store {
 
   async setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail> {
     return setCheckedNoCode(this.db, itemId, checked);
+  }
+
+  async getRules(batchId: number): Promise<BatchRules | null> {
+    return getRules(this.db, batchId);
+  }
+
+  async setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange> {
+    return setRules(this.db, batchId, rules);
   }
 
   async recordVendorCall(call: VendorCall, batchId: number | null): Promise<void> {

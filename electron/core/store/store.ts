@@ -15,6 +15,8 @@ import type { SharedRateLimiter } from '../limits/shared-rate';
 import type { ResultImage } from '../engines/engine';
 import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
+import type { BatchRules } from '../../../shared/rules/types';
+import type { RulesChange } from './rules-set';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -78,6 +80,10 @@ export interface Store {
   removeManualDetection(detectionId: number): Promise<number>;
   /** A reviewer's "checked, no code here" on a page (or its removal). */
   setCheckedNoCode(itemId: number, checked: boolean): Promise<ItemDetail>;
+  /** A batch's review rules (null: none). NOT_FOUND is not raised: a missing batch has none. */
+  getRules(batchId: number): Promise<BatchRules | null>;
+  /** Sets (null or checking nothing: removes) a batch's review rules and judges its read pages again, accepting what passes if the rules say so. */
+  setRules(batchId: number, rules: BatchRules | null): Promise<RulesChange>;
 
   // ---- batch life cycle (batch-lifecycle.ts: one table of status x action)
   /**
@@ -146,6 +152,8 @@ export interface NewBatch {
   createdAt: string;
   items: IntakeItem[];
   skipped: SkippedEntry[];
+  /** Review rules stored with the batch (shared/rules), before any of its pages is read. */
+  rules?: BatchRules | null;
   /** More pages follow (intake still reads the paths, in process `owner`): the batch holds open until finishIntake. */
   intake?: IntakeState;
 }

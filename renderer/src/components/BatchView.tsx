@@ -16,12 +16,17 @@ import type { ReviewBefore } from '../logic/use-undo';
 import { errorText } from '../logic/error-text';
 import type { BatchNotice } from '../logic/notices';
 import { BatchIntake } from './intake/BatchIntake';
+import { CodeTable } from './table/CodeTable';
+import type { CodeFilters } from '../logic/code-filters';
 
 export type BatchAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'finishWithoutStopped' | 'delete' | 'export' | 'rerun';
 
 export interface GridQuery {
   filter: ItemFilterName;
   search: string;
+  /** Pages (the thumbnail grid, default) or codes (the results table, with its own filters). */
+  view?: 'pages' | 'codes';
+  codes?: CodeFilters;
 }
 
 export function BatchView(props: {
@@ -54,6 +59,20 @@ export function BatchView(props: {
 
   // Search as the user types, but only once they pause (one request, not one per key).
   const { onQuery } = props;
+  // A row of the results table opens its page in review, the grid unfiltered (the table stays
+  // chosen, with its filters, for when the review closes).
+  const openItem = useCallback(
+    (itemId: number) => {
+      client
+        .call('items.position', { batchId: batch.id, itemId })
+        .then(({ index, total: pages }) => {
+          onQuery({ ...query, filter: 'all', search: '' });
+          onOpen(index, pages);
+        })
+        .catch(reportError);
+    },
+    [client, batch.id, query, onQuery, onOpen, reportError],
+  );
   useEffect(() => {
     if (typed === query.search) return;
     const h = setTimeout(() => onQuery({ ...query, search: typed.trim() }), 250);
@@ -182,58 +201,86 @@ export function BatchView(props: {
         </div>
       )}
       <BatchIntake batch={batch} settled={settled} onQuery={props.onQuery} onOpen={props.onOpen} />
-      <div className="filters">
-        <div className="segmented" role="group" aria-label={t('filter.label')}>
-          {ITEM_FILTERS.map((f) => (
+      <div className="filters view-switch">
+        <div className="segmented" role="group" aria-label={t('view.label')}>
+          {(['pages', 'codes'] as const).map((v) => (
             <button
-              key={f}
+              key={v}
               type="button"
               className="seg"
-              aria-pressed={query.filter === f}
-              data-testid={`filter-${f}`}
-              onClick={() => props.onQuery({ ...query, filter: f })}
+              aria-pressed={(query.view ?? 'pages') === v}
+              data-testid={`view-${v}`}
+              onClick={() => props.onQuery({ ...query, view: v })}
             >
-              {t(filterLabel(f))}
+              {t(`view.${v}`)}
             </button>
           ))}
         </div>
-        <input
-          ref={searchRef}
-          type="search"
-          className="search"
-          aria-label={t('search.label')}
-          placeholder={t('search.placeholder')}
-          value={typed}
-          maxLength={200}
-          onChange={(e) => setTyped(e.target.value)}
-          data-testid="search"
-        />
-        <BulkAccept
-          batch={batch}
-          query={query}
-          shown={items.total ?? 0}
-          version={props.reviewVersion ?? 0}
-          onDone={(before, after) => {
-            props.onReviewed?.(before, after);
-            refresh();
-          }}
-        />
-        <span className="muted" data-testid="grid-count">
-          {items.total === null ? t('app.loading') : t('grid.pages', { count: items.total })}
-        </span>
       </div>
-      {items.total === 0 ? (
-        <div className="empty">
-          <p>{t('grid.empty')}</p>
-        </div>
-      ) : (
-        <ThumbGrid
-          total={items.total ?? 0}
-          version={items.version}
-          itemAt={items.itemAt}
-          requestRange={items.requestRange}
-          onOpen={openAt}
+      {query.view === 'codes' ? (
+        <CodeTable
+          batchId={batch.id}
+          filters={query.codes ?? NO_CODE_FILTERS}
+          onFilters={(codes) => props.onQuery({ ...query, codes })}
+          onOpenItem={openItem}
+          version={`${batch.status}:${settled}:${props.reviewVersion ?? 0}`}
         />
+      ) : (
+        <>
+          <div className="filters">
+            <div className="segmented" role="group" aria-label={t('filter.label')}>
+              {ITEM_FILTERS.map((f) => (
+                <button
+                  key={f}
+                  type="button"
+                  className="seg"
+                  aria-pressed={query.filter === f}
+                  data-testid={`filter-${f}`}
+                  onClick={() => props.onQuery({ ...query, filter: f })}
+                >
+                  {t(filterLabel(f))}
+                </button>
+              ))}
+            </div>
+            <input
+              ref={searchRef}
+              type="search"
+              className="search"
+              aria-label={t('search.label')}
+              placeholder={t('search.placeholder')}
+              value={typed}
+              maxLength={200}
+              onChange={(e) => setTyped(e.target.value)}
+              data-testid="search"
+            />
+            <BulkAccept
+              batch={batch}
+              query={query}
+              shown={items.total ?? 0}
+              version={props.reviewVersion ?? 0}
+              onDone={(before, after) => {
+                props.onReviewed?.(before, after);
+                refresh();
+              }}
+            />
+            <span className="muted" data-testid="grid-count">
+              {items.total === null ? t('app.loading') : t('grid.pages', { count: items.total })}
+            </span>
+          </div>
+          {items.total === 0 ? (
+            <div className="empty">
+              <p>{t('grid.empty')}</p>
+            </div>
+          ) : (
+            <ThumbGrid
+              total={items.total ?? 0}
+              version={items.version}
+              itemAt={items.itemAt}
+              requestRange={items.requestRange}
+              onOpen={openAt}
+            />
+          )}
+        </>
       )}
     </section>
   );
@@ -253,3 +300,5 @@ function planLabel(plan: BatchSummary['plan'], t: ReturnType<typeof useApp>['t']
   const engines = plan.fallback ? `${t('engineShort.local')} → ${t(`engineShort.${plan.fallback}`)}` : t(`engineShort.${plan.engine}`);
   return `${engines} · ${t(taskLabel(plan.task))}`;
 }
+
+const NO_CODE_FILTERS: CodeFilters = {};

@@ -2,6 +2,7 @@ import { enUsage, enUsageOne } from './en-usage';
 import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
 import { enCamera } from './en-camera';
+import { enTable, enTableOne } from './en-table';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
@@ -9,6 +10,7 @@ export const en = {
   ...enReview,
   ...enIdCard,
   ...enCamera,
+  ...enTable,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
@@ -263,8 +265,9 @@ export const en = {
   'documents.hint': 'Documents follow the codes as reviewed: a correction or a rejected code moves a boundary at once.',
   'documents.folder': 'Folder for the PDFs',
   'documents.folderPlaceholder': 'An existing folder, e.g. /home/me/Documents/stack',
-  'documents.chooseFolder': 'Choose…',
   'documents.write': 'Write one PDF per document',
+  'documents.writeTo': 'Write one PDF per document to…',
+  'documents.dialogTitle': 'Choose the folder for the PDFs',
   'documents.written': '{count} of {total} PDFs written.',
   'documents.document': 'Document {n}',
   'documents.noKey': 'no key code',
@@ -293,6 +296,10 @@ export const en = {
   'hot.failed': 'Failed folder (optional)',
   'hot.pathPlaceholder': 'Absolute path, e.g. /home/me/Scans/inbox',
   'hot.choose': 'Choose…',
+  'hot.watchTitle': 'Choose a folder to watch',
+  'hot.destinationTitle': 'Choose where processed files go',
+  'folder.notChosen': 'No folder chosen',
+  'folder.clear': 'Clear',
   'hot.add': 'Watch this folder',
   'hot.watching': 'Watching',
   'hot.notWatching': 'Not watched now',
@@ -374,6 +381,7 @@ export type MessageKey = keyof typeof en;
  */
 export const enOne: Partial<Record<MessageKey, string>> = {
   ...enUsageOne,
+  ...enTableOne,
   'batches.codes': '{count} code',
   'grid.pages': '{count} page',
   'badge.codes': '{count} code',

@@ -3,6 +3,7 @@ import { zhCNUsage } from './zh-CN-usage';
 import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
 import { zhCNCamera } from './zh-CN-camera';
+import { zhCNTable } from './zh-CN-table';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...zhCNReview,
   ...zhCNIdCard,
   ...zhCNCamera,
+  ...zhCNTable,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',
@@ -264,8 +266,9 @@ export const zhCN: Record<MessageKey, string> = {
   'documents.hint': '文档随审核后的条码而定：更正或拒绝一个条码会立即移动文档边界。',
   'documents.folder': 'PDF 保存文件夹',
   'documents.folderPlaceholder': '已存在的文件夹，例如 /home/me/Documents/stack',
-  'documents.chooseFolder': '选择…',
   'documents.write': '每份文档写一个 PDF',
+  'documents.writeTo': '每份文档写一个 PDF 到…',
+  'documents.dialogTitle': '选择保存 PDF 的文件夹',
   'documents.written': '已写入 {count}/{total} 个 PDF。',
   'documents.document': '文档 {n}',
   'documents.noKey': '无关键条码',
@@ -294,6 +297,10 @@ export const zhCN: Record<MessageKey, string> = {
   'hot.failed': '失败文件夹（可选）',
   'hot.pathPlaceholder': '绝对路径，例如 /home/me/Scans/inbox',
   'hot.choose': '选择…',
+  'hot.watchTitle': '选择要监视的文件夹',
+  'hot.destinationTitle': '选择处理后文件的去处',
+  'folder.notChosen': '尚未选择文件夹',
+  'folder.clear': '清除',
   'hot.add': '监视此文件夹',
   'hot.watching': '监视中',
   'hot.notWatching': '当前未监视',

@@ -387,6 +387,58 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       await expect(store.setCheckedNoCode(999_999, true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
+    it('judges pages by the batch\'s review rules, keeps the verdicts, filters rule breaks and accepts what passes', async () => {
+      const rules = { symbologies: [], patterns: { '*': '^OK-' }, gs1: false, codesPerPage: { min: 1, max: 1 }, autoAccept: true };
+      const items = real.slice(0, 3);
+      const id = await store.createBatch({ name: 'rules', plan: LOCAL, createdAt: new Date().toISOString(), items, skipped: [], rules });
+      expect(await store.getRules(id)).toEqual(rules);
+      const texts = [['OK-1'], ['BAD-2'], ['OK-3', 'OK-4']];
+      await drain(store, 'local', (j) => texts[items.findIndex((i) => i.sha256 === j.sha256)]!);
+      const [p1, p2, p3] = (await store.listItems(id)).items;
+      // Passes on a passing page: accepted as the result landed.
+      const one = await store.getItem(p1!.id);
+      expect(one).toMatchObject({ rule: { breaks: 0, page: [] }, reviewPending: 0 });
+      expect(one.detections[0]).toMatchObject({ review: 'accepted', rule: { ok: true, breaks: [] } });
+      // Breaks the pattern: flagged, left for a person.
+      const two = await store.getItem(p2!.id);
+      expect(two).toMatchObject({ rule: { breaks: 1, page: [] }, reviewPending: 1 });
+      expect(two.detections[0]).toMatchObject({ review: 'pending', rule: { ok: false, breaks: [{ rule: 'pattern', pattern: '^OK-' }] } });
+      // Two codes where one is expected: the page is flagged and nothing on it accepted.
+      const three = await store.getItem(p3!.id);
+      expect(three.rule).toEqual({ breaks: 1, page: [{ rule: 'count', found: 2, min: 1, max: 1 }] });
+      expect(three.detections.map((d) => d.review)).toEqual(['pending', 'pending']);
+      expect((await store.listItems(id, { filter: 'rule-breaks' })).items.map((i) => i.id)).toEqual([p2!.id, p3!.id]);
+      const exported = [];
+      for await (const e of store.exportItems(id)) exported.push(e);
+      expect(exported.map((e) => e.rule?.breaks)).toEqual([0, 1, 1]);
+      expect(exported[1]!.detections[0]!.rule).toEqual({ ok: false, breaks: [{ rule: 'pattern', pattern: '^OK-' }] });
+
+      // A reviewer rejects the extra code: the page holds one code again. A corrected value is judged as corrected.
+      await store.reviewDetection(three.detections[1]!.id, { review: 'rejected' });
+      await store.reviewDetection(two.detections[0]!.id, { correctedText: 'OK-2' });
+      expect((await store.getItem(p2!.id)).detections[0]).toMatchObject({ review: 'pending', rule: { ok: true } });
+      expect((await store.listItems(id, { filter: 'rule-breaks' })).total).toBe(0);
+      // Verdicts are stored: another connection (a restarted app) sees them.
+      const other = await another();
+      expect((await other.getItem(p3!.id)).rule).toEqual({ breaks: 0, page: [] });
+
+      // New rules judge every read page again; pending codes that pass are accepted.
+      const change = await store.setRules(id, { ...rules, patterns: { '*': '^OK-[0-9]$' }, codesPerPage: { min: null, max: null } });
+      expect(change).toEqual({ pages: 3, flagged: 0, accepted: 2 });
+      expect((await store.getItem(p2!.id)).detections[0]!.review).toBe('accepted');
+      expect((await store.getItem(p3!.id)).detections.map((d) => d.review)).toEqual(['accepted', 'rejected']);
+      expect(await store.setRules(id, { ...rules, patterns: { '*': '^X' }, autoAccept: false })).toEqual({ pages: 3, flagged: 3, accepted: 0 });
+      // No rules: no verdicts.
+      expect(await store.setRules(id, null)).toEqual({ pages: 3, flagged: 0, accepted: 0 });
+      expect(await store.getRules(id)).toBeNull();
+      const plain = await store.getItem(p2!.id);
+      expect(plain.rule).toBeUndefined();
+      expect(plain.detections[0]!.rule).toBeUndefined();
+      await expect(store.setRules(999_999, rules)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await store.deleteBatch(id);
+      expect(await store.getRules(id)).toBeNull();
+    });
+
     it('lists a batch\'s codes for the results table: each merged code once, filters, paging, a page\'s place', async () => {
       const id = await newBatch(store, 3, LOCAL, { unreadable: true });
       await drain(store, 'local', (j) => [`A-${j.itemId}`, `B-${j.itemId}`]);
@@ -410,7 +462,7 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
         [p3!.id, `B-${p3!.id}`, ['local']],
         [p3!.id, '4006381333931', ['manual']],
       ]);
-      expect(all.rows[0]).toMatchObject({ path: p1!.path, page: 1, pageCount: 1, kind: 'code', symbology: 'QR_CODE', field: null, review: 'pending', correctedText: null });
+      expect(all.rows[0]).toMatchObject({ path: p1!.path, page: 1, pageCount: 1, kind: 'code', symbology: 'QR_CODE', field: null, review: 'pending', correctedText: null, personal: false });
       expect(all.rows[7]).toMatchObject({ id: drawn.id, review: 'accepted', symbology: 'EAN-13' });
 
       // Paging: the same rows in order, a slice at a time.

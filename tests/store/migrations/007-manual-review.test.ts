@@ -20,6 +20,9 @@ describe('migration 007 (manual review)', () => {
     db.exec(`INSERT INTO items (id, batch_id, path, name, page, page_count, size, status) VALUES (1, 1, '/in/a.png', 'a.png', 1, 1, 10, 'done')`);
     migrate(db, 7);
     expect(schemaVersion(db)).toBe(7);
+    expect(db.prepare(`SELECT checked_no_code FROM items WHERE id = 1`).get()).toEqual({ checked_no_code: 0 });
+    // getItem reads today's columns.
+    migrate(db);
     expect(getItem(db, 1).checkedNoCode).toBe(false);
     expect(setCheckedNoCode(db, 1, true).checkedNoCode).toBe(true);
     db.close();

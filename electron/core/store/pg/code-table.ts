@@ -21,7 +21,7 @@ export async function listCodes(db: Queryable, batchId: number, q: CodeQuery = {
   const n = params.length;
   const list = await rows<CodeRowRecord>(
     db,
-    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine,
+    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine, d.extra_json,
             (SELECT string_agg(m.engine, ',' ORDER BY m.id) FROM detections m WHERE m.merged_into = d.id) AS others
        ${from} ORDER BY i.id, d.id LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...params, limit, offset],

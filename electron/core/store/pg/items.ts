@@ -5,7 +5,7 @@ import type { ExportDetection, ExportItem } from '../../export/types';
 import type { ItemQuery } from '../../service-types';
 import type { BulkScope, ReviewBefore } from '../bulk-review';
 import { ITEM_COLUMNS, ITEM_FILTERS, likePattern, MAX_PAGE, REVIEWS, whole } from '../items';
-import { toDetection, toError, toItem, type DetectionRow, type ItemRow } from '../rows';
+import { pageRule, toDetection, toError, toItem, type DetectionRow, type ItemRow } from '../rows';
 import { changes, row, rows, type Queryable } from './db';
 import { foldMerged, mergedCopies, recountItem } from './merge';
 
@@ -138,9 +138,18 @@ const EXPORT_PAGE = 500;
 export async function* exportItems(db: Queryable, batchId: number): AsyncGenerator<ExportItem> {
   let after = 0;
   for (;;) {
-    const items = await rows<{ id: number; path: string; page: number; status: ItemStatus; error_code: string | null; error_message: string | null }>(
+    const items = await rows<{
+      id: number;
+      path: string;
+      page: number;
+      status: ItemStatus;
+      error_code: string | null;
+      error_message: string | null;
+      rule_json: string | null;
+      rule_breaks: number;
+    }>(
       db,
-      `SELECT id, path, page, status, error_code, error_message FROM items WHERE batch_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      `SELECT id, path, page, status, error_code, error_message, rule_json, rule_breaks FROM items WHERE batch_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [batchId, after, EXPORT_PAGE],
     );
     if (items.length === 0) return;
@@ -152,7 +161,15 @@ export async function* exportItems(db: Queryable, batchId: number): AsyncGenerat
       byItem.set(r.item_id, [...(byItem.get(r.item_id) ?? []), d as ExportDetection]);
     }
     for (const i of items) {
-      yield { itemId: i.id, path: i.path, page: i.page, status: i.status, error: toError(i.error_code, i.error_message), detections: byItem.get(i.id) ?? [] };
+      yield {
+        itemId: i.id,
+        path: i.path,
+        page: i.page,
+        status: i.status,
+        error: toError(i.error_code, i.error_message),
+        detections: byItem.get(i.id) ?? [],
+        ...pageRule(i.rule_json, i.rule_breaks),
+      };
     }
     after = last;
   }

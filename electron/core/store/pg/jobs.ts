@@ -139,19 +139,20 @@ export async function finish(db: Queryable, job: ClaimedJob, outcome: Outcome, k
   }
   // One statement: the page's size; its counts when this is its only result (nothing to merge:
   // every code counts, each waiting for review); its status from its jobs (item-status.ts).
-  // A page with several engines' results is recounted with the merge rules after. Desks hear
+  // A page with several engines' results is recounted with the merge rules after, and so is a
+  // page of a batch with review rules (judged, accepting what passes: pg/rules.ts). Desks hear
   // of the batch's progress at commit (notify.ts), without another round trip.
-  const item = await row<{ results: number }>(
+  const item = await row<{ results: number; ruled: boolean }>(
     db,
     `UPDATE items SET width = coalesce(width, $1), height = coalesce(height, $2),
             detection_count = CASE WHEN r.n = 1 THEN $4 ELSE detection_count END,
             review_pending = CASE WHEN r.n = 1 THEN $4 ELSE review_pending END,
             (status, error_code, error_message) = (${STATUS_FROM_JOBS})
      FROM (SELECT count(*) AS n FROM results WHERE item_id = $3) r
-     WHERE items.id = $3 RETURNING r.n AS results, pg_notify($5, $6)`,
+     WHERE items.id = $3 RETURNING r.n AS results, EXISTS (SELECT 1 FROM batch_rules br WHERE br.batch_id = items.batch_id) AS ruled, pg_notify($5, $6)`,
     [stored.width, stored.height, job.itemId, stored.detections, BATCH_CHANNEL, String(job.batchId)],
   );
-  if ((item?.results ?? 0) !== 1) await recountItem(db, job.itemId);
+  if ((item?.results ?? 0) !== 1 || item?.ruled) await recountItem(db, job.itemId, { accept: true });
   return { ok: true, detections: stored.detections, fallbackQueued };
 }
 

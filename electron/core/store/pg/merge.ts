@@ -4,6 +4,7 @@ import type { Geometry } from '../../../../shared/geometry';
 import { planMerge, type MergePlan } from '../../../../shared/merge';
 import { foldWithPlan, mergedCounts } from '../merge';
 import { changes, rows, type Queryable } from './db';
+import { judgeItem } from './rules';
 
 /** store/merge.ts for PostgreSQL: identical codes of two engines are one code (shared/merge.ts). */
 export async function itemMergePlan(db: Queryable, itemId: number): Promise<MergePlan> {
@@ -15,8 +16,10 @@ export async function itemMergePlan(db: Queryable, itemId: number): Promise<Merg
   return planMerge(list.map((r) => ({ id: r.id, engine: r.engine, text: r.text, geometry: JSON.parse(r.geometry_json) as Geometry })));
 }
 
-export async function recountItem(db: Queryable, itemId: number): Promise<void> {
+/** store/merge.ts recountItem: the batch's review rules judged (pg/rules.ts), then the page's counts. Answers codes the rules accepted. */
+export async function recountItem(db: Queryable, itemId: number, options: { accept?: boolean } = {}): Promise<number> {
   const plan = await itemMergePlan(db, itemId);
+  const accepted = await judgeItem(db, itemId, plan, options.accept ?? false);
   const list = await rows<{ id: number; review: string }>(db, `SELECT id, review FROM detections WHERE item_id = $1`, [itemId]);
   const c = mergedCounts(plan, list);
   await changes(db, `UPDATE items SET detection_count = $1, review_pending = $2 WHERE id = $3`, [c.codes, c.pending, itemId]);
@@ -31,6 +34,7 @@ export async function recountItem(db: Queryable, itemId: number): Promise<void> 
       WHERE d.id = m.id AND d.merged_into IS DISTINCT FROM m.into_id`,
     [itemId, merged.map(([id]) => id), merged.map(([, into]) => into)],
   );
+  return accepted;
 }
 
 export async function mergedCopies(db: Queryable, itemId: number, detectionId: number): Promise<number[]> {

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { DocumentList, DocumentPdf, SeparationRule } from '../../../../shared/documents';
+import type { FolderChoice } from '../../../../shared/contract';
 import { useApp } from '../../api/context';
+import { useChooseFolder } from './FolderField';
 
 /**
  * The batch split into documents: the separation rule (a code pattern, or every N pages), the
  * documents it gives now (each with its pages as thumbnails, the separator sheet marked), and
- * one PDF per document written into a folder the user names.
+ * one PDF per document written into a folder the user chooses (the system's folder dialog in
+ * the desktop app, a typed path in a browser).
  */
 export function DocumentsSection(props: { batchId: number; version: number; onOpenItem: (itemId: number) => void }) {
   const { client, t, info, reportError } = useApp();
@@ -42,14 +45,19 @@ export function DocumentsSection(props: { batchId: number; version: number; onOp
     client.call('documents.setRule', { batchId: props.batchId, rule }).then(load, reportError);
   };
   const remove = () => client.call('documents.setRule', { batchId: props.batchId, rule: null }).then(load, reportError);
-  const chooseFolder = async () => {
-    const r = await client.call('dialogs.openFolder');
-    if (r.status === 'selected' && r.paths[0]) setDir(r.paths[0]);
-  };
+  const choose = useChooseFolder();
+  const native = info.capabilities.nativeDialogs;
   const write = async () => {
     setBusy(true);
     try {
-      setWritten(await client.call('documents.writePdfs', { batchId: props.batchId, dir: dir.trim() }));
+      let folder: FolderChoice = dir.trim();
+      if (native) {
+        // The desktop app writes only into the folder chosen now, in the system's dialog.
+        const chosen = await choose('documents', t('documents.dialogTitle'));
+        if (chosen?.kind !== 'chosen') return;
+        folder = { handle: chosen.handle };
+      }
+      setWritten(await client.call('documents.writePdfs', { batchId: props.batchId, dir: folder }));
     } catch (e) {
       reportError(e);
     } finally {
@@ -110,21 +118,18 @@ export function DocumentsSection(props: { batchId: number; version: number; onOp
       {docs.length > 0 && (
         <>
           <div className="row intake-write">
-            <input
-              className="grow"
-              value={dir}
-              onChange={(e) => setDir(e.target.value)}
-              placeholder={t('documents.folderPlaceholder')}
-              aria-label={t('documents.folder')}
-              data-testid="documents-dir"
-            />
-            {info.capabilities.nativeDialogs && (
-              <button type="button" className="btn" onClick={() => void chooseFolder().catch(reportError)}>
-                {t('documents.chooseFolder')}
-              </button>
+            {!native && (
+              <input
+                className="grow"
+                value={dir}
+                onChange={(e) => setDir(e.target.value)}
+                placeholder={t('documents.folderPlaceholder')}
+                aria-label={t('documents.folder')}
+                data-testid="documents-dir"
+              />
             )}
-            <button type="button" className="btn" disabled={busy || dir.trim() === ''} onClick={() => void write()} data-testid="documents-write">
-              {t('documents.write')}
+            <button type="button" className="btn" disabled={busy || (!native && dir.trim() === '')} onClick={() => void write()} data-testid="documents-write">
+              {native ? t('documents.writeTo') : t('documents.write')}
             </button>
           </div>
           {written && (

@@ -1,18 +1,20 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { HotFolder } from '../../../../shared/hot-folders';
 import { useApp } from '../../api/context';
+import { FolderField, folderChoiceOf, type FolderValue } from './FolderField';
 
 /**
  * Settings → Hot folders: folders watched while ScanDesk runs. A file that appears in one
  * (once its size stops changing) joins the folder's live batch; processed files move to the
- * done or failed folder. Paths are typed (absolute) or chosen with the native dialog.
+ * done or failed folder. In the desktop app the folders are chosen in the system's folder
+ * dialog (one-time handles); in a browser their absolute paths are typed.
  */
 export function HotFoldersSection() {
-  const { client, t, info, reportError } = useApp();
+  const { client, t, reportError } = useApp();
   const [folders, setFolders] = useState<HotFolder[] | null>(null);
-  const [path, setPath] = useState('');
-  const [done, setDone] = useState('');
-  const [failed, setFailed] = useState('');
+  const [path, setPath] = useState<FolderValue>(null);
+  const [done, setDone] = useState<FolderValue>(null);
+  const [failed, setFailed] = useState<FolderValue>(null);
 
   const load = useCallback(() => client.call('hotFolders.list').then(setFolders, reportError), [client, reportError]);
   useEffect(() => {
@@ -22,31 +24,26 @@ export function HotFoldersSection() {
 
   const add = (e: FormEvent) => {
     e.preventDefault();
-    client
-      .call('hotFolders.save', { path: path.trim(), doneDir: done.trim() || null, failedDir: failed.trim() || null })
-      .then(() => {
-        setPath('');
-        setDone('');
-        setFailed('');
-        return load();
-      }, reportError);
+    const watched = folderChoiceOf(path);
+    if (!watched) return;
+    client.call('hotFolders.save', { path: watched, doneDir: folderChoiceOf(done), failedDir: folderChoiceOf(failed) }).then(() => {
+      setPath(null);
+      setDone(null);
+      setFailed(null);
+      return load();
+    }, reportError);
   };
-  const pick = async (set: (p: string) => void) => {
-    const r = await client.call('dialogs.openFolder');
-    if (r.status === 'selected' && r.paths[0]) set(r.paths[0]);
-  };
-  const field = (label: string, value: string, set: (v: string) => void, testid: string, required = false) => (
-    <label className="field grow">
-      <span>{label}</span>
-      <span className="row">
-        <input className="grow" value={value} onChange={(e) => set(e.target.value)} required={required} placeholder={t('hot.pathPlaceholder')} spellCheck={false} data-testid={testid} />
-        {info.capabilities.nativeDialogs && (
-          <button type="button" className="btn" onClick={() => void pick(set).catch(reportError)}>
-            {t('hot.choose')}
-          </button>
-        )}
-      </span>
-    </label>
+  const field = (label: string, value: FolderValue, set: (v: FolderValue) => void, testid: string, required = false) => (
+    <FolderField
+      label={label}
+      purpose={required ? 'hotFolder' : 'hotFolderDestination'}
+      dialogTitle={required ? t('hot.watchTitle') : t('hot.destinationTitle')}
+      value={value}
+      onChange={set}
+      placeholder={t('hot.pathPlaceholder')}
+      testid={testid}
+      required={required}
+    />
   );
   return (
     <section className="hot-folders" data-testid="hot-folders">
@@ -83,7 +80,7 @@ export function HotFoldersSection() {
           {field(t('hot.failed'), failed, setFailed, 'hot-failed')}
         </div>
         <div className="row">
-          <button type="submit" className="btn primary" data-testid="hot-add">
+          <button type="submit" className="btn primary" disabled={folderChoiceOf(path) === null} data-testid="hot-add">
             {t('hot.add')}
           </button>
         </div>

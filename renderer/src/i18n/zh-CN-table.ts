@@ -1,0 +1,32 @@
+import type { enTable } from './en-table';
+
+/** 简体中文：结果表（批次中的全部条码，可筛选；议题 9）。 */
+export const zhCNTable: Record<keyof typeof enTable, string> = {
+  'view.label': '显示',
+  'view.pages': '页面',
+  'view.codes': '条码',
+  'table.label': '本批次识别出的条码',
+  'table.count': '{count} 个条码',
+  'table.col.page': '页面',
+  'table.col.symbology': '码制',
+  'table.col.value': '内容',
+  'table.col.foundBy': '识别引擎',
+  'table.col.review': '审核',
+  'table.col.actions': '操作',
+  'table.filter.symbology': '码制',
+  'table.filter.anySymbology': '全部码制',
+  'table.filter.engine': '引擎',
+  'table.filter.anyEngine': '全部引擎',
+  'table.filter.review': '审核状态',
+  'table.filter.anyReview': '全部审核状态',
+  'table.empty': '没有符合筛选条件的条码。',
+  'table.none': '本批次尚未识别出条码。',
+  'table.pageIn': '第 {page}/{pages} 页',
+  'table.copy': '复制',
+  'table.copyTitle': '复制内容（Ctrl+C）',
+  'table.copied': '已复制：{value}',
+  'table.open': '打开',
+  'table.openTitle': '在审核中打开此页（Enter）',
+  'table.corrected': '已更正；识别结果：{value}',
+  'table.hints': '↑/↓ 切换行 · Enter 打开页面 · Ctrl+C 复制内容',
+};
