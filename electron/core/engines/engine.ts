@@ -52,4 +52,10 @@ export interface Engine {
   /** The local decoder only: the codes inside a box of a page, read at full resolution (engines/local/region.ts). */
   readRegion?(source: ImageSource, box: { left: number; top: number; width: number; height: number }, signal?: AbortSignal): Promise<{ detections: Detection[]; pageWidth: number; pageHeight: number }>;
   close?(): Promise<void>;
+  /**
+   * Cleans up what earlier runs that died left at the vendor (OSS: uploaded pages never
+   * deleted); answers a notice per thing that could not be cleaned. Run before the first page,
+   * and at app/host start.
+   */
+  sweepLeftovers?(): Promise<string[]>;
 }
