@@ -16,7 +16,9 @@ import {
   fileSettingsStore,
   forwardServiceEvents,
   SECURITY_HEADERS,
+  StartupNotices,
   stderrLogger,
+  sweepInBackground,
   systemReveal,
   unavailableDialogs,
   type HandlerTable,
@@ -107,6 +109,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
   });
   const crops = cropSource(service);
+  // Sent to the browsers connected then (the sweep starts once events can go out), kept for later ones.
+  const startupNotices = new StartupNotices((engine, message) => broadcast('notice', { batchId: 0, engine, message }));
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
     app: { name: 'ScanDesk', version: packageVersion(), dataDir },
@@ -118,6 +122,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     media,
     ...(vendors ? { vendors } : {}),
     hotFolders,
+    startupNotices,
     log,
   });
 
@@ -304,6 +309,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
   const stopEvents = forwardServiceEvents(service, broadcast);
+  // OSS pages a run that died left in the bucket are deleted now, not only at the next OSS page.
+  const sweeping = vendors ? sweepInBackground(vendors.registry, dataDir, startupNotices, log) : Promise.resolve();
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
@@ -336,7 +343,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
-        await Promise.all([hotFolders.close(), media.close()]);
+        await Promise.all([hotFolders.close(), media.close(), sweeping]);
         if (ownsService) await opened?.close();
       })();
       return closing;

@@ -204,7 +204,15 @@ export class PgStore implements Store {
     return this.tx((db) => rules.setRules(db, batchId, next, recountItem));
   }
 
-  changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {
+  async changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {
+    if (change.action === 'settle' && !change.holdOpen) {
+      // After every page: while the batch still has pages waiting or in flight, settling
+      // changes nothing (rule 'settled'), and one unlocked look says so without taking the
+      // batch row from the other workers. The last finisher's look, after its own commit,
+      // sees every other finish committed or still running, so one of them settles it.
+      const busy = await batches.stillBusy(this.db, batchId);
+      if (busy) return { status: 'running', changed: false, count: 0, unread: [] };
+    }
     return this.tx(async (db) => {
       // The batch row is locked until commit: two workers settling its last pages, or a desk
       // pausing it while a worker settles it, take turns and each sees the other's result.
@@ -270,28 +278,42 @@ export class PgStore implements Store {
     return jobs.renewLease(this.db, fence, leaseMs);
   }
 
-  finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
-    return this.tx(async (db) => {
-      const r = await jobs.finish(db, job, outcome, key); // notifies the batch's desks itself
-      if (r.ok && r.fallbackQueued) await notifyWork(db);
-      return r;
-    });
+  /**
+   * One round trip for a page's first result (the function notifies the batch's desks, and
+   * idle workers when it queued work); a page with other results, or a result with images,
+   * in a transaction.
+   */
+  async finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
+    const once = await jobs.finish(this.db, job, outcome, key);
+    if (once !== 'several') return once;
+    return this.tx((db) => jobs.finishSeveral(db, job, outcome, key));
   }
 
+  // A failed, retried or stopped job may leave identical pages free to claim (they waited for
+  // it, scandesk_claim): idle workers are woken.
   failFinal(job: Fence & { itemId: number; batchId?: number }, error: AppError): Promise<boolean> {
     return this.tx(async (db) => {
       const ok = await jobs.failFinal(db, job, error);
       if (ok && job.batchId !== undefined) await notifyBatch(db, job.batchId);
+      if (ok) await notifyWork(db);
       return ok;
     });
   }
 
   scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean> {
-    return this.tx((db) => jobs.scheduleRetry(db, job, error, delayMs));
+    return this.tx(async (db) => {
+      const ok = await jobs.scheduleRetry(db, job, error, delayMs);
+      if (ok) await notifyWork(db);
+      return ok;
+    });
   }
 
   blockEngine(job: Fence & { itemId: number; batchId: number; engine: string }, error: AppError, optionsKey: string): Promise<boolean> {
-    return this.tx((db) => jobs.blockEngine(db, job, error, optionsKey));
+    return this.tx(async (db) => {
+      const ok = await jobs.blockEngine(db, job, error, optionsKey);
+      if (ok) await notifyWork(db);
+      return ok;
+    });
   }
 
   blockMissingEngine(batchId: number, engine: string, error: AppError): Promise<number> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rectGeometry } from '../../../shared/geometry';
 import type { EngineId, EnginePlan } from '../../../shared/engines';
 import type { RecognizeResult } from '../../../electron/core/engines/engine';
@@ -72,10 +72,14 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
     beforeAll(async () => {
       real = (await expandPaths(sampleImages('zxing/qrcode-2', 6))).items;
       expect(real.length).toBe(6);
+    });
+    // A fresh store per case: cases reuse the same six images, and a page one case leaves in
+    // flight would hold its identical pages in the next (one decode per identical page).
+    beforeEach(async () => {
       ({ store, openAnother } = await sut.open());
     });
-    afterAll(async () => {
-      for (const o of others) await o.close();
+    afterEach(async () => {
+      for (const o of others.splice(0)) await o.close();
       await store?.close();
     });
     const another = async () => {
@@ -439,6 +443,16 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       await store.reviewDetection(all.rows[0]!.id, { review: 'rejected', correctedText: 'A-fixed' });
       expect((await store.listCodes(id, { review: 'rejected' })).rows).toMatchObject([{ id: all.rows[0]!.id, correctedText: 'A-fixed', foundBy: ['local', 'wechat'] }]);
       expect(await store.codeFacets(id)).toEqual({ symbologies: ['EAN-13', 'QR_CODE'], engines: ['local', 'manual', 'wechat'] });
+      // No rules yet: no verdicts. With rules, each row carries its code's verdict and its page's own
+      // breaks, and the rule-break filter keeps codes that break a rule or sit on a page that does.
+      expect(all.rows[0]!.rule).toBeUndefined();
+      await store.setRules(id, { symbologies: ['QR_CODE'], patterns: {}, gs1: false, codesPerPage: { min: null, max: 2 }, autoAccept: false });
+      const broken = await store.listCodes(id, { ruleBreaks: true });
+      expect(broken.rows.map((r) => r.text)).toEqual([`A-${p2!.id}`, `B-${p2!.id}`, `W-${p2!.id}`, `A-${p3!.id}`, `B-${p3!.id}`, '4006381333931']);
+      expect(broken.rows[5]).toMatchObject({ rule: { ok: false, breaks: [{ rule: 'symbology', symbology: 'EAN-13' }] }, pageRule: [{ rule: 'count', found: 3, min: null, max: 2 }] });
+      expect(broken.rows[0]).toMatchObject({ rule: { ok: true, breaks: [] }, pageRule: [{ rule: 'count', found: 3 }] });
+      expect((await store.listCodes(id)).rows[0]).toMatchObject({ rule: { ok: true, breaks: [] }, pageRule: [] });
+      expect((await store.listCodes(id, { ruleBreaks: true, symbology: 'EAN-13' })).total).toBe(1);
 
       // Where each page sits in the unfiltered grid (opening a row's page in review).
       expect(await store.itemPosition(id, p3!.id)).toEqual({ index: 2, total: 4 });
