@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { lumaOf } from '../../imaging/luma';
+import { deconvolve } from './deconvolve';
 import type { VariantTransform } from './geometry-map';
 import type { Gray } from './zxing';
 
@@ -16,6 +17,8 @@ export interface VariantSpec {
   angle?: number;
   /** Local contrast equalisation, for glare and uneven light. */
   clahe?: boolean;
+  /** Richardson-Lucy deconvolution (deconvolve.ts), last: a Gaussian defocus of `sigma` variant pixels. */
+  deblur?: { sigma: number; iterations: number };
   /** White border in page pixels, added first: a quiet zone for codes that touch the edge. */
   pad?: number;
   /** Only this region of the page (cut before anything else), e.g. around a code already found. */
@@ -121,8 +124,9 @@ export async function makeVariant(page: Gray, spec: VariantSpec): Promise<Varian
   // the real factors, after rounding to whole pixels
   const sx = out.info.width / width;
   const sy = out.info.height / height;
+  const made: Gray = { data: out.data, width: out.info.width, height: out.info.height };
   return {
-    gray: { data: out.data, width: out.info.width, height: out.info.height },
+    gray: spec.deblur ? deconvolve(made, spec.deblur.sigma, spec.deblur.iterations) : made,
     transform: {
       sx,
       sy,
