@@ -19,6 +19,8 @@ import { nothingToRerun } from './batch-jobs';
 import * as batchJobs from './pg/batch-jobs';
 import * as batches from './pg/batches';
 import { connectionError, openPool, transaction, type Queryable } from './pg/db';
+import * as intake from './pg/intake-state';
+import type { IntakeKnown, UnfinishedIntake } from './intake-state';
 import * as items from './pg/items';
 import * as manual from './pg/manual';
 import * as rules from './pg/rules';
@@ -78,6 +80,7 @@ export class PgStore implements Store {
       const id = await batches.insertBatchRow(db, input.name, input.plan, input.createdAt);
       await rules.insertRules(db, id, input.rules);
       await batches.insertItems(db, id, input.plan, input.items, input.skipped);
+      if (input.intake) await intake.setIntake(db, id, input.intake);
       await notifyWork(db);
       return id;
     });
@@ -95,6 +98,25 @@ export class PgStore implements Store {
       await notifyBatch(db, batchId);
       return { itemIds };
     });
+  }
+
+  async finishIntake(batchId: number): Promise<void> {
+    await this.tx(async (db) => {
+      await intake.setIntake(db, batchId, null);
+      await notifyBatch(db, batchId);
+    });
+  }
+
+  unfinishedIntakes(): Promise<UnfinishedIntake[]> {
+    return intake.unfinishedIntakes(this.db);
+  }
+
+  takeIntake(batchId: number, from: string, to: string): Promise<boolean> {
+    return intake.takeIntake(this.db, batchId, from, to);
+  }
+
+  intakeKnown(batchId: number): Promise<IntakeKnown> {
+    return intake.intakeKnown(this.db, batchId);
   }
 
   listBatches(): Promise<BatchSummary[]> {
@@ -249,7 +271,8 @@ export class PgStore implements Store {
         return { effect: { count: (await batchJobs.requeueFailed(db, batchId)) + unread.length }, unread };
       }
       case 'settle':
-        if (change.holdOpen) return { effect: { count: 0 }, unread: [] };
+        // Held while intake still adds the batch's pages (store/intake-state.ts), whichever process reads them.
+        if (change.holdOpen || (await intake.intakeOpen(db, batchId))) return { effect: { count: 0 }, unread: [] };
         return { effect: { count: 0, activity: await batchJobs.jobActivity(db, batchId) }, unread: [] };
       default:
         throw new ScanError('INTERNAL', `Unknown batch action on batch ${batchId}.`);

@@ -133,6 +133,45 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       ]);
     });
 
+    it('streams pages into a batch while intake runs: it runs, shows expanding, holds open, and a new owner takes over once', async () => {
+      const id = await store.createBatch({
+        name: 'streamed',
+        plan: LOCAL,
+        createdAt: new Date().toISOString(),
+        items: real.slice(0, 1),
+        skipped: [],
+        intake: { paths: ['/scans/long.pdf', '/scans/more'], owner: 'host:gone' },
+      });
+      expect(await store.getBatch(id)).toMatchObject({ status: 'running', expanding: true, counts: { total: 1 } });
+      expect((await store.listBatches()).find((b) => b.id === id)).toMatchObject({ expanding: true });
+      expect(await store.unfinishedIntakes()).toContainEqual({ batchId: id, paths: ['/scans/long.pdf', '/scans/more'], owner: 'host:gone' });
+      // The first page runs at once; with nothing left to claim the batch still does not settle.
+      expect(await drain(store)).toBe(1);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'running', changed: false });
+      // The next chunk joins the running batch and is claimable.
+      await store.addItems(id, real.slice(1, 3), [{ path: '/scans/more/notes.txt', reason: 'not an image' }]);
+      expect((await store.getBatch(id)).counts).toMatchObject({ total: 3, done: 1, pending: 2 });
+      expect(await store.intakeKnown(id)).toEqual({
+        pages: real.slice(0, 3).map((r) => ({ path: r.path, page: r.page })),
+        ignored: ['/scans/more/notes.txt'],
+      });
+      // Two processes taking the abandoned intake over: one wins.
+      const other = await openAnother();
+      others.push(other);
+      const taken = await Promise.all([store.takeIntake(id, 'host:gone', 'host:a'), other.takeIntake(id, 'host:gone', 'host:b')]);
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      expect((await store.unfinishedIntakes()).find((u) => u.batchId === id)?.owner).toBe(taken[0] ? 'host:a' : 'host:b');
+      expect(await drain(store)).toBe(2);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'running', changed: false });
+      await store.finishIntake(id);
+      const b = await store.getBatch(id);
+      expect(b.expanding).toBeUndefined();
+      expect((await store.unfinishedIntakes()).map((u) => u.batchId)).not.toContain(id);
+      expect(await store.takeIntake(id, taken[0] ? 'host:a' : 'host:b', 'host:c')).toBe(false);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'done', changed: true });
+      expect((await store.getBatch(id)).counts).toMatchObject({ total: 3, done: 3, pending: 0 });
+    });
+
     it('fences: a job given back after its holder died cannot be finished by that holder', async () => {
       const id = await newBatch(store, 1);
       const first = (await store.claim('local', lease('host:dead')))!;
