@@ -1,3 +1,4 @@
+import { idCardFieldLabel } from '../../../shared/idcard';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, openOutput, writeWithBackpressure } from './flow';
 import { codeRuleJson, pageRuleJson } from './rule-values';
@@ -100,7 +101,11 @@ function detectionJson(item: ExportItem, d: ExportDetection, options: ExportOpti
     review: d.review,
     engine: d.engine,
   };
-  if (d.field !== undefined) json.field = d.field;
+  if (d.field !== undefined) {
+    json.field = d.field;
+    // An ID card's field as a person reads it, in both languages (the key stays for machines).
+    if (d.symbology === 'IDCard') json.fieldLabel = { en: idCardFieldLabel(d.field, 'en'), zh: idCardFieldLabel(d.field, 'zh') };
+  }
   if (d.bytesBase64 !== undefined) json.bytesBase64 = d.bytesBase64;
   if (d.extra !== undefined) json.extra = d.extra;
   // The card's crops by the file names `scandesk scan --crops-out` writes (warnings: extra.card).
