@@ -7,7 +7,7 @@ import { useApp } from '../../api/context';
 import { pageLabel } from '../../logic/items';
 import { REVIEW_STATES, rowMove, shownValue, withFilter, type CodeFilters } from '../../logic/code-filters';
 import { useCodes } from './use-codes';
-import { ruleBreaksText } from '../../../../shared/rules/text';
+import { ruleBreakLabel } from '../../logic/rule-text';
 
 const ROW_H = 36;
 
@@ -291,7 +291,7 @@ function RuleMark({ row }: { row: CodeRow }) {
     );
   }
   return (
-    <span className="rule-mark breaks" data-testid="code-rule" data-rule="breaks" title={ruleBreaksText(breaks)}>
+    <span className="rule-mark breaks" data-testid="code-rule" data-rule="breaks" title={breaks.map((b) => ruleBreakLabel(b, t)).join('\n')}>
       {t('table.rule.breaks', { count: breaks.length })}
     </span>
   );
