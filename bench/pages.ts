@@ -18,6 +18,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DecodePool } from '../electron/core/engines/local/pool';
 import { LocalEngine } from '../electron/core/engines/local';
 import type { ImageSource } from '../electron/core/intake/types';
+import { lumaOf } from '../electron/core/imaging/luma';
+import { loadPdfPage } from '../electron/core/imaging/pdf';
+import { renderPdfPageGray } from '../electron/core/imaging/pdfium';
+import { readSourceFile } from '../electron/core/imaging/source-file';
 import { openScanService } from '../electron/core/service';
 import { pageSet, type PageSet } from './pages/page-set';
 import { LONG_PDF_PAGES } from './pages/formats';
@@ -41,8 +45,8 @@ interface Form {
 
 /** BENCH_FORMS=PNG,scanned PDF runs only those forms (and the rows that need only them). */
 const ONLY = process.env.BENCH_FORMS?.split(',').map((s) => s.trim().toLowerCase());
-/** BENCH_ROWS=first,noCode,startUp (default all): the rows after the per-form table. */
-const EXTRA = (process.env.BENCH_ROWS ?? 'noCode,first,startUp').split(',');
+/** BENCH_ROWS=first,noCode,render,startUp (default all): the rows after the per-form table. */
+const EXTRA = (process.env.BENCH_ROWS ?? 'noCode,render,first,startUp').split(',');
 
 function forms(set: PageSet): Form[] {
   return allForms(set).filter((f) => !ONLY || ONLY.includes(f.name.toLowerCase()) || ONLY.some((o) => f.name.toLowerCase().startsWith(o)));
@@ -194,6 +198,43 @@ async function noCodeCost(set: PageSet): Promise<BenchRow> {
   }
 }
 
+/**
+ * Rendering the vector PDF's pages: PDFium (wasm, straight to grey: what the decode worker
+ * uses) against pdf.js (RGBA on a canvas, then grey), in this process, interleaved page by
+ * page; each renderer's start-up (module load, wasm compile, fonts) is spent before timing.
+ */
+async function vectorRender(set: PageSet): Promise<BenchRow> {
+  const file = await readSourceFile(set.files.vectorPdf, 'vector.pdf');
+  const pages = Math.min(PAGES, 12);
+  await renderPdfPageGray(file, 1, 'vector.pdf');
+  await loadPdfPage(file, 1, 'vector.pdf');
+  let pdfium = 0;
+  let pdfjs = 0;
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  for (let p = 1; p <= pages; p++) {
+    let c0 = cpu();
+    const g = await renderPdfPageGray(file, p, 'vector.pdf');
+    pdfium += cpu() - c0;
+    if (!g) throw new Error(`PDFium declined page ${p} of the vector PDF`);
+    c0 = cpu();
+    const px = await loadPdfPage(file, p, 'vector.pdf');
+    lumaOf(px.data, px.width, px.height, 4);
+    pdfjs += cpu() - c0;
+  }
+  const ratio = pdfjs / pdfium;
+  return row(
+    'vector PDF page render: pdf.js CPU / PDFium CPU',
+    ratio,
+    'x',
+    undefined,
+    undefined,
+    `${pages} pages at 300 dpi to grey: PDFium ${((pdfium / pages) * 1000).toFixed(0)} vs pdf.js ${((pdfjs / pages) * 1000).toFixed(0)} CPU-ms per page; ${load()}`,
+  );
+}
+
 /** From "scan this 500-page PDF" to its first page's result, through the service as the app runs it. */
 async function firstResult(set: PageSet, work: string): Promise<BenchRow> {
   const engine = new LocalEngine({ size: CORES });
@@ -299,6 +340,7 @@ export const run: Bench = async () => {
       rows.push(row(`CPU per page: ${form} vs PNG (ScanDesk)`, cost, 'x', targeted ? '<= 1.2' : undefined, targeted ? cost <= 1.2 : undefined, `${describe(r)}; ${load()}`));
     }
     if (EXTRA.includes('noCode')) rows.push(await noCodeCost(set));
+    if (EXTRA.includes('render')) rows.push(await vectorRender(set));
     if (EXTRA.includes('first')) rows.push(await firstResult(set, work), await firstResultCli(set, work));
     if (EXTRA.includes('startUp')) rows.push(...(await startUp(set, work)));
     return rows;

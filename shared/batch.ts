@@ -32,6 +32,11 @@ export interface BatchSummary {
   stopped: StoppedEngine[];
   /** Every engine that ran (or waits to run) on the batch's pages, in the order first used. */
   engines: string[];
+  /**
+   * Intake is still reading the batch's files: more pages join it (the total grows) and it
+   * does not finish before they are all in. Absent once every page is known.
+   */
+  expanding?: true;
 }
 
 /**
@@ -75,6 +80,8 @@ export interface BatchProgress {
   batchId: number;
   status: BatchStatus;
   counts: BatchCounts;
+  /** Intake still adds pages: the total grows (BatchSummary.expanding). */
+  expanding?: true;
 }
 
 /**

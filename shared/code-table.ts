@@ -1,4 +1,5 @@
 import type { DetectionEngine, DetectionKind, ReviewStatus } from './detection';
+import type { RuleBreak, RuleVerdict } from './rules/types';
 
 /**
  * The results table (issue 9): every detection of a batch as one row, each code two engines
@@ -24,6 +25,10 @@ export interface CodeRow {
   foundBy: DetectionEngine[];
   /** An ID-card number (shared/personal-data.ts): shown masked unless the user reveals it. */
   personal: boolean;
+  /** The code's verdict under the batch's review rules (absent: the batch has no rules). */
+  rule?: RuleVerdict;
+  /** The page's own rule breaks (codes per page), shown beside each of its codes (absent: not judged). */
+  pageRule?: RuleBreak[];
 }
 
 export interface CodeQuery {
@@ -31,6 +36,8 @@ export interface CodeQuery {
   /** Codes that engine read (alone or with another engine). */
   engine?: DetectionEngine;
   review?: ReviewStatus;
+  /** Only codes that break a rule, or whose page breaks one (shared/rules). */
+  ruleBreaks?: boolean;
   offset?: number;
   limit?: number;
 }

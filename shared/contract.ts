@@ -237,6 +237,8 @@ export const AppInfoSchema = z.object({
   capabilities: z.object({ nativeDialogs: z.boolean(), pathsFromDrop: z.boolean() }),
   engines: z.array(z.enum(ENGINE_IDS)),
   dataDir: z.string(),
+  /** Said once at start, about no batch (e.g. OSS pages an earlier run left that could not be deleted). */
+  notices: z.array(z.string()).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

@@ -108,3 +108,25 @@ export function cardFacts(d: { extra?: Record<string, unknown> | null }): IdCard
   const c = d.extra?.card;
   return c && typeof c === 'object' && Array.isArray((c as IdCardFacts).warnings) ? (c as IdCardFacts) : null;
 }
+
+/**
+ * IDCardOCR's field keys as a person reads them (the card's own printed Chinese labels, and
+ * English). Review and the JSON export show these; CSV/XLSX keep the key in their `field`
+ * column (a stable value to filter on) beside it.
+ */
+export const ID_CARD_FIELD_LABELS: Readonly<Record<string, { en: string; zh: string }>> = {
+  Name: { en: 'Name', zh: '姓名' },
+  Sex: { en: 'Sex', zh: '性别' },
+  Nation: { en: 'Ethnicity', zh: '民族' },
+  Birth: { en: 'Date of birth', zh: '出生' },
+  Address: { en: 'Address', zh: '住址' },
+  IdNum: { en: 'ID number', zh: '公民身份号码' },
+  Authority: { en: 'Issuing authority', zh: '签发机关' },
+  ValidDate: { en: 'Valid period', zh: '有效期限' },
+};
+
+/** A field's label in `lang`; an unknown key (a newer Tencent field) as it came. */
+export function idCardFieldLabel(field: string, lang: 'en' | 'zh'): string {
+  const known = Object.hasOwn(ID_CARD_FIELD_LABELS, field) ? ID_CARD_FIELD_LABELS[field] : undefined;
+  return known ? known[lang] : field;
+}

@@ -92,6 +92,12 @@ Example: scandesk scan ~/Scans/March --out march.xlsx`,
     .option('--documents-out <dir>', 'write one PDF per document (the original pages) into this folder')
     .option('--expect <file>', 'reconcile against the values in this CSV or XLSX file (one column): found, missing, unexpected, duplicates')
     .option('--expect-column <name|n>', 'the column of --expect to read, by header name or number (default: the first)')
+    .option('--rules <file>', 'review rules from a JSON file: {"symbologies":[...],"patterns":{"EAN-13":"^978","*":"..."},"gs1":true,"codesPerPage":{"min":1,"max":1},"autoAccept":true} (fields left out: off)')
+    .option('--symbologies <list>', 'review rule: the symbologies expected (comma-separated, e.g. EAN-13,Code128); a code of another one breaks it')
+    .option('--pattern <[symbology=]regex>', 'review rule: codes of that symbology (or, without "symbology=", every other) must match (RE2 syntax; repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--gs1', 'review rule: verify GS1 check digits (EAN/UPC/ITF-14/DataBar/SSCC) and GS1 element strings (GS1-128, GS1 DataMatrix/QR)')
+    .option('--codes-per-page <n>', 'review rule: codes each page should carry: N, MIN-MAX, MIN- or -MAX')
+    .option('--auto-accept', 'accept the codes that pass every review rule on a page that passes (the others wait for review)')
     .addHelpText(
       'after',
       `
@@ -103,6 +109,15 @@ With --separate-on/--separate-every every format gains the document of each page
 Documents sheet; JSON: "documents"); with --expect, the standing of each value (XLSX: a
 Reconciliation sheet; CSV: a reconciliation column and one "missing" row per value found
 nowhere; JSON: "reconciliation": {"found","missing","unexpected","duplicates"}).
+
+Review rules (--rules, --symbologies, --pattern, --gs1, --codes-per-page): each code is judged
+by its value as found (or as corrected in the app), each page by its number of codes (merged
+codes once, rejected ones not counted). Every format gains the verdict and its reasons per code
+and per page (CSV: rule, rule_reason, page_rule, page_rule_reason; XLSX: Rule columns; JSON:
+"rule" on items and detections); the summary lists the pages that break a rule. Patterns use
+RE2 syntax (no look-around or back-references; matching takes linear time) and are searched
+in the value: anchor them (^...$) to match it whole. With --auto-accept, codes that pass on a
+page that passes are accepted; the rest wait for review in the app ("Rule breaks" filter).
 
 Documents: values are tested as found (a correction made in the app counts, a rejected code
 does not); a page not decoded yet joins the current document. PDF names are made safe for
@@ -141,7 +156,9 @@ Examples:
   scandesk scan cards/ --engine tencent --task idcard --id-crop card,portrait --id-warn all --out cards.xlsx
   scandesk scan ~/Scans --engine local --fallback wechat --out codes.json
   scandesk scan stack.pdf --separate-on '^DOC-' --drop-separators --documents-out ./docs --out stack.xlsx
-  scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json`,
+  scandesk scan parcels/ --expect manifest.xlsx --expect-column Barcode --out parcels.json
+  scandesk scan cartons/ --symbologies EAN-13,Code128 --gs1 --codes-per-page 1 --auto-accept --out cartons.csv
+  scandesk scan labels/ --pattern 'Code128=^PKG-[0-9]{6}$' --rules rules.json --out labels.xlsx`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       const { runScan } = await import('./scan');

@@ -3,7 +3,8 @@ import { settledPages, type BatchCounts } from '../../shared/batch';
 
 /** Shows a batch's progress: a live bar on a terminal, plain throttled lines otherwise. */
 export interface ProgressView {
-  update(counts: BatchCounts): void;
+  /** `expanding`: intake still adds pages, so the total is a lower bound (shown as "1200+"). */
+  update(counts: BatchCounts, expanding?: boolean): void;
   /** A line to show now (a vendor notice), without breaking the bar. */
   note(line: string): void;
   stop(): void;
@@ -26,7 +27,7 @@ class BarView implements ProgressView {
     this.bar = new cliProgress.SingleBar(
       {
         stream,
-        format: ' {bar} {percentage}% | {value}/{total} pages | done {done} | failed {failed} | codes {codes} | ETA {eta_formatted}',
+        format: ' {bar} {percentage}% | {value}/{total}{more} pages | done {done} | failed {failed} | codes {codes} | ETA {eta_formatted}',
         hideCursor: true,
         etaBuffer: 50,
         fps: 10,
@@ -35,8 +36,8 @@ class BarView implements ProgressView {
     );
   }
 
-  update(c: BatchCounts): void {
-    const payload = { done: c.done, failed: c.failed, codes: c.codes };
+  update(c: BatchCounts, expanding = false): void {
+    const payload = { done: c.done, failed: c.failed, codes: c.codes, more: expanding ? '+ (reading files)' : '' };
     if (!this.started) {
       this.bar.start(c.total, settled(c), payload);
       this.started = true;
@@ -64,6 +65,8 @@ class BarView implements ProgressView {
 class LineView implements ProgressView {
   private last: BatchCounts | null = null;
   private printed: BatchCounts | null = null;
+  private expanding = false;
+  private printedExpanding = false;
   private lastAt = 0;
 
   constructor(
@@ -71,8 +74,9 @@ class LineView implements ProgressView {
     private readonly intervalMs: number,
   ) {}
 
-  update(c: BatchCounts): void {
+  update(c: BatchCounts, expanding = false): void {
     this.last = c;
+    this.expanding = expanding;
     const now = Date.now();
     if (now - this.lastAt >= this.intervalMs) {
       this.lastAt = now;
@@ -85,13 +89,17 @@ class LineView implements ProgressView {
   }
 
   stop(): void {
-    if (this.last && !sameCounts(this.last, this.printed)) this.print(this.last);
+    if (this.last && (!sameCounts(this.last, this.printed) || this.expanding !== this.printedExpanding)) this.print(this.last);
   }
 
   private print(c: BatchCounts): void {
     this.printed = c;
+    this.printedExpanding = this.expanding;
     const pct = c.total > 0 ? Math.floor((settled(c) / c.total) * 100) : 100;
-    this.stream.write(`progress: ${settled(c)}/${c.total} pages (${pct}%), done ${c.done}, failed ${c.failed}, codes ${c.codes}\n`);
+    // While intake still adds pages the total grows: "12/256+ pages (reading files)".
+    const total = this.expanding ? `${c.total}+` : `${c.total}`;
+    const more = this.expanding ? ', reading files' : '';
+    this.stream.write(`progress: ${settled(c)}/${total} pages (${pct}%${more}), done ${c.done}, failed ${c.failed}, codes ${c.codes}\n`);
   }
 }
 

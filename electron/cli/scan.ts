@@ -6,7 +6,7 @@ import { ENGINE_IDS, TASKS, type EngineId, type EnginePlan, type Task } from '..
 import { toAppError } from '../core/errors';
 import { formatFromPath, writeExport } from '../core/export';
 import { checkExportFile } from '../core/export/target';
-import { expandPaths, type IntakeResult } from '../core/intake';
+import { expandPaths, expandPathsInChunks, type IntakeResult } from '../core/intake';
 import type { ExportFormat } from '../core/export/types';
 import { PRIVATE_DIR_MODE } from '../core/private-files';
 import { openProfile, type Profile } from '../core/profile';
@@ -24,9 +24,10 @@ import { addFailure, formatSummary, type FailureGroups } from './summary';
 import { confirm, describeEstimate, formatSpend } from './usage';
 import { queueUrl, redactUrl } from './queue-url';
 import { hasIdCardFlags, idCardArgs, idCardOptions, type IdCardFlags } from './idcard-flags';
+import { rulesArgs, rulesFromFlags, rulesSummary, type RulesFlags } from './rules-flags';
 import { applyExtras, checkExtras, finishExtras, prepareDocumentsOut, type CheckedExtras, type ExtrasFlags } from './batch-extras';
 
-export interface ScanOptions extends ExtrasFlags, IdCardFlags {
+export interface ScanOptions extends ExtrasFlags, IdCardFlags, RulesFlags {
   /** Required, except with --submit-only. */
   out?: string;
   /** A shared queue (postgres://...) instead of the --db file for the batch. */
@@ -203,6 +204,7 @@ async function checkOutputWritable(out: string, format: ExportFormat): Promise<s
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
+  const rules = await rulesFromFlags(options);
   const started = performance.now();
   if (v.out) {
     const createdOut = await checkOutputWritable(v.out, v.format);
@@ -236,7 +238,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         overrides: v.overrides,
         wrap: (e) => instrumentEngine(e, counter, io.env.SCANDESK_DECODE_LOG),
       },
-      service: { intake: ownFilesExcluded(v, extras), writeExport },
+      service: { ...ownFilesExcluded(v, extras), writeExport },
     });
   } catch (err) {
     if (v.queue) throw new Error(toAppError(err).message, { cause: err });
@@ -305,10 +307,9 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
         }
       }
       io.stderr.write(`Scanning ${v.paths.length === 1 ? v.paths[0] : `${v.paths.length} paths`} with ${describePlan(v)}...\n`);
-      const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name });
+      const created = await service.createBatch({ paths: v.paths, plan: v.plan, name: options.name, rules });
       batch = created.batch;
       batchId = batch.id;
-      skipped = created.skipped;
       await registry.set(key, batch.id);
     }
 
@@ -317,12 +318,14 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       return EXIT_OK;
     }
     await applyExtras(service, batch.id, extras);
+    // A resumed batch takes the rules given now (its read pages are judged again).
+    if (resumed && rules) await service.setRules(batch.id, rules);
     if (interrupted) await service.pause(batch.id);
-    const onProgress = (p: { batchId: number; counts: BatchSummary['counts'] }) => {
-      if (p.batchId === batchId) progress.update(p.counts);
+    const onProgress = (p: { batchId: number; counts: BatchSummary['counts']; expanding?: true }) => {
+      if (p.batchId === batchId) progress.update(p.counts, p.expanding === true);
     };
     service.on('progress', onProgress);
-    progress.update(batch.counts);
+    progress.update(batch.counts, batch.expanding === true);
     batch = await service.whenSettled(batch.id);
     if (!interrupted && batch.status === 'paused' && batch.stopped.length > 0 && options.finishWithoutStopped) {
       // The user chose up front not to wait for a stopped vendor: its pages end failed with the
@@ -343,6 +346,8 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       if (interrupted) return EXIT_INTERRUPTED;
     }
 
+    // Every file intake ignored (intake streams: createBatch knew only the first ones).
+    if (!resumed) skipped = await allIgnored(service, batch.id);
     const failures: FailureGroups = new Map();
     for (let offset = 0; ; offset += 1000) {
       const page = await service.listItems(batch.id, { filter: 'errors', offset, limit: 1000 });
@@ -355,7 +360,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       path: v.out,
       revealPersonalData: options.revealPersonalData === true,
     });
-    const extraLines = await finishExtras(service, batch.id, extras);
+    const extraLines = [...(await rulesSummary(service, batch.id)), ...(await finishExtras(service, batch.id, extras))];
     if (cropsOut) {
       const { writeCrops } = await import('./crops-out');
       const crops = await writeCrops(service, batch.id, cropsOut);
@@ -388,17 +393,33 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
  * The database, its journal files, the run registry and the output may sit inside a folder
  * being scanned (`scandesk scan . --out results.xlsx`): they are the CLI's own, not input.
  */
-function ownFilesExcluded(v: Validated, x: CheckedExtras): (paths: string[]) => Promise<IntakeResult> {
+function ownFilesExcluded(
+  v: Validated,
+  x: CheckedExtras,
+): { intake: (paths: string[]) => Promise<IntakeResult>; intakeChunks: (paths: string[], signal: AbortSignal) => AsyncIterable<IntakeResult> } {
   const docs = x.documentsOut;
   const own = (p: string) =>
     p === v.out ||
     (docs !== null && (p === docs || p.startsWith(`${docs}${sep}`))) ||
     p.startsWith(`${v.dbPath}`) ||
     (dirname(p) === dirname(v.out) && basename(p).startsWith(`.${basename(v.out)}.`));
-  return async (paths) => {
-    const found = await expandPaths(paths);
-    return { items: found.items.filter((i) => !own(i.path)), skipped: found.skipped.filter((s) => !own(s.path)) };
+  const mine = (found: IntakeResult): IntakeResult => ({ items: found.items.filter((i) => !own(i.path)), skipped: found.skipped.filter((s) => !own(s.path)) });
+  return {
+    intake: async (paths) => mine(await expandPaths(paths)),
+    // A new batch streams: it starts on its first pages while intake reads the rest.
+    intakeChunks: async function* (paths, signal) {
+      for await (const chunk of expandPathsInChunks(paths, { signal })) yield mine(chunk);
+    },
   };
+}
+
+async function allIgnored(service: ScanService, batchId: number): Promise<Array<{ path: string; reason: string }>> {
+  const out: Array<{ path: string; reason: string }> = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await service.listIgnored(batchId, { offset, limit: 1000 });
+    out.push(...page.files);
+    if (page.files.length < 1000) return out;
+  }
 }
 
 async function existingBatch(service: ScanService, id: number | undefined): Promise<BatchSummary | undefined> {
@@ -433,6 +454,7 @@ function resumeCommand(v: Validated, o: ScanOptions): string {
   if (o.documentKey !== undefined) args.push('--document-key', q(o.documentKey));
   if (o.documentName !== undefined) args.push('--document-name', q(o.documentName));
   if (o.documentsOut !== undefined) args.push('--documents-out', q(resolve(o.documentsOut)));
+  args.push(...rulesArgs(o).map(q));
   if (o.expect !== undefined) args.push('--expect', q(resolve(o.expect)));
   if (o.expectColumn !== undefined) args.push('--expect-column', q(o.expectColumn));
   return args.join(' ');

@@ -2,7 +2,7 @@ import type { Engine } from './engines/engine';
 import { createEngineRegistry, profileEngines } from './engines/registry';
 import { writeExport } from './export';
 import type { ExportFormat, ExportOptions, ExportOutcome, ExportSource } from './export/types';
-import { expandPaths } from './intake';
+import { expandPaths, expandPathsInChunks } from './intake';
 import type { IntakeResult } from './intake/types';
 import { defaultVendorSettings } from './settings/schema';
 
@@ -30,6 +30,10 @@ export async function defaultEngines(options: { dbPath?: string } = {}): Promise
 
 export function defaultIntake(paths: string[]): Promise<IntakeResult> {
   return expandPaths(paths);
+}
+
+export function defaultIntakeChunks(paths: string[], signal: AbortSignal): AsyncIterable<IntakeResult> {
+  return expandPathsInChunks(paths, { signal });
 }
 
 export const defaultWriteExport: WriteExport | undefined = writeExport;

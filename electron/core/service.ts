@@ -18,7 +18,7 @@ import { blobPath, putBlobs, withBlobErrors } from './queue/blobs';
 import type { ClaimedJob } from './queue/jobs';
 import { Runner } from './queue/runner';
 import { KeyedThrottle } from './queue/throttle';
-import { defaultEngines, defaultIntake, defaultWriteExport, type WriteExport } from './service-defaults';
+import { defaultEngines, defaultIntake, defaultIntakeChunks, defaultWriteExport, type WriteExport } from './service-defaults';
 import { SqliteStore } from './store/sqlite-store';
 import type { BatchChange, BatchChangeResult, Store, UnreadItem } from './store/store';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
@@ -54,6 +54,12 @@ export interface ScanServiceOptions {
   engines?: Engine[];
   /** Default: intake's expandPaths. */
   intake?: (paths: string[]) => Promise<IntakeResult>;
+  /**
+   * A new batch's pages in order, as intake finds them (default: intake's expandPathsInChunks,
+   * or `intake` as one chunk when only that is given). The batch starts on the first chunk;
+   * the others join it while it runs.
+   */
+  intakeChunks?: (paths: string[], signal: AbortSignal) => AsyncIterable<IntakeResult>;
   /** Default: export's writeExport. */
   writeExport?: WriteExport;
   /** A claim lasts this long without a heartbeat (default 30 s): a crashed holder's jobs return after it. */
@@ -109,6 +115,13 @@ class StoreScanService extends EventEmitter implements ScanService {
   /** Batches whose unreadable pages are being read again (retryFailed). */
   private readonly reading = new Map<number, Promise<void>>();
   private readonly intake: (paths: string[]) => Promise<IntakeResult>;
+  private readonly intakeChunks: (paths: string[], signal: AbortSignal) => AsyncIterable<IntakeResult>;
+  /** Batches whose later pages this process is still adding (intake under way), to finish or stop. */
+  private readonly expanding = new Map<number, Promise<void>>();
+  private readonly stopIntake = new AbortController();
+  private readonly closing = new Promise<'closed'>((resolve) => this.stopIntake.signal.addEventListener('abort', () => resolve('closed'), { once: true }));
+  /** This process, as the owner of leases and of intakes under way. */
+  private readonly owner = `${hostname()}:${process.pid}`;
   private readonly writeExport: WriteExport | undefined;
   readonly documents: DocumentsApi;
   readonly reconciliation: ReconciliationApi;
@@ -135,6 +148,15 @@ class StoreScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     const intake = options.intake ?? defaultIntake;
     const blobs = options.blobs;
+    const chunks = options.intakeChunks ?? (options.intake ? oneChunk(options.intake) : defaultIntakeChunks);
+    // With a blob store, each chunk's files are copied into it before its pages are stored.
+    this.intakeChunks = blobs
+      ? (paths, signal) =>
+          mapChunks(chunks(paths, signal), async (found) => {
+            const { failed } = await putBlobs(blobs, found.items);
+            return { ...found, items: withBlobErrors(found.items, failed) };
+          })
+      : chunks;
     // With a blob store, what intake found is copied into it before the batch is stored.
     this.intake = blobs
       ? async (paths) => {
@@ -153,7 +175,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     this.shared = shared;
     const pollMs = shared ? (options.pollMs ?? 5000) : undefined;
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
-    const owner = `${hostname()}:${process.pid}`;
+    const owner = this.owner;
     this.runner = new Runner({
       store,
       engines,
@@ -190,6 +212,7 @@ class StoreScanService extends EventEmitter implements ScanService {
   /** Resume: jobs held by a process that is gone (or whose lease expired) go back to the queue; then start. */
   async resumeLost(): Promise<void> {
     await this.store.requeueLost(deadLocalOwners(await this.store.leaseOwners()));
+    await this.resumeIntakes();
     if (this.store.watch) {
       // Another process queued work: claim now. Another process changed a batch: desks see its
       // progress (throttled), and a batch this desk waits for is looked at again.
@@ -211,19 +234,109 @@ class StoreScanService extends EventEmitter implements ScanService {
     });
   }
 
+  /**
+   * A batch from files and folders. It is stored, and starts, with intake's first chunk of pages
+   * (a long PDF's page 1, the first files of a big folder); the rest join it as intake reads
+   * them (continueIntake), with the batch `expanding` meanwhile. `skipped` lists the files
+   * ignored so far; listIgnored has them all once intake is done.
+   */
   async createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: IntakeResult['skipped'] }> {
     this.assertOpen();
     if (!input || !Array.isArray(input.paths) || input.paths.length === 0 || !input.paths.every((p) => typeof p === 'string' && p !== '')) {
       throw new ScanError('INVALID_INPUT', 'A batch needs at least one file or folder path.');
     }
     const plan = validatePlan(input.plan, this.engineMap, { sharedQueue: this.shared });
-    const found = await this.intake(input.paths);
-    this.assertOpen();
-    const name = input.name?.trim() || defaultName(input.paths);
     const rules = input.rules ? checkRules(input.rules) : null;
-    const batchId = await this.store.createBatch({ name, plan, createdAt: new Date().toISOString(), items: found.items, skipped: found.skipped, rules });
+    const chunks = this.intakeChunks(input.paths, this.stopIntake.signal)[Symbol.asyncIterator]();
+    let first: IteratorResult<IntakeResult>;
+    try {
+      first = await chunks.next();
+    } catch (err) {
+      if (this.closed) throw new ScanError('CANCELLED', 'The scan service is closed.');
+      throw err;
+    }
+    this.assertOpen();
+    const found = first.done ? { items: [], skipped: [] } : first.value;
+    const name = input.name?.trim() || defaultName(input.paths);
+    const batchId = await this.store.createBatch({
+      name,
+      plan,
+      createdAt: new Date().toISOString(),
+      items: found.items,
+      skipped: found.skipped,
+      rules,
+      ...(first.done ? {} : { intake: { paths: input.paths, owner: this.owner } }),
+    });
+    if (!first.done) this.continueIntake(batchId, chunks);
     await this.changed(batchId);
     return { batch: await this.store.getBatch(batchId), skipped: found.skipped };
+  }
+
+  /**
+   * The rest of a batch's pages, chunk by chunk as intake reads them, while the batch runs. On
+   * close the intake stops where it is and stays recorded: the next start of a process on the
+   * same store takes it over (resumeIntakes). A batch cancelled or deleted meanwhile stops it.
+   */
+  private continueIntake(batchId: number, chunks: AsyncIterator<IntakeResult>): void {
+    const run = async () => {
+      let finished = false;
+      try {
+        for (;;) {
+          // close() does not wait for a long count to end: the store keeps the intake for the next start.
+          const pending = chunks.next();
+          const next = await Promise.race([pending, this.closing]);
+          if (next === 'closed' || this.closed) {
+            pending.catch(() => undefined);
+            return;
+          }
+          if (next.done) break;
+          if (next.value.items.length + next.value.skipped.length === 0) continue;
+          await this.store.addItems(batchId, next.value.items, next.value.skipped);
+          void this.runner.kick();
+          this.throttle.schedule(batchId);
+        }
+        finished = true;
+      } catch (err) {
+        if (this.closed) return;
+        const gone = err instanceof ScanError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT'); // deleted, cancelled
+        if (!gone) reportServiceError(`batch ${batchId} intake`, err);
+        finished = true; // nothing more joins it: let it settle with what it has
+      } finally {
+        if (finished && !this.closed) {
+          await this.store.finishIntake(batchId).catch((err) => {
+            if (!(err instanceof ScanError && err.code === 'NOT_FOUND')) reportServiceError(`batch ${batchId} intake`, err);
+          });
+        }
+        this.expanding.delete(batchId);
+        if (!this.closed) {
+          this.emit('batches');
+          this.check(batchId);
+        }
+      }
+    };
+    this.expanding.set(batchId, run());
+  }
+
+  /**
+   * Intakes a process left unfinished (it stopped, crashed or lost power mid-expansion): taken
+   * over when that process is gone (on this host; on a shared queue a desk on another host
+   * finishes its own at its next start), reading the batch's paths again and adding only the
+   * pages and ignored files the batch does not have yet.
+   */
+  private async resumeIntakes(): Promise<void> {
+    const open = await this.store.unfinishedIntakes();
+    const gone = new Set(deadLocalOwners(open.map((o) => o.owner)));
+    for (const o of open) {
+      if (!gone.has(o.owner) || !(await this.store.takeIntake(o.batchId, o.owner, this.owner))) continue;
+      const known = await this.store.intakeKnown(o.batchId);
+      const pages = new Set(known.pages.map((p) => `${p.page}\0${p.path}`));
+      const ignored = new Set(known.ignored);
+      const rest = mapChunks(this.intakeChunks(o.paths, this.stopIntake.signal), async (c) => ({
+        items: c.items.filter((it) => !pages.has(`${it.page}\0${it.path}`)),
+        skipped: c.skipped.filter((x) => !ignored.has(x.path)),
+      }));
+      this.continueIntake(o.batchId, rest[Symbol.asyncIterator]());
+    }
   }
 
   /**
@@ -491,6 +604,9 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (this.closed) return;
     this.closed = true;
     if (this.poll) clearInterval(this.poll);
+    // Intakes under way stop where they are (recorded in the store: the next start finishes them).
+    this.stopIntake.abort(new ScanError('CANCELLED', 'The scan service is closed.'));
+    await Promise.all(this.expanding.values());
     await this.unwatch?.();
     await this.runner.close(options);
     this.throttle.cancel();
@@ -515,7 +631,8 @@ class StoreScanService extends EventEmitter implements ScanService {
     return (
       (status === 'done' || status === 'paused' || status === 'cancelled') &&
       this.runner.inflightFor(batchId) === 0 &&
-      !this.reading.has(batchId)
+      !this.reading.has(batchId) &&
+      !this.expanding.has(batchId)
     );
   }
 
@@ -533,7 +650,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (this.closed) return;
     let status: BatchStatus;
     try {
-      const r = await this.store.changeBatch(batchId, { action: 'settle', holdOpen: this.reading.has(batchId) });
+      const r = await this.store.changeBatch(batchId, { action: 'settle', holdOpen: this.reading.has(batchId) || this.expanding.has(batchId) });
       status = r.status;
       if (r.changed) this.emit('batches');
     } catch (err) {
@@ -565,7 +682,7 @@ class StoreScanService extends EventEmitter implements ScanService {
       const s = this.progressSeq.get(batchId);
       if (this.closed || !s || s.sent > seq) return;
       s.sent = seq;
-      this.emit('progress', { batchId, status: b.status, counts: b.counts });
+      this.emit('progress', { batchId, status: b.status, counts: b.counts, ...(b.expanding ? { expanding: true as const } : {}) });
     } catch {
       // deleted
     }
@@ -579,6 +696,17 @@ class StoreScanService extends EventEmitter implements ScanService {
 /** Store failures the service survives; the message is the database's (never a secret). */
 function reportServiceError(what: string, err: unknown): void {
   console.error(`scandesk service: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** A whole-result intake as a stream of one chunk. */
+function oneChunk(intake: (paths: string[]) => Promise<IntakeResult>): (paths: string[]) => AsyncIterable<IntakeResult> {
+  return async function* (paths) {
+    yield await intake(paths);
+  };
+}
+
+async function* mapChunks(chunks: AsyncIterable<IntakeResult>, fn: (c: IntakeResult) => Promise<IntakeResult>): AsyncGenerator<IntakeResult> {
+  for await (const c of chunks) yield await fn(c);
 }
 
 function defaultName(paths: string[]): string {

@@ -16,7 +16,9 @@ import {
   fileSettingsStore,
   forwardServiceEvents,
   SECURITY_HEADERS,
+  StartupNotices,
   stderrLogger,
+  sweepInBackground,
   systemReveal,
   unavailableDialogs,
   type HandlerTable,
@@ -120,6 +122,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
   });
   const crops = cropSource(service);
+  // Sent to the browsers connected then (the sweep starts once events can go out), kept for later ones.
+  const startupNotices = new StartupNotices((engine, message) => broadcast('notice', { batchId: 0, engine, message }));
   const handlers: HandlerTable = createHandlers(service, {
     transport: 'browser',
     app: { name: 'ScanDesk', version: packageVersion(), dataDir },
@@ -132,6 +136,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ...(vendors ? { vendors } : {}),
     hotFolders,
     queues,
+    startupNotices,
     log,
   });
 
@@ -319,6 +324,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
   const stopEvents = forwardServiceEvents(service, broadcast);
   const stopQueueEvents = queues.onChange((status) => broadcast('sharedQueue.changed', status));
+  // OSS pages a run that died left in the bucket are deleted now, not only at the next OSS page.
+  const sweeping = vendors ? sweepInBackground(vendors.registry, dataDir, startupNotices, log) : Promise.resolve();
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
@@ -352,7 +359,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
-        await Promise.all([hotFolders.close(), media.close(), queues.close()]);
+        await Promise.all([hotFolders.close(), media.close(), queues.close(), sweeping]);
         if (ownsService) await opened?.close();
       })();
       return closing;

@@ -7,7 +7,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import type { MenuCommand, Settings } from '../../shared/contract';
-import { createHandlers, createMediaCache, FolderHandles, cropSource, fileSettingsStore, forwardServiceEvents, stderrLogger, type MediaCache, type SettingsStore } from '../core/api';
+import {
+  createHandlers,
+  createMediaCache,
+  FolderHandles,
+  cropSource,
+  fileSettingsStore,
+  forwardServiceEvents,
+  StartupNotices,
+  stderrLogger,
+  sweepInBackground,
+  type MediaCache,
+  type SettingsStore,
+} from '../core/api';
 import { openProfile, type Profile } from '../core/profile';
 import { keytarBackend } from '../core/credentials/keychain';
 import { SharedQueueConfig } from '../core/shared-queue/config';
@@ -114,6 +126,10 @@ async function start(): Promise<void> {
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
   hotFolders = new HotFolderRunner(local, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
+  // OSS pages a run that died left in the bucket are deleted now (not only at the next OSS
+  // page); what cannot be is said once, to the window now or when it opens.
+  const startupNotices = new StartupNotices((engine, message) => send('notice', { batchId: 0, engine, message }));
+  void sweepInBackground(registry, dataDir, startupNotices, log);
   const handlers = createHandlers(svc, {
     transport: 'electron',
     app: { name: 'ScanDesk', version: app.getVersion(), dataDir },
@@ -129,6 +145,7 @@ async function start(): Promise<void> {
     media,
     vendors: { registry, settings: vendorSettings },
     hotFolders,
+    startupNotices,
     // Hot folders and the documents' PDF folder: only folders chosen in the native dialog.
     folders: new FolderHandles(),
     queues: deskQueues,

@@ -68,6 +68,11 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
   const notify = useCallback((text: string) => pushToast('info', text), [pushToast]);
   const sharedQueue = useSharedQueue(client, reportError);
   const showing = sharedQueue?.showing ?? 'local';
+  // What the host said at its start before this window connected (e.g. OSS pages it could not delete).
+  const startupNotices = info.notices;
+  useEffect(() => {
+    for (const m of startupNotices ?? []) pushToast('error', m);
+  }, [startupNotices, pushToast]);
 
   const undoer = useUndo(client, reportError);
   const { undo, redo } = undoer;
@@ -106,7 +111,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
       client.on('batch.progress', (p) => dispatch({ type: 'progress', progress: p })),
       client.on('batches.changed', () => void reload()),
       client.on('notice', (n) =>
-        setNotices((all) => {
+        // Said at the app's start, about no batch (OSS pages left behind): it stays until closed.
+        n.batchId === 0 ? pushToast('error', n.message) : setNotices((all) => {
           const next = addNotice(all, n);
           // The open batch shows it in its notice bar; a toast only for a batch out of view.
           if (next !== all && n.batchId !== selectedRef.current) notify(n.message);
@@ -132,7 +138,7 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, reload, notify, info.name, info.version, setDialog]);
+  }, [client, reload, notify, pushToast, info.name, info.version, setDialog]);
 
   const changeLocale = useCallback(
     (l: Locale) => {

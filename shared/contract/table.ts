@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DETECTION_ENGINES } from '../detection';
 import type { CodeFacets, CodeRow } from '../code-table';
 import { noNul } from './paths';
+import { RuleBreakSchema, RuleVerdictSchema } from './rules';
 
 const Id = z.int().positive();
 const Review = z.enum(['pending', 'accepted', 'rejected']);
@@ -28,6 +29,8 @@ export const CodeRowSchema = z.object({
   review: Review,
   foundBy: z.array(z.enum(DETECTION_ENGINES)).min(1),
   personal: z.boolean(),
+  rule: RuleVerdictSchema.optional(),
+  pageRule: z.array(RuleBreakSchema).optional(),
 }) satisfies z.ZodType<CodeRow>;
 
 export const tableRequests = {
@@ -38,6 +41,7 @@ export const tableRequests = {
       symbology: z.string().min(1).max(100).refine(noNul, { message: 'must not contain NUL characters' }).optional(),
       engine: z.enum(DETECTION_ENGINES).optional(),
       review: Review.optional(),
+      ruleBreaks: z.boolean().optional(),
       offset: z.int().min(0).optional(),
       limit: z.int().min(1).max(CODE_PAGE_LIMIT).optional(),
     }),

@@ -156,7 +156,10 @@ describe('ID cards in the interface', () => {
     expect(await panel.locator('[data-testid=idcard-glare]').textContent()).toBe('Glare on: text fields');
 
     // The ID number: masked by the one rule until revealed; the other fields as read.
-    const idRow = page.locator('[data-testid=detection]', { has: page.locator('.symbology', { hasText: /^IdNum$/ }) });
+    // Each field by its label in the reader's language, not Tencent's key.
+    expect(await page.locator('.symbology[data-field=IdNum]').textContent()).toBe('ID number');
+    expect(await page.locator('.symbology[data-field=Name]').textContent()).toBe('Name');
+    const idRow = page.locator('[data-testid=detection]', { has: page.locator('.symbology[data-field=IdNum]') });
     const value = idRow.locator('[data-testid=detection-value]');
     expect(await value.textContent()).toBe('440***********1234');
     expect(await value.getAttribute('data-masked')).toBe('true');
@@ -190,6 +193,8 @@ describe('ID cards in the interface', () => {
     await page.selectOption('[data-testid=language]', 'zh-CN');
     await page.waitForFunction(`document.documentElement.lang === 'zh-CN'`);
     expect(await badges.allTextContents()).toEqual(['身份证复印件告警', '身份证反光告警']);
+    expect(await page.locator('.symbology[data-field=IdNum]').textContent()).toBe('公民身份号码');
+    expect(await page.locator('.symbology[data-field=Address]').textContent()).toBe('住址');
     await page.selectOption('[data-testid=language]', 'en');
     expect(rendererErrors).toEqual([]);
   }, 240_000);

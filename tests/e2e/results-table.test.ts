@@ -113,6 +113,31 @@ describe('results table', { timeout: 180_000 }, () => {
     expect(w.pageErrors).toEqual([]);
   });
 
+  it('shows each code\'s verdict under the batch\'s review rules and filters the codes that break one', async () => {
+    const { page } = w;
+    await page.selectOption('[data-testid=code-filter-symbology]', '');
+    await expect.poll(() => page.locator('[data-testid=code-row]').count(), WAIT).toBeGreaterThan(0);
+    // No rules: no verdict.
+    expect(await page.locator('[data-testid=code-rule]').count()).toBe(0);
+    await w.host.service.setRules(batchId, { symbologies: ['QRCode'], patterns: {}, gs1: false, codesPerPage: { min: null, max: null }, autoAccept: false });
+    const stored = await w.host.service.listCodes(batchId);
+    const breaking = stored.rows.filter((r) => r.symbology !== 'QRCode');
+    expect(breaking.length).toBeGreaterThan(0);
+    // The view refetches on the next change it hears of; switching views is one.
+    await page.click('[data-testid=view-pages]');
+    await page.click('[data-testid=view-codes]');
+    await expect.poll(() => page.$$eval('[data-testid=code-rule]', (els) => els.map((e) => e.getAttribute('data-rule'))), WAIT).toEqual(
+      stored.rows.map((r) => (r.symbology === 'QRCode' ? 'ok' : 'breaks')),
+    );
+    await page.check('[data-testid=code-filter-rules]');
+    await expect.poll(shownValues, WAIT).toEqual(breaking.map((r) => r.text));
+    await w.shot('table-rules-en-light');
+    await shotInEveryLook(page, SHOTS, 'table-rules', () => page.waitForSelector('[data-testid=code-rule]').then(() => undefined));
+    await page.uncheck('[data-testid=code-filter-rules]');
+    await w.host.service.setRules(batchId, null);
+    expect(w.pageErrors).toEqual([]);
+  });
+
   it('keeps only the rows in view in the page for a batch with hundreds of codes, and reaches the last', async () => {
     const { page } = w;
     const [first] = (await w.host.service.listItems(batchId)).items;

@@ -32,7 +32,7 @@ describe('electron-builder.yml', () => {
 
   it('unpacks every native module and run-time-loaded asset', () => {
     const unpack = (config.asarUnpack as string[]).join('\n');
-    for (const native of ['better-sqlite3', 'sharp', 'keytar', '@napi-rs', '@img', 'zxing-wasm', '@undecaf/zbar-wasm', 'pdfjs-dist', 'libheif-js']) {
+    for (const native of ['better-sqlite3', 'sharp', 'keytar', '@napi-rs', '@img', 'zxing-wasm', '@embedpdf/pdfium', '@undecaf/zbar-wasm', 'pdfjs-dist', 'libheif-js']) {
       expect(unpack, native).toContain(`node_modules/${native}`);
     }
   });

@@ -51,13 +51,14 @@ describe('XLSX export', () => {
       const ws = wb.getWorksheet(name)!;
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(ws.autoFilter).toBeTruthy();
-      expect(String(ws.autoFilter)).toBe(name === 'Detections' ? 'A1:W11' : 'A1:G6');
+      expect(String(ws.autoFilter)).toBe(name === 'Detections' ? 'A1:AA11' : 'A1:I6');
       expect(ws.getRow(1).font?.bold).toBe(true);
       expect(ws.getColumn(1).width).toBeGreaterThan(10);
     }
     expect(header(wb.getWorksheet('Detections')!)).toEqual([
       'Batch', 'File', 'Page', 'Kind', 'Symbology', 'Field', 'Value', 'Decoded value', 'Corrected', 'Position',
       'x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4', 'Engine', 'Review', 'Product', 'ID warnings', 'ID crops',
+      'Rule', 'Rule reason', 'Page rule', 'Page rule reason',
     ]);
   });
 

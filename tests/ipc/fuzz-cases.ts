@@ -117,8 +117,8 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   'items.setNoCode': { valid: { itemId: 1, checked: true }, fields: { itemId: req('id'), checked: req('bool') } },
   'items.reveal': { valid: { itemId: 1 }, fields: { itemId: req('id') } },
   'detections.list': {
-    valid: { batchId: 1, symbology: 'EAN-13', engine: 'manual', review: 'pending', offset: 0, limit: 200 },
-    fields: { batchId: req('id'), symbology: opt('string'), engine: opt('enum'), review: opt('enum'), offset: opt('int0'), limit: opt('limit') },
+    valid: { batchId: 1, symbology: 'EAN-13', engine: 'manual', review: 'pending', ruleBreaks: true, offset: 0, limit: 200 },
+    fields: { batchId: req('id'), symbology: opt('string'), engine: opt('enum'), review: opt('enum'), ruleBreaks: opt('bool'), offset: opt('int0'), limit: opt('limit') },
   },
   'detections.facets': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'items.position': { valid: { batchId: 1, itemId: 1 }, fields: { batchId: req('id'), itemId: req('id') } },

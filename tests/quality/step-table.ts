@@ -15,8 +15,10 @@ interface StepRow {
  * Per decode step, over the whole set: on how many pages it ran, the milliseconds it spent,
  * the codes it gained (pages whose labelled code the steps before it had not read, and which
  * it did), and the other codes it read (payloads that are not the page's label: misreads, or
- * a second code the label does not name). Every step must pay for itself: a step that gains
- * nothing, or gains little for many seconds, goes.
+ * a second code the label does not name), the milliseconds it spent per code it gained, and its
+ * share of all decoding time. Every step must pay for itself: a step that gains nothing, or gains
+ * little for many seconds, goes (a sheet-* step pays on pages of several codes, which this set
+ * of one-code photos does not have: tests/engine/multi-code.test.ts).
  */
 export function stepTable(results: SampleResult[]): string[] {
   const rows = new Map<string, StepRow>();
@@ -43,17 +45,18 @@ export function stepTable(results: SampleResult[]): string[] {
       }
     }
   }
-  const lines = [`${'step'.padEnd(26)}${'pages'.padStart(7)}${'ms'.padStart(9)}${'ms/page'.padStart(9)}${'gained'.padStart(8)}${'other'.padStart(7)}`];
-  let ms = 0;
+  const all = [...rows.values()].reduce((s, r) => s + r.ms, 0);
+  const lines = [
+    `${'step'.padEnd(26)}${'pages'.padStart(7)}${'ms'.padStart(9)}${'ms/page'.padStart(9)}${'gained'.padStart(8)}${'ms/gain'.padStart(9)}${'time%'.padStart(7)}${'other'.padStart(7)}`,
+  ];
   let gained = 0;
   for (const name of order) {
     const r = rows.get(name)!;
-    ms += r.ms;
     gained += r.gained;
     lines.push(
-      `${r.name.padEnd(26)}${String(r.pages).padStart(7)}${r.ms.toFixed(0).padStart(9)}${(r.ms / r.pages).toFixed(1).padStart(9)}${String(r.gained).padStart(8)}${String(r.other).padStart(7)}`,
+      `${r.name.padEnd(26)}${String(r.pages).padStart(7)}${r.ms.toFixed(0).padStart(9)}${(r.ms / r.pages).toFixed(1).padStart(9)}${String(r.gained).padStart(8)}${(r.gained ? (r.ms / r.gained).toFixed(0) : '-').padStart(9)}${((100 * r.ms) / (all || 1)).toFixed(1).padStart(7)}${String(r.other).padStart(7)}`,
     );
   }
-  lines.push(`${'all steps'.padEnd(26)}${''.padStart(7)}${ms.toFixed(0).padStart(9)}${''.padStart(9)}${String(gained).padStart(8)}`);
+  lines.push(`${'all steps'.padEnd(26)}${''.padStart(7)}${all.toFixed(0).padStart(9)}${''.padStart(9)}${String(gained).padStart(8)}${(all / (gained || 1)).toFixed(0).padStart(9)}${'100.0'.padStart(7)}`);
   return lines;
 }

@@ -106,4 +106,17 @@ describe('exportBatch with Tencent results', () => {
     expect(await idCell('card-masked.xlsx')).toBe('440***********0014');
     expect(await idCell('card-full.xlsx')).toBe(ID_NUMBER);
   });
+
+  it('names each ID-card field in English and Chinese in the JSON export (the key stays)', async () => {
+    const path = join(tmp.dir, 'card-labels.json');
+    await svc.exportBatch({ batchId: cards, format: 'json', path });
+    const fields = JSON.parse(readFileSync(path, 'utf8')).items[0].detections.map((d: { field: string; fieldLabel: unknown }) => [d.field, d.fieldLabel]);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        ['Name', { en: 'Name', zh: '姓名' }],
+        ['IdNum', { en: 'ID number', zh: '公民身份号码' }],
+        ['Address', { en: 'Address', zh: '住址' }],
+      ]),
+    );
+  });
 });

@@ -46,6 +46,8 @@ export interface HandlerDeps {
   vendors?: VendorDeps;
   /** The app's running hot-folder watchers, brought in line after a Settings change. */
   hotFolders?: { sync(): Promise<void> };
+  /** What the app or host said at start (shown by a renderer that connects later). */
+  startupNotices?: { all(): string[] };
   /**
    * Desktop app: folders ScanDesk watches or writes into (hot folders, documents' PDFs) are
    * chosen in the native folder dialog and named by one-time handles. Without it (browser
@@ -80,6 +82,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
       capabilities: { nativeDialogs: deps.transport === 'electron', pathsFromDrop: deps.transport === 'electron' },
       engines: [...ENGINE_IDS],
       dataDir: deps.app.dataDir,
+      ...(deps.startupNotices?.all().length ? { notices: deps.startupNotices.all() } : {}),
     }),
     'settings.get': () => deps.settings.get(),
     'settings.set': (input) => deps.settings.set(input),

@@ -11,3 +11,4 @@ export { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 export { readStatic, rendererBuilt, type StaticFile } from './static-files';
 export { vendorHandlers, VENDORS_NOT_SET_UP, type VendorDeps } from './vendors';
 export { cropSource, type CropSource } from './crops';
+export { StartupNotices, sweepInBackground } from './startup-notices';

@@ -50,4 +50,10 @@ export interface Engine {
   readonly concurrency: number;
   recognize(req: RecognizeRequest): Promise<RecognizeResult>;
   close?(): Promise<void>;
+  /**
+   * Cleans up what earlier runs that died left at the vendor (OSS: uploaded pages never
+   * deleted); answers a notice per thing that could not be cleaned. Run before the first page,
+   * and at app/host start.
+   */
+  sweepLeftovers?(): Promise<string[]>;
 }

@@ -175,6 +175,15 @@ export class EngineRegistry {
     }
   }
 
+  /**
+   * What earlier runs that died left at `vendor` (OSS: uploaded pages), cleaned now with the
+   * credentials and settings in effect; answers notices for what could not be. Throws when the
+   * vendor cannot be built (not set up).
+   */
+  sweepLeftovers(vendor: VendorId): Promise<string[]> {
+    return this.vendors.get(vendor)?.sweepLeftovers() ?? Promise.resolve([]);
+  }
+
   /** The vendor's connection test with the stored credentials and the settings in effect. */
   testConnection(vendor: VendorId, signal?: AbortSignal): Promise<ConnectionTestResult> {
     return testConnection(vendor, this.credentials, this.settings(), signal, undefined, this.options.env ?? process.env, this.proxyAuth());
@@ -312,6 +321,10 @@ class VendorEngine implements Engine {
 
   invalidate(): void {
     this.stale = true;
+  }
+
+  async sweepLeftovers(): Promise<string[]> {
+    return (await this.current().engine.sweepLeftovers?.()) ?? [];
   }
 
   async recognize(req: RecognizeRequest): Promise<RecognizeResult> {

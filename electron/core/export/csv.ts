@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, openOutput, writeWithBackpressure } from './flow';
+import { codeRuleLabel, codeRuleReason, pageRuleLabel, pageRuleReason } from './rule-values';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, idCardCropFiles, idCardWarningsLabel, productLabel } from './values';
 
 /**
@@ -47,6 +48,12 @@ export const CSV_COLUMNS = [
   // is on more than one page. Expected values found nowhere come last, one row each, "missing".
   'document',
   'reconciliation',
+  // The batch's review rules (shared/rules): the code's verdict ('pass' / 'break') and why, and
+  // the page's (its code count, and how many of its codes break a rule). Blank: no rules.
+  'rule',
+  'rule_reason',
+  'page_rule',
+  'page_rule_reason',
 ] as const;
 
 const BOM = '\uFEFF';
@@ -65,12 +72,13 @@ export async function writeCsv(path: string, source: ExportSource, options: Expo
       if (chosen.length === 0) {
         // Same width as a detection row: empty detection fields, not missing ones.
         const fields = pageFields(source, item);
-        const blank = Array<null>(CSV_COLUMNS.length - fields.length - 2).fill(null);
-        await writeWithBackpressure(out, line([...fields, ...blank, documentOf(source, item), null]));
+        const blank = Array<null>(CSV_COLUMNS.length - fields.length - 6).fill(null);
+        await writeWithBackpressure(out, line([...fields, ...blank, documentOf(source, item), null, null, null, pageRuleLabel(item), pageRuleReason(item)]));
         rows++;
       }
       for (const d of chosen) {
-        await writeWithBackpressure(out, line([...pageFields(source, item), ...detectionFields(item, d), documentOf(source, item), standingOf(source, d)]));
+        const rules = [codeRuleLabel(d), codeRuleReason(d), pageRuleLabel(item), pageRuleReason(item)];
+        await writeWithBackpressure(out, line([...pageFields(source, item), ...detectionFields(item, d), documentOf(source, item), standingOf(source, d), ...rules]));
         rows++;
       }
     }

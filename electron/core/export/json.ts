@@ -1,5 +1,7 @@
+import { idCardFieldLabel } from '../../../shared/idcard';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { endStream, openOutput, writeWithBackpressure } from './flow';
+import { codeRuleJson, pageRuleJson } from './rule-values';
 import { effectiveText, exportedDetections, idCardCropFiles, masksValue } from './values';
 
 /**
@@ -83,6 +85,7 @@ function itemJson(item: ExportItem, detections: ExportDetection[], options: Expo
     page: item.page,
     status: item.status,
     error: item.error ? { code: item.error.code, message: item.error.message } : null,
+    ...(item.rule ? { rule: pageRuleJson(item) } : {}),
     detections: detections.map((d) => detectionJson(item, d, options)),
   };
 }
@@ -98,12 +101,17 @@ function detectionJson(item: ExportItem, d: ExportDetection, options: ExportOpti
     review: d.review,
     engine: d.engine,
   };
-  if (d.field !== undefined) json.field = d.field;
+  if (d.field !== undefined) {
+    json.field = d.field;
+    // An ID card's field as a person reads it, in both languages (the key stays for machines).
+    if (d.symbology === 'IDCard') json.fieldLabel = { en: idCardFieldLabel(d.field, 'en'), zh: idCardFieldLabel(d.field, 'zh') };
+  }
   if (d.bytesBase64 !== undefined) json.bytesBase64 = d.bytesBase64;
   if (d.extra !== undefined) json.extra = d.extra;
   // The card's crops by the file names `scandesk scan --crops-out` writes (warnings: extra.card).
   const crops = idCardCropFiles(item, d);
   if (crops.length > 0) json.cropFiles = crops;
   if (masksValue(d, options)) json.masked = true;
+  if (d.rule) json.rule = codeRuleJson(d);
   return json;
 }

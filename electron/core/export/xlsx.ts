@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { describePlan } from './describe';
 import { FlowControl, endStream, openOutput, worksheetDownstream, writeWithBackpressure } from './flow';
+import { codeRuleLabel, codeRuleReason, pageRuleLabel, pageRuleReason } from './rule-values';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, idCardCropFiles, idCardWarningsLabel, productLabel, xmlSafe } from './values';
 import { DOCUMENT_SHEET_COLUMNS, RECONCILIATION_SHEET_COLUMNS, extrasSummary, writeDocumentsSheet, writeReconciliationSheet } from './xlsx-extras';
 
@@ -46,6 +47,11 @@ const DETECTION_COLUMNS: Partial<ExcelJS.Column>[] = [
   // ID cards: IDCardOCR's warnings on the card, and its crops' file names (scan --crops-out).
   { header: 'ID warnings', key: 'idWarnings', width: 36 },
   { header: 'ID crops', key: 'idCrops', width: 36 },
+  // The batch's review rules: the code's verdict and why, and its page's (blank: no rules).
+  { header: 'Rule', key: 'rule', width: 8 },
+  { header: 'Rule reason', key: 'ruleReason', width: 40 },
+  { header: 'Page rule', key: 'pageRule', width: 10 },
+  { header: 'Page rule reason', key: 'pageRuleReason', width: 40 },
 ];
 
 const PAGE_COLUMNS: Partial<ExcelJS.Column>[] = [
@@ -56,6 +62,8 @@ const PAGE_COLUMNS: Partial<ExcelJS.Column>[] = [
   { header: 'Exported', key: 'exported', width: 10 },
   { header: 'Error code', key: 'errorCode', width: 20 },
   { header: 'Error message', key: 'errorMessage', width: 60 },
+  { header: 'Rule', key: 'rule', width: 8 },
+  { header: 'Rule reason', key: 'ruleReason', width: 40 },
 ];
 
 const DOCUMENT_COLUMN: Partial<ExcelJS.Column> = { header: 'Document', key: 'document', width: 10 };
@@ -69,6 +77,8 @@ interface PageRecord {
   exported: number;
   errorCode: string | null;
   errorMessage: string | null;
+  rule: string | null;
+  ruleReason: string | null;
   document?: number | null;
 }
 
@@ -200,6 +210,10 @@ function detectionRow(batch: string, item: ExportItem, d: ExportDetection): Reco
     product: productLabel(d) ? fitCell(xmlSafe(productLabel(d))) : null,
     idWarnings: idCardWarningsLabel(d) || null,
     idCrops: fitCell(xmlSafe(idCardCropFiles(item, d).join('; '))) || null,
+    rule: codeRuleLabel(d),
+    ruleReason: fitCell(xmlSafe(codeRuleReason(d) ?? '')) || null,
+    pageRule: pageRuleLabel(item),
+    pageRuleReason: fitCell(xmlSafe(pageRuleReason(item) ?? '')) || null,
   };
   if (corners) ['x1', 'y1', 'x2', 'y2', 'x3', 'y3', 'x4', 'y4'].forEach((k, i) => (row[k] = corners[i]));
   return row;
@@ -214,6 +228,8 @@ function pageRecord(item: ExportItem, exported: number): PageRecord {
     exported,
     errorCode: item.error?.code ?? null,
     errorMessage: item.error ? fitCell(xmlSafe(item.error.message)) : null,
+    rule: pageRuleLabel(item),
+    ruleReason: fitCell(xmlSafe(pageRuleReason(item) ?? '')) || null,
   };
 }
 

@@ -16,7 +16,8 @@ function workerUrl(): URL {
  */
 export const INSPECT_HEAP_MB = 384;
 
-let pool: WorkerPool<{ path: string; format: 'pdf' | 'tiff'; label: string; maxPages: number }, SuccessReply & { pages: number }> | null = null;
+type InspectJob = { path: string; format: 'pdf' | 'tiff'; label: string; maxPages: number; declaredOnly?: boolean };
+let pool: WorkerPool<InspectJob, SuccessReply & { pages: number }> | null = null;
 
 /**
  * Pages of a PDF or multi-page TIFF, counted in a worker thread (one, started on first use, gone
@@ -26,6 +27,19 @@ let pool: WorkerPool<{ path: string; format: 'pdf' | 'tiff'; label: string; maxP
  * A PDF may answer with more than `maxPages` without being parsed (the count its tree declares).
  */
 export async function countPagesInWorker(path: string, format: 'pdf' | 'tiff', label: string, maxPages: number): Promise<number> {
+  return (await inspectPool().run({ path, format, label, maxPages })).pages;
+}
+
+/**
+ * The largest page count a PDF's page tree declares, read as bytes without parsing (see
+ * pdf-declared.ts; 0 when none is seen): a quick hint that the file has pages, so intake can
+ * queue page 1 while pdf.js counts them all. Never the count itself.
+ */
+export async function declaredPagesInWorker(path: string, label: string): Promise<number> {
+  return (await inspectPool().run({ path, format: 'pdf', label, maxPages: 0, declaredOnly: true })).pages;
+}
+
+function inspectPool(): WorkerPool<InspectJob, SuccessReply & { pages: number }> {
   pool ??= new WorkerPool({
     name: 'Page counting',
     workerUrl: workerUrl(),
@@ -35,5 +49,5 @@ export async function countPagesInWorker(path: string, format: 'pdf' | 'tiff', l
     resourceLimits: { maxOldGenerationSizeMb: INSPECT_HEAP_MB },
     describeJob: (job) => job.label,
   });
-  return (await pool.run({ path, format, label, maxPages })).pages;
+  return pool;
 }

@@ -8,8 +8,9 @@ import { sharpPageCount } from './sharp-input';
  * thread and inside the pool's memory limits. A crafted page tree (a 60 MB PDF whose /Kids
  * array names one page millions of times) then costs this thread its heap, not the app.
  */
-serve<{ path: string; format: 'pdf' | 'tiff'; label: string; maxPages: number }, { pages: number }>(
-  async ({ path, format, label, maxPages }) => {
+serve<{ path: string; format: 'pdf' | 'tiff'; label: string; maxPages: number; declaredOnly?: boolean }, { pages: number }>(
+  async ({ path, format, label, maxPages, declaredOnly }) => {
+    if (declaredOnly) return { reply: { pages: await largestDeclaredCount(path) } };
     if (format === 'tiff') return { reply: { pages: await sharpPageCount(path, label) } };
     // A page tree that declares more than the cap is refused without parsing it (see pdf-declared).
     const declared = await largestDeclaredCount(path);

@@ -13,6 +13,9 @@ export interface SharpPage {
   /** Bands as stored (1 for a grey or 1-bit scan), and whether one of them is alpha. */
   channels: number;
   hasAlpha: boolean;
+  /** Colour space and sample format as stored (e.g. 'srgb' / 'cmyk', 'uchar' / 'ushort'). */
+  space?: string;
+  depth?: string;
 }
 
 /** A file path, or the file's bytes already read (see source-file.ts). */
@@ -48,6 +51,8 @@ export async function openSharpPage(path: SharpSource, page: number, label: stri
     height: swap ? width : height,
     channels: meta.channels ?? 3,
     hasAlpha: meta.hasAlpha === true,
+    ...(meta.space ? { space: meta.space } : {}),
+    ...(meta.depth ? { depth: meta.depth } : {}),
   };
 }
 

@@ -35,6 +35,11 @@ export interface ClaimedJob {
   format: ImageFormat;
   sha256: string;
   plan: EnginePlan;
+  /**
+   * The stored result of the same bytes, page, engine, task and options, when the store looked
+   * it up with the claim (PostgreSQL: one round trip less); undefined: not looked up.
+   */
+  cachedResultId?: number | null;
 }
 
 export interface Fence {

@@ -252,7 +252,8 @@ export class Runner {
       const k = JSON.stringify(key);
       let call = this.decoding.get(k);
       if (!call) {
-        const cached = await stored(store.findCached(key));
+        // The claim may have looked the cache up already (PostgreSQL does, in the same statement).
+        const cached = job.cachedResultId !== undefined ? job.cachedResultId : await stored(store.findCached(key));
         if (cached !== null) {
           const r = await stored(store.finish(job, { reusedFrom: cached }, key));
           return r.ok ? r.detections : 0;

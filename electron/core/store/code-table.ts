@@ -4,6 +4,7 @@ import type { Db } from './db';
 import { MAX_PAGE, whole } from './items';
 import { stmt } from './statements';
 import { isPersonalData } from '../../../shared/personal-data';
+import type { RuleBreak, RuleVerdict } from '../../../shared/rules/types';
 import { ScanError } from '../errors';
 
 /**
@@ -28,6 +29,9 @@ export interface CodeRowRecord {
   review: ReviewStatus;
   engine: DetectionEngine;
   extra_json: string | null;
+  /** The code's rule breaks (JSON RuleBreak[]) and its page's own; NULL: not judged. */
+  code_rule: string | null;
+  page_rule: string | null;
   /** The other engines that read the same code here, comma-separated (null: none). */
   others: string | null;
 }
@@ -47,6 +51,8 @@ export function toCodeRow(r: CodeRowRecord): CodeRow {
     review: r.review,
     foundBy: [r.engine, ...((r.others ? r.others.split(',') : []) as DetectionEngine[])],
     personal: isPersonalData({ kind: r.kind, field: r.field, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null }),
+    ...(r.code_rule !== null ? { rule: verdict(JSON.parse(r.code_rule) as RuleBreak[]) } : {}),
+    ...(r.page_rule !== null ? { pageRule: JSON.parse(r.page_rule) as RuleBreak[] } : {}),
   };
 }
 
@@ -66,6 +72,7 @@ export function listCodes(db: Db, batchId: number, q: CodeQuery = {}): { total: 
     where.push(`d.review = @review`);
     params.review = q.review;
   }
+  if (q.ruleBreaks) where.push(RULE_BREAKS_SQL);
   if (q.engine !== undefined) {
     where.push(`(d.engine = @engine OR EXISTS (SELECT 1 FROM detections m WHERE m.merged_into = d.id AND m.engine = @engine))`);
     params.engine = q.engine;
@@ -77,7 +84,7 @@ export function listCodes(db: Db, batchId: number, q: CodeQuery = {}): { total: 
   const total = (stmt(db, `SELECT count(*) AS n ${from}`).get(countParams) as { n: number }).n;
   const rows = stmt(
     db,
-    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine, d.extra_json,
+    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine, d.extra_json, d.rule_json AS code_rule, i.rule_json AS page_rule,
             (SELECT group_concat(m.engine) FROM detections m WHERE m.merged_into = d.id) AS others
        ${from} ORDER BY i.id, d.id LIMIT @limit OFFSET @offset`,
   ).all(params) as CodeRowRecord[];
@@ -106,3 +113,10 @@ export function itemPosition(db: Db, batchId: number, itemId: number): { index: 
 export function notInBatch(batchId: number, itemId: number): ScanError {
   return new ScanError('NOT_FOUND', `Page ${itemId} is not a page of batch ${batchId}.`);
 }
+
+function verdict(breaks: RuleBreak[]): RuleVerdict {
+  return { ok: breaks.length === 0, breaks };
+}
+
+/** The rule-break filter's condition (both stores): the code breaks a rule, or its page does. */
+export const RULE_BREAKS_SQL = `((d.rule_json IS NOT NULL AND d.rule_json <> '[]') OR (i.rule_json IS NOT NULL AND i.rule_json <> '[]'))`;

@@ -19,6 +19,8 @@ import { nothingToRerun } from './batch-jobs';
 import * as batchJobs from './pg/batch-jobs';
 import * as batches from './pg/batches';
 import { connectionError, openPool, transaction, type Queryable } from './pg/db';
+import * as intake from './pg/intake-state';
+import type { IntakeKnown, UnfinishedIntake } from './intake-state';
 import * as items from './pg/items';
 import * as manual from './pg/manual';
 import * as rules from './pg/rules';
@@ -78,6 +80,7 @@ export class PgStore implements Store {
       const id = await batches.insertBatchRow(db, input.name, input.plan, input.createdAt);
       await rules.insertRules(db, id, input.rules);
       await batches.insertItems(db, id, input.plan, input.items, input.skipped);
+      if (input.intake) await intake.setIntake(db, id, input.intake);
       await notifyWork(db);
       return id;
     });
@@ -95,6 +98,25 @@ export class PgStore implements Store {
       await notifyBatch(db, batchId);
       return { itemIds };
     });
+  }
+
+  async finishIntake(batchId: number): Promise<void> {
+    await this.tx(async (db) => {
+      await intake.setIntake(db, batchId, null);
+      await notifyBatch(db, batchId);
+    });
+  }
+
+  unfinishedIntakes(): Promise<UnfinishedIntake[]> {
+    return intake.unfinishedIntakes(this.db);
+  }
+
+  takeIntake(batchId: number, from: string, to: string): Promise<boolean> {
+    return intake.takeIntake(this.db, batchId, from, to);
+  }
+
+  intakeKnown(batchId: number): Promise<IntakeKnown> {
+    return intake.intakeKnown(this.db, batchId);
   }
 
   listBatches(): Promise<BatchSummary[]> {
@@ -204,7 +226,15 @@ export class PgStore implements Store {
     return this.tx((db) => rules.setRules(db, batchId, next, recountItem));
   }
 
-  changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {
+  async changeBatch(batchId: number, change: BatchChange): Promise<BatchChangeResult> {
+    if (change.action === 'settle' && !change.holdOpen) {
+      // After every page: while the batch still has pages waiting or in flight, settling
+      // changes nothing (rule 'settled'), and one unlocked look says so without taking the
+      // batch row from the other workers. The last finisher's look, after its own commit,
+      // sees every other finish committed or still running, so one of them settles it.
+      const busy = await batches.stillBusy(this.db, batchId);
+      if (busy) return { status: 'running', changed: false, count: 0, unread: [] };
+    }
     return this.tx(async (db) => {
       // The batch row is locked until commit: two workers settling its last pages, or a desk
       // pausing it while a worker settles it, take turns and each sees the other's result.
@@ -241,7 +271,8 @@ export class PgStore implements Store {
         return { effect: { count: (await batchJobs.requeueFailed(db, batchId)) + unread.length }, unread };
       }
       case 'settle':
-        if (change.holdOpen) return { effect: { count: 0 }, unread: [] };
+        // Held while intake still adds the batch's pages (store/intake-state.ts), whichever process reads them.
+        if (change.holdOpen || (await intake.intakeOpen(db, batchId))) return { effect: { count: 0 }, unread: [] };
         return { effect: { count: 0, activity: await batchJobs.jobActivity(db, batchId) }, unread: [] };
       default:
         throw new ScanError('INTERNAL', `Unknown batch action on batch ${batchId}.`);
@@ -270,28 +301,42 @@ export class PgStore implements Store {
     return jobs.renewLease(this.db, fence, leaseMs);
   }
 
-  finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
-    return this.tx(async (db) => {
-      const r = await jobs.finish(db, job, outcome, key); // notifies the batch's desks itself
-      if (r.ok && r.fallbackQueued) await notifyWork(db);
-      return r;
-    });
+  /**
+   * One round trip for a page's first result (the function notifies the batch's desks, and
+   * idle workers when it queued work); a page with other results, or a result with images,
+   * in a transaction.
+   */
+  async finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
+    const once = await jobs.finish(this.db, job, outcome, key);
+    if (once !== 'several') return once;
+    return this.tx((db) => jobs.finishSeveral(db, job, outcome, key));
   }
 
+  // A failed, retried or stopped job may leave identical pages free to claim (they waited for
+  // it, scandesk_claim): idle workers are woken.
   failFinal(job: Fence & { itemId: number; batchId?: number }, error: AppError): Promise<boolean> {
     return this.tx(async (db) => {
       const ok = await jobs.failFinal(db, job, error);
       if (ok && job.batchId !== undefined) await notifyBatch(db, job.batchId);
+      if (ok) await notifyWork(db);
       return ok;
     });
   }
 
   scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean> {
-    return this.tx((db) => jobs.scheduleRetry(db, job, error, delayMs));
+    return this.tx(async (db) => {
+      const ok = await jobs.scheduleRetry(db, job, error, delayMs);
+      if (ok) await notifyWork(db);
+      return ok;
+    });
   }
 
   blockEngine(job: Fence & { itemId: number; batchId: number; engine: string }, error: AppError, optionsKey: string): Promise<boolean> {
-    return this.tx((db) => jobs.blockEngine(db, job, error, optionsKey));
+    return this.tx(async (db) => {
+      const ok = await jobs.blockEngine(db, job, error, optionsKey);
+      if (ok) await notifyWork(db);
+      return ok;
+    });
   }
 
   blockMissingEngine(batchId: number, engine: string, error: AppError): Promise<number> {

@@ -12,6 +12,8 @@ export interface BatchRow {
   created_at: string;
   status: BatchStatus;
   plan_json: string;
+  /** Set while intake still adds pages (store/intake-state.ts). */
+  intake_json?: string | null;
 }
 
 export interface ItemRow {
@@ -60,6 +62,7 @@ export function toBatch(r: BatchRow, counts: BatchCounts, stopped: StoppedEngine
     counts,
     stopped,
     engines,
+    ...(r.intake_json ? { expanding: true } : {}),
   };
 }
 

@@ -51,6 +51,7 @@ import {
 import { openDatabase, openReadonly, type Db } from './db';
 import { exportItems } from './export-items';
 import { batchHeldOpen } from './hot-folders';
+import { intakeKnown, intakeOpen, setIntake, takeIntake, unfinishedIntakes, type IntakeKnown, type UnfinishedIntake } from './intake-state';
 import { listIgnored } from './ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
 import { getItem, listItems, reviewDetection } from './items';
@@ -98,6 +99,7 @@ export class SqliteStore implements Store {
         const id = insertBatchRow(db, input.name, input.plan, input.createdAt);
         insertRules(db, id, input.rules);
         this.insertItems(id, input.plan, input.items, input.skipped);
+        if (input.intake) setIntake(db, id, input.intake);
         return id;
       })
       .immediate();
@@ -116,6 +118,22 @@ export class SqliteStore implements Store {
         return { itemIds };
       })
       .immediate();
+  }
+
+  async finishIntake(batchId: number): Promise<void> {
+    setIntake(this.db, batchId, null);
+  }
+
+  async unfinishedIntakes(): Promise<UnfinishedIntake[]> {
+    return unfinishedIntakes(this.db);
+  }
+
+  async takeIntake(batchId: number, from: string, to: string): Promise<boolean> {
+    return this.db.transaction(() => takeIntake(this.db, batchId, from, to)).immediate();
+  }
+
+  async intakeKnown(batchId: number): Promise<IntakeKnown> {
+    return intakeKnown(this.db, batchId);
   }
 
   private insertItems(batchId: number, plan: EnginePlan, items: IntakeItem[], skipped: SkippedEntry[]): { itemIds: number[]; runnable: number } {
@@ -220,8 +238,9 @@ export class SqliteStore implements Store {
         return { effect: { count: requeueFailed(db, batchId) + unread.length }, unread };
       }
       case 'settle':
-        // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts).
-        if (change.holdOpen || batchHeldOpen(db, batchId)) return { effect: { count: 0 }, unread: [] };
+        // A hot folder's batch stays open while its folder is watched (store/hot-folders.ts), and
+        // any batch while intake still adds its pages (store/intake-state.ts).
+        if (change.holdOpen || batchHeldOpen(db, batchId) || intakeOpen(db, batchId)) return { effect: { count: 0 }, unread: [] };
         return { effect: { count: 0, activity: jobActivity(db, batchId) }, unread: [] };
       default:
         throw new ScanError('INTERNAL', `Unknown batch action on batch ${batchId} (${status}).`);

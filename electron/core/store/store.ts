@@ -1,3 +1,4 @@
+import type { IntakeKnown, IntakeState, UnfinishedIntake } from './intake-state';
 import type { AppError } from '../../../shared/errors';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../../shared/batch';
 import type { ReviewStatus, StoredDetection } from '../../../shared/detection';
@@ -37,6 +38,16 @@ export interface Store {
    * that had settled (done) runs again; a cancelled one refuses them (INVALID_INPUT).
    */
   addItems(batchId: number, items: IntakeItem[], skipped?: SkippedEntry[]): Promise<{ itemIds: number[] }>;
+  // ---- intake under way (store/intake-state.ts): a batch created with NewBatch.intake gets the
+  // rest of its pages through addItems and does not settle until finishIntake.
+  /** Every page of the batch is in: it may settle now. */
+  finishIntake(batchId: number): Promise<void>;
+  /** Batches whose intake has not finished, with the paths and the process adding them. */
+  unfinishedIntakes(): Promise<UnfinishedIntake[]>;
+  /** Takes over an intake whose process is gone; false when another process took it first or it finished. */
+  takeIntake(batchId: number, from: string, to: string): Promise<boolean>;
+  /** The pages and ignored files the batch has, for a taken-over intake to add only the rest. */
+  intakeKnown(batchId: number): Promise<IntakeKnown>;
   listBatches(): Promise<BatchSummary[]>;
   /** Ids of the running batches (cheap: no counts), for a periodic sweep that settles idle ones. */
   runningBatchIds(): Promise<number[]>;
@@ -143,6 +154,8 @@ export interface NewBatch {
   skipped: SkippedEntry[];
   /** Review rules stored with the batch (shared/rules), before any of its pages is read. */
   rules?: BatchRules | null;
+  /** More pages follow (intake still reads the paths, in process `owner`): the batch holds open until finishIntake. */
+  intake?: IntakeState;
 }
 
 /** The life-cycle actions (batch-lifecycle.ts), with what each needs. */

@@ -146,6 +146,11 @@ export function BatchView(props: {
         <span className="muted" data-testid="batch-progress-text">
           {t('batches.progress', { done: settled, total: batch.counts.total, failed: batch.counts.failed, codes: batch.counts.codes })}
         </span>
+        {batch.expanding && (
+          <span className="muted" data-testid="batch-expanding">
+            {t('batches.expanding')}
+          </span>
+        )}
         <Throughput batch={batch} />
       </div>
       <BatchSpend batchId={batch.id} version={`${batch.status}:${settled}`} />

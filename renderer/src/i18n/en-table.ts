@@ -11,6 +11,10 @@ export const enTable = {
   'table.col.foundBy': 'Found by',
   'table.col.review': 'Review',
   'table.col.actions': 'Actions',
+  'table.col.rule': 'Rules',
+  'table.filter.ruleBreaks': 'Breaks a rule',
+  'table.rule.ok': 'Passes',
+  'table.rule.breaks': '{count} breaks',
   'table.filter.symbology': 'Symbology',
   'table.filter.anySymbology': 'Every symbology',
   'table.filter.engine': 'Engine',
@@ -31,4 +35,5 @@ export const enTable = {
 
 export const enTableOne = {
   'table.count': '{count} code',
+  'table.rule.breaks': '{count} break',
 };

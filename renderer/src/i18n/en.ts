@@ -31,6 +31,7 @@ export const en = {
   'batches.empty.body': 'Drop files or folders anywhere on this window, or use Add Files / Add Folder.',
   'batches.codes': '{count} codes',
   'batches.progress': '{done} of {total} pages finished, {failed} failed, {codes} codes',
+  'batches.expanding': 'Still reading the files: more pages are joining the batch',
   'batches.status.queued': 'Queued',
   'batches.status.running': 'Running',
   'batches.status.paused': 'Paused',

@@ -32,6 +32,7 @@ export const zhCN: Record<MessageKey, string> = {
   'batches.empty.body': '把文件或文件夹拖到窗口任意位置，或使用“添加文件”/“添加文件夹”。',
   'batches.codes': '{count} 个码',
   'batches.progress': '已处理 {done}/{total} 页，失败 {failed} 页，识别出 {codes} 个码',
+  'batches.expanding': '仍在读取文件：还有页面陆续加入本批次',
   'batches.status.queued': '排队中',
   'batches.status.running': '识别中',
   'batches.status.paused': '已暂停',

@@ -7,6 +7,8 @@ export interface CodeFilters {
   symbology?: string;
   engine?: DetectionEngine;
   review?: ReviewStatus;
+  /** Only codes that break a review rule, or whose page does. */
+  ruleBreaks?: boolean;
 }
 
 /** A row's value as the table shows and copies it: the corrected value if there is one, an ID number masked. */
@@ -38,10 +40,10 @@ export function rowMove(key: string, at: number, total: number, perScreen: numbe
 }
 
 /** Filters from a <select>'s value ('' is every value). */
-export function withFilter(filters: CodeFilters, key: keyof CodeFilters, value: string): CodeFilters {
+export function withFilter(filters: CodeFilters, key: keyof CodeFilters, value: string | boolean | undefined): CodeFilters {
   const next: CodeFilters = { ...filters };
-  if (value === '') delete next[key];
-  else (next as Record<string, string>)[key] = value;
+  if (value === '' || value === undefined || value === false) delete next[key];
+  else (next as Record<string, string | boolean>)[key] = value;
   return next;
 }
 

@@ -8,9 +8,10 @@ import { storeContract } from './store-contract';
 const dir = mkdtempSync(join(tmpdir(), 'scandesk-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+let opened = 0;
 storeContract('SqliteStore', {
   async open() {
-    const path = join(dir, 'profile.db');
+    const path = join(dir, `profile-${++opened}.db`);
     return { store: SqliteStore.open(path), openAnother: async () => SqliteStore.open(path) };
   },
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rectGeometry } from '../../../shared/geometry';
 import type { EngineId, EnginePlan } from '../../../shared/engines';
 import type { RecognizeResult } from '../../../electron/core/engines/engine';
@@ -72,10 +72,14 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
     beforeAll(async () => {
       real = (await expandPaths(sampleImages('zxing/qrcode-2', 6))).items;
       expect(real.length).toBe(6);
+    });
+    // A fresh store per case: cases reuse the same six images, and a page one case leaves in
+    // flight would hold its identical pages in the next (one decode per identical page).
+    beforeEach(async () => {
       ({ store, openAnother } = await sut.open());
     });
-    afterAll(async () => {
-      for (const o of others) await o.close();
+    afterEach(async () => {
+      for (const o of others.splice(0)) await o.close();
       await store?.close();
     });
     const another = async () => {
@@ -127,6 +131,45 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
         [real[1]!.path, 'done', [`code-${exported[1]!.itemId}`]],
         [real[2]!.path, 'done', [`code-${exported[2]!.itemId}`]],
       ]);
+    });
+
+    it('streams pages into a batch while intake runs: it runs, shows expanding, holds open, and a new owner takes over once', async () => {
+      const id = await store.createBatch({
+        name: 'streamed',
+        plan: LOCAL,
+        createdAt: new Date().toISOString(),
+        items: real.slice(0, 1),
+        skipped: [],
+        intake: { paths: ['/scans/long.pdf', '/scans/more'], owner: 'host:gone' },
+      });
+      expect(await store.getBatch(id)).toMatchObject({ status: 'running', expanding: true, counts: { total: 1 } });
+      expect((await store.listBatches()).find((b) => b.id === id)).toMatchObject({ expanding: true });
+      expect(await store.unfinishedIntakes()).toContainEqual({ batchId: id, paths: ['/scans/long.pdf', '/scans/more'], owner: 'host:gone' });
+      // The first page runs at once; with nothing left to claim the batch still does not settle.
+      expect(await drain(store)).toBe(1);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'running', changed: false });
+      // The next chunk joins the running batch and is claimable.
+      await store.addItems(id, real.slice(1, 3), [{ path: '/scans/more/notes.txt', reason: 'not an image' }]);
+      expect((await store.getBatch(id)).counts).toMatchObject({ total: 3, done: 1, pending: 2 });
+      expect(await store.intakeKnown(id)).toEqual({
+        pages: real.slice(0, 3).map((r) => ({ path: r.path, page: r.page })),
+        ignored: ['/scans/more/notes.txt'],
+      });
+      // Two processes taking the abandoned intake over: one wins.
+      const other = await openAnother();
+      others.push(other);
+      const taken = await Promise.all([store.takeIntake(id, 'host:gone', 'host:a'), other.takeIntake(id, 'host:gone', 'host:b')]);
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      expect((await store.unfinishedIntakes()).find((u) => u.batchId === id)?.owner).toBe(taken[0] ? 'host:a' : 'host:b');
+      expect(await drain(store)).toBe(2);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'running', changed: false });
+      await store.finishIntake(id);
+      const b = await store.getBatch(id);
+      expect(b.expanding).toBeUndefined();
+      expect((await store.unfinishedIntakes()).map((u) => u.batchId)).not.toContain(id);
+      expect(await store.takeIntake(id, taken[0] ? 'host:a' : 'host:b', 'host:c')).toBe(false);
+      expect(await store.changeBatch(id, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'done', changed: true });
+      expect((await store.getBatch(id)).counts).toMatchObject({ total: 3, done: 3, pending: 0 });
     });
 
     it('fences: a job given back after its holder died cannot be finished by that holder', async () => {
@@ -439,6 +482,16 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       await store.reviewDetection(all.rows[0]!.id, { review: 'rejected', correctedText: 'A-fixed' });
       expect((await store.listCodes(id, { review: 'rejected' })).rows).toMatchObject([{ id: all.rows[0]!.id, correctedText: 'A-fixed', foundBy: ['local', 'wechat'] }]);
       expect(await store.codeFacets(id)).toEqual({ symbologies: ['EAN-13', 'QR_CODE'], engines: ['local', 'manual', 'wechat'] });
+      // No rules yet: no verdicts. With rules, each row carries its code's verdict and its page's own
+      // breaks, and the rule-break filter keeps codes that break a rule or sit on a page that does.
+      expect(all.rows[0]!.rule).toBeUndefined();
+      await store.setRules(id, { symbologies: ['QR_CODE'], patterns: {}, gs1: false, codesPerPage: { min: null, max: 2 }, autoAccept: false });
+      const broken = await store.listCodes(id, { ruleBreaks: true });
+      expect(broken.rows.map((r) => r.text)).toEqual([`A-${p2!.id}`, `B-${p2!.id}`, `W-${p2!.id}`, `A-${p3!.id}`, `B-${p3!.id}`, '4006381333931']);
+      expect(broken.rows[5]).toMatchObject({ rule: { ok: false, breaks: [{ rule: 'symbology', symbology: 'EAN-13' }] }, pageRule: [{ rule: 'count', found: 3, min: null, max: 2 }] });
+      expect(broken.rows[0]).toMatchObject({ rule: { ok: true, breaks: [] }, pageRule: [{ rule: 'count', found: 3 }] });
+      expect((await store.listCodes(id)).rows[0]).toMatchObject({ rule: { ok: true, breaks: [] }, pageRule: [] });
+      expect((await store.listCodes(id, { ruleBreaks: true, symbology: 'EAN-13' })).total).toBe(1);
 
       // Where each page sits in the unfiltered grid (opening a row's page in review).
       expect(await store.itemPosition(id, p3!.id)).toEqual({ index: 2, total: 4 });

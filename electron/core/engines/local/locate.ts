@@ -46,15 +46,27 @@ export function locateBars(g: Gray, opts: LocateOptions = DEFAULT_LOCATE): Regio
   // Per cell: edges between horizontal neighbours (bars standing up) and vertical ones.
   const across = new Uint32Array(cols * rows);
   const along = new Uint32Array(cols * rows);
+  const edge = opts.edge;
   for (let y = 0; y < rows * c; y++) {
     const row = y * width;
     const next = y + 1 < height ? row + width : row;
     const cy = ((y / c) | 0) * cols;
-    for (let x = 0; x < cols * c; x++) {
-      const v = data[row + x]!;
-      const k = cy + ((x / c) | 0);
-      if (x + 1 < width && Math.abs(v - data[row + x + 1]!) > opts.edge) across[k]!++;
-      if (Math.abs(v - data[next + x]!) > opts.edge) along[k]!++;
+    for (let cx = 0; cx < cols; cx++) {
+      const x0 = cx * c;
+      // the last pixel of a row has no right-hand neighbour
+      const xAcross = Math.min(x0 + c, width - 1);
+      let h = 0;
+      let v = 0;
+      for (let x = x0; x < xAcross; x++) {
+        const d = data[row + x]! - data[row + x + 1]!;
+        if (d > edge || d < -edge) h++;
+      }
+      for (let x = x0; x < x0 + c; x++) {
+        const d = data[row + x]! - data[next + x]!;
+        if (d > edge || d < -edge) v++;
+      }
+      across[cy + cx]! += h;
+      along[cy + cx]! += v;
     }
   }
   const need = opts.density * c * c;

@@ -1,11 +1,10 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { fileLabel } from '../../imaging/errors';
-import { loadGrayIfGray, loadOriented } from '../../imaging/load';
+import { loadGray } from '../../imaging/load';
 import { openSourceFile } from '../../imaging/source-file';
 import { serve } from '../../workers/serve';
 import { decodeGray } from './decode';
 import { planFor } from './page-plan';
-import { toGray } from './variants';
 import type { DecodeJob, DecodeSuccess, WorkerConfig } from './protocol';
 import { loadZBar } from './zbar';
 import { loadZXing } from './zxing';
@@ -26,10 +25,9 @@ serve<Omit<DecodeJob, 'id'>, Omit<DecodeSuccess, 'id' | 'ok'>>(
     await ready;
     // The file is read once; its hash is of the very bytes decoded (the result cache's key).
     const file = await openSourceFile(job.source, fileLabel(job.source.path, job.source.page));
-    // Grey scans are decoded to grey directly; anything else through RGBA.
-    const gray = await loadGrayIfGray(job.source, file);
-    const px = gray ?? (await loadOriented(job.source, file));
-    const page = gray ? { data: new Uint8Array(gray.data.buffer, gray.data.byteOffset, gray.data.length), width: gray.width, height: gray.height } : toGray(px.data, px.width, px.height);
+    // Straight to grey (grey and 1-bit scans as stored, RGB without an alpha band): never RGBA.
+    const px = await loadGray(job.source, file);
+    const page = { data: new Uint8Array(px.data.buffer, px.data.byteOffset, px.data.length), width: px.width, height: px.height };
     const out = await decodeGray(page, planFor(px.width, px.height));
     return {
       reply: {

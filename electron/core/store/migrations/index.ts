@@ -9,6 +9,7 @@ import { migration006 } from './006-result-images';
 import { migration007 } from './007-manual-review';
 import { migration008 } from './008-merged-into';
 import { migration009 } from './009-review-rules';
+import { migration010 } from './010-batch-intake';
 
 /**
  * Numbered schema migrations, tracked in PRAGMA user_version. Each runs in its own transaction
@@ -21,7 +22,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

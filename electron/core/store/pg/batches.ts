@@ -4,7 +4,7 @@ import type { EnginePlan } from '../../../../shared/engines';
 import { ScanError } from '../../errors';
 import type { IntakeItem, SkippedEntry } from '../../intake/types';
 import { toBatch, type BatchRow } from '../rows';
-import { changes, row, rows, type Queryable } from './db';
+import { changes, preparedRow, row, rows, type Queryable } from './db';
 import { enqueueItems } from './jobs';
 
 /** store/batches.ts for PostgreSQL: batches and their items. */
@@ -180,4 +180,16 @@ export async function reviveItem(db: Queryable, itemId: number, it: IntakeItem):
 
 export async function setItemError(db: Queryable, itemId: number, error: { code: string; message: string }): Promise<void> {
   await changes(db, `UPDATE items SET error_code = $1, error_message = $2 WHERE id = $3 AND status = 'failed'`, [error.code, error.message, itemId]);
+}
+
+/** A running batch with pages waiting or in flight (then settling it changes nothing). */
+export async function stillBusy(db: Queryable, batchId: number): Promise<boolean> {
+  const r = await preparedRow<{ busy: boolean }>(
+    db,
+    'scandesk_still_busy',
+    `SELECT b.status = 'running' AND EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status IN ('pending','running')) AS busy
+     FROM batches b WHERE b.id = $1`,
+    [batchId],
+  );
+  return r?.busy === true;
 }

@@ -1,6 +1,6 @@
 import type { CodeFacets, CodeQuery, CodeRow } from '../../../../shared/code-table';
 import type { DetectionEngine } from '../../../../shared/detection';
-import { codePage, notInBatch, toCodeRow, type CodeRowRecord } from '../code-table';
+import { RULE_BREAKS_SQL, codePage, notInBatch, toCodeRow, type CodeRowRecord } from '../code-table';
 import { row, rows, type Queryable } from './db';
 
 /** store/code-table.ts for PostgreSQL: the results table's paged, filtered detections. */
@@ -14,6 +14,7 @@ export async function listCodes(db: Queryable, batchId: number, q: CodeQuery = {
   };
   if (q.symbology !== undefined) add((p) => `d.symbology = ${p}`, q.symbology);
   if (q.review !== undefined) add((p) => `d.review = ${p}`, q.review);
+  if (q.ruleBreaks) where.push(RULE_BREAKS_SQL);
   if (q.engine !== undefined) add((p) => `(d.engine = ${p} OR EXISTS (SELECT 1 FROM detections m WHERE m.merged_into = d.id AND m.engine = ${p}))`, q.engine);
   const from = `FROM items i JOIN detections d ON d.item_id = i.id WHERE ${where.join(' AND ')}`;
   const total = Number((await row<{ n: string }>(db, `SELECT count(*) AS n ${from}`, params))!.n);
@@ -21,7 +22,7 @@ export async function listCodes(db: Queryable, batchId: number, q: CodeQuery = {
   const n = params.length;
   const list = await rows<CodeRowRecord>(
     db,
-    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine, d.extra_json,
+    `SELECT d.id, d.item_id, i.path, i.page, i.page_count, d.kind, d.symbology, d.field, d.text, d.corrected_text, d.review, d.engine, d.extra_json, d.rule_json AS code_rule, i.rule_json AS page_rule,
             (SELECT string_agg(m.engine, ',' ORDER BY m.id) FROM detections m WHERE m.merged_into = d.id) AS others
        ${from} ORDER BY i.id, d.id LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...params, limit, offset],

@@ -33,6 +33,14 @@ export async function row<T>(db: Queryable, sql: string, params: unknown[] = [])
   return (await db.query(sql, params)).rows[0] as T | undefined;
 }
 
+/**
+ * The first row of a statement prepared once per connection under `name` (the server parses
+ * and plans it once): for the statements every page runs (claim, finish).
+ */
+export async function preparedRow<T>(db: Queryable, name: string, sql: string, params: unknown[] = []): Promise<T | undefined> {
+  return (await db.query({ name, text: sql, values: params })).rows[0] as T | undefined;
+}
+
 /** Rows a statement changed. */
 export async function changes(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
   return (await db.query(sql, params)).rowCount ?? 0;

@@ -4,11 +4,11 @@ import type { EngineId, EnginePlan, Task } from '../../../../shared/engines';
 import type { ImageFormat } from '../../intake/types';
 import { MAX_LEASE_LOSSES, QUARANTINE_MESSAGE, type ClaimedJob, type Fence, type FinishOutcome, type JobRole } from '../../queue/jobs';
 import type { CacheKey, Outcome } from '../results';
-import { changes, row, rows, type Queryable } from './db';
-import { deriveItems, STATUS_FROM_JOBS } from './item-status';
-import { BATCH_CHANNEL } from './notify';
+import { changes, preparedRow, row, rows, type Queryable } from './db';
+import { deriveItems } from './item-status';
 import { recountItem } from './merge';
-import { findCached, storeResult } from './results';
+import { storeResultImages } from './results';
+import { detectionColumns } from '../rows';
 
 /**
  * queue/jobs.ts for PostgreSQL: the fenced job transitions. Each function runs inside the
@@ -55,13 +55,13 @@ export async function enqueueItems(db: Queryable, batchId: number, itemIds: numb
 }
 
 /**
- * One statement (one round trip, atomic on its own): pick the next job skipping rows other
- * workers are taking, lease it, mark its item running (a running job makes its item running:
- * what deriveItems would say), and answer what the runner needs.
+ * One round trip (scandesk_claim, migration 009; atomic on its own): the next job, skipping rows
+ * other workers are taking and pages identical to one being decoded now, leased; its item
+ * running; and the cached result of its page, if any.
  */
 export async function claim(db: Queryable, engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null> {
   const allocationId = randomUUID();
-  const job = await row<{
+  const job = await preparedRow<{
     id: number;
     item_id: number;
     batch_id: number;
@@ -75,24 +75,8 @@ export async function claim(db: Queryable, engine: EngineId, lease: { leaseMs: n
     format: ImageFormat;
     sha256: string;
     plan_json: string;
-  }>(
-    db,
-    `WITH next AS (
-       SELECT j.id FROM jobs j JOIN batches b ON b.id = j.batch_id
-       WHERE j.status = 'pending' AND j.engine = $1 AND j.available_at <= now() AND b.status = 'running'
-       ORDER BY j.available_at, j.id LIMIT 1
-       FOR UPDATE OF j SKIP LOCKED),
-     claimed AS (
-       UPDATE jobs SET status = 'running', allocation_id = $2, lease_expires_at = now() + $3::float8 ${MS}, lease_owner = $4
-       FROM next WHERE jobs.id = next.id
-       RETURNING jobs.id, jobs.item_id, jobs.batch_id, jobs.engine, jobs.task, jobs.role, jobs.attempts, jobs.lease_losses),
-     item AS (
-       UPDATE items SET status = 'running', error_code = NULL, error_message = NULL FROM claimed WHERE items.id = claimed.item_id
-       RETURNING items.id, items.path, items.page, items.format, items.sha256)
-     SELECT c.*, i.path, i.page, i.format, i.sha256, b.plan_json
-     FROM claimed c JOIN item i ON i.id = c.item_id JOIN batches b ON b.id = c.batch_id`,
-    [engine, allocationId, lease.leaseMs, lease.owner],
-  );
+    cached_result_id: number | null;
+  }>(db, 'scandesk_claim', `SELECT * FROM scandesk_claim($1, $2, $3, $4)`, [engine, allocationId, lease.leaseMs, lease.owner]);
   if (!job) return null;
   return {
     id: job.id,
@@ -109,10 +93,11 @@ export async function claim(db: Queryable, engine: EngineId, lease: { leaseMs: n
     format: job.format,
     sha256: job.sha256,
     plan: JSON.parse(job.plan_json) as EnginePlan,
+    cachedResultId: job.cached_result_id,
   };
 }
 
-async function takeFence(db: Queryable, fence: Fence, status: 'done' | 'failed' | 'blocked', error: AppError | null): Promise<boolean> {
+async function takeFence(db: Queryable, fence: Fence, status: 'failed' | 'blocked', error: AppError | null): Promise<boolean> {
   return (
     (await changes(
       db,
@@ -124,36 +109,75 @@ async function takeFence(db: Queryable, fence: Fence, status: 'done' | 'failed' 
   );
 }
 
-export async function finish(db: Queryable, job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
-  if (!(await takeFence(db, job, 'done', null))) return { ok: false };
-  const stored = await storeResult(db, job, outcome, key);
-  const fallback = job.plan.fallback ?? null;
-  let fallbackQueued = false;
-  if (job.role === 'primary' && fallback && fallback !== job.engine && stored.detections === 0) {
-    const b = await row<{ status: string }>(db, `SELECT status FROM batches WHERE id = $1`, [job.batchId]);
-    if (b && b.status !== 'cancelled') {
-      const blocked = (await engineBlocked(db, job.batchId, fallback)) && (await findCached(db, { ...key, engine: fallback })) === null;
-      await enqueue(db, { batchId: job.batchId, itemId: job.itemId, engine: fallback, task: job.task, role: 'fallback', blocked });
-      fallbackQueued = true;
-    }
-  }
-  // One statement: the page's size; its counts when this is its only result (nothing to merge:
-  // every code counts, each waiting for review); its status from its jobs (item-status.ts).
-  // A page with several engines' results is recounted with the merge rules after, and so is a
-  // page of a batch with review rules (judged, accepting what passes: pg/rules.ts). Desks hear
-  // of the batch's progress at commit (notify.ts), without another round trip.
-  const item = await row<{ results: number; ruled: boolean }>(
+/**
+ * The fenced finish in one round trip (scandesk_finish, migration 009): result, detections,
+ * cache entry, fallback job, the page's size, counts and status, notifications. Answers
+ * 'several' without writing anything when the page already has a result (its counts need the
+ * merge rules), its batch has review rules (judged in pg/rules.ts) or the result carries
+ * images: then `finishSeveral` does it in a transaction.
+ */
+export async function finish(db: Queryable, job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome | 'several'> {
+  if ('fresh' in outcome && (outcome.fresh.images?.length ?? 0) > 0) return 'several';
+  const r = await callFinish(db, job, outcome, key, false);
+  if (r.outcome === 'several') return 'several';
+  return r.outcome === 'ok' ? { ok: true, detections: r.detections, fallbackQueued: r.fallback_queued } : { ok: false };
+}
+
+/** The finish of a page with other results or with images, inside the caller's transaction. */
+export async function finishSeveral(db: Queryable, job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome> {
+  const r = await callFinish(db, job, outcome, key, true);
+  if (r.outcome !== 'ok') return { ok: false };
+  if ('fresh' in outcome) await storeResultImages(db, r.result_id!, outcome.fresh.images);
+  // A second engine's identical codes are the same codes: counted once (store/merge.ts); a
+  // batch's review rules judge the page, accepting what passes (pg/rules.ts).
+  await recountItem(db, job.itemId, { accept: true });
+  return { ok: true, detections: r.detections, fallbackQueued: r.fallback_queued };
+}
+
+async function callFinish(
+  db: Queryable,
+  job: ClaimedJob,
+  outcome: Outcome,
+  key: CacheKey,
+  several: boolean,
+): Promise<{ outcome: 'ok' | 'lost' | 'several'; result_id: number | null; detections: number; fallback_queued: boolean }> {
+  const fresh = 'fresh' in outcome ? outcome.fresh : null;
+  const cols = (fresh?.detections ?? []).map(detectionColumns);
+  return (await preparedRow(
     db,
-    `UPDATE items SET width = coalesce(width, $1), height = coalesce(height, $2),
-            detection_count = CASE WHEN r.n = 1 THEN $4 ELSE detection_count END,
-            review_pending = CASE WHEN r.n = 1 THEN $4 ELSE review_pending END,
-            (status, error_code, error_message) = (${STATUS_FROM_JOBS})
-     FROM (SELECT count(*) AS n FROM results WHERE item_id = $3) r
-     WHERE items.id = $3 RETURNING r.n AS results, EXISTS (SELECT 1 FROM batch_rules br WHERE br.batch_id = items.batch_id) AS ruled, pg_notify($5, $6)`,
-    [stored.width, stored.height, job.itemId, stored.detections, BATCH_CHANNEL, String(job.batchId)],
-  );
-  if ((item?.results ?? 0) !== 1 || item?.ruled) await recountItem(db, job.itemId, { accept: true });
-  return { ok: true, detections: stored.detections, fallbackQueued };
+    'scandesk_finish',
+    `SELECT * FROM scandesk_finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                                   $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
+    [
+      job.id,
+      job.allocationId,
+      job.itemId,
+      job.batchId,
+      job.engine,
+      job.task,
+      job.role,
+      job.plan.fallback ?? null,
+      several,
+      'reusedFrom' in outcome ? outcome.reusedFrom : null,
+      fresh?.engineVersion ?? null,
+      fresh?.requestId ?? null,
+      fresh?.bytesSent ?? null,
+      fresh?.scale ?? null,
+      fresh?.pageWidth ?? null,
+      fresh?.pageHeight ?? null,
+      fresh?.notices?.length ? JSON.stringify(fresh.notices) : null,
+      cols.map((c) => c.kind),
+      cols.map((c) => c.symbology),
+      cols.map((c) => c.text),
+      cols.map((c) => c.bytes_base64),
+      cols.map((c) => c.field),
+      cols.map((c) => c.geometry_json),
+      cols.map((c) => c.extra_json),
+      key.sha256,
+      key.page,
+      key.optionsKey,
+    ],
+  ))!;
 }
 
 export async function engineBlocked(db: Queryable, batchId: number, engine: string): Promise<boolean> {
@@ -277,12 +301,30 @@ export async function leaseOwners(db: Queryable): Promise<string[]> {
   );
 }
 
+/**
+ * Milliseconds until a job of `engine` can be claimed: 0 when one is due now, else until the
+ * earliest backed-off one (null: none waits). A due job held back because its identical page is
+ * being decoded (scandesk_claim) does not count: the holder's finish wakes the workers.
+ */
 export async function msUntilAvailable(db: Queryable, engine: string): Promise<number | null> {
   const r = await row<{ ms: number | null }>(
     db,
-    // greatest() skips NULL: no waiting job must stay NULL, not 0.
-    `SELECT CASE WHEN min(j.available_at) IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM min(j.available_at) - now()) * 1000)::float8 END AS ms
-     FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.status = 'pending' AND j.engine = $1 AND b.status = 'running'`,
+    `SELECT CASE
+       WHEN EXISTS (SELECT 1 FROM jobs j
+                    WHERE j.status = 'pending' AND j.engine = $1 AND j.available_at <= now()
+                      AND (SELECT b.status FROM batches b WHERE b.id = j.batch_id) = 'running'
+                      AND NOT (SELECT EXISTS (
+                        SELECT 1 FROM items i JOIN items ti ON ti.sha256 = i.sha256 AND ti.page = i.page
+                        JOIN jobs tj ON tj.item_id = ti.id AND tj.engine = j.engine AND tj.task = j.task AND tj.status = 'running'
+                        JOIN batches b ON b.id = j.batch_id JOIN batches tb ON tb.id = tj.batch_id
+                        WHERE i.id = j.item_id AND scandesk_plan_options(tb.plan_json) = scandesk_plan_options(b.plan_json))))
+         THEN 0::float8
+       -- greatest() skips NULL: no waiting job must stay NULL, not 0.
+       ELSE (SELECT CASE WHEN min(j.available_at) IS NULL THEN NULL
+                    ELSE greatest(0, extract(epoch FROM min(j.available_at) - now()) * 1000)::float8 END
+             FROM jobs j JOIN batches b ON b.id = j.batch_id
+             WHERE j.status = 'pending' AND j.engine = $1 AND j.available_at > now() AND b.status = 'running')
+     END AS ms`,
     [engine],
   );
   return r?.ms ?? null;

@@ -4,6 +4,7 @@ import type { VendorDefinition } from '../definition';
 import { LABELS } from '../labels';
 import { AliOssClient } from './client';
 import { AliOssEngine } from './engine';
+import { OSS_JOURNAL_FOLDER } from './upload-journal';
 import { AliOssSettingsSchema, type AliOssSettings } from './settings';
 
 declare module '../../credentials/types' {
@@ -81,7 +82,7 @@ export const alioss: VendorDefinition<AliOssSettings> = {
       keepUploads: a.keepUploads,
       prefix: a.prefix,
       // Uploads in flight are written down there: the next run deletes what a crash left behind.
-      ...(dataDir ? { journalDir: join(dataDir, 'oss-uploads') } : {}),
+      ...(dataDir ? { journalDir: join(dataDir, OSS_JOURNAL_FOLDER) } : {}),
       timeoutMs: a.timeoutMs,
       concurrency: a.concurrency,
       rateLimits: a.rateLimits as Record<string, number>,

@@ -11,6 +11,9 @@ import { makePrivateDir, makePrivateFile } from '../../private-files';
  * Lines are `{"put": key, "bucket": b}` (before the upload) and `{"done": key, "bucket": b}` (after
  * the delete, or when the page is kept on purpose); nothing secret is written.
  */
+/** The journal's folder in the profile. */
+export const OSS_JOURNAL_FOLDER = 'oss-uploads';
+
 export class UploadJournal {
   private readonly file: string;
 
@@ -44,6 +47,20 @@ export class UploadJournal {
       out.push({ file, keys: pending(readFileSync(file, 'utf8'), bucket) });
     }
     return out;
+  }
+
+  /** Keys in any bucket that runs now gone put and never marked done (0: nothing to sweep). */
+  leftoverCount(): number {
+    if (!existsSync(this.dir)) return 0;
+    let n = 0;
+    for (const name of readdirSync(this.dir)) {
+      const m = /^(\d+)\.jsonl$/.exec(name);
+      if (!m || Number(m[1]) === this.pid || alive(Number(m[1]))) continue;
+      const text = readFileSync(join(this.dir, name), 'utf8');
+      const buckets = new Set(text.split('\n').map((l) => parse(l)?.bucket).filter((b): b is string => !!b));
+      for (const b of buckets) n += pending(text, b).length;
+    }
+    return n;
   }
 
   /** After a sweep: only what is still in the bucket (`kept`) and other buckets' keys stay written down. */

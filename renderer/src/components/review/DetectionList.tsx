@@ -6,6 +6,7 @@ import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
 import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
 import { IdCardPanel } from '../idcard/IdCardPanel';
+import { detectionLabel } from '../idcard/field-label';
 
 /**
  * The page's detections beside the stage: engine chips (show/hide an engine, reveal ID
@@ -101,7 +102,9 @@ export function DetectionList(props: {
               <span className={`engine-tag engine-${d.engine}`} data-testid="detection-engine">
                 {t(`engineShort.${d.engine}`)}
               </span>
-              <span className="symbology">{d.field ?? d.symbology}</span>
+              <span className="symbology" data-field={d.field}>
+                {detectionLabel(d, locale)}
+              </span>
               <span className={`review-status ${d.review}`}>{t(`review.status.${d.review}`)}</span>
             </div>
             {foundBy(d).length > 1 && (

@@ -6,6 +6,7 @@ import { errorText } from '../../logic/error-text';
 import { pageLabel } from '../../logic/items';
 import { labelAnchor, outlineOnScreen, svgPoints, type Size, type View } from '../../logic/view-geometry';
 import type { useStageView } from './use-stage-view';
+import { detectionLabel } from '../idcard/field-label';
 
 /**
  * The page image at the current view with every shown detection outlined (selected and hovered
@@ -64,7 +65,7 @@ export function PageStage(props: {
                   // With several engines on the page, each engine's labels sit on their own line (outlines of the same code coincide).
                   <text x={a.x} y={a.y - 6 - (several ? enginesOnPage.indexOf(d.engine) * 15 : 0)} className="outline-label">
                     {several ? `${t(`engineShort.${d.engine}`)} · ` : ''}
-                    {d.field ?? d.symbology}
+                    {detectionLabel(d, locale)}
                   </text>
                 )}
               </g>

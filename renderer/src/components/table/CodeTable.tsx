@@ -7,6 +7,7 @@ import { useApp } from '../../api/context';
 import { pageLabel } from '../../logic/items';
 import { REVIEW_STATES, rowMove, shownValue, withFilter, type CodeFilters } from '../../logic/code-filters';
 import { useCodes } from './use-codes';
+import { ruleBreaksText } from '../../../../shared/rules/text';
 
 const ROW_H = 36;
 
@@ -98,7 +99,7 @@ export function CodeTable(props: {
   };
 
   const engines = facets.engines.length > 0 ? facets.engines : (DETECTION_ENGINES as readonly DetectionEngine[]);
-  const select = (key: keyof CodeFilters, label: string, any: string, options: ReadonlyArray<{ value: string; label: string }>) => (
+  const select = (key: 'symbology' | 'engine' | 'review', label: string, any: string, options: ReadonlyArray<{ value: string; label: string }>) => (
     <label className="code-filter">
       <span className="muted small">{label}</span>
       <select value={props.filters[key] ?? ''} onChange={(e) => props.onFilters(withFilter(props.filters, key, e.target.value))} data-testid={`code-filter-${key}`}>
@@ -118,6 +119,15 @@ export function CodeTable(props: {
         {select('symbology', t('table.filter.symbology'), t('table.filter.anySymbology'), withCurrent(facets.symbologies, props.filters.symbology).map((s) => ({ value: s, label: s })))}
         {select('engine', t('table.filter.engine'), t('table.filter.anyEngine'), engines.map((e) => ({ value: e, label: t(`engineShort.${e}`) })))}
         {select('review', t('table.filter.review'), t('table.filter.anyReview'), REVIEW_STATES.map((r) => ({ value: r, label: t(`review.status.${r}`) })))}
+        <label className="code-filter">
+          <input
+            type="checkbox"
+            checked={props.filters.ruleBreaks === true}
+            onChange={(e) => props.onFilters(withFilter(props.filters, 'ruleBreaks', e.target.checked ? true : undefined))}
+            data-testid="code-filter-rules"
+          />
+          <span>{t('table.filter.ruleBreaks')}</span>
+        </label>
         <span className="muted" data-testid="code-count">
           {codes.total === null ? t('app.loading') : t('table.count', { count: total })}
         </span>
@@ -130,6 +140,7 @@ export function CodeTable(props: {
           <span role="columnheader">{t('table.col.value')}</span>
           <span role="columnheader">{t('table.col.foundBy')}</span>
           <span role="columnheader">{t('table.col.review')}</span>
+          <span role="columnheader">{t('table.col.rule')}</span>
           <span role="columnheader" className="sr-only">
             {t('table.col.actions')}
           </span>
@@ -239,17 +250,49 @@ function Row(props: {
           {t(`review.status.${row.review}`)}
         </span>
       </span>
+      <span role="cell">
+        <RuleMark row={row} />
+      </span>
       <span role="cell" className="code-actions">
-        <button type="button" className="btn small" tabIndex={-1} title={t('table.copyTitle')} data-testid="code-copy" onClick={() => props.onCopy(index)}>
-          {t('table.copy')}
+        <button type="button" className="btn small icon-btn" tabIndex={-1} title={t('table.copyTitle')} aria-label={t('table.copy')} data-testid="code-copy" onClick={() => props.onCopy(index)}>
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+            <path d="M3.5 10.5h-1v-8h8v1" />
+          </svg>
         </button>
-        <button type="button" className="btn small" tabIndex={-1} title={t('table.openTitle')} data-testid="code-open" onClick={() => props.onOpen(row.itemId)}>
-          {t('table.open')}
+        <button type="button" className="btn small icon-btn" tabIndex={-1} title={t('table.openTitle')} aria-label={t('table.open')} data-testid="code-open" onClick={() => props.onOpen(row.itemId)}>
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M9 2.5h4.5V7M13.5 2.5 7 9M11.5 9.5v4h-9v-9h4" />
+          </svg>
         </button>
-        <button type="button" className="btn small" tabIndex={-1} title={t('review.revealFileTitle')} data-testid="code-reveal" onClick={() => props.onReveal(row.itemId)}>
-          {t('review.revealFile')}
+        <button type="button" className="btn small icon-btn" tabIndex={-1} title={t('review.revealFileTitle')} aria-label={t('review.revealFile')} data-testid="code-reveal" onClick={() => props.onReveal(row.itemId)}>
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M1.5 4.5v8h13v-7h-6.5l-1.5-2h-5z" />
+          </svg>
         </button>
       </span>
     </div>
+  );
+}
+
+/**
+ * The code's verdict under the batch's rules, with its page's own breaks (too many or too few
+ * codes): nothing when the batch has no rules. The reasons are in the tooltip.
+ */
+function RuleMark({ row }: { row: CodeRow }) {
+  const { t } = useApp();
+  if (!row.rule) return <span className="muted">—</span>;
+  const breaks = [...row.rule.breaks, ...(row.pageRule ?? [])];
+  if (breaks.length === 0) {
+    return (
+      <span className="rule-mark ok" data-testid="code-rule" data-rule="ok">
+        {t('table.rule.ok')}
+      </span>
+    );
+  }
+  return (
+    <span className="rule-mark breaks" data-testid="code-rule" data-rule="breaks" title={ruleBreaksText(breaks)}>
+      {t('table.rule.breaks', { count: breaks.length })}
+    </span>
   );
 }

@@ -19,7 +19,7 @@ export function useCodes(client: ScanDeskClient, batchId: number, filters: CodeF
   const visible = useRef<[number, number]>([0, 0]);
   const [total, setTotal] = useState<number | null>(null);
   const [version, setVersion] = useState(0);
-  const { symbology, engine, review } = filters;
+  const { symbology, engine, review, ruleBreaks } = filters;
 
   useEffect(() => {
     const f = new BlockFetcher<CodesPage>(
@@ -29,6 +29,7 @@ export function useCodes(client: ScanDeskClient, batchId: number, filters: CodeF
           ...(symbology ? { symbology } : {}),
           ...(engine ? { engine } : {}),
           ...(review ? { review } : {}),
+          ...(ruleBreaks ? { ruleBreaks } : {}),
           offset: block * BLOCK_SIZE,
           limit: BLOCK_SIZE,
         }),
@@ -45,7 +46,7 @@ export function useCodes(client: ScanDeskClient, batchId: number, filters: CodeF
     setVersion((v) => v + 1);
     void f.fetch(0);
     return () => f.close();
-  }, [client, batchId, symbology, engine, review, onError]);
+  }, [client, batchId, symbology, engine, review, ruleBreaks, onError]);
 
   const requestRange = useCallback(
     (first: number, last: number) => {
