@@ -20,7 +20,7 @@ export const RulePatternSchema = z
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const BatchRulesSchema = z
+const RulesShape = z
   .strictObject({
     symbologies: z.array(Symbology).max(RULE_LIMITS.symbologies),
     patterns: z
@@ -32,6 +32,8 @@ export const BatchRulesSchema = z
       .refine((c) => c.min === null || c.max === null || c.min <= c.max, { message: 'min must not be more than max', path: ['min'] }),
     autoAccept: z.boolean(),
   }) satisfies z.ZodType<BatchRules>;
+/** Typed as BatchRules (symbology names are plain strings there) so callers need no casts. */
+export const BatchRulesSchema = RulesShape as unknown as z.ZodType<BatchRules>;
 
 export const RuleBreakSchema = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('symbology'), symbology: z.string() }),

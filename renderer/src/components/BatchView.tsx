@@ -16,6 +16,7 @@ import type { ReviewBefore } from '../logic/use-undo';
 import { errorText } from '../logic/error-text';
 import type { BatchNotice } from '../logic/notices';
 import { BatchIntake } from './intake/BatchIntake';
+import { RulesSection } from './rules/RulesSection';
 import { CodeTable } from './table/CodeTable';
 import type { CodeFilters } from '../logic/code-filters';
 
@@ -200,6 +201,9 @@ export function BatchView(props: {
           )}
         </div>
       )}
+      <div className="batch-intake">
+        <RulesSection batchId={batch.id} onChanged={refresh} />
+      </div>
       <BatchIntake batch={batch} settled={settled} onQuery={props.onQuery} onOpen={props.onOpen} />
       <div className="filters view-switch">
         <div className="segmented" role="group" aria-label={t('view.label')}>

@@ -9,6 +9,8 @@ import { startBlocker, usePathChecks } from '../logic/use-path-checks';
 import { useUploads } from '../logic/use-uploads';
 import { saveCaptureVia } from '../logic/save-capture';
 import { EnginePicker, type PlanInput } from './EnginePicker';
+import { RulesForm, rulesToSend } from './rules/RulesForm';
+import { EMPTY_RULES, rulesActive, type BatchRules } from '../../../shared/rules/types';
 import { Modal } from './Modal';
 import { PathList } from './PathList';
 import type { BatchEstimate } from '../../../shared/usage';
@@ -41,6 +43,8 @@ export function NewBatchDialog(props: {
   const [typed, setTyped] = useState('');
   const [name, setName] = useState('');
   const [plan, setPlan] = useState<PlanInput>({ engine: 'local', task: 'codes' });
+  const [rules, setRules] = useState<BatchRules>(EMPTY_RULES);
+  const rulesOut = rulesToSend(rules);
   const [note, setNote] = useState<string | null>(props.message);
   const [busy, setBusy] = useState(false);
   const [completions, setCompletions] = useState<string[]>([]);
@@ -158,7 +162,7 @@ export function NewBatchDialog(props: {
       return;
     }
     // Paths marked in red (or no image anywhere) are said beside the Start button.
-    if (blocker) return;
+    if (blocker || rulesOut === null) return;
     setBusy(true);
     try {
       if (!confirmed && planUsesVendor(plan)) {
@@ -172,6 +176,7 @@ export function NewBatchDialog(props: {
         paths: allPaths,
         ...(name.trim() ? { name: name.trim() } : {}),
         plan,
+        ...(rulesActive(rulesOut) ? { rules: rulesOut } : {}),
       });
       props.onCreated(r.batch);
     } catch (e) {
@@ -291,6 +296,10 @@ export function NewBatchDialog(props: {
           <input value={name} maxLength={200} placeholder={t('create.namePlaceholder')} onChange={(e) => setName(e.target.value)} data-testid="batch-name" />
         </label>
         <EnginePicker onPlan={setPlan} onOpenSettings={props.onOpenSettings} />
+        <details className="create-rules" data-testid="create-rules">
+          <summary>{t('rules.title')}</summary>
+          <RulesForm value={rules} onChange={setRules} idPrefix="create" />
+        </details>
         {blocker === 'fix' && <p className="error-text small" data-testid="create-blocked">{t('create.fixPaths')}</p>}
         {blocker === 'noImages' && <p className="error-text small" data-testid="create-blocked">{t('create.noImages')}</p>}
         {shownEstimate ? (
@@ -300,7 +309,7 @@ export function NewBatchDialog(props: {
             <button type="button" className="btn" onClick={props.onClose}>
               {t('create.cancel')}
             </button>
-            <button type="submit" className="btn primary" disabled={busy || blocker === 'uploading'} data-testid="start-batch" data-blocked={blocker ?? undefined}>
+            <button type="submit" className="btn primary" disabled={busy || blocker === 'uploading' || rulesOut === null} data-testid="start-batch" data-blocked={blocker ?? undefined}>
               {t('create.start')}
             </button>
           </div>

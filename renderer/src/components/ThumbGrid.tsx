@@ -149,6 +149,7 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         data-index={props.index}
         data-badge={badge.kind}
         data-review={review}
+        data-rule={item.rule ? (item.rule.breaks > 0 ? 'break' : 'pass') : undefined}
         onClick={() => props.onOpen(props.index)}
         title={item.error ? `${label}\n${errorText(item.error, t, locale)}` : label}
         aria-label={`${label}: ${badgeText}`}
@@ -156,6 +157,11 @@ const Card = memo(function Card(props: { index: number; item: ItemSummary | unde
         <Thumb url={item.status === 'skipped' ? null : props.url} pace={props.pace} />
         <span className="card-name">{label}</span>
         <span className={`badge badge-${badge.kind}`}>{badgeText}</span>
+        {item.rule && item.rule.breaks > 0 && (
+          <span className="rule-mark" data-testid="card-rule-break" title={t('badge.rule')}>
+            ⚠
+          </span>
+        )}
         {review !== 'none' && (
           <span className={`review-mark ${review}`} data-testid="card-review" title={t(`grid.review.${review}`, { count: item.reviewPending })}>
             {review === 'done' ? '✓' : item.reviewPending}

@@ -4,6 +4,7 @@ import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
 import { enCamera } from './en-camera';
 import { enTable, enTableOne } from './en-table';
+import { enRules, enRulesOne } from './en-rules';
 
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...enIdCard,
   ...enCamera,
   ...enTable,
+  ...enRules,
   'app.title': 'ScanDesk',
   'app.language': 'Language',
   'app.theme': 'Theme',
@@ -384,6 +386,7 @@ export type MessageKey = keyof typeof en;
 export const enOne: Partial<Record<MessageKey, string>> = {
   ...enUsageOne,
   ...enTableOne,
+  ...enRulesOne,
   'batches.codes': '{count} code',
   'grid.pages': '{count} page',
   'badge.codes': '{count} code',

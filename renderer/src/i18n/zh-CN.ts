@@ -5,6 +5,7 @@ import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
 import { zhCNCamera } from './zh-CN-camera';
 import { zhCNTable } from './zh-CN-table';
+import { zhCNRules } from './zh-CN-rules';
 
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...zhCNIdCard,
   ...zhCNCamera,
   ...zhCNTable,
+  ...zhCNRules,
   'app.title': 'ScanDesk',
   'app.language': '语言',
   'app.theme': '外观',

@@ -2,7 +2,7 @@ import { settledPages, type BatchCounts, type ItemSummary } from '../../../share
 import type { MessageKey } from '../i18n/en';
 
 /** The filters of the batch view, in the order the UI shows them (same names as the service). */
-export const ITEM_FILTERS = ['all', 'with-codes', 'without-codes', 'errors', 'needs-review'] as const;
+export const ITEM_FILTERS = ['all', 'with-codes', 'without-codes', 'errors', 'needs-review', 'rule-breaks'] as const;
 export type ItemFilterName = (typeof ITEM_FILTERS)[number];
 
 export function filterLabel(f: ItemFilterName): MessageKey {

@@ -6,6 +6,7 @@ import { foundBy, isPersonalData, maskPersonal } from '../../logic/engines';
 import { errorText } from '../../logic/error-text';
 import { EditForm } from './EditForm';
 import { IdCardPanel } from '../idcard/IdCardPanel';
+import { pageBreakLabels, ruleBreakLabel } from '../../logic/rule-text';
 import { detectionLabel } from '../idcard/field-label';
 
 /**
@@ -71,6 +72,11 @@ export function DetectionList(props: {
         </div>
       )}
       <IdCardPanel key={detail?.id} detections={all} />
+      {detail?.rule && detail.rule.page.length > 0 && (
+        <p className="rule-break" role="status" data-testid="page-rule-break" title={t('rules.pageBreaks')}>
+          ⚠ {pageBreakLabels(detail, t).join('; ')}
+        </p>
+      )}
       {props.children}
       {detail?.checkedNoCode && (
         <p className="checked-note" data-testid="checked-no-code">
@@ -110,6 +116,11 @@ export function DetectionList(props: {
             {foundBy(d).length > 1 && (
               <div className="muted small" data-testid="found-by">
                 {t('review.foundBy', { engines: foundBy(d).map((e) => t(`engineShort.${e}`)).join(', ') })}
+              </div>
+            )}
+            {d.rule && !d.rule.ok && (
+              <div className="rule-break small" data-testid="rule-break" title={t('rules.pageBreaks')}>
+                ⚠ {d.rule.breaks.map((b) => ruleBreakLabel(b, t)).join('; ')}
               </div>
             )}
             {d.disagrees && (
