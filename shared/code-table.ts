@@ -1,4 +1,5 @@
-import type { DetectionEngine, DetectionKind, ReviewStatus } from './detection';
+import type { DetectionEngine, DetectionKind, ReviewStatus, SYMBOLOGIES } from './detection';
+import type { Geometry } from './geometry';
 import type { RuleBreak, RuleVerdict } from './rules/types';
 
 /**
@@ -46,4 +47,11 @@ export interface CodeQuery {
 export interface CodeFacets {
   symbologies: string[];
   engines: DetectionEngine[];
+}
+
+/** A code the local decoder read inside a box a reviewer drew (detections.readRegion), in page pixels. */
+export interface RegionCode {
+  symbology: (typeof SYMBOLOGIES)[number];
+  text: string;
+  geometry: Geometry;
 }

@@ -1,5 +1,5 @@
 import type { BatchProgress, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
-import type { CodeFacets, CodeQuery, CodeRow } from '../../shared/code-table';
+import type { CodeFacets, CodeQuery, CodeRow, RegionCode } from '../../shared/code-table';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { SkippedEntry } from './intake/types';
@@ -99,6 +99,8 @@ export interface ScanService {
   codeFacets(batchId: number): Promise<CodeFacets>;
   /** Where a page sits among the batch's pages, to open it in review. */
   itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }>;
+  /** The codes the local decoder reads inside a box drawn on a page (region-read.ts). */
+  readRegion(itemId: number, box: { left: number; top: number; width: number; height: number }): Promise<RegionCode[]>;
   /** A code a reviewer drew where no engine found one (engine 'manual', accepted); answers the page as it is now. */
   addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }>;
   /** Undo of addManualDetection (refuses an engine's detection); answers the page. */

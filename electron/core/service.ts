@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { BatchStatus, BatchSummary, ItemDetail, ItemSummary } from '../../shared/batch';
-import type { CodeFacets, CodeQuery, CodeRow } from '../../shared/code-table';
+import type { CodeFacets, CodeQuery, CodeRow, RegionCode } from '../../shared/code-table';
+import { readRegion } from './region-read';
 import type { ReviewStatus, StoredDetection } from '../../shared/detection';
 import type { EnginePlan } from '../../shared/engines';
 import type { AppError } from '../../shared/errors';
@@ -503,6 +504,10 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   itemPosition(batchId: number, itemId: number): Promise<{ index: number; total: number }> {
     return this.store.itemPosition(batchId, itemId);
+  }
+
+  async readRegion(itemId: number, box: { left: number; top: number; width: number; height: number }): Promise<RegionCode[]> {
+    return readRegion(this.engineMap.get('local'), await this.store.getItem(itemId), box);
   }
 
   async addManualDetection(itemId: number, code: ManualCode): Promise<{ detection: StoredDetection; item: ItemDetail }> {

@@ -70,6 +70,7 @@ export const REQUEST_NAMES = [
   'detections.list',
   'detections.facets',
   'items.position',
+  'detections.readRegion',
   // Vendor usage and what a batch would send before it starts.
   'batches.estimate',
   'usage.summary',

@@ -4,7 +4,7 @@
  * shared/contract.ts into the one request table.
  */
 import { z } from 'zod';
-import { DETECTION_ENGINES } from '../detection';
+import { DETECTION_ENGINES, SYMBOLOGIES } from '../detection';
 import type { CodeFacets, CodeRow } from '../code-table';
 import { noNul } from './paths';
 import { RuleBreakSchema, RuleVerdictSchema } from './rules';
@@ -51,6 +51,25 @@ export const tableRequests = {
   'detections.facets': {
     input: z.strictObject({ batchId: Id }),
     output: z.object({ symbologies: z.array(z.string()), engines: z.array(z.enum(DETECTION_ENGINES)) }) satisfies z.ZodType<CodeFacets>,
+  },
+  /**
+   * The codes the local decoder reads inside a box a reviewer drew (page pixels), at full
+   * resolution in its worker pool: offered as the value of a code added by hand. Empty: nothing
+   * found there (the reviewer types the value).
+   */
+  'detections.readRegion': {
+    input: z.strictObject({
+      itemId: Id,
+      box: z.strictObject({
+        left: z.number().min(0).max(1_000_000),
+        top: z.number().min(0).max(1_000_000),
+        width: z.number().min(1).max(1_000_000),
+        height: z.number().min(1).max(1_000_000),
+      }),
+    }),
+    output: z.object({
+      codes: z.array(z.object({ symbology: z.enum(SYMBOLOGIES), text: z.string(), geometry: z.object({ kind: z.enum(['quad', 'rect', 'none']), points: z.array(z.object({ x: z.number(), y: z.number() })) }) })),
+    }),
   },
   /** Where a page sits among the batch's pages (the grid unfiltered), to open it in review. */
   'items.position': {

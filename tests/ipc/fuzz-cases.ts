@@ -122,6 +122,7 @@ export const FUZZ_CASES: Record<RequestName, FuzzCase> = {
   },
   'detections.facets': { valid: { batchId: 1 }, fields: { batchId: req('id') } },
   'items.position': { valid: { batchId: 1, itemId: 1 }, fields: { batchId: req('id'), itemId: req('id') } },
+  'detections.readRegion': { valid: { itemId: 1, box: { left: 10, top: 20, width: 100, height: 40 } }, fields: { itemId: req('id'), box: req('box') } },
   'vendors.describe': { valid: {}, fields: {} },
   'credentials.status': { valid: {}, fields: {} },
   'credentials.set': {

@@ -127,6 +127,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'detections.list': ({ batchId, ...query }) => service.listCodes(batchId, query),
     'detections.facets': ({ batchId }) => service.codeFacets(batchId),
     'items.position': ({ batchId, itemId }) => service.itemPosition(batchId, itemId),
+    'detections.readRegion': async ({ itemId, box }) => ({ codes: await service.readRegion(itemId, box) }),
     'rules.get': ({ batchId }) => service.getRules(batchId),
     'rules.set': async ({ batchId, rules }) => ({ rules: rules, ...(await service.setRules(batchId, rules)) }),
     'items.setNoCode': ({ itemId, checked }) => service.setCheckedNoCode(itemId, checked),

@@ -49,6 +49,8 @@ export interface Engine {
   /** How many requests may be in flight at once (the runner never exceeds it). */
   readonly concurrency: number;
   recognize(req: RecognizeRequest): Promise<RecognizeResult>;
+  /** The local decoder only: the codes inside a box of a page, read at full resolution (engines/local/region.ts). */
+  readRegion?(source: ImageSource, box: { left: number; top: number; width: number; height: number }, signal?: AbortSignal): Promise<{ detections: Detection[]; pageWidth: number; pageHeight: number }>;
   close?(): Promise<void>;
   /**
    * Cleans up what earlier runs that died left at the vendor (OSS: uploaded pages never

@@ -3,6 +3,9 @@ import type { Task } from '../../../../shared/engines';
 import { ScanError } from '../../errors';
 import type { Engine, RecognizeRequest, RecognizeResult } from '../engine';
 import { DecodePool, type PoolOptions } from './pool';
+import type { RegionBox } from './region';
+import type { ImageSource } from '../../intake/types';
+import type { Detection } from '../../../../shared/detection';
 
 export type LocalEngineOptions = PoolOptions;
 
@@ -38,6 +41,15 @@ export class LocalEngine implements Engine {
       engineVersion: this.engineVersion,
       scale: 1,
     };
+  }
+
+  /**
+   * The codes inside a box a reviewer drew on a page where the page's decode missed one, read
+   * at full resolution in the worker pool (never on the caller's thread). Positions in page pixels.
+   */
+  async readRegion(source: ImageSource, box: RegionBox, signal?: AbortSignal): Promise<{ detections: Detection[]; pageWidth: number; pageHeight: number }> {
+    const r = await this.pool.runRegion(source, box, signal);
+    return { detections: r.detections, pageWidth: r.pageWidth, pageHeight: r.pageHeight };
   }
 
   /** Worker threads currently alive (diagnostics, tests). */

@@ -3,6 +3,7 @@ import { IMAGE_LIMITS } from '../../imaging/limits';
 import type { ImageSource } from '../../intake/types';
 import { WorkerPool } from '../../workers/pool';
 import type { DecodeSuccess, WorkerConfig } from './protocol';
+import type { RegionBox } from './region';
 
 /**
  * The worker's source file. electron-vite builds it as a separate entry of the main bundle
@@ -39,7 +40,7 @@ export function defaultWorkerUrl(): URL {
 /** The local decoder's threads: one page per job (the shared WorkerPool does the rest). */
 export class DecodePool {
   readonly size: number;
-  private readonly pool: WorkerPool<{ source: ImageSource }, DecodeSuccess>;
+  private readonly pool: WorkerPool<{ source: ImageSource; region?: RegionBox }, DecodeSuccess>;
 
   constructor(options: PoolOptions = {}) {
     this.pool = new WorkerPool({
@@ -58,6 +59,11 @@ export class DecodePool {
   /** Decodes one page in some worker. Rejects with ScanError (CANCELLED, TIMEOUT, INTERNAL, imaging codes). */
   run(source: ImageSource, signal?: AbortSignal): Promise<DecodeSuccess> {
     return this.pool.run({ source }, signal ? { signal } : {});
+  }
+
+  /** Reads one box of a page (a reviewer drew it) at full resolution, in some worker. */
+  runRegion(source: ImageSource, region: RegionBox, signal?: AbortSignal): Promise<DecodeSuccess> {
+    return this.pool.run({ source, region }, signal ? { signal } : {});
   }
 
   /** Terminates every worker; queued and running jobs fail with CANCELLED. */

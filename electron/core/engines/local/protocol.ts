@@ -2,11 +2,14 @@ import type { Detection } from '../../../../shared/detection';
 import type { ErrorClass, ErrorCode } from '../../../../shared/errors';
 import type { ImageSource } from '../../intake/types';
 import type { StepRun } from './decode';
+import type { RegionBox } from './region';
 
 /** Messages between the pool (main thread) and a decode worker. */
 export interface DecodeJob {
   id: number;
   source: ImageSource;
+  /** Read only this box of the page (region.ts: a reviewer drew it), not the whole page. */
+  region?: RegionBox;
 }
 
 export interface DecodeSuccess {

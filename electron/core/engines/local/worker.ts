@@ -5,6 +5,7 @@ import { openSourceFile } from '../../imaging/source-file';
 import { serve } from '../../workers/serve';
 import { decodeGray } from './decode';
 import { planFor } from './page-plan';
+import { decodeRegion } from './region';
 import type { DecodeJob, DecodeSuccess, WorkerConfig } from './protocol';
 import { loadZBar } from './zbar';
 import { loadZXing } from './zxing';
@@ -28,6 +29,10 @@ serve<Omit<DecodeJob, 'id'>, Omit<DecodeSuccess, 'id' | 'ok'>>(
     // Straight to grey (grey and 1-bit scans as stored, RGB without an alpha band): never RGBA.
     const px = await loadGray(job.source, file);
     const page = { data: new Uint8Array(px.data.buffer, px.data.byteOffset, px.data.length), width: px.width, height: px.height };
+    if (job.region) {
+      const detections = await decodeRegion(page, job.region);
+      return { reply: { detections, pageWidth: px.width, pageHeight: px.height, sha256: file.sha256, steps: [], threadId, ms: performance.now() - t0 } };
+    }
     const out = await decodeGray(page, planFor(px.width, px.height));
     return {
       reply: {

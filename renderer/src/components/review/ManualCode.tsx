@@ -1,4 +1,6 @@
-import { useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import type { RegionCode } from '../../../../shared/code-table';
+import { useRegionRead } from './use-region-read';
 import { LIMITS } from '../../../../shared/contract';
 import { SYMBOLOGIES } from '../../../../shared/detection';
 import type { Point } from '../../../../shared/geometry';
@@ -70,9 +72,12 @@ export function DrawLayer(props: { view: View; page: Size; box: PageBox | null; 
 
 /**
  * The value and symbology of a code drawn by hand. Enter adds it (accepted, engine "manual"),
- * Esc cancels (the review view's Escape). The symbology starts as the last one used.
+ * Esc cancels (the review view's Escape). The symbology starts as the last one used. The local
+ * decoder reads the box meanwhile (use-region-read.ts): what it finds fills the value and
+ * symbology unless the reviewer has typed a value of their own; several codes are offered to pick.
  */
 export function ManualCodeForm(props: {
+  itemId: number;
   box: PageBox;
   symbology: Symbology;
   busy: boolean;
@@ -82,6 +87,26 @@ export function ManualCodeForm(props: {
   const { t } = useApp();
   const [value, setValue] = useState('');
   const [symbology, setSymbology] = useState<Symbology>(props.symbology);
+  const read = useRegionRead(props.itemId, props.box);
+  // The value the last reading filled in: replaced by the next reading, never a typed one.
+  const filled = useRef('');
+  const take = (code: RegionCode) => {
+    filled.current = code.text;
+    setValue(code.text);
+    setSymbology(code.symbology);
+  };
+  useEffect(() => {
+    if (read.state === 'reading' || (value !== '' && value !== filled.current)) return;
+    const first = read.state === 'done' ? read.codes[0] : undefined;
+    if (first) take(first);
+    else if (filled.current !== '') {
+      // The box moved off what the last reading filled in: that value no longer applies.
+      filled.current = '';
+      setValue('');
+    }
+    // Only a new reading fills the value (not the reviewer's typing).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [read]);
   const submit = () => {
     if (value.trim() !== '' && !props.busy) props.onSave(value.trim(), symbology);
   };
@@ -99,6 +124,24 @@ export function ManualCodeForm(props: {
       <p className="muted small" data-testid="manual-box">
         {t('manual.box', { width: props.box.width, height: props.box.height, left: props.box.left, top: props.box.top })}
       </p>
+      <p className="muted small region-read" data-testid="region-read" data-state={read.state === 'done' ? (read.codes.length > 0 ? 'found' : 'none') : read.state}>
+        {read.state === 'reading'
+          ? t('manual.reading')
+          : read.state === 'failed' || read.codes.length === 0
+            ? t('manual.readNone')
+            : read.codes.length === 1
+              ? t('manual.readOne', { symbology: read.codes[0]!.symbology })
+              : t('manual.readMany', { count: read.codes.length })}
+      </p>
+      {read.state === 'done' && read.codes.length > 1 && (
+        <div className="row region-codes">
+          {read.codes.map((c) => (
+            <button key={`${c.symbology}:${c.text}`} type="button" className="btn small mono" aria-pressed={value === c.text} onClick={() => take(c)} data-testid="region-code">
+              {c.text.length > 40 ? `${c.text.slice(0, 40)}…` : c.text}
+            </button>
+          ))}
+        </div>
+      )}
       <label className="field">
         <span>{t('manual.value')}</span>
         <input

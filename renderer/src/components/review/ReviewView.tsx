@@ -340,8 +340,9 @@ export function ReviewView(props: {
           }}
           onCancelEdit={() => dispatch({ type: 'endEdit' })}
         >
-          {manual?.box && (
+          {manual?.box && detail && (
             <ManualCodeForm
+              itemId={detail.id}
               box={manual.box}
               symbology={lastSymbology}
               busy={manualBusy}
