@@ -31,6 +31,8 @@ describe('migration 008 (merged detections)', () => {
       { id: 2, merged_into: null },
       { id: 3, merged_into: 1 },
     ]);
+    // listCodes reads today's columns (rules' rule_json came after 008): migrate on first.
+    migrate(db);
     expect(listCodes(db, 1).rows.map((r) => [r.text, r.foundBy])).toEqual([
       ['SAME', ['local', 'wechat']],
       ['OTHER', ['local']],

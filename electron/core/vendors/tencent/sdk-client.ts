@@ -4,9 +4,18 @@ import { ScanError } from '../../errors';
 import type { CredentialProvider } from '../../credentials/types';
 import { assertNotExpired, createNetwork, deadline, transportError, httpStatusError, type Network } from '../common';
 import { NOTHING_FOUND, TENCENT, tencentError } from './errors';
+import type * as OcrSdkModule from 'tencentcloud-sdk-nodejs-ocr';
 
-/** The SDK loads on the first Tencent call, not with every command (it costs ~0.1 CPU-s). */
-const ocrClient = async () => (await import('tencentcloud-sdk-nodejs-ocr')).default.ocr.v20181119.Client;
+type OcrSdk = typeof OcrSdkModule;
+/**
+ * The SDK loads on the first Tencent call, not with every command (it costs ~0.1 CPU-s). It is
+ * CommonJS marked `__esModule`: Node's import() (the built app and CLI) puts it under `default`,
+ * tsx's (the CLI run from sources) does not, so take whichever holds `ocr`.
+ */
+const ocrClient = async () => {
+  const loaded = (await import('tencentcloud-sdk-nodejs-ocr')) as OcrSdk & { default?: OcrSdk };
+  return (loaded.default ?? loaded).ocr.v20181119.Client;
+};
 export const TENCENT_OCR_HOST = 'ocr.tencentcloudapi.com';
 
 /** Where requests go. Default: the real service over HTTPS. Tests point it at the emulator. */
