@@ -35,6 +35,7 @@ import {
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
 import { folderRequests } from './contract/folders';
+import { sharedQueueRequests, SharedQueueStatusSchema } from './contract/shared-queue';
 import { cameraRequests } from './contract/camera';
 import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
@@ -50,6 +51,7 @@ export * from './contract/idcard';
 export * from './contract/vendors';
 export * from './contract/intake';
 export * from './contract/folders';
+export * from './contract/shared-queue';
 export * from './contract/usage';
 export * from './contract/camera';
 export * from './contract/table';
@@ -408,6 +410,7 @@ export const requests = {
   'usage.batch': { input: BatchRef, output: BatchUsageSchema },
   ...intakeRequests,
   ...folderRequests,
+  ...sharedQueueRequests,
   ...tableRequests,
   ...rulesRequests,
 } as const satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
@@ -426,6 +429,8 @@ export const events = {
   'menu.command': z.object({ command: z.enum(MENU_COMMANDS) }),
   /** Paths handed to the app from outside (second instance argv, dock/file-open): offer a batch. */
   'paths.opened': z.object({ paths: z.array(z.string()) }),
+  /** The shared queue connected, was lost, came back, or the desk shows the other batches. */
+  'sharedQueue.changed': SharedQueueStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 // Compile-time check that the schema tables and the name lists agree in both directions.

@@ -30,6 +30,9 @@ import { ScanError } from '../core/errors';
 import { attachmentHeader, DownloadSpool } from '../core/export/downloads';
 import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
 import type { ScanService } from '../core/service-types';
+import { keytarBackend } from '../core/credentials/keychain';
+import { SharedQueueConfig } from '../core/shared-queue/config';
+import { DeskQueues } from '../core/shared-queue/desk';
 import { allowedHosts, cookieName, HostSessions, hostAllowed, localRedirect, originAllowed } from './security';
 import { readStatic, rendererBuilt } from '../core/api/static-files';
 import { InvokeMessage, MAX_MESSAGE_BYTES } from './ws-protocol';
@@ -94,10 +97,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const rendererDir = resolve(options.rendererDir ?? join(repoRoot, 'out/renderer'));
   const ownsService = !options.service;
   const opened = options.service ? null : await openDefaultService(options.dbPath);
-  const service = options.service ?? opened!.service;
+  const local = options.service ?? opened!.service;
+  // Settings → Shared queue: the handler table talks to the batches shown now (this desk's, or
+  // a shared queue's); hot folders stay on this desk's profile.
+  const queues = new DeskQueues({
+    local,
+    dbPath: resolve(options.dbPath),
+    config: new SharedQueueConfig(dataDir, keytarBackend()),
+    log: (m) => log(`shared queue: ${m}`),
+  });
+  queues.start();
+  const service = queues.service;
   const vendors = options.vendors ?? opened?.vendors;
   // Hot folders configured in Settings are watched while the host runs (a restart resumes them).
-  const hotFolders = new HotFolderRunner(service, { onError: (m) => log(`hot folder: ${m}`) });
+  const hotFolders = new HotFolderRunner(local, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
 
   const downloads = new DownloadSpool(join(dataDir, 'cache', 'downloads'));
@@ -122,6 +135,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     media,
     ...(vendors ? { vendors } : {}),
     hotFolders,
+    queues,
     startupNotices,
     log,
   });
@@ -309,6 +323,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
   const stopEvents = forwardServiceEvents(service, broadcast);
+  const stopQueueEvents = queues.onChange((status) => broadcast('sharedQueue.changed', status));
   // OSS pages a run that died left in the bucket are deleted now, not only at the next OSS page.
   const sweeping = vendors ? sweepInBackground(vendors.registry, dataDir, startupNotices, log) : Promise.resolve();
 
@@ -333,17 +348,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     token,
     newUrl: () => `${origin}/?token=${sessions.issueToken()}`,
     port,
-    service,
+    service: local,
     close() {
       closing ??= (async () => {
         stopEvents();
+        stopQueueEvents();
         downloads.close();
         for (const ws of sockets) ws.terminate();
         wss.close();
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await closed;
-        await Promise.all([hotFolders.close(), media.close(), sweeping]);
+        await Promise.all([hotFolders.close(), media.close(), queues.close(), sweeping]);
         if (ownsService) await opened?.close();
       })();
       return closing;

@@ -21,6 +21,9 @@ import {
   type SettingsStore,
 } from '../core/api';
 import { openProfile, type Profile } from '../core/profile';
+import { keytarBackend } from '../core/credentials/keychain';
+import { SharedQueueConfig } from '../core/shared-queue/config';
+import { DeskQueues } from '../core/shared-queue/desk';
 import { HotFolderRunner } from '../core/hotfolder/runner';
 import { ScanError } from '../core/errors';
 import { ExportHandles } from '../core/export/handles';
@@ -42,6 +45,7 @@ let mainWindow: BrowserWindow | null = null;
 let profile: Profile | null = null;
 let hotFolders: HotFolderRunner | null = null;
 let mediaCache: MediaCache | null = null;
+let queues: DeskQueues | null = null;
 let rendererReady = false;
 // Paths that arrive before the renderer can take them (argv, macOS open-file at launch).
 let pendingPaths: string[] = pathsFromArgv(process.argv, process.cwd(), app.isPackaged);
@@ -103,7 +107,13 @@ async function start(): Promise<void> {
   const dbPath = join(dataDir, 'scandesk.db');
   // Settings changes credentials and vendor settings at run time through the profile's registry.
   profile = await openProfile({ dbPath });
-  const { service: svc, registry, settings: vendorSettings } = profile;
+  const { service: local, registry, settings: vendorSettings } = profile;
+  // Settings → Shared queue: requests go to the batches shown now (this desk's, or a shared
+  // queue's); hot folders stay on this desk's profile.
+  const deskQueues = new DeskQueues({ local, dbPath, config: new SharedQueueConfig(dataDir, keytarBackend()), log: (m) => log(`shared queue: ${m}`) });
+  queues = deskQueues;
+  deskQueues.start();
+  const svc = deskQueues.service;
 
   const media = createMediaCache({
     dir: join(app.getPath('userData'), 'cache', 'media'),
@@ -114,7 +124,7 @@ async function start(): Promise<void> {
   });
   mediaCache = media;
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
-  hotFolders = new HotFolderRunner(svc, { onError: (m) => log(`hot folder: ${m}`) });
+  hotFolders = new HotFolderRunner(local, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
   // OSS pages a run that died left in the bucket are deleted now (not only at the next OSS
   // page); what cannot be is said once, to the window now or when it opens.
@@ -138,6 +148,7 @@ async function start(): Promise<void> {
     startupNotices,
     // Hot folders and the documents' PDF folder: only folders chosen in the native dialog.
     folders: new FolderHandles(),
+    queues: deskQueues,
     log,
   });
 
@@ -145,6 +156,7 @@ async function start(): Promise<void> {
   handleAppProtocol(session.defaultSession, { rendererDir: join(mainDir, '../renderer'), media, crops: cropSource(svc) });
   registerIpc(handlers, devServerUrl, log);
   forwardServiceEvents(svc, send);
+  deskQueues.onChange((status) => send('sharedQueue.changed', status));
 
   const menuCommand = (command: MenuCommand) => send('menu.command', { command });
   Menu.setApplicationMenu(
@@ -198,7 +210,9 @@ if (!app.requestSingleInstanceLock()) {
     hotFolders = null;
     const previews = mediaCache;
     mediaCache = null;
-    Promise.all([watching?.close(), previews?.close()])
+    const shared = queues;
+    queues = null;
+    Promise.all([watching?.close(), previews?.close(), shared?.close()])
       .then(() => closing.close())
       .finally(() => app.quit());
   });

@@ -13,6 +13,7 @@ import { ConfirmDialog } from './components/ConfirmDialog';
 import { SettingsView } from './components/SettingsView';
 import { RerunDialog } from './components/RerunDialog';
 import { addNotice, type BatchNotices } from './logic/notices';
+import { useSharedQueue } from './components/shared-queue/use-shared-queue';
 import { useDrop } from './logic/use-drop';
 import { mergePaths } from './logic/engines';
 import { useUndo } from './logic/use-undo';
@@ -65,6 +66,8 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
     [pushToast, t, locale],
   );
   const notify = useCallback((text: string) => pushToast('info', text), [pushToast]);
+  const sharedQueue = useSharedQueue(client, reportError);
+  const showing = sharedQueue?.showing ?? 'local';
   // What the host said at its start before this window connected (e.g. OSS pages it could not delete).
   const startupNotices = info.notices;
   useEffect(() => {
@@ -88,6 +91,16 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
       reportError(e);
     }
   }, [client, reportError]);
+
+  // Batch ids of this desk and of a shared queue are not the same batches: switching starts over.
+  const shownBefore = useRef(showing);
+  useEffect(() => {
+    if (shownBefore.current === showing) return;
+    shownBefore.current = showing;
+    dispatch({ type: 'reset' });
+    setReview(null);
+    void reload();
+  }, [showing, reload]);
 
   const selectedRef = useRef<number | null>(null);
   selectedRef.current = batches.selectedId;
@@ -235,10 +248,11 @@ export function App(props: { client: ScanDeskClient; info: AppInfo; initialLocal
           onTheme={changeTheme}
           onSettings={() => setSettingsOpen(true)}
           settingsOpen={settingsOpen}
+          sharedQueue={sharedQueue}
         />
         <main className="main">
           {settingsOpen ? (
-            <SettingsView onClose={() => setSettingsOpen(false)} onChanged={() => undefined} />
+            <SettingsView onClose={() => setSettingsOpen(false)} onChanged={() => undefined} sharedQueue={sharedQueue} />
           ) : selected && review ? (
             <ReviewView
               key={`${selected.id}`}

@@ -32,6 +32,11 @@ export const REQUEST_NAMES = [
   'dialogs.openFolder',
   'dialogs.saveExport',
   'dialogs.chooseFolder',
+  'sharedQueue.status',
+  'sharedQueue.test',
+  'sharedQueue.save',
+  'sharedQueue.forget',
+  'sharedQueue.show',
   // Cloud vendors: status only ever travels to the renderer; secrets go renderer -> host ->
   // keychain (credentials.set) and never come back.
   'vendors.describe',
@@ -87,7 +92,7 @@ export const REQUEST_NAMES = [
   'rules.set',
 ] as const;
 
-export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened'] as const;
+export const EVENT_NAMES = ['batch.progress', 'batches.changed', 'notice', 'menu.command', 'paths.opened', 'sharedQueue.changed'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

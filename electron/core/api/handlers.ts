@@ -23,6 +23,8 @@ import type { SettingsStore } from './settings-store';
 import { vendorHandlers, type VendorDeps } from './vendors';
 import { intakeHandlers } from './intake-handlers';
 import { chooseFolder, type FolderHandles } from './folder-handles';
+import { sharedQueueHandlers } from './shared-queue-handlers';
+import type { DeskQueues } from '../shared-queue/desk';
 import { cameraHandlers } from './camera-handlers';
 import { LiveReader } from '../camera/live-reader';
 
@@ -52,6 +54,8 @@ export interface HandlerDeps {
    * host) they are typed.
    */
   folders?: FolderHandles;
+  /** The desk's shared queue (Settings → Shared queue); `service` is then its switchable service. */
+  queues?: DeskQueues;
   /** Reads the camera preview's frames (default: one of its own, its thread started on first use). */
   live?: LiveReader;
   log?: Logger;
@@ -160,6 +164,7 @@ export function createHandlers(service: ScanService, deps: HandlerDeps): Handler
     'dialogs.openFiles': () => deps.dialogs.openFiles(),
     'dialogs.openFolder': () => deps.dialogs.openFolder(),
     'dialogs.chooseFolder': (input) => chooseFolder(deps.dialogs, deps.folders, input),
+    ...sharedQueueHandlers(deps.queues),
   };
 
   const table = {} as Record<RequestName, Handler<RequestName>>;

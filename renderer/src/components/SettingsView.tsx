@@ -4,6 +4,7 @@ import type {
   KeychainStatusView,
   Localized,
   SettingFieldView,
+  SharedQueueStatus,
   VendorDescription,
   VendorSettingsPatchInput,
   VendorSettingsResult,
@@ -12,6 +13,7 @@ import { useApp } from '../api/context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { UsagePanel } from './UsagePanel';
 import { HotFoldersSection } from './intake/HotFoldersSection';
+import { SharedQueueSection } from './shared-queue/SharedQueueSection';
 import { NetworkOptions } from './NetworkOptions';
 
 /**
@@ -22,7 +24,7 @@ import { NetworkOptions } from './NetworkOptions';
  * uncontrolled and cleared after saving, so a secret never sits in React state or in a DOM
  * attribute.
  */
-export function SettingsView(props: { onClose: () => void; onChanged: () => void }) {
+export function SettingsView(props: { onClose: () => void; onChanged: () => void; sharedQueue: SharedQueueStatus | null }) {
   const { client, t, reportError } = useApp();
   const [status, setStatus] = useState<KeychainStatusView | null>(null);
   const [settings, setSettings] = useState<VendorSettingsResult | null>(null);
@@ -57,6 +59,7 @@ export function SettingsView(props: { onClose: () => void; onChanged: () => void
       </header>
       <div className="settings-body">
         <HotFoldersSection />
+        <SharedQueueSection status={props.sharedQueue} />
         <h3>{t('settings.vendors')}</h3>
         <p className="muted">{t('settings.vendorsIntro')}</p>
         {status && !status.available && (

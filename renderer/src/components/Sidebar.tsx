@@ -2,7 +2,8 @@ import { batchOutcome, type BatchSummary } from '../../../shared/batch';
 import { useApp } from '../api/context';
 import { ProgressBar } from './ProgressBar';
 import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/i18n';
-import type { Settings } from '../../../shared/contract';
+import type { Settings, SharedQueueStatus } from '../../../shared/contract';
+import { QueueSwitch } from './shared-queue/QueueSwitch';
 
 const THEMES: Settings['theme'][] = ['system', 'light', 'dark'];
 
@@ -17,6 +18,7 @@ export function Sidebar(props: {
   onTheme: (t: Settings['theme']) => void;
   onSettings: () => void;
   settingsOpen: boolean;
+  sharedQueue: SharedQueueStatus | null;
 }) {
   const { t, locale } = useApp();
   return (
@@ -28,6 +30,7 @@ export function Sidebar(props: {
         </button>
       </div>
       <h2 className="sidebar-title">{t('batches.heading')}</h2>
+      <QueueSwitch status={props.sharedQueue} />
       {props.loaded && props.batches.length === 0 ? (
         <div className="empty small">
           <p className="empty-title">{t('batches.empty.title')}</p>

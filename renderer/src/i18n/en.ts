@@ -1,4 +1,5 @@
 import { enUsage, enUsageOne } from './en-usage';
+import { enQueue } from './en-queue';
 import { enReview } from './en-review';
 import { enIdCard } from './en-idcard';
 import { enCamera } from './en-camera';
@@ -8,6 +9,7 @@ import { enRules, enRulesOne } from './en-rules';
 /** English strings. Every key here must exist in zh-CN (the type and a test enforce it). */
 export const en = {
   ...enUsage,
+  ...enQueue,
   ...enReview,
   ...enIdCard,
   ...enCamera,

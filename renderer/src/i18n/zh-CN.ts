@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { zhCNUsage } from './zh-CN-usage';
+import { zhCNQueue } from './zh-CN-queue';
 import { zhCNReview } from './zh-CN-review';
 import { zhCNIdCard } from './zh-CN-idcard';
 import { zhCNCamera } from './zh-CN-camera';
@@ -9,6 +10,7 @@ import { zhCNRules } from './zh-CN-rules';
 /** 简体中文。键必须与英文完全一致（类型与测试共同保证）。 */
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNUsage,
+  ...zhCNQueue,
   ...zhCNReview,
   ...zhCNIdCard,
   ...zhCNCamera,

@@ -12,7 +12,9 @@ export type BatchesAction =
   | { type: 'upsert'; batch: BatchSummary }
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'removed'; batchId: number }
-  | { type: 'select'; batchId: number | null };
+  | { type: 'select'; batchId: number | null }
+  /** Another source's batches are shown now (a shared queue): nothing known so far applies. */
+  | { type: 'reset' };
 
 export const initialBatches: BatchesState = { batches: [], selectedId: null, loaded: false };
 
@@ -55,6 +57,8 @@ export function batchesReducer(state: BatchesState, action: BatchesAction): Batc
       };
     case 'select':
       return { ...state, selectedId: action.batchId };
+    case 'reset':
+      return { batches: [], selectedId: null, loaded: false };
   }
 }
 
