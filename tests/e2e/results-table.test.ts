@@ -134,6 +134,12 @@ describe('results table', { timeout: 180_000 }, () => {
     await w.shot('table-rules-en-light');
     await shotInEveryLook(page, SHOTS, 'table-rules', () => page.waitForSelector('[data-testid=code-rule]').then(() => undefined));
     await page.uncheck('[data-testid=code-filter-rules]');
+    await expect.poll(() => page.locator('[data-testid=code-rule]').count(), WAIT).toBe(stored.rows.length);
+    // Rules removed in the batch view: the table drops its verdicts without a switch of views.
+    await page.click('[data-testid=rules-section] > summary');
+    await page.click('[data-testid=rules-remove]');
+    await expect.poll(() => page.locator('[data-testid=code-rule]').count(), WAIT).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=code-row]').count(), WAIT).toBeGreaterThan(0);
     await w.host.service.setRules(batchId, null);
     expect(w.pageErrors).toEqual([]);
   });

@@ -87,6 +87,12 @@ export function BatchView(props: {
   // Live thumbnails/badges: refetch what is in view when this batch reports progress.
   const { refresh } = items;
   const settled = settledPages(batch.counts);
+  // New rules judge every page again: the grid refetches, and the results table's version moves.
+  const [rulesVersion, setRulesVersion] = useState(0);
+  const rulesChanged = useCallback(() => {
+    refresh();
+    setRulesVersion((v) => v + 1);
+  }, [refresh]);
   useEffect(() => {
     refresh();
   }, [settled, batch.status, refresh, props.reviewVersion]);
@@ -202,7 +208,7 @@ export function BatchView(props: {
         </div>
       )}
       <div className="batch-intake">
-        <RulesSection batchId={batch.id} onChanged={refresh} />
+        <RulesSection batchId={batch.id} onChanged={rulesChanged} />
       </div>
       <BatchIntake batch={batch} settled={settled} onQuery={props.onQuery} onOpen={props.onOpen} />
       <div className="filters view-switch">
@@ -227,7 +233,7 @@ export function BatchView(props: {
           filters={query.codes ?? NO_CODE_FILTERS}
           onFilters={(codes) => props.onQuery({ ...query, codes })}
           onOpenItem={openItem}
-          version={`${batch.status}:${settled}:${props.reviewVersion ?? 0}`}
+          version={`${batch.status}:${settled}:${props.reviewVersion ?? 0}:${rulesVersion}`}
         />
       ) : (
         <>
