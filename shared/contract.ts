@@ -35,7 +35,7 @@ import {
 } from './contract/vendors';
 import { intakeRequests } from './contract/intake';
 import { folderRequests } from './contract/folders';
-import { sharedQueueRequests, SharedQueueStatusSchema } from './contract/shared-queue';
+import { sharedQueueRequests, SharedQueueStatusSchema, type SharedQueueStatus } from './contract/shared-queue';
 import { cameraRequests } from './contract/camera';
 import { tableRequests } from './contract/table';
 import { BatchEstimateSchema, BatchUsageSchema, UsageSummarySchema } from './contract/usage';
@@ -551,16 +551,26 @@ export interface ScanDeskClient {
 }
 
 export function createClient(api: ScanDeskApi): ScanDeskClient {
+  // Item ids belong to a store: once the desk shows a shared queue, item 5 is another page than
+  // this desk's item 5. Media URLs name the source (the media route reads only the path), so the
+  // browser's cache never shows one store's image for the other's page.
+  let showing: SharedQueueStatus['showing'] = 'local';
+  const follow = (status: SharedQueueStatus) => {
+    showing = status.showing;
+  };
+  api.on('sharedQueue.changed', follow);
   return {
     api,
     async call(name, ...rest) {
       const input = (rest[0] ?? {}) as RequestInput<typeof name>;
       const res = await api.invoke(name, input);
-      if (res.ok) return res.value;
-      throw new ApiError(res.error.code, res.error.message);
+      if (!res.ok) throw new ApiError(res.error.code, res.error.message);
+      // A page reloaded while the desk shows the queue learns it from the first status it asks for.
+      if (name === 'sharedQueue.status') follow(res.value as SharedQueueStatus);
+      return res.value;
     },
     on: (event, listener) => api.on(event, listener),
-    mediaUrl: (kind, itemId) => api.mediaUrl(kind, itemId),
+    mediaUrl: (kind, itemId) => (showing === 'local' ? api.mediaUrl(kind, itemId) : `${api.mediaUrl(kind, itemId)}?from=${showing}`),
     cropUrl: (kind, detectionId) => api.cropUrl(kind, detectionId),
   };
 }

@@ -76,6 +76,10 @@ afterAll(async () => {
 });
 
 const rowNames = () => page.locator('[data-testid=batch-row] .batch-name').allTextContents();
+/** The thumbnails the grid shows (CSS backgrounds), and an image's bytes as the browser's cache answers them. */
+const thumbUrls = () =>
+  page.$$eval('[data-testid=card] .thumb', (els) => els.map((e) => /url\("(.*)"\)/.exec(e.getAttribute('style') ?? '')?.[1] ?? null));
+const cachedBytes = (url: string) => page.evaluate(async (u) => new Uint8Array(await (await fetch(u, { cache: 'force-cache' })).arrayBuffer()).join(','), url);
 
 describe('a desk opens a shared queue', () => {
   it('tests the address, connects, and shows the queue’s batches like its own', async () => {
@@ -93,11 +97,19 @@ describe('a desk opens a shared queue', () => {
     await page.click('[data-testid=settings-back]');
 
     expect(await rowNames()).toEqual(['Desk only']);
+    // The desk's page 1 and the queue's page 1 are different pages with the same item id: the
+    // browser caches the desk's thumbnail first, and must not show it for the queue's page.
+    await page.click('[data-testid=batch-row]');
+    await expect.poll(async () => (await thumbUrls()).filter(Boolean).length, WAIT).toBe(1);
+    const [deskThumb] = await thumbUrls();
+    const deskBytes = await cachedBytes(deskThumb!);
     await page.click('[data-testid=show-shared]');
     await expect.poll(rowNames, WAIT).toEqual(['Mailroom 7']);
     await page.click('[data-testid=batch-row]');
     await page.waitForSelector('[data-testid=card]');
     expect(await page.locator('[data-testid=card]').count()).toBe(2);
+    await expect.poll(async () => (await thumbUrls()).filter(Boolean).length, WAIT).toBe(2);
+    for (const url of await thumbUrls()) expect(await cachedBytes(url!)).not.toBe(deskBytes);
     await shotInEveryLook(page, SHOTS, 'shared-queue-batch');
 
     // Review like a local batch: accept every code shown.
