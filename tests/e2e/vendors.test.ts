@@ -340,8 +340,9 @@ describe('cloud vendors in the desktop UI', () => {
 
     await openPage(it0.id);
     await checkOutlines(it0.id);
+    // Keyed by Tencent's field name (data-field); the label shown is in the reader's language.
     const values = async () =>
-      (await page.evaluate(`Array.from(document.querySelectorAll('[data-testid=detection]')).map((r) => [r.querySelector('.symbology').textContent, r.querySelector('[data-testid=detection-value]').textContent])`)) as Array<[string, string]>;
+      (await page.evaluate(`Array.from(document.querySelectorAll('[data-testid=detection]')).map((r) => [r.querySelector('.symbology').dataset.field ?? r.querySelector('.symbology').textContent, r.querySelector('[data-testid=detection-value]').textContent])`)) as Array<[string, string]>;
     const masked = Object.fromEntries(await values());
     expect(masked.Name).toBe(CARD.fields.Name);
     expect(masked.IdNum).toBe('440***********1234');
