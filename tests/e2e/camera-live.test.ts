@@ -74,19 +74,25 @@ describe('live outlines in the camera preview', () => {
     await page.waitForSelector('[data-testid=create-dialog][open] [data-testid=engine-picker][data-ready=true]');
     await page.click('[data-testid=camera-open]');
     await page.waitForSelector('[data-testid=camera][data-ready=true]', { timeout: 30_000 });
-    const preview = (await page.locator('[data-testid=camera-preview]').boundingBox())!;
-    const seen = new Map<string, { x: number; y: number; width: number; height: number }>();
+    type Box = { x: number; y: number; width: number; height: number };
+    // Each outline is kept with the preview's box read at the same moment: the dialog's layout can
+    // still move (the device list, the notice line) between one read and the next.
+    const seen = new Map<string, { box: Box; preview: Box }>();
     // Both photos come round in the loop: wait until each has been outlined at least once.
     await expect
       .poll(
         async () => {
-          for (const o of await outlines()) seen.set(o.value, o.box);
+          const found = await outlines();
+          const preview = await page.locator('[data-testid=camera-preview]').boundingBox();
+          const again = await outlines();
+          // Kept only when the layout stood still across the reads.
+          if (preview && JSON.stringify(found) === JSON.stringify(again)) for (const o of found) seen.set(o.value, { box: o.box, preview });
           return [...seen.keys()].sort();
         },
         { timeout: 60_000, interval: 100 },
       )
       .toEqual([EAN_TEXT, QR_TEXT].sort());
-    for (const [value, box] of seen) {
+    for (const [value, { box, preview }] of seen) {
       // Each outline lies on the preview (the SVG is fitted over the video) and has an area.
       expect(box.width, value).toBeGreaterThan(10);
       expect(box.height, value).toBeGreaterThan(3);
