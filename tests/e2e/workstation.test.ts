@@ -416,9 +416,10 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await page.click('[data-testid=batch-view] >> text=Pause');
     await expect.poll(() => page.textContent('[data-testid=batch-status]')).toBe('Paused');
     const id = (await host.service.listBatches())[0]!.id;
+    // Pages stream in while the folder is read (pausing stops decoding, not intake): wait for all.
+    await expect.poll(async () => (await host.service.getBatch(id)).counts.total, { timeout: 30_000 }).toBe(MORE + 1);
     const paused = await host.service.getBatch(id);
     expect(paused.status).toBe('paused');
-    expect(paused.counts.total).toBe(MORE + 1);
     expect(paused.counts.pending).toBeGreaterThan(0);
     await shot('13-paused');
 
