@@ -61,7 +61,13 @@ export async function openBrowser(url: string, o: BrowserOptions = {}): Promise<
     }
     o.onPage?.(page);
     await page.goto(url);
-    if (o.ready) await page.waitForSelector(o.ready);
+    if (o.ready) {
+      await page.waitForSelector(o.ready).catch(async (e: Error) => {
+        // What the page showed instead, for the log of a run that cannot be repeated.
+        const content = (await page.content().catch(() => '')).slice(0, 2000);
+        throw new Error(`${e.message}\npage errors: ${JSON.stringify(pageErrors)}\npage: ${content}`);
+      });
+    }
     return { browser, page, pageErrors, shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) }) };
   } catch (e) {
     await browser.close();
@@ -78,6 +84,8 @@ export interface WorkstationOptions extends BrowserOptions {
    * startHost; what it opens it hands to `defer`, to be closed at the end.
    */
   prepare?: (ctx: { dir: string; dbPath: string; defer: Defer }) => Promise<Partial<HostOptions> | void>;
+  /** Runs once the host is up, before the browser opens it (e.g. batches the app shows at once). */
+  seed?: (host: RunningHost, dir: string) => Promise<void>;
 }
 
 export interface Workstation extends BrowserSession {
@@ -100,6 +108,7 @@ export async function openWorkstation(prefix: string, o: WorkstationOptions = {}
     const extra = (await o.prepare?.({ dir, dbPath, defer: (c) => void closers.push(c) })) ?? {};
     const host = await startHost({ dbPath, port: 0, ...extra });
     closers.push(() => host.close());
+    await o.seed?.(host, dir);
     const session = await openBrowser(host.url, o);
     closers.push(() => session.browser.close());
     return { ...session, dir, host, close };
