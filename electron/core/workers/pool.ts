@@ -92,12 +92,14 @@ const PRESTART_EXPIRY_MS = 30_000;
  * its modules and compiles its wasm while the command loads its own, opens the database and
  * reads the files (issue 10: time to the first result). The first pool created with the same
  * worker, workerData and resourceLimits takes them instead of starting its own. They do not
- * keep the process alive, and end unused after PRESTART_EXPIRY_MS.
+ * keep the process alive, and end unused after PRESTART_EXPIRY_MS. Answers the workers started
+ * now (none when `count` are waiting already).
  */
-export function prestartWorkers(spec: WorkerSpec, count = 1): void {
+export function prestartWorkers(spec: WorkerSpec, count = 1): Worker[] {
   const key = specKey(spec);
   const list = PRESTARTED.get(key) ?? [];
   PRESTARTED.set(key, list);
+  const started: Worker[] = [];
   for (let i = list.length; i < count; i++) {
     const worker = startWorker(spec);
     worker.unref();
@@ -119,7 +121,9 @@ export function prestartWorkers(spec: WorkerSpec, count = 1): void {
     worker.on('error', entry.onGone);
     worker.on('exit', entry.onGone);
     list.push(entry);
+    started.push(worker);
   }
+  return started;
 }
 
 /** A prestarted worker for this spec, no longer prestarted; undefined when there is none. */

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { IMAGE_LIMITS } from '../../imaging/limits';
 import type { ImageSource } from '../../intake/types';
 import { prestartWorkers, WorkerPool } from '../../workers/pool';
@@ -48,12 +49,12 @@ function workerSpec(options: Pick<PoolOptions, 'workerUrl' | 'config' | 'heapMb'
 }
 
 /**
- * Starts one decode worker now, for the first DecodePool with default worker options to take
+ * Starts one decode worker now, for the first DecodePool with the same worker options to take
  * (workers/pool.ts prestartWorkers): `scandesk scan` calls it before it loads the rest of
  * itself, so the worker is ready when the first page is.
  */
-export function prestartDecodeWorker(): void {
-  prestartWorkers(workerSpec({}), 1);
+export function prestartDecodeWorker(options: Pick<PoolOptions, 'workerUrl' | 'config' | 'heapMb'> = {}): Worker[] {
+  return prestartWorkers(workerSpec(options), 1);
 }
 
 /** The local decoder's threads: one page per job (the shared WorkerPool does the rest). */
