@@ -30,7 +30,7 @@ import { exportExtras } from './export/extras';
 import type { ExportOutcome } from './export/types';
 import { hotFoldersApi, type HotFoldersApi } from './hotfolder/service';
 import { reconciliationApi, type ReconciliationApi } from './reconcile/service';
-import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, ScanService, ScanServiceEvents } from './service-types';
+import type { CreateBatchInput, EstimateOptions, ExportRequest, ItemQuery, PageFile, ScanService, ScanServiceEvents } from './service-types';
 import { estimateBatch } from './usage/estimate';
 import { meterUsage, type UsageSink } from './usage/meter';
 import type { BatchEstimate, BatchUsage, UsageSummary } from '../../shared/usage';
@@ -132,6 +132,8 @@ class StoreScanService extends EventEmitter implements ScanService {
   private unwatch: (() => Promise<void>) | null = null;
   /** On a shared queue (PostgreSQL): other processes run engines this one lacks, and settle batches too. */
   private readonly shared: boolean;
+  /** Shared queue: this machine's path to its blob store (null: pages are read where they were submitted). */
+  private readonly blobs: string | null;
   /** Every vendor call, counted for its account, day and batch. */
   private readonly usage: UsageSink = (call, batchId) => {
     if (!this.closed) this.store.recordVendorCall(call, batchId).catch((err) => reportServiceError('usage', err));
@@ -149,6 +151,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     this.engineMap = new Map(engines.map((e) => [e.id, e]));
     const intake = options.intake ?? defaultIntake;
     const blobs = options.blobs;
+    this.blobs = blobs ?? null;
     const chunks = options.intakeChunks ?? (options.intake ? oneChunk(options.intake) : defaultIntakeChunks);
     // With a blob store, each chunk's files are copied into it before its pages are stored.
     this.intakeChunks = blobs
@@ -368,6 +371,14 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   getItem(itemId: number): Promise<ItemDetail> {
     return this.store.getItem(itemId);
+  }
+
+  async pageFile(itemId: number): Promise<PageFile> {
+    const f = await this.store.itemFile(itemId);
+    // A shared queue's pages are read from its blob store, as its workers read them: the path
+    // they were submitted with is another machine's.
+    if (this.blobs && f.sha256) return { path: f.path, page: f.page, blob: { path: blobPath(this.blobs, f.sha256), sha256: f.sha256 } };
+    return { path: f.path, page: f.page };
   }
 
   listIgnored(batchId: number, page: { offset?: number; limit?: number } = {}): Promise<{ total: number; files: Array<{ path: string; reason: string }> }> {

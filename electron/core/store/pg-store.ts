@@ -22,6 +22,7 @@ import { connectionError, openPool, transaction, type Queryable } from './pg/db'
 import * as intake from './pg/intake-state';
 import type { IntakeKnown, UnfinishedIntake } from './intake-state';
 import * as items from './pg/items';
+import type { ItemFile } from './items';
 import * as manual from './pg/manual';
 import * as rules from './pg/rules';
 import { recountItem } from './pg/merge';
@@ -145,6 +146,10 @@ export class PgStore implements Store {
 
   getItem(itemId: number): Promise<ItemDetail> {
     return this.tx((db) => items.getItem(db, itemId));
+  }
+
+  itemFile(itemId: number): Promise<ItemFile> {
+    return items.itemFile(this.pool, itemId);
   }
 
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection> {

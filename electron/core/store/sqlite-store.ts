@@ -54,7 +54,7 @@ import { batchHeldOpen } from './hot-folders';
 import { intakeKnown, intakeOpen, setIntake, takeIntake, unfinishedIntakes, type IntakeKnown, type UnfinishedIntake } from './intake-state';
 import { listIgnored } from './ignored';
 import { batchSymbologies, bulkReview, restoreReviews, type BulkScope, type ReviewBefore } from './bulk-review';
-import { getItem, listItems, reviewDetection } from './items';
+import { getItem, itemFile, listItems, reviewDetection } from './items';
 import { codeFacets, itemPosition, listCodes } from './code-table';
 import type { CodeQuery } from '../../../shared/code-table';
 import { addManualDetection, removeManualDetection, setCheckedNoCode, type ManualCode } from './manual';
@@ -175,6 +175,10 @@ export class SqliteStore implements Store {
 
   async getItem(itemId: number) {
     return getItem(this.db, itemId);
+  }
+
+  async itemFile(itemId: number) {
+    return itemFile(this.db, itemId);
   }
 
   async reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }) {

@@ -17,6 +17,7 @@ import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
 import type { BatchRules } from '../../../shared/rules/types';
 import type { RulesChange } from './rules-set';
+import type { ItemFile } from './items';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -57,6 +58,8 @@ export interface Store {
   batchState(batchId: number): Promise<{ status: BatchStatus; plan: EnginePlan }>;
   listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
   getItem(itemId: number): Promise<ItemDetail>;
+  /** The file a page was read from (as submitted) and the sha256 of its bytes (null: intake could not read it). NOT_FOUND for no item. */
+  itemFile(itemId: number): Promise<ItemFile>;
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
   /** A batch's pages with their detections in intake order, streamed (constant memory). */
   exportItems(batchId: number): AsyncIterable<ExportItem>;

@@ -101,6 +101,10 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       expect((await store.listItems(id, { filter: 'errors' })).items[0]!.error).toEqual({ code: 'FILE_NOT_FOUND', message: 'gone' });
       expect(await store.listItems(id, { limit: 2, offset: 1 })).toMatchObject({ total: 4, items: [{ path: real[1]!.path }, { path: real[2]!.path }] });
       expect(await store.listIgnored(id, 0, 10)).toEqual({ total: 1, files: [{ path: '/in/notes.txt', reason: 'Not an image.' }] });
+      // Where a page is shown from (a shared queue: its blob, by this hash).
+      expect(await store.itemFile(all.items[0]!.id)).toEqual({ path: real[0]!.path, page: 1, sha256: real[0]!.sha256 });
+      expect(await store.itemFile(all.items[3]!.id)).toEqual({ path: '/nowhere/gone.png', page: 1, sha256: null });
+      await expect(store.itemFile(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(store.getBatch(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(store.listItems(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await store.deleteBatch(id);
