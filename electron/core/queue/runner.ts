@@ -270,6 +270,7 @@ export class Runner {
               ...(job.plan.options ? { options: job.plan.options } : {}),
               signal,
             }),
+            { batchId: job.batchId, engine: job.engine },
           ),
         );
       if (!call) {
