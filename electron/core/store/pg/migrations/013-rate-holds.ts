@@ -6,8 +6,8 @@ import type { PgMigration } from './index';
  * (store/pg/rate-buckets.ts), so a 429 seen by one worker slows every worker at once, not only
  * the slots reserved after it.
  */
-export const migration012: PgMigration = {
-  version: 12,
+export const migration013: PgMigration = {
+  version: 13,
   name: 'rate bucket holds',
   sql: `ALTER TABLE rate_buckets ADD COLUMN held_until timestamptz NOT NULL DEFAULT '-infinity';`,
 };
