@@ -161,6 +161,8 @@ Examples:
   scandesk scan labels/ --pattern 'Code128=^PKG-[0-9]{6}$' --rules rules.json --out labels.xlsx`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
+      // The decode worker starts first: it loads and compiles while the rest of the command loads.
+      if (opts.engine === 'local' && !opts.submitOnly && !opts.dryRun) (await import('../core/engines/local/pool')).prestartDecodeWorker();
       const { runScan } = await import('./scan');
       setExitCode(await runScan(paths, opts, io));
     });

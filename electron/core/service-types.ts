@@ -67,12 +67,25 @@ export interface ScanServiceEvents {
   notice: (n: Notice) => void;
 }
 
+/**
+ * A page's file, for showing it: `path` as submitted (what the page is called, in exports and
+ * in the preview cache's names) and, on a shared queue with a blob store, the copy to read
+ * instead, which must hash to `sha256` (another machine has no such `path`).
+ */
+export interface PageFile {
+  path: string;
+  page: number;
+  blob?: { path: string; sha256: string };
+}
+
 export interface ScanService {
   createBatch(input: CreateBatchInput): Promise<{ batch: BatchSummary; skipped: SkippedEntry[] }>;
   listBatches(): Promise<BatchSummary[]>;
   getBatch(batchId: number): Promise<BatchSummary>;
   listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
   getItem(itemId: number): Promise<ItemDetail>;
+  /** Where a page's image is read for previews and thumbnails (api/media-cache.ts). NOT_FOUND for no item. */
+  pageFile(itemId: number): Promise<PageFile>;
   /** Files intake ignored for the batch (not pages), each with the reason. */
   listIgnored(batchId: number, page?: { offset?: number; limit?: number }): Promise<{ total: number; files: Array<{ path: string; reason: string }> }>;
   pause(batchId: number): Promise<BatchSummary>;

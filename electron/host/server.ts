@@ -116,10 +116,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const downloads = new DownloadSpool(join(dataDir, 'cache', 'downloads'));
   const media: MediaCache = createMediaCache({
     dir: join(dataDir, 'cache', 'media'),
-    lookup: async (itemId) => {
-      const item = await service.getItem(itemId);
-      return { path: item.path, page: item.page };
-    },
+    // A shared queue's pages come from its blob store (checked against their hash), not the
+    // path they were submitted with on another machine.
+    lookup: (itemId) => service.pageFile(itemId),
   });
   const crops = cropSource(service);
   // Sent to the browsers connected then (the sweep starts once events can go out), kept for later ones.

@@ -117,10 +117,9 @@ async function start(): Promise<void> {
 
   const media = createMediaCache({
     dir: join(app.getPath('userData'), 'cache', 'media'),
-    lookup: async (itemId) => {
-      const item = await svc.getItem(itemId);
-      return { path: item.path, page: item.page };
-    },
+    // A shared queue's pages come from its blob store (checked against their hash), not the
+    // path they were submitted with on another machine.
+    lookup: (itemId) => svc.pageFile(itemId),
   });
   mediaCache = media;
   // Hot folders configured in Settings are watched while the app runs (a restart resumes them).

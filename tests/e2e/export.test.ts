@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
-import { openWorkstation, type Workstation } from './support/workstation';
+import { openWorkstation, scanAndShow, type Workstation } from './support/workstation';
 import { exportToFolder } from './support/export';
 
 const SAMPLES = join(SAMPLES_ROOT, 'zxing');
@@ -43,11 +43,7 @@ beforeAll(async () => {
   const scans = join(w.dir, 'scans');
   mkdirSync(scans);
   for (const p of IMAGES) copyFileSync(join(SAMPLES, p), join(scans, p.replace('/', '_')));
-  const { batch } = await w.host.service.createBatch({ paths: [scans], name: '三月发票 March invoices', plan: { engine: 'local', task: 'codes' } });
-  await w.host.service.whenSettled(batch.id);
-  await w.page.reload();
-  await w.page.click('[data-testid=batch-row]');
-  await w.page.waitForSelector('[data-testid=export-open]');
+  await scanAndShow(w, [scans], '三月发票 March invoices', '[data-testid=export-open]');
 }, 180_000);
 
 afterAll(async () => {

@@ -7,58 +7,47 @@
  * to test-results/screenshots/intake-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
+import type { Page } from 'playwright-core';
+import type { RunningHost } from '../../electron/host';
 import { pageCount, pdfOfImages, sample } from '../documents/support';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const SEP_A = sample('ean13-1/1.png');
 const SEP_B = sample('ean13-1/2.png');
 const PAGES = [SEP_A, sample('qrcode-2/1.png'), sample('qrcode-3/01.png'), SEP_B, sample('datamatrix-1/0123456789.png'), sample('code128-1/1.png')];
 
+let w: Workstation;
 let dir: string;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
 let batchId: number;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 /** UI state waits: patient on a loaded CI machine (each still waits for state, never sleeps). */
 const WAIT = { timeout: 60_000 };
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `intake-${name}.png`), fullPage: true });
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-intake-'));
-  await pdfOfImages(
-    PAGES.map((p) => p.path),
-    join(dir, 'stack.pdf'),
-  );
-  host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0 });
-  const { batch } = await host.service.createBatch({ paths: [join(dir, 'stack.pdf')], name: 'Stack', plan: { engine: 'local', task: 'codes' } });
-  batchId = batch.id;
-  await host.service.whenSettled(batchId);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
+  w = await openWorkstation('e2e-intake', {
+    viewport: { width: 1280, height: 900 },
+    async prepare({ dir }) {
+      await pdfOfImages(
+        PAGES.map((p) => p.path),
+        join(dir, 'stack.pdf'),
+      );
+    },
+    async seed(host, dir) {
+      const { batch } = await host.service.createBatch({ paths: [join(dir, 'stack.pdf')], name: 'Stack', plan: { engine: 'local', task: 'codes' } });
+      batchId = batch.id;
+      await host.service.whenSettled(batchId);
+    },
+    ready: '[data-testid=batch-row]',
   });
-  await page.goto(host.url);
-  await page.waitForSelector('[data-testid=batch-row]');
+  ({ dir, host, page, pageErrors } = w);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 describe('intake beyond the capture suites, in a browser', { timeout: 180_000 }, () => {
   it('splits a scanned stack into documents from the batch view and writes one PDF per document', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES } from '../fixtures/samples';
-import { openWorkstation, type Workstation } from './support/workstation';
+import { openWorkstation, scanAndShow, type Workstation } from './support/workstation';
 
 let w: Workstation;
 let batchId: number;
@@ -25,15 +25,10 @@ beforeAll(async () => {
   // "a" sorts first: the blank page opens first.
   await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#ffffff' } }).png().toFile(join(folder, 'a-blank.png'));
   copyFileSync(join(SAMPLES, 'zxing/qrcode-2/1.png'), join(folder, 'b-qr.png'));
-  const { batch } = await w.host.service.createBatch({ paths: [folder], name: 'Manual', plan: { engine: 'local', task: 'codes' } });
-  batchId = batch.id;
-  await w.host.service.whenSettled(batchId);
+  batchId = await scanAndShow(w, [folder], 'Manual');
   const items = (await w.host.service.listItems(batchId)).items;
   blankId = items.find((i) => i.path.endsWith('a-blank.png'))!.id;
   expect((await item(blankId)).detectionCount).toBe(0);
-  await w.page.reload();
-  await w.page.click('[data-testid=batch-row]');
-  await w.page.waitForSelector('[data-testid=card]');
 }, 180_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES } from '../fixtures/samples';
 import { shotInEveryLook } from './support/looks';
-import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
+import { SHOTS, openWorkstation, scanAndShow, type Workstation } from './support/workstation';
 
 let w: Workstation;
 let itemId: number;
@@ -34,12 +34,8 @@ beforeAll(async () => {
     ])
     .png()
     .toFile(join(folder, 'two-codes.png'));
-  const { batch } = await w.host.service.createBatch({ paths: [folder], name: 'Region', plan: { engine: 'local', task: 'codes' } });
-  await w.host.service.whenSettled(batch.id);
-  itemId = (await w.host.service.listItems(batch.id)).items[0]!.id;
-  await w.page.reload();
-  await w.page.click('[data-testid=batch-row]');
-  await w.page.waitForSelector('[data-testid=card]');
+  const batchId = await scanAndShow(w, [folder], 'Region');
+  itemId = (await w.host.service.listItems(batchId)).items[0]!.id;
 }, 180_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES } from '../fixtures/samples';
 import { shotInEveryLook } from './support/looks';
-import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
+import { SHOTS, openWorkstation, scanAndShow, type Workstation } from './support/workstation';
 
 let w: Workstation;
 let batchId: number;
@@ -40,13 +40,8 @@ beforeAll(async () => {
   const folder = join(w.dir, 'scans');
   mkdirSync(folder);
   for (const [name, sample] of FILES) copyFileSync(join(SAMPLES, sample), join(folder, name));
-  const { batch } = await w.host.service.createBatch({ paths: [folder], name: 'Table', plan: { engine: 'local', task: 'codes' } });
-  batchId = batch.id;
-  await w.host.service.whenSettled(batchId);
   await w.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(w.host.url).origin });
-  await w.page.reload();
-  await w.page.click('[data-testid=batch-row]');
-  await w.page.waitForSelector('[data-testid=card]');
+  batchId = await scanAndShow(w, [folder], 'Table');
 }, 180_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
-import { openWorkstation, type Workstation } from './support/workstation';
+import { openWorkstation, scanAndShow, type Workstation } from './support/workstation';
 
 const SAMPLES = join(SAMPLES_ROOT, 'zxing');
 const PICKS = ['qrcode-3/01.png', 'qrcode-2/1.png', 'ean13-1/1.png', 'ean13-1/2.png', 'ean13-1/3.png', 'datamatrix-1/C40.png'];
@@ -27,12 +27,7 @@ beforeAll(async () => {
   const folder = join(w.dir, 'scans');
   mkdirSync(folder);
   for (const p of PICKS) copyFileSync(join(SAMPLES, p), join(folder, p.replace('/', '_')));
-  const { batch } = await w.host.service.createBatch({ paths: [folder], name: 'Station', plan: { engine: 'local', task: 'codes' } });
-  batchId = batch.id;
-  await w.host.service.whenSettled(batchId);
-  await w.page.reload();
-  await w.page.click('[data-testid=batch-row]');
-  await w.page.waitForSelector('[data-testid=card]');
+  batchId = await scanAndShow(w, [folder], 'Station');
 }, 180_000);
 
 afterAll(async () => {

@@ -7,49 +7,29 @@
  * and both themes: test-results/screenshots/rules-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
+import type { Page } from 'playwright-core';
+import type { RunningHost } from '../../electron/host';
 import { sample } from '../documents/support';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const EAN_A = sample('ean13-1/1.png');
 const EAN_B = sample('ean13-1/2.png');
 const QR = sample('qrcode-2/1.png');
 
-let dir: string;
+let w: Workstation;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 const WAIT = { timeout: 60_000 };
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `rules-${name}.png`), fullPage: true });
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-rules-'));
-  host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
-  });
-  await page.goto(host.url);
-  await page.waitForSelector('[data-testid=new-batch]');
+  w = await openWorkstation('e2e-rules', { viewport: { width: 1280, height: 1000 }, ready: '[data-testid=new-batch]' });
+  ({ host, page, pageErrors } = w);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 describe('review rules in a browser', { timeout: 240_000 }, () => {
   let batchId = 0;

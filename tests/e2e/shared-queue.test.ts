@@ -8,72 +8,59 @@
  * both languages and themes go to test-results/screenshots/shared-queue-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
+import type { Page } from 'playwright-core';
 import { openProfile } from '../../electron/core/profile';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { exportToFolder } from './support/export';
 import { shotInEveryLook } from './support/looks';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 import { Z } from '../fixtures/samples';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const WAIT = { timeout: 60_000 };
+let w: Workstation;
 let dir: string;
 let pgc: PgCluster;
 let queueUrl: string;
-let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-queue-'));
-  pgc = await startPostgres();
-  queueUrl = await pgc.createDatabase();
-  // A scan station submits a batch to the queue and decodes it (a worker's role).
-  const mailroom = join(dir, 'mailroom');
-  mkdirSync(mailroom);
-  for (const f of ['qrcode-2/1.png', 'ean13-1/1.png']) copyFileSync(Z + f, join(mailroom, f.replace('/', '-')));
-  mkdirSync(join(dir, 'blobs'));
-  const station = await openProfile({ dbPath: join(dir, 'station', 'profile.db'), queue: queueUrl, blobs: join(dir, 'blobs'), engines: { include: ['local'], localJobs: 1 } });
-  try {
-    const { batch } = await station.service.createBatch({ paths: [mailroom], name: 'Mailroom 7', plan: { engine: 'local', task: 'codes' } });
-    await station.service.whenSettled(batch.id);
-  } finally {
-    await station.close();
-  }
-
-  host = await startHost({ dbPath: join(dir, 'desk', 'profile.db'), port: 0 });
-  const desk = join(dir, 'desk-pages');
-  mkdirSync(desk);
-  copyFileSync(Z + 'qrcode-2/2.png', join(desk, 'local.png'));
-  const { batch } = await host.service.createBatch({ paths: [desk], name: 'Desk only', plan: { engine: 'local', task: 'codes' } });
-  await host.service.whenSettled(batch.id);
-
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(host.url);
-  await page.waitForSelector('[data-testid=batch-row]').catch(async (e) => {
-    console.log('errors:', pageErrors, await page.content().then((c) => c.slice(0, 2000)));
-    throw e;
+  w = await openWorkstation('e2e-queue', {
+    db: join('desk', 'profile.db'),
+    viewport: { width: 1280, height: 900 },
+    refusals: false,
+    async prepare({ dir, defer }) {
+      pgc = await startPostgres();
+      defer(() => pgc.stop());
+      queueUrl = await pgc.createDatabase();
+      // A scan station submits a batch to the queue and decodes it (a worker's role).
+      const mailroom = join(dir, 'mailroom');
+      mkdirSync(mailroom);
+      for (const f of ['qrcode-2/1.png', 'ean13-1/1.png']) copyFileSync(Z + f, join(mailroom, f.replace('/', '-')));
+      mkdirSync(join(dir, 'blobs'));
+      const station = await openProfile({ dbPath: join(dir, 'station', 'profile.db'), queue: queueUrl, blobs: join(dir, 'blobs'), engines: { include: ['local'], localJobs: 1 } });
+      try {
+        const { batch } = await station.service.createBatch({ paths: [mailroom], name: 'Mailroom 7', plan: { engine: 'local', task: 'codes' } });
+        await station.service.whenSettled(batch.id);
+      } finally {
+        await station.close();
+      }
+    },
+    async seed(host, dir) {
+      const desk = join(dir, 'desk-pages');
+      mkdirSync(desk);
+      copyFileSync(Z + 'qrcode-2/2.png', join(desk, 'local.png'));
+      const { batch } = await host.service.createBatch({ paths: [desk], name: 'Desk only', plan: { engine: 'local', task: 'codes' } });
+      await host.service.whenSettled(batch.id);
+    },
+    ready: '[data-testid=batch-row]',
   });
+  ({ dir, page, pageErrors } = w);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await pgc?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 const rowNames = () => page.locator('[data-testid=batch-row] .batch-name').allTextContents();
 /** The thumbnails the grid shows (CSS backgrounds), and an image's bytes as the browser's cache answers them. */

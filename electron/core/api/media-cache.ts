@@ -10,6 +10,7 @@ import { ScanError } from '../errors';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files';
 import { PreviewPool } from '../imaging/preview-pool';
 import type { ImageFormat } from '../intake/types';
+import type { PageFile } from '../service-types';
 
 /**
  * Oriented previews and thumbnails addressed by item id, for the scandesk: protocol (Electron)
@@ -19,18 +20,21 @@ import type { ImageFormat } from '../intake/types';
  * memory (bounded by bytes) and on disk, keyed by the source file's path, page, size and
  * modification time: a changed file gets a fresh preview, a reused item id (new database) never
  * sees another file's image.
+ *
+ * A shared queue's page is read from the queue's blob store (`blob`: its copy named by sha256),
+ * never at the path it was submitted with, which is another machine's; the bytes drawn must hash
+ * to that sha256 (checked in the preview worker, which reads them anyway), so a damaged or
+ * replaced copy answers an error, never another image. Its cache entries are keyed by the hash.
  */
-export interface MediaSource {
-  path: string;
-  page: number;
-}
+export type MediaSource = PageFile;
 
 export interface MediaImage {
   data: Buffer;
   contentType: string;
 }
 
-export type RenderMedia = (source: MediaSource & { format: ImageFormat }, options: { maxSide: number }) => Promise<Buffer>;
+/** Draws `path` (the file to read: a blob's copy on a shared queue), refusing bytes that do not hash to `sha256` when given. */
+export type RenderMedia = (source: { path: string; page: number; format: ImageFormat; sha256?: string }, options: { maxSide: number }) => Promise<Buffer>;
 
 export interface MediaCacheOptions {
   /** Disk cache folder (one per data folder). */
@@ -73,7 +77,10 @@ const CONTENT_TYPE = 'image/webp';
 /** WebP of the oriented page (imaging's makePreview: EXIF, HEIC, TIFF/PDF pages), fit inside maxSide, drawn in `pool`. */
 export function renderWebpIn(pool: PreviewPool): RenderMedia {
   return async (source, { maxSide }) => {
-    const preview = await pool.render({ path: source.path, page: source.page, format: source.format }, { maxSide, format: 'webp', quality: 82 });
+    const preview = await pool.render(
+      { path: source.path, page: source.page, format: source.format, ...(source.sha256 ? { sha256: source.sha256 } : {}) },
+      { maxSide, format: 'webp', quality: 82 },
+    );
     return preview.data;
   };
 }
@@ -158,7 +165,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     } catch {
       // not cached on disk yet
     }
-    const data = await queues[kind].run(async () => render({ ...source, format: await sniffFormat(source.path) }, { maxSide }), signal);
+    const read = source.blob ? { path: source.blob.path, page: source.page, sha256: source.blob.sha256 } : { path: source.path, page: source.page };
+    const data = await queues[kind].run(async () => render({ ...read, format: await sniffFormat(read.path) }, { maxSide }), signal);
     if ((forgotten.get(page) ?? 0) !== epoch) return data; // its batch was deleted meanwhile: answer, keep nothing
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
@@ -175,13 +183,22 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   return {
     async get(kind, itemId, signal) {
       const source = await options.lookup(itemId);
-      let st;
+      let version: string;
       try {
-        st = statSync(source.path);
+        // A blob's name is its content's hash: the name is the version. A file at its own path
+        // is known by its size and modification time.
+        const st = statSync(source.blob?.path ?? source.path);
+        version = source.blob ? `sha256:${source.blob.sha256}` : `${st.size}\0${st.mtimeMs}`;
       } catch (err) {
-        throw new ScanError('FILE_NOT_FOUND', `The file of item ${itemId} is no longer available.`, { cause: err });
+        throw new ScanError(
+          'FILE_NOT_FOUND',
+          source.blob
+            ? `The shared queue's copy of item ${itemId} (${source.path}) is not in its blob folder here (${source.blob.path}).`
+            : `The file of item ${itemId} is no longer available.`,
+          { cause: err },
+        );
       }
-      const key = `${pageKey(source)}-${sha(`${kind}\0${sizes[kind]}\0${st.size}\0${st.mtimeMs}`).slice(0, 24)}`;
+      const key = `${pageKey(source)}-${sha(`${kind}\0${sizes[kind]}\0${version}`).slice(0, 24)}`;
       const hit = memory.get(key);
       if (hit) {
         remember(key, hit);

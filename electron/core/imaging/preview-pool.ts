@@ -1,7 +1,7 @@
-import type { ImageSource } from '../intake/types';
 import { WorkerPool } from '../workers/pool';
 import type { SuccessReply } from '../workers/protocol';
 import { IMAGE_LIMITS } from './limits';
+import type { ExpectedSource } from './preview';
 import type { PreviewImage, PreviewOptions } from './types';
 
 /** The file name the bundled preview worker gets next to the main bundle (electron.vite.config.ts). */
@@ -39,7 +39,7 @@ interface PreviewReply extends SuccessReply {
  */
 export class PreviewPool {
   readonly size: number;
-  private readonly pool: WorkerPool<{ source: ImageSource; options: PreviewOptions }, PreviewReply>;
+  private readonly pool: WorkerPool<{ source: ExpectedSource; options: PreviewOptions }, PreviewReply>;
 
   constructor(options: PreviewPoolOptions = {}) {
     this.pool = new WorkerPool({
@@ -55,9 +55,9 @@ export class PreviewPool {
   }
 
   /** Same contract as imaging's makePreview; bound, so it can be passed around. */
-  readonly render = async (source: ImageSource, options: PreviewOptions, signal?: AbortSignal): Promise<PreviewImage> => {
+  readonly render = async (source: ExpectedSource, options: PreviewOptions, signal?: AbortSignal): Promise<PreviewImage> => {
     const { preview } = await this.pool.run(
-      { source: { path: source.path, page: source.page, format: source.format }, options },
+      { source: { path: source.path, page: source.page, format: source.format, ...(source.sha256 ? { sha256: source.sha256 } : {}) }, options },
       signal ? { signal } : {},
     );
     const d = preview.data;

@@ -1,14 +1,13 @@
-import type { ImageSource } from '../intake/types';
 import { serve, transferable } from '../workers/serve';
 import { fileLabel } from './errors';
-import { makePreview } from './preview';
+import { makePreview, type ExpectedSource } from './preview';
 import type { PreviewImage, PreviewOptions } from './types';
 
 /**
  * A preview worker: runs imaging's `makePreview` (HEIC wasm, BMP, PDF pages, orientation,
  * resize, encode) off the thread that serves the app, and moves the encoded bytes back.
  */
-serve<{ source: ImageSource; options: PreviewOptions }, { preview: PreviewImage }>(
+serve<{ source: ExpectedSource; options: PreviewOptions }, { preview: PreviewImage }>(
   async ({ source, options }) => {
     const preview = await makePreview(source, options);
     const { bytes, buffer } = transferable(preview.data);

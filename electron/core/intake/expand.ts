@@ -4,6 +4,7 @@ import type { AppError, ErrorCode } from '../../../shared/errors';
 import { toAppError } from '../errors';
 import { countPagesInWorker, declaredPagesInWorker } from '../imaging/inspect-pool';
 import { IMAGE_LIMITS } from '../imaging/limits';
+import { DeclaredCountScan } from '../imaging/pdf-declared';
 import { sha256OfHandle } from './hash';
 import { looksLikeImageName } from './names';
 import { SNIFF_BYTES, sniff } from './sniff';
@@ -185,14 +186,17 @@ async function examineFile(f: Found & { kind: 'file' }, maxPages: number): Promi
       return { first: { skipped: { path, reason: `not an image or PDF: looks like ${sniffed.description}` } } };
     }
     const format: ImageFormat = sniffed.format;
-    const sha256 = await sha256OfHandle(fh);
+    // A PDF's bytes are searched for the page count its tree declares while they are hashed.
+    const declaredScan = format === 'pdf' ? new DeclaredCountScan() : null;
+    const sha256 = await sha256OfHandle(fh, declaredScan ? (chunk) => declaredScan.push(chunk) : undefined);
     if (format !== 'tiff' && format !== 'pdf') return { first: { items: [{ path, page: 1, pageCount: 1, format, size, sha256, error: null }] } };
     const file = { path, name, format, size, sha256, maxPages };
-    if (format === 'pdf') {
+    if (declaredScan) {
       // The count its page tree declares, read without parsing: when it is within the cap, page
       // 1 goes on now and pdf.js counts the rest meanwhile (a 500-page scan is decoding before
-      // it is counted). Otherwise (no count found, or past the cap) pdf.js decides first.
-      const declared = await declaredPagesInWorker(path, name).catch(() => 0);
+      // it is counted). Otherwise (no count found, or past the cap) pdf.js decides first. Page
+      // trees in compressed object streams are inflated in the inspect worker, never here.
+      const declared = declaredScan.objectStreams.length === 0 ? declaredScan.largest : await declaredPagesInWorker(path, name).catch(() => 0);
       if (declared >= 1 && declared <= maxPages) {
         return { first: { items: [{ path, page: 1, pageCount: declared, format, size, sha256, error: null }] }, rest: restOf(file) };
       }

@@ -79,6 +79,19 @@ export function getItem(db: Db, itemId: number): ItemDetail {
   return { ...toItem(row), detections: foldMerged(db, itemId, itemDetections(db, itemId)) };
 }
 
+/** The file a page was read from and its bytes' hash (null for a file intake could not read). NOT_FOUND for no item. */
+export function itemFile(db: Db, itemId: number): ItemFile {
+  const row = stmt(db, `SELECT path, page, sha256 FROM items WHERE id = ?`).get(itemId) as ItemFile | undefined;
+  if (!row) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
+  return { path: row.path, page: row.page, sha256: row.sha256 || null };
+}
+
+export interface ItemFile {
+  path: string;
+  page: number;
+  sha256: string | null;
+}
+
 export const REVIEWS: readonly ReviewStatus[] = ['pending', 'accepted', 'rejected'];
 
 /** Records a reviewer's verdict and/or corrected value; keeps the item's review counter exact. */

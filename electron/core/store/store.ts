@@ -17,6 +17,8 @@ import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
 import type { BatchRules } from '../../../shared/rules/types';
 import type { RulesChange } from './rules-set';
+import type { BatchData } from './batch-data';
+import type { ItemFile } from './items';
 
 /**
  * The one asynchronous interface between the engine (ScanService, Runner) and where batches,
@@ -29,6 +31,9 @@ import type { RulesChange } from './rules-set';
  * contract tests.
  */
 export interface Store {
+  /** Documents' and reconciliation's per-batch data: separation rule, expected list, page values (store/batch-data.ts). */
+  readonly batchData: BatchData;
+
   // ---- batches and their items (what the desks read and change)
   /** Batch, items and their first jobs in one transaction: from its commit on, the batch survives a crash. */
   createBatch(input: NewBatch): Promise<number>;
@@ -57,6 +62,8 @@ export interface Store {
   batchState(batchId: number): Promise<{ status: BatchStatus; plan: EnginePlan }>;
   listItems(batchId: number, query?: ItemQuery): Promise<{ total: number; items: ItemSummary[] }>;
   getItem(itemId: number): Promise<ItemDetail>;
+  /** The file a page was read from (as submitted) and the sha256 of its bytes (null: intake could not read it). NOT_FOUND for no item. */
+  itemFile(itemId: number): Promise<ItemFile>;
   reviewDetection(detectionId: number, change: { review?: ReviewStatus; correctedText?: string | null }): Promise<StoredDetection>;
   /** A batch's pages with their detections in intake order, streamed (constant memory). */
   exportItems(batchId: number): AsyncIterable<ExportItem>;

@@ -62,6 +62,78 @@ interface Slot<P extends object, R> {
 
 const TS_BOOTSTRAP = (): URL => new URL('./ts-bootstrap.mjs', import.meta.url);
 
+/** What a worker is started with; a prestarted worker is taken only by a pool asking for the same. */
+type WorkerSpec = Pick<WorkerPoolOptions<object>, 'workerUrl' | 'workerData' | 'resourceLimits'>;
+
+function specKey(spec: WorkerSpec): string {
+  return JSON.stringify([toFileUrl(spec.workerUrl).href, spec.workerData ?? null, spec.resourceLimits ?? null]);
+}
+
+function startWorker(spec: WorkerSpec): Worker {
+  const url = toFileUrl(spec.workerUrl);
+  const limits = spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {};
+  return url.pathname.endsWith('.ts')
+    ? new Worker(TS_BOOTSTRAP(), { workerData: spec.workerData, argv: ['--scandesk-worker-entry', url.href], ...limits })
+    : new Worker(url, { workerData: spec.workerData, ...limits });
+}
+
+interface Prestarted {
+  worker: Worker;
+  expiry: NodeJS.Timeout;
+  onGone: () => void;
+}
+const PRESTARTED = new Map<string, Prestarted[]>();
+/** A prestarted worker no pool has taken by then is ended (its module and wasm heap go with it). */
+const PRESTART_EXPIRY_MS = 30_000;
+
+/**
+ * Starts `count` workers now, before the pool that will run them exists: a command that knows
+ * it will decode (`scandesk scan`) starts its decode worker first thing, so the worker loads
+ * its modules and compiles its wasm while the command loads its own, opens the database and
+ * reads the files (issue 10: time to the first result). The first pool created with the same
+ * worker, workerData and resourceLimits takes them instead of starting its own. They do not
+ * keep the process alive, and end unused after PRESTART_EXPIRY_MS. Answers the workers started
+ * now (none when `count` are waiting already).
+ */
+export function prestartWorkers(spec: WorkerSpec, count = 1): Worker[] {
+  const key = specKey(spec);
+  const list = PRESTARTED.get(key) ?? [];
+  PRESTARTED.set(key, list);
+  const started: Worker[] = [];
+  for (let i = list.length; i < count; i++) {
+    const worker = startWorker(spec);
+    worker.unref();
+    const entry: Prestarted = {
+      worker,
+      expiry: setTimeout(() => {
+        entry.onGone();
+        void worker.terminate();
+      }, PRESTART_EXPIRY_MS).unref(),
+      // A worker that fails to start is forgotten (the pool starts its own, and reports why).
+      onGone: () => {
+        clearTimeout(entry.expiry);
+        worker.off('error', entry.onGone);
+        worker.off('exit', entry.onGone);
+        const at = list.indexOf(entry);
+        if (at >= 0) list.splice(at, 1);
+      },
+    };
+    worker.on('error', entry.onGone);
+    worker.on('exit', entry.onGone);
+    list.push(entry);
+    started.push(worker);
+  }
+  return started;
+}
+
+/** A prestarted worker for this spec, no longer prestarted; undefined when there is none. */
+function takePrestarted(spec: WorkerSpec): Worker | undefined {
+  const entry = PRESTARTED.get(specKey(spec))?.[0];
+  if (!entry) return undefined;
+  entry.onGone();
+  return entry.worker;
+}
+
 export function toFileUrl(w: string | URL): URL {
   return typeof w === 'string' ? (w.startsWith('file:') ? new URL(w) : pathToFileURL(w)) : w;
 }
@@ -142,11 +214,7 @@ export class WorkerPool<P extends object, R extends SuccessReply> {
   }
 
   private spawn(): Slot<P, R> {
-    const ts = this.workerUrl.pathname.endsWith('.ts');
-    const limits = this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {};
-    const worker = ts
-      ? new Worker(TS_BOOTSTRAP(), { workerData: this.options.workerData, argv: ['--scandesk-worker-entry', this.workerUrl.href], ...limits })
-      : new Worker(this.workerUrl, { workerData: this.options.workerData, ...limits });
+    const worker = takePrestarted(this.options) ?? startWorker(this.options);
     const slot: Slot<P, R> = { worker, current: null, timer: null, idle: null };
     worker.on('message', (reply: R | FailureReply) => {
       const p = slot.current;

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { IMAGE_LIMITS } from '../../imaging/limits';
 import type { ImageSource } from '../../intake/types';
-import { WorkerPool } from '../../workers/pool';
+import { prestartWorkers, WorkerPool } from '../../workers/pool';
 import type { DecodeSuccess, WorkerConfig } from './protocol';
 import type { RegionBox } from './region';
 
@@ -37,6 +38,25 @@ export function defaultWorkerUrl(): URL {
   return new URL(`./${LOCAL_WORKER_BUNDLE_NAME}`, import.meta.url);
 }
 
+/** What each decode worker is started with (a prestarted one must match it to be used). */
+function workerSpec(options: Pick<PoolOptions, 'workerUrl' | 'config' | 'heapMb'>) {
+  return {
+    workerUrl: options.workerUrl ?? defaultWorkerUrl(),
+    workerData: options.config ?? {},
+    // A page whose file needs more heap than any real one fails alone (IMAGE_TOO_LARGE).
+    resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? IMAGE_LIMITS.workerHeapMb },
+  };
+}
+
+/**
+ * Starts one decode worker now, for the first DecodePool with the same worker options to take
+ * (workers/pool.ts prestartWorkers): `scandesk scan` calls it before it loads the rest of
+ * itself, so the worker is ready when the first page is.
+ */
+export function prestartDecodeWorker(options: Pick<PoolOptions, 'workerUrl' | 'config' | 'heapMb'> = {}): Worker[] {
+  return prestartWorkers(workerSpec(options), 1);
+}
+
 /** The local decoder's threads: one page per job (the shared WorkerPool does the rest). */
 export class DecodePool {
   readonly size: number;
@@ -45,10 +65,7 @@ export class DecodePool {
   constructor(options: PoolOptions = {}) {
     this.pool = new WorkerPool({
       name: 'The local decoder',
-      workerUrl: options.workerUrl ?? defaultWorkerUrl(),
-      workerData: options.config ?? {},
-      // A page whose file needs more heap than any real one fails alone (IMAGE_TOO_LARGE).
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? IMAGE_LIMITS.workerHeapMb },
+      ...workerSpec(options),
       ...(options.size === undefined ? {} : { size: options.size }),
       ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
       describeJob: ({ source }) => `${source.path} (page ${source.page})`,

@@ -4,7 +4,7 @@ import { ScanError } from '../../errors';
 import type { ExportDetection, ExportItem } from '../../export/types';
 import type { ItemQuery } from '../../service-types';
 import type { BulkScope, ReviewBefore } from '../bulk-review';
-import { ITEM_COLUMNS, ITEM_FILTERS, likePattern, MAX_PAGE, REVIEWS, whole } from '../items';
+import { ITEM_COLUMNS, ITEM_FILTERS, likePattern, MAX_PAGE, REVIEWS, whole, type ItemFile } from '../items';
 import { pageRule, toDetection, toError, toItem, type DetectionRow, type ItemRow } from '../rows';
 import { changes, row, rows, type Queryable } from './db';
 import { foldMerged, mergedCopies, recountItem } from './merge';
@@ -43,6 +43,13 @@ export async function getItem(db: Queryable, itemId: number): Promise<ItemDetail
   if (!r) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
   const detections = (await rows<DetectionRow>(db, `SELECT * FROM detections WHERE item_id = $1 ORDER BY id`, [itemId])).map(toDetection);
   return { ...toItem(r), detections: await foldMerged(db, itemId, detections) };
+}
+
+/** store/items.ts itemFile, on PostgreSQL. */
+export async function itemFile(db: Queryable, itemId: number): Promise<ItemFile> {
+  const r = await row<ItemFile>(db, `SELECT path, page, sha256 FROM items WHERE id = $1`, [itemId]);
+  if (!r) throw new ScanError('NOT_FOUND', `Item ${itemId} does not exist.`);
+  return { path: r.path, page: r.page, sha256: r.sha256 || null };
 }
 
 export function checkReviewChange(change: { review?: ReviewStatus; correctedText?: string | null }): void {
