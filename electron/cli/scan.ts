@@ -204,6 +204,9 @@ async function checkOutputWritable(out: string, format: ExportFormat): Promise<s
 export async function runScan(rawPaths: string[], options: ScanOptions, io: CliIo): Promise<number> {
   const v = validateScanOptions(rawPaths, options, io.env);
   const extras = await checkExtras(options);
+  if (options.submitOnly && extras.documentsOut) {
+    throw new UsageError('--documents-out writes the PDFs once the pages are read: not with --submit-only (run the same command without it once the workers are done).');
+  }
   const rules = await rulesFromFlags(options);
   const started = performance.now();
   if (v.out) {
@@ -313,11 +316,12 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
       await registry.set(key, batch.id);
     }
 
+    // The separation rule and the expected list go with the batch (on a shared queue, every desk sees them).
+    await applyExtras(service, batch.id, extras);
     if (options.submitOnly) {
       io.stdout.write(`Batch ${batch.id} is in ${where}: ${batch.counts.total} pages. Workers ("scandesk worker") do them; follow with "scandesk queue status".\n`);
       return EXIT_OK;
     }
-    await applyExtras(service, batch.id, extras);
     // A resumed batch takes the rules given now (its read pages are judged again).
     if (resumed && rules) await service.setRules(batch.id, rules);
     if (interrupted) await service.pause(batch.id);

@@ -24,7 +24,7 @@ import { SqliteStore } from './store/sqlite-store';
 import type { BatchChange, BatchChangeResult, Store, UnreadItem } from './store/store';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { ManualCode } from './store/manual';
-import type { BatchData } from './batch-data';
+import type { Db } from './store/db';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
 import type { ExportOutcome } from './export/types';
@@ -41,7 +41,7 @@ export interface ScanServiceOptions {
   /**
    * A store opened by the caller (a shared queue: PgStore), closed with the service. On a
    * shared queue the service looks for work every `pollMs`, leaves pages of engines it lacks to
-   * other workers, and has no documents, reconciliation or hot folders (SQLite only, for now).
+   * other workers, and has no hot folders (SQLite only, for now).
    */
   store?: Store;
   /**
@@ -93,8 +93,8 @@ export async function openScanService(options: ScanServiceOptions): Promise<Scan
   const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
   const store = options.store ?? SqliteStore.open(options.dbPath);
-  const batchData = store instanceof SqliteStore ? store.batchData() : null;
-  const service = new StoreScanService(store, batchData, options, engines, owned);
+  const localDb = store instanceof SqliteStore ? store.db : null;
+  const service = new StoreScanService(store, localDb, options, engines, owned);
   try {
     await service.resumeLost();
   } catch (err) {
@@ -141,8 +141,8 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   constructor(
     private readonly store: Store,
-    /** The documents' and reconciliation's tables (SQLite only, for now: null on a shared queue). */
-    private readonly batchData: BatchData | null,
+    /** The hot folders' tables (SQLite only, for now: null on a shared queue). */
+    localDb: Db | null,
     options: ScanServiceOptions,
     engines: Engine[],
     private readonly ownedEngines: Engine[],
@@ -170,12 +170,13 @@ class StoreScanService extends EventEmitter implements ScanService {
         }
       : intake;
     this.writeExport = options.writeExport ?? defaultWriteExport;
-    this.documents = batchData ? documentsApi(batchData) : notOnSharedQueue<DocumentsApi>('Documents');
-    this.reconciliation = batchData ? reconciliationApi(batchData) : notOnSharedQueue<ReconciliationApi>('Reconciliation');
-    this.hotFolders = batchData
-      ? hotFoldersApi(batchData, (plan) => validatePlan(plan, this.engineMap, { sharedQueue: this.shared }), (id) => this.check(id))
+    // On a shared queue a page's file is the blob store's copy (the path is the submitting desk's).
+    this.documents = documentsApi(store.batchData, blobs ? (row) => blobPath(blobs, row.sha256) : undefined);
+    this.reconciliation = reconciliationApi(store.batchData);
+    this.hotFolders = localDb
+      ? hotFoldersApi(localDb, (plan) => validatePlan(plan, this.engineMap, { sharedQueue: this.shared }), (id) => this.check(id))
       : notOnSharedQueue<HotFoldersApi>('Hot folders');
-    const shared = batchData === null;
+    const shared = localDb === null;
     this.shared = shared;
     const pollMs = shared ? (options.pollMs ?? 5000) : undefined;
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
@@ -551,7 +552,7 @@ class StoreScanService extends EventEmitter implements ScanService {
     if (!this.writeExport) throw new ScanError('INTERNAL', 'Export is not available yet in this build.');
     if (!req || typeof req.path !== 'string' || req.path === '') throw new ScanError('INVALID_INPUT', 'An export needs a file path.');
     const batch = await this.store.getBatch(req.batchId);
-    const extras = this.batchData ? await exportExtras(this.batchData, req.batchId) : undefined;
+    const extras = await exportExtras(this.store.batchData, req.batchId);
     return this.writeExport(
       req.format,
       req.path,

@@ -6,18 +6,16 @@
  * test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
+import type { Page } from 'playwright-core';
+import type { RunningHost } from '../../electron/host';
 import type { ItemSummary } from '../../shared/batch';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
 import { SAMPLES as SAMPLES_ROOT } from '../fixtures/samples';
 import { exportToFolder } from './support/export';
 import { expectOutlinesAtStoredPoints, readOutlines } from './support/outlines';
+import { openWorkstation, type Workstation } from './support/workstation';
 
 const SAMPLES = join(SAMPLES_ROOT, 'zxing');
 /** A dozen real images: photos and prints of QR codes, EAN-13 and DataMatrix. */
@@ -35,54 +33,40 @@ const PICKS = [
   'datamatrix-1/GUID.png',
   'datamatrix-1/C40.png',
 ];
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 /** Pages in the batch that is paused and resumed. */
 const MORE = 80;
 
+let w: Workstation;
 let dir: string;
 let folder: string;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
 const expected = new Map<string, string>(); // file name -> expected text
 /** Uncaught errors and CSP refusals seen in the page, all run long. */
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 /** The grid's count as English says it ("1 page", "12 pages"). */
 const pagesText = (n: number) => `${n} ${n === 1 ? 'page' : 'pages'}`;
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const shot = (name: string) => w.shot(name);
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-'));
-  folder = join(dir, 'scans');
-  mkdirSync(folder);
-  for (const p of PICKS) {
-    const name = p.replace('/', '_');
-    copyFileSync(join(SAMPLES, p), join(folder, name));
-    expected.set(name, readFileSync(join(SAMPLES, p.replace(/\.png$/, '.txt')), 'utf8'));
-  }
   // The host opens the service itself, with the product's defaults: intake, the local
   // decoder, the export writer.
-  host = await startHost({ dbPath: join(dir, 'profile.db'), port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  // Patience for a CI machine running other test files beside this one: each step still waits
-  // for the UI state it needs (never a sleep); only how long it may take under load grows.
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
+  w = await openWorkstation('e2e', {
+    async prepare({ dir }) {
+      folder = join(dir, 'scans');
+      mkdirSync(folder);
+      for (const p of PICKS) {
+        const name = p.replace('/', '_');
+        copyFileSync(join(SAMPLES, p), join(folder, name));
+        expected.set(name, readFileSync(join(SAMPLES, p.replace(/\.png$/, '.txt')), 'utf8'));
+      }
+    },
   });
-  await page.goto(host.url);
+  ({ dir, host, page, pageErrors } = w);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 async function batchId(): Promise<number> {
   const b = (await host.service.listBatches())[0];

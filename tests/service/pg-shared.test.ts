@@ -47,8 +47,17 @@ describe('ScanService on a shared PostgreSQL queue', () => {
     // What the worker decoded is what the desk reads.
     const items = await desk.listItems(batch.id);
     expect(items.items.every((i) => i.status === 'done' && i.detectionCount > 0)).toBe(true);
-    // The desk's documents/reconciliation are local-profile features: refused clearly.
-    await expect(desk.documents.getRule(batch.id)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // Documents and reconciliation live in the queue: what one desk sets, another sees.
+    expect(await desk.documents.setRule(batch.id, { kind: 'every', pages: 2 })).toEqual({ kind: 'every', pages: 2 });
+    const docs = await worker.documents.list(batch.id);
+    expect(docs.rule).toEqual({ kind: 'every', pages: 2 });
+    expect(docs.documents.map((d) => d.pages.map((p) => p.itemId))).toEqual([items.items.slice(0, 2).map((i) => i.id), items.items.slice(2).map((i) => i.id)]);
+    const found = (await desk.getItem(items.items[0]!.id)).detections[0]!.text;
+    await worker.reconciliation.setList(batch.id, { source: 'pasted', column: '1', values: [found, 'not-on-any-page'] });
+    const recon = (await desk.reconciliation.get(batch.id))!;
+    expect(recon.list).toMatchObject({ source: 'pasted', count: 2 });
+    expect(recon.result.found.map((v) => [v.value, v.pages.map((p) => p.itemId)])).toEqual([[found, [items.items[0]!.id]]]);
+    expect(recon.result.missing.map((v) => v.value)).toEqual(['not-on-any-page']);
   });
 
   it('copies submitted files into the blob store once per content; workers decode the copies and refuse a damaged one', async () => {

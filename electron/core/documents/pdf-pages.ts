@@ -30,10 +30,13 @@ import type { ImageFormat } from '../intake/types';
  */
 
 export interface SourcePage {
+  /** Where the bytes are read (on a shared queue: the blob store's copy). */
   path: string;
   page: number;
   format: ImageFormat;
   sha256: string;
+  /** The page's own path, for messages, when `path` is a copy. */
+  shownAs?: string;
 }
 
 /** Pixels per inch assumed when an image does not say (or says something implausible). */
@@ -132,6 +135,7 @@ function drawOriented(out: PDFDocument, image: PDFImage, o: number, density: num
 }
 
 function label(p: SourcePage): string {
-  const name = p.path.split(/[\\/]/).pop() ?? p.path;
+  const shown = p.shownAs ?? p.path;
+  const name = shown.split(/[\\/]/).pop() ?? shown;
   return p.format === 'pdf' || p.format === 'tiff' ? `${name} page ${p.page}` : name;
 }

@@ -1,9 +1,8 @@
 import type { DocumentList, DocumentPdf, DocumentSummary, SeparationRule } from '../../../shared/documents';
 import type { AppError } from '../../../shared/errors';
-import { withReadonly, type BatchData } from '../batch-data';
+import type { BatchData } from '../store/batch-data';
 import { ScanError } from '../errors';
-import { getSeparation, setSeparation } from '../store/separation';
-import { pageSources, pageValues, type PageSourceRow, type PageValues } from '../store/page-values';
+import type { PageSourceRow, PageValues } from '../store/page-values';
 import { checkRule, compileRule } from './rule';
 import { DocumentBuilder, type Placement } from './separate';
 import type { SourcePage } from './pdf-pages';
@@ -29,54 +28,61 @@ export interface Separated {
 }
 
 /** One pass over a batch's pages in intake order. */
-export function separatePages(pages: Iterable<PageValues>, rule: SeparationRule, batchName: string): Separated {
+export async function separatePages(pages: AsyncIterable<PageValues> | Iterable<PageValues>, rule: SeparationRule, batchName: string): Promise<Separated> {
   const builder = new DocumentBuilder(compileRule(rule), batchName);
   const placements = new Map<number, Placement>();
-  for (const p of pages) {
+  for await (const p of pages) {
     const at = builder.add(p);
     if (at) placements.set(p.itemId, at);
   }
   return { documents: builder.finish(), placements };
 }
 
-export function documentsApi(data: BatchData): DocumentsApi {
-  const separated = (batchId: number, rule: SeparationRule): Promise<Separated> =>
-    withReadonly(data, (ro) => separatePages(pageValues(ro, batchId), rule, data.batchName(batchId)));
+/**
+ * Where a page's bytes are read from for its PDF: its own path (a desk's batch), or on a shared
+ * queue the blob store's copy addressed by its checksum (queue/blobs.ts), since the path is the
+ * submitting desk's. Either way the bytes are checked against the checksum.
+ */
+export type PageFileOf = (row: { path: string; sha256: string }) => string;
+
+export function documentsApi(data: BatchData, fileOf: PageFileOf = (row) => row.path): DocumentsApi {
+  const separated = async (batchId: number, rule: SeparationRule): Promise<Separated> =>
+    separatePages(data.pageValues(batchId), rule, await data.batchName(batchId));
   return {
     async getRule(batchId) {
-      data.batchName(batchId);
-      return getSeparation(data.db, batchId);
+      await data.batchName(batchId);
+      return data.getSeparation(batchId);
     },
     async setRule(batchId, rule) {
-      data.batchName(batchId);
       const checked = rule === null ? null : checkRule(rule);
-      setSeparation(data.db, batchId, checked);
+      await data.setSeparation(batchId, checked);
       return checked;
     },
     async list(batchId) {
-      data.batchName(batchId);
-      const rule = getSeparation(data.db, batchId);
+      await data.batchName(batchId);
+      const rule = await data.getSeparation(batchId);
       return { rule, documents: rule ? (await separated(batchId, rule)).documents : [] };
     },
     async writePdfs(batchId, dir, options = {}) {
-      data.batchName(batchId);
-      const rule = getSeparation(data.db, batchId);
+      await data.batchName(batchId);
+      const rule = await data.getSeparation(batchId);
       if (!rule) throw new ScanError('INVALID_INPUT', `Batch ${batchId} has no document separation rule: set one first.`);
       const { documents } = await separated(batchId, rule);
-      const sources = pageSources(data.db, batchId);
+      const sources = await data.pageSources(batchId);
       // pdf-lib and the page readers load only when PDFs are written, not with every command.
       const { writeDocumentPdfs } = await import('./write-pdfs');
-      return writeDocumentPdfs(dir, documents, (itemId) => sourcePage(sources.get(itemId), itemId), { existing: options.existing });
+      return writeDocumentPdfs(dir, documents, (itemId) => sourcePage(sources.get(itemId), itemId, fileOf), { existing: options.existing });
     },
   };
 }
 
-function sourcePage(row: PageSourceRow | undefined, itemId: number): SourcePage | AppError {
+function sourcePage(row: PageSourceRow | undefined, itemId: number, fileOf: PageFileOf): SourcePage | AppError {
   if (!row) return { code: 'NOT_FOUND', message: `Page ${itemId} is no longer in the batch.` };
   // A page whose decode failed still has its pixels; one intake could not read has none.
   if (!row.format || !row.sha256) {
     const name = row.path.split(/[\\/]/).pop() ?? row.path;
     return { code: 'FILE_UNREADABLE', message: `${name}${row.page > 1 ? ` page ${row.page}` : ''} could not be read when the batch was scanned, so it cannot go into a document.` };
   }
-  return { path: row.path, page: row.page, format: row.format, sha256: row.sha256 };
+  const file = fileOf({ path: row.path, sha256: row.sha256 });
+  return { path: file, page: row.page, format: row.format, sha256: row.sha256, ...(file !== row.path ? { shownAs: row.path } : {}) };
 }

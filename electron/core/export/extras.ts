@@ -1,11 +1,7 @@
-import type { BatchData } from '../batch-data';
-import { withReadonly } from '../batch-data';
+import type { BatchData } from '../store/batch-data';
 import { compileRule } from '../documents/rule';
 import { DocumentBuilder } from '../documents/separate';
 import { ReconciliationBuilder, standingIndex } from '../reconcile/reconcile';
-import { getExpectedInfo, getExpectedValues } from '../store/expected';
-import { pageValues } from '../store/page-values';
-import { getSeparation } from '../store/separation';
 import type { ExportExtras } from './types';
 
 /**
@@ -14,19 +10,17 @@ import type { ExportExtras } from './types';
  * value is a duplicate is only known once every page was seen). Undefined when it has neither.
  */
 export async function exportExtras(data: BatchData, batchId: number): Promise<ExportExtras | undefined> {
-  const rule = getSeparation(data.db, batchId);
-  const list = getExpectedInfo(data.db, batchId);
+  const rule = await data.getSeparation(batchId);
+  const list = await data.getExpectedInfo(batchId);
   if (!rule && !list) return undefined;
-  const docs = rule ? new DocumentBuilder(compileRule(rule), data.batchName(batchId)) : null;
-  const recon = list ? new ReconciliationBuilder(getExpectedValues(data.db, batchId)) : null;
+  const docs = rule ? new DocumentBuilder(compileRule(rule), await data.batchName(batchId)) : null;
+  const recon = list ? new ReconciliationBuilder(await data.getExpectedValues(batchId)) : null;
   const placements = new Map<number, { document: number; separator: boolean }>();
-  await withReadonly(data, (ro) => {
-    for (const p of pageValues(ro, batchId)) {
-      const at = docs?.add(p);
-      if (at) placements.set(p.itemId, at);
-      recon?.add({ itemId: p.itemId, path: p.path, page: p.page }, p.values);
-    }
-  });
+  for await (const p of data.pageValues(batchId)) {
+    const at = docs?.add(p);
+    if (at) placements.set(p.itemId, at);
+    recon?.add({ itemId: p.itemId, path: p.path, page: p.page }, p.values);
+  }
   const extras: ExportExtras = {};
   if (docs) extras.documents = { list: docs.finish(), placementOf: (itemId) => placements.get(itemId) ?? null };
   if (recon && list) {

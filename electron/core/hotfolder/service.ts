@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { EnginePlan } from '../../../shared/engines';
 import type { HotFolder } from '../../../shared/hot-folders';
-import type { BatchData } from '../batch-data';
+import type { Db } from '../store/db';
 import { ScanError } from '../errors';
 import * as store from '../store/hot-folders';
 import type { FileRow, FileState } from '../store/hot-folders';
@@ -46,8 +46,7 @@ export interface HotFolderRuntime {
   recheck(batchId: number): void;
 }
 
-export function hotFoldersApi(data: BatchData, checkPlan: (plan: EnginePlan) => EnginePlan, recheck: (batchId: number) => void): HotFoldersApi {
-  const db = data.db;
+export function hotFoldersApi(db: Db, checkPlan: (plan: EnginePlan) => EnginePlan, recheck: (batchId: number) => void): HotFoldersApi {
   const found = (id: number): HotFolder => {
     const f = store.getHotFolder(db, id);
     if (!f) throw new ScanError('NOT_FOUND', `Hot folder ${id} does not exist.`);

@@ -1,7 +1,6 @@
 import type { ExpectedListInfo, Reconciliation } from '../../../shared/reconciliation';
-import { withReadonly, type BatchData } from '../batch-data';
-import { getExpectedInfo, getExpectedValues, setExpected } from '../store/expected';
-import { pageValues, type PageValues } from '../store/page-values';
+import type { BatchData } from '../store/batch-data';
+import type { PageValues } from '../store/page-values';
 import { readExpectedList, type ExpectedListOptions } from './expected-list';
 import { ReconciliationBuilder } from './reconcile';
 
@@ -27,38 +26,30 @@ export interface ReconciliationApi {
   get(batchId: number): Promise<BatchReconciliation | null>;
 }
 
-export function reconcilePages(pages: Iterable<PageValues>, expected: string[]): Reconciliation {
+export async function reconcilePages(pages: AsyncIterable<PageValues> | Iterable<PageValues>, expected: string[]): Promise<Reconciliation> {
   const builder = new ReconciliationBuilder(expected);
-  for (const p of pages) builder.add({ itemId: p.itemId, path: p.path, page: p.page }, p.values);
+  for await (const p of pages) builder.add({ itemId: p.itemId, path: p.path, page: p.page }, p.values);
   return builder.finish();
 }
 
 export function reconciliationApi(data: BatchData): ReconciliationApi {
-  const store = (batchId: number, source: string, column: string, values: string[]): ExpectedListInfo => {
-    data.batchName(batchId);
-    setExpected(data.db, batchId, { info: { source: source.slice(0, 255), column: column.slice(0, 255), importedAt: new Date().toISOString() }, values });
-    return getExpectedInfo(data.db, batchId)!;
-  };
+  const store = async (batchId: number, source: string, column: string, values: string[]): Promise<ExpectedListInfo> =>
+    (await data.setExpected(batchId, { info: { source: source.slice(0, 255), column: column.slice(0, 255), importedAt: new Date().toISOString() }, values }))!;
   return {
     async importList(batchId, bytes, options) {
-      data.batchName(batchId);
+      await data.batchName(batchId);
       const parsed = await readExpectedList(bytes, options);
-      return { list: store(batchId, options.source, parsed.column, parsed.values), repeated: parsed.repeated, header: parsed.header };
+      return { list: await store(batchId, options.source, parsed.column, parsed.values), repeated: parsed.repeated, header: parsed.header };
     },
     async setList(batchId, list) {
-      data.batchName(batchId);
-      if (list === null) {
-        setExpected(data.db, batchId, null);
-        return null;
-      }
+      if (list === null) return data.setExpected(batchId, null);
       return store(batchId, list.source, list.column, [...new Set(list.values.map((v) => v.trim()).filter(Boolean))]);
     },
     async get(batchId) {
-      data.batchName(batchId);
-      const list = getExpectedInfo(data.db, batchId);
+      await data.batchName(batchId);
+      const list = await data.getExpectedInfo(batchId);
       if (!list) return null;
-      const expected = getExpectedValues(data.db, batchId);
-      const result = await withReadonly(data, (ro) => reconcilePages(pageValues(ro, batchId), expected));
+      const result = await reconcilePages(data.pageValues(batchId), await data.getExpectedValues(batchId));
       return { list, result };
     },
   };

@@ -14,8 +14,14 @@ export function getExpectedValues(db: Db, batchId: number): string[] {
   return (stmt(db, `SELECT value FROM batch_expected WHERE batch_id = ? ORDER BY ord`).all(batchId) as Array<{ value: string }>).map((r) => r.value);
 }
 
+/** An expected list as it is stored: where it came from, and its distinct values in order. */
+export interface ExpectedListInput {
+  info: Omit<ExpectedListInfo, 'count'>;
+  values: string[];
+}
+
 /** Replaces the batch's list in one transaction (values already distinct); null removes it. */
-export function setExpected(db: Db, batchId: number, list: { info: Omit<ExpectedListInfo, 'count'>; values: string[] } | null): void {
+export function setExpected(db: Db, batchId: number, list: ExpectedListInput | null): void {
   db.transaction(() => {
     stmt(db, `DELETE FROM batch_expected_lists WHERE batch_id = ?`).run(batchId);
     if (list === null) return;

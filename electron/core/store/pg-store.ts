@@ -18,6 +18,8 @@ import type { BulkScope, ReviewBefore } from './bulk-review';
 import { nothingToRerun } from './batch-jobs';
 import * as batchJobs from './pg/batch-jobs';
 import * as batches from './pg/batches';
+import { pgBatchData } from './pg/batch-data';
+import type { BatchData } from './batch-data';
 import { connectionError, openPool, transaction, type Queryable } from './pg/db';
 import * as intake from './pg/intake-state';
 import type { IntakeKnown, UnfinishedIntake } from './intake-state';
@@ -49,10 +51,15 @@ import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from
  * pooled connection; the statements are in store/pg/*, one module per SQLite counterpart.
  */
 export class PgStore implements Store {
+  /** Documents' and reconciliation's per-batch data (store/pg/batch-data.ts). */
+  readonly batchData: BatchData;
+
   private constructor(
     readonly pool: pg.Pool,
     readonly url: string,
-  ) {}
+  ) {
+    this.batchData = pgBatchData(pool);
+  }
 
   /** Connects and creates or upgrades the schema (numbered migrations, store/pg/migrations). */
   static async open(url: string, options: { max?: number } = {}): Promise<PgStore> {

@@ -62,7 +62,7 @@ import { getRules, insertRules } from './rules';
 import { setRules, type RulesChange } from './rules-set';
 import type { BatchRules } from '../../../shared/rules/types';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
-import type { BatchData } from '../batch-data';
+import { sqliteBatchData, type BatchData } from './batch-data';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
 import type { VendorCall } from '../usage/meter';
 import type { ResultImage } from '../engines/engine';
@@ -87,10 +87,13 @@ export class SqliteStore implements Store {
     return new SqliteStore(openDatabase(path), path, options.now ?? Date.now);
   }
 
-  /** What documents and reconciliation (batch-data.ts) read and write beside the queue. */
-  batchData(): BatchData {
-    return { db: this.db, openReadonly: () => openReadonly(this.path), batchName: (id) => batchRow(this.db, id).name };
+  /** What documents and reconciliation read and write beside the queue (store/batch-data.ts). */
+  get batchData(): BatchData {
+    this.data ??= sqliteBatchData(this.db, () => openReadonly(this.path), (id) => batchRow(this.db, id).name);
+    return this.data;
   }
+
+  private data: BatchData | undefined;
 
   async createBatch(input: NewBatch): Promise<number> {
     const db = this.db;

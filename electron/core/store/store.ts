@@ -17,6 +17,7 @@ import type { BatchUsage, UsageSummary } from '../../../shared/usage';
 import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table';
 import type { BatchRules } from '../../../shared/rules/types';
 import type { RulesChange } from './rules-set';
+import type { BatchData } from './batch-data';
 import type { ItemFile } from './items';
 
 /**
@@ -30,6 +31,9 @@ import type { ItemFile } from './items';
  * contract tests.
  */
 export interface Store {
+  /** Documents' and reconciliation's per-batch data: separation rule, expected list, page values (store/batch-data.ts). */
+  readonly batchData: BatchData;
+
   // ---- batches and their items (what the desks read and change)
   /** Batch, items and their first jobs in one transaction: from its commit on, the batch survives a crash. */
   createBatch(input: NewBatch): Promise<number>;

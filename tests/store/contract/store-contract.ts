@@ -507,6 +507,80 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       await store.deleteBatch(other);
     });
 
+    it("keeps a batch's separation rule and expected list, and streams its pages' code values", async () => {
+      const id = await newBatch(store, 3, LOCAL, { unreadable: true, skipped: true });
+      const data = store.batchData;
+      expect(await data.batchName(id)).toBe('contract 3');
+      await expect(data.batchName(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // Separation rule: none, set, replaced, removed; none for a batch that is not there.
+      expect(await data.getSeparation(id)).toBeNull();
+      await data.setSeparation(id, { kind: 'code', pattern: '^SEP', dropSeparators: true });
+      await data.setSeparation(id, { kind: 'every', pages: 2, template: '{n}.pdf' });
+      expect(await data.getSeparation(id)).toEqual({ kind: 'every', pages: 2, template: '{n}.pdf' });
+      await expect(data.setSeparation(999_999, { kind: 'every', pages: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // Expected list: values kept in their order, replaced whole, removed.
+      expect(await data.getExpectedInfo(id)).toBeNull();
+      expect(await data.getExpectedValues(id)).toEqual([]);
+      const importedAt = new Date().toISOString();
+      const many = [...Array(1200)].map((_, i) => `V-${String(1200 - i).padStart(5, '0')}`);
+      expect(await data.setExpected(id, { info: { source: 'manifest.csv', column: 'Barcode', importedAt }, values: many })).toEqual({
+        source: 'manifest.csv',
+        column: 'Barcode',
+        count: 1200,
+        importedAt,
+      });
+      expect(await data.getExpectedValues(id)).toEqual(many);
+      expect(await data.setExpected(id, { info: { source: 'pasted', column: '1', importedAt }, values: ['b', 'a'] })).toMatchObject({ source: 'pasted', count: 2 });
+      expect(await data.getExpectedValues(id)).toEqual(['b', 'a']);
+      await expect(data.setExpected(999_999, { info: { source: 'x', column: '1', importedAt }, values: ['a'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+      // Page values: every page in intake order (skipped files too, for separation to pass over),
+      // the codes a reviewer did not reject, corrections in place of the decoded value.
+      const [j1, j2] = [(await store.claim('local', lease()))!, (await store.claim('local', lease()))!];
+      await store.finish(j1, { fresh: result(j1, ['A1', 'A2']) }, keyOf(j1));
+      await store.finish(j2, { fresh: result(j2, ['B1', 'B2']) }, keyOf(j2));
+      const [b1, b2] = (await store.getItem(j2.itemId)).detections;
+      await store.reviewDetection(b1!.id, { correctedText: 'B1-fixed' });
+      await store.reviewDetection(b2!.id, { review: 'rejected' });
+      const seen = [];
+      for await (const p of data.pageValues(id)) seen.push(p);
+      const items = (await store.listItems(id)).items;
+      expect(seen.map((p) => [p.path, p.page, p.status, p.values])).toEqual([
+        [real[0]!.path, 1, 'done', ['A1', 'A2']],
+        [real[1]!.path, 1, 'done', ['B1-fixed']],
+        [real[2]!.path, 1, 'pending', []],
+        ['/nowhere/gone.png', 1, 'failed', []],
+        ['/in/notes.txt', 0, 'skipped', []],
+      ].map(([path, page, status, values]) => [path, status === 'skipped' ? expect.any(Number) : page, status, values]));
+      expect(seen.slice(0, 4).map((p) => p.itemId)).toEqual(items.map((i) => i.id));
+      // Where each page's pixels come from (skipped files are no pages).
+      const sources = await data.pageSources(id);
+      expect([...sources.keys()]).toEqual(items.map((i) => i.id));
+      expect(sources.get(j1.itemId)).toEqual({ itemId: j1.itemId, path: real[0]!.path, page: 1, format: real[0]!.format, sha256: real[0]!.sha256, status: 'done' });
+      expect(sources.get(items[3]!.id)).toMatchObject({ path: '/nowhere/gone.png', format: null, sha256: null, status: 'failed' });
+
+      // A batch of more pages than one read of the stream holds comes whole and in order.
+      const big = await store.createBatch({
+        name: 'big',
+        plan: LOCAL,
+        createdAt: new Date().toISOString(),
+        items: [...Array(1100)].map((_, i) => ({ ...real[i % 6]!, path: `/stack/${String(i).padStart(4, '0')}.png` })),
+        skipped: [],
+      });
+      const paths: string[] = [];
+      for await (const p of data.pageValues(big)) paths.push(p.path);
+      expect(paths).toHaveLength(1100);
+      expect(paths).toEqual([...paths].sort());
+
+      // They go with their batch.
+      await store.changeBatch(id, { action: 'cancel' });
+      await store.deleteBatch(id);
+      expect(await data.getSeparation(id)).toBeNull();
+      expect(await data.getExpectedInfo(id)).toBeNull();
+      expect(await data.getExpectedValues(id)).toEqual([]);
+      await store.changeBatch(big, { action: 'cancel' });
+    });
+
     it('counts vendor usage per account, day and batch', async () => {
       const id = await newBatch(store, 1);
       const call = { vendor: 'tencent', account: 'fp1', accountLabel: 'AKID…3f9a', operation: 'QrcodeOCR', ok: true, bytesSent: 1000, billedAs: ['QrcodeOCR'], at: Date.now() };
