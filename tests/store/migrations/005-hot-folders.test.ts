@@ -18,7 +18,7 @@ describe('migration 005 (hot folders)', () => {
     db.exec(`INSERT INTO batches (id, name, created_at, status, plan_json) VALUES (1, 'b', '2026-01-01T00:00:00Z', 'running', '{"engine":"local","task":"codes"}')`);
     migrate(db, 5);
     expect(schemaVersion(db)).toBe(5);
-    migrate(db); // today's queries read later columns too (011: claimed_by)
+    migrate(db); // today's queries read later columns too (012: claimed_by)
     const id = hf.upsertHotFolder(db, { path: '/in', plan: { engine: 'local', task: 'codes' }, doneDir: '/done', failedDir: null });
     expect(hf.upsertHotFolder(db, { path: '/in', plan: { engine: 'local', task: 'codes' }, doneDir: null, failedDir: null })).toBe(id);
     hf.setHotFolderBatch(db, id, 1);

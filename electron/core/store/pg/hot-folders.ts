@@ -6,7 +6,7 @@ import { HEARTBEAT_STALE_MS, type FileRow, type FileState } from '../hot-folders
 import { changes, row, rows, type Queryable } from './db';
 
 /**
- * PostgreSQL side of store/hot-folders.ts (PG migration 012): the same tables and rules, with
+ * PostgreSQL side of store/hot-folders.ts (PG migration 014): the same tables and rules, with
  * the server's clock for heartbeats (watchers on several machines agree on who is live), and
  * each claim one statement that the row lock makes safe when two processes race.
  */

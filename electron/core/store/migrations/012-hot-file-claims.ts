@@ -5,8 +5,8 @@ import type { Migration } from './index';
  * two watchers seeing the same file (a folder taken over while its old watcher still runs) add
  * it once. A file's pages are found by path when it settles, hence the index.
  */
-export const migration011: Migration = {
-  version: 11,
+export const migration012: Migration = {
+  version: 12,
   name: 'hot folder file claims',
   up(db) {
     db.exec(`

@@ -6,19 +6,19 @@ import { migrate, schemaVersion } from '../../../electron/core/store/migrations'
 import * as hf from '../../../electron/core/store/hot-folders';
 import { tempDir } from '../../queue/support/tmp';
 
-const tmp = tempDir('mig011');
+const tmp = tempDir('mig012');
 afterAll(() => tmp.cleanup());
 
-/** A file at version 10 -> 011: a file queued before the upgrade has no claimant, and can be taken over and settled. */
-describe('migration 011 (hot folder file claims)', () => {
+/** A file at version 11 -> 012: a file queued before the upgrade has no claimant, and can be taken over and settled. */
+describe('migration 012 (hot folder file claims)', () => {
   it('keeps the files seen, claimed by nobody; a queued one is taken over once, a settled one not added again', () => {
-    const db = new Database(join(tmp.dir, 'v10.sqlite'));
+    const db = new Database(join(tmp.dir, 'v11.sqlite'));
     applyPragmas(db);
-    migrate(db, 10);
+    migrate(db, 11);
     db.exec(`INSERT INTO hot_folders (id, path, plan_json, enabled) VALUES (1, '/in', '{"engine":"local","task":"codes"}', 1)`);
     db.exec(`INSERT INTO hot_folder_files (folder_id, path, size, mtime_ms, state) VALUES (1, '/in/a.png', 10, 5, 'queued'), (1, '/in/b.png', 20, 6, 'done')`);
     migrate(db);
-    expect(schemaVersion(db)).toBeGreaterThanOrEqual(11);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(12);
     expect(db.prepare(`SELECT path, claimed_by FROM hot_folder_files ORDER BY path`).all()).toEqual([
       { path: '/in/a.png', claimed_by: null },
       { path: '/in/b.png', claimed_by: null },

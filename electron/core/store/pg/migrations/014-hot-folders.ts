@@ -1,13 +1,13 @@
 import type { PgMigration } from './index';
 
 /**
- * Hot folders on the shared queue (store/pg/hot-folders.ts; SQLite migrations 005 and 011): a
+ * Hot folders on the shared queue (store/pg/hot-folders.ts; SQLite migrations 005 and 012): a
  * watched folder feeds one continuous batch; each file seen there is remembered with the
  * watcher that claimed it, so a restart resumes exactly and two watchers never add a file
  * twice. Heartbeats are the server's clock. A file's pages are found by path when it settles.
  */
-export const migration012: PgMigration = {
-  version: 12,
+export const migration014: PgMigration = {
+  version: 14,
   name: 'hot folders',
   sql: `
     CREATE TABLE hot_folders (
