@@ -273,6 +273,7 @@ export class Runner {
               ...(job.plan.options ? { options: job.plan.options } : {}),
               signal,
             }),
+            { batchId: job.batchId, engine: job.engine },
           ),
         );
       };
