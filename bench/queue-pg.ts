@@ -1,9 +1,9 @@
 /**
  * The shared queue on PostgreSQL (issue 7, `npm run bench -- queue-pg`), on a throwaway local
  * cluster (tests/support/postgres.ts; fsync off, as in the tests):
- * 1. Queue overhead per page: the runner's path per job (claim with its cache lookup, finish with
- *    that page's real detections, then the service's settle look beside the next claim, as the
- *    runner does) against the local engine's cost per image (real decodes of real sample
+ * 1. Queue overhead per page: the runner's path per job (claim with its cache lookup, the mark
+ *    that its decode started, finish with that page's real detections, then the service's settle
+ *    look beside the next claim, as the runner does) against the local engine's cost per image (real decodes of real sample
  *    images), measured in interleaved rounds so that both see the same machine load. Target <= 2%.
  * 2. Claim throughput: jobs claimed and finished per second by 8 connections at once on empty
  *    work (SKIP LOCKED claims, fenced finishes, items derived), printed as a figure, beside the
@@ -104,6 +104,8 @@ export const run: Bench = async () => {
         // As the runner: the claim looked the cache up already when the store does that.
         const cached = job.cachedResultId !== undefined ? job.cachedResultId : await store.findCached(key);
         if (cached !== null) throw new Error('unexpected cache hit');
+        // As the runner right before it calls the engine: the crash quarantine's mark.
+        if (!(await store.startDecode(job))) throw new Error('decode start refused');
         if (!(await store.finish(job, { fresh: results[i % results.length]! }, key)).ok) throw new Error('finish refused');
         // As the runner after every page: the service's settle look and the next claim, at once.
         const settled = store.changeBatch(job.batchId, { action: 'settle', holdOpen: false });

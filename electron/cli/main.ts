@@ -12,6 +12,7 @@ import type { UsageOptions } from './usage';
 import type { WatchOptions } from './watch';
 import type { WorkerOptions } from './worker';
 import type { QueueOptions } from './queue-cmd';
+import type { ExportOptions, StatusOptions } from './queue-batch';
 
 /**
  * `scandesk`: the offline batch command line. Same engine, queue, store and exports as the
@@ -20,6 +21,12 @@ import type { QueueOptions } from './queue-cmd';
 function parseJobs(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number from 1 to 64.');
+  return n;
+}
+
+function parseId(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a batch id (a whole number).');
   return n;
 }
 
@@ -50,7 +57,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, end
     .addHelpText(
       'after',
       `
-Every option of a command: scandesk scan --help, scandesk watch --help, scandesk worker --help, scandesk queue --help, scandesk credentials --help, scandesk settings --help
+Every option of a command: scandesk scan --help, scandesk watch --help, scandesk worker --help, scandesk queue --help, scandesk status --help, scandesk export --help, scandesk credentials --help, scandesk settings --help
 Example: scandesk scan ~/Scans/March --out march.xlsx`,
     );
 
@@ -321,6 +328,45 @@ Set up the queue first with "scandesk queue init <url>"; submit batches with
       if (action !== 'init' && action !== 'status') throw new UsageError(`scandesk queue: unknown action "${action}" (init or status).`);
       const { runQueue } = await import('./queue-cmd');
       setExitCode(await runQueue(action, url, opts, io));
+    });
+
+  program
+    .command('status')
+    .description('Show a shared PostgreSQL queue: its batches, workers and waiting pages, or one batch (--batch).')
+    .option('--queue <url>', 'the shared queue, postgres://user@host:5432/db (default: $SCANDESK_QUEUE)')
+    .option('--batch <id>', 'one batch: its state, counts, stopped engines and failed pages', parseId)
+    .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  scandesk status --queue postgres://scandesk@dbhost/scandesk
+  scandesk status --queue postgres://scandesk@dbhost/scandesk --batch 12 --json`,
+    )
+    .action(async (opts: StatusOptions) => {
+      const { runStatus } = await import('./queue-batch');
+      setExitCode(await runStatus(opts, io));
+    });
+
+  program
+    .command('export')
+    .description('Write one batch of a shared PostgreSQL queue to a spreadsheet or JSON file (as scan --out does).')
+    .option('--queue <url>', 'the shared queue, postgres://user@host:5432/db (default: $SCANDESK_QUEUE)')
+    .option('--batch <id>', 'the batch to export (see scandesk status)', parseId)
+    .option('-o, --out <file>', 'output file: .xlsx, .csv or .json (its extension picks the format)')
+    .option('--accepted-only', 'only the codes a reviewer accepted')
+    .option('--reveal-personal-data', 'write ID-card numbers in full (default: masked)')
+    .addHelpText(
+      'after',
+      `
+The same columns as "scandesk scan --out" (see scandesk scan --help). A batch still running is
+written as it stands (the pages read so far), and the command says so.
+
+Example: scandesk export --queue postgres://scandesk@dbhost/scandesk --batch 12 --out march.xlsx`,
+    )
+    .action(async (opts: ExportOptions) => {
+      const { runExport } = await import('./queue-batch');
+      setExitCode(await runExport(opts, io));
     });
 
   return program;

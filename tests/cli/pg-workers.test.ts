@@ -57,8 +57,10 @@ describe('scandesk worker on a shared PostgreSQL queue', () => {
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
+      // A page worker 1 holds and has started decoding (only such a loss counts toward the crash quarantine).
       const held = async (pid: number) =>
-        (await db.query(`SELECT id FROM jobs WHERE status = 'running' AND lease_owner LIKE '%:' || $1::text`, [pid])).rows as Array<{ id: string }>;
+        (await db.query(`SELECT id FROM jobs WHERE status = 'running' AND decode_started_by = allocation_id AND lease_owner LIKE '%:' || $1::text`, [pid]))
+          .rows as Array<{ id: string }>;
       // Both at work; then freeze worker 1 while it holds a page, and kill it.
       await waitFor(() => logLines(log1).length >= 2 && logLines(log2).length >= 1, 120_000, 'both workers to decode pages');
       // A statement a worker sent just before it was stopped still completes on the server (a

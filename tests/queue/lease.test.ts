@@ -9,6 +9,7 @@ import {
   renewLease,
   requeueLost,
   scheduleRetry,
+  startDecode,
   type ClaimedJob,
 } from '../../electron/core/queue/jobs';
 import type { CacheKey } from '../../electron/core/store/results';
@@ -44,6 +45,7 @@ describe('leases and fencing', () => {
     const t0 = 1_000_000;
     const first = claim(db, 'local', { now: t0, leaseMs: 1000, owner: 'host:1' })!;
     expect(first.batchId).toBe(batchId);
+    expect(startDecode(db, first)).toBe(true);
     // Nothing else to claim while it is held.
     expect(claim(db, 'local', { now: t0 + 10, leaseMs: 1000, owner: 'host:2' })).toBeNull();
     // Not expired yet: stays with its holder.
@@ -88,11 +90,12 @@ describe('leases and fencing', () => {
     await seedBatch(db, [images[2]!]);
     const t0 = 3_000_000;
     const j = claim(db, 'local', { now: t0, leaseMs: 60_000, owner: 'host:424242' })!;
+    expect(startDecode(db, j)).toBe(true);
     expect(requeueLost(db, t0 + 1, ['host:999'])).toBe(0);
     expect(requeueLost(db, t0 + 1, ['host:424242'])).toBe(1);
     expect(db.prepare(`SELECT status FROM items WHERE id = ?`).get(j.itemId)).toEqual({ status: 'pending' });
     for (let i = 1; i < MAX_LEASE_LOSSES; i++) {
-      claim(db, 'local', { now: t0 + 10 * i, leaseMs: 1, owner: 'host:1' });
+      expect(startDecode(db, claim(db, 'local', { now: t0 + 10 * i, leaseMs: 1, owner: 'host:1' })!)).toBe(true);
       requeueLost(db, t0 + 10 * i + 5);
     }
     expect(db.prepare(`SELECT status, error_code FROM jobs WHERE id = ?`).get(j.id)).toEqual({ status: 'failed', error_code: 'INTERNAL' });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,11 @@ export interface PgCluster {
   socketDir: string;
   /** Creates a new empty database; answers its URL. */
   createDatabase(name?: string): Promise<string>;
+  /**
+   * A login role that must give its password (scram-sha-256, over TCP and the socket), owning
+   * a new database of its own; answers that database's URL, without the password.
+   */
+  createPasswordDatabase(role: string, password: string): Promise<string>;
   /** Stops the server at once and removes its files. */
   stop(): Promise<void>;
 }
@@ -132,6 +137,35 @@ export async function startPostgres(): Promise<PgCluster> {
         await c.end();
       }
       return `postgres://scandesk@127.0.0.1:${port}/${name}`;
+    },
+    async createPasswordDatabase(role, password) {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`SET password_encryption = 'scram-sha-256'`);
+        await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
+        await c.query(`CREATE DATABASE "${role}_db" OWNER "${role}"`);
+        // First match wins: this role's lines go before initdb's trust lines.
+        const hba = join(data, 'pg_hba.conf');
+        const lines = `local all ${role} scram-sha-256\nhost all ${role} 127.0.0.1/32 scram-sha-256\n`;
+        writeFileSync(hba, lines + readFileSync(hba, 'utf8'));
+        await c.query(`SELECT pg_reload_conf()`);
+      } finally {
+        await c.end();
+      }
+      const roleUrl = `postgres://${role}@127.0.0.1:${port}/${role}_db`;
+      // The server reloads its configuration on a signal: wait until it asks this role for a password.
+      for (let i = 0; ; i++) {
+        const probe = new pg.Client({ connectionString: roleUrl, password: '' });
+        const asked = await probe.connect().then(
+          () => false,
+          (err: Error) => /password/i.test(err.message),
+        );
+        await probe.end().catch(() => undefined);
+        if (asked) return roleUrl;
+        if (i >= 100) throw new Error(`PostgreSQL did not start asking ${role} for a password`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async stop() {
       if (!running.delete(data)) return;

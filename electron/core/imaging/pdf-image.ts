@@ -9,11 +9,13 @@ import {
   PDFRawStream,
   PDFRef,
   decodePDFRawStream,
+  type PDFContext,
   type PDFObject,
-  type PDFPage,
+  type PDFPageLeaf,
 } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
 import { assertDimensions } from './limits';
+import { LazyPdf } from './pdf-lazy';
 import type { SourceFile } from './source-file';
 
 /**
@@ -36,43 +38,73 @@ export interface EmbeddedPage {
 }
 
 /**
- * Parsed documents, kept per file content while its pages are decoded one after another by the
- * same worker (a 500-page scan is parsed once, not 500 times).
+ * Documents, kept per file content while its pages are decoded one after another by the same
+ * worker: read lazily (pdf-lazy.ts: page N's objects only, no whole-file parse before page 1),
+ * and parsed whole by pdf-lib only when the lazy reading fails (a damaged cross-reference
+ * table: pdf-lib reads the file front to back). Either is done once per file, not per page.
  */
-const PARSED = new Map<string, { doc: Promise<PDFDocument | null>; timer?: NodeJS.Timeout }>();
-const PARSED_IDLE_MS = 5_000;
-const PARSED_MAX = 2;
+interface Held {
+  lazy?: LazyPdf | null; // null: the file's cross-references cannot be read
+  full?: Promise<PDFDocument | null>;
+  timer?: NodeJS.Timeout;
+}
+const HELD = new Map<string, Held>();
+const HELD_IDLE_MS = 5_000;
+const HELD_MAX = 2;
 
-function parsed(file: SourceFile): Promise<PDFDocument | null> {
-  let entry = PARSED.get(file.sha256);
+function held(file: SourceFile): Held {
+  let entry = HELD.get(file.sha256);
   if (!entry) {
-    // An unreadable or encrypted file is not an error here: pdf.js opens it (or says why).
-    const doc = PDFDocument.load(file.bytes, { ignoreEncryption: false, updateMetadata: false, parseSpeed: Infinity }).catch(() => null);
-    entry = { doc };
-    PARSED.set(file.sha256, entry);
-    for (const key of PARSED.keys()) {
-      if (PARSED.size <= PARSED_MAX) break;
+    entry = {};
+    HELD.set(file.sha256, entry);
+    for (const key of HELD.keys()) {
+      if (HELD.size <= HELD_MAX) break;
       if (key !== file.sha256) forget(key);
     }
   }
   clearTimeout(entry.timer);
   const key = file.sha256;
-  entry.timer = setTimeout(() => forget(key), PARSED_IDLE_MS).unref();
-  return entry.doc;
+  entry.timer = setTimeout(() => forget(key), HELD_IDLE_MS).unref();
+  return entry;
 }
 
 function forget(key: string): void {
-  clearTimeout(PARSED.get(key)?.timer);
-  PARSED.delete(key);
+  clearTimeout(HELD.get(key)?.timer);
+  HELD.delete(key);
+}
+
+/** The page's one full-page image as the file describes it; null for any other page. Throws on structures we do not understand. */
+async function findFullPageImage(file: SourceFile, page: number): Promise<FullPageImage | null> {
+  const entry = held(file);
+  if (entry.lazy === undefined) {
+    try {
+      entry.lazy = LazyPdf.open(file.bytes);
+    } catch {
+      entry.lazy = null;
+    }
+  }
+  if (entry.lazy) {
+    try {
+      const lazy = entry.lazy;
+      if (lazy.encrypted) return null; // pdf.js opens it (or says why)
+      const leaf = lazy.page(page);
+      if (leaf) return fullPageImage(lazy.context, leaf);
+    } catch {
+      // an object not where the cross-references say: the whole file, front to back, decides
+    }
+  }
+  // An unreadable or encrypted file is not an error here: pdf.js opens it (or says why).
+  entry.full ??= PDFDocument.load(file.bytes, { ignoreEncryption: false, updateMetadata: false, parseSpeed: Infinity }).catch(() => null);
+  const doc = await entry.full;
+  if (!doc || doc.isEncrypted || page < 1 || page > doc.getPageCount()) return null;
+  return fullPageImage(doc.context, doc.getPage(page - 1).node);
 }
 
 /** The page's one full-page image, decoded as a viewer shows it; null when the page is anything else. */
 export async function embeddedPageImage(file: SourceFile, page: number, label: string): Promise<EmbeddedPage | null> {
-  const doc = await parsed(file);
   let found: FullPageImage | null;
   try {
-    if (!doc || doc.isEncrypted || page < 1 || page > doc.getPageCount()) return null;
-    found = fullPageImage(doc, doc.getPage(page - 1));
+    found = await findFullPageImage(file, page);
   } catch {
     return null; // a structure we do not understand: rendering decides
   }
@@ -130,9 +162,9 @@ function multiply(m: Matrix, n: Matrix): Matrix {
 }
 
 /** The content of a page: its streams decoded and joined (an array of streams is one content). */
-function contentText(page: PDFPage): string | null {
-  const contents = page.node.Contents();
-  const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray().map((o) => page.doc.context.lookup(o)!) : contents ? [contents] : [];
+function contentText(context: PDFContext, page: PDFPageLeaf): string | null {
+  const contents = page.Contents();
+  const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray().map((o) => context.lookup(o)!) : contents ? [contents] : [];
   let text = '';
   for (const s of streams) {
     if (!(s instanceof PDFRawStream)) return null;
@@ -197,12 +229,12 @@ function orientationOf(col: [number, number], row: [number, number]): Orientatio
   return c && r ? (table[c + r] ?? null) : null;
 }
 
-function fullPageImage(doc: PDFDocument, page: PDFPage): FullPageImage | null {
-  const content = contentText(page);
+function fullPageImage(context: PDFContext, page: PDFPageLeaf): FullPageImage | null {
+  const content = contentText(context, page);
   if (content === null) return null;
   const draw = onlyImageDraw(content);
   if (!draw) return null;
-  const xobjects = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict);
+  const xobjects = page.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict);
   const stream = xobjects?.lookup(PDFName.of(draw.name));
   if (!(stream instanceof PDFRawStream)) return null;
   const dict = stream.dict;
@@ -235,7 +267,7 @@ function fullPageImage(doc: PDFDocument, page: PDFPage): FullPageImage | null {
     channels = 1;
     bits = 1;
   } else {
-    const cs = channelsOf(doc, get('ColorSpace'));
+    const cs = channelsOf(context, get('ColorSpace'));
     if (!cs) return null;
     channels = cs;
     bits = num(get('BitsPerComponent')) ?? 0;
@@ -244,7 +276,7 @@ function fullPageImage(doc: PDFDocument, page: PDFPage): FullPageImage | null {
   let invert = false;
   const decode = get('Decode');
   if (decode instanceof PDFArray) {
-    const d = decode.asArray().map((o) => num(o instanceof PDFRef ? doc.context.lookup(o) : o));
+    const d = decode.asArray().map((o) => num(o instanceof PDFRef ? context.lookup(o) : o));
     const straight = d.every((v, i) => v === (i % 2 === 0 ? 0 : 1));
     const inverted = channels === 1 && d.length === 2 && d[0] === 1 && d[1] === 0;
     if (!straight && !inverted) return null;
@@ -261,7 +293,8 @@ function fullPageImage(doc: PDFDocument, page: PDFPage): FullPageImage | null {
   ];
   const xs = corners.map((p) => p[0]!);
   const ys = corners.map((p) => p[1]!);
-  const box = page.getCropBox();
+  // The crop box, else the media box (both inherited through the page tree), as pdf-lib's PDFPage.getCropBox.
+  const box = (page.CropBox() ?? page.MediaBox()).asRectangle();
   const tolX = box.width * 0.01;
   const tolY = box.height * 0.01;
   if (
@@ -273,7 +306,7 @@ function fullPageImage(doc: PDFDocument, page: PDFPage): FullPageImage | null {
     return null;
   }
   // Where image columns and rows go on the screen (y down), after the page's /Rotate (clockwise).
-  const rotation = ((page.getRotation().angle % 360) + 360) % 360;
+  const rotation = (((page.Rotate()?.asNumber() ?? 0) % 360) + 360) % 360;
   if (rotation % 90 !== 0) return null;
   let col: [number, number] = [a, -b];
   let row: [number, number] = [-c, d]; // image rows run down the image: -(c, d) in user space, y flipped
@@ -287,8 +320,8 @@ function fullPageImage(doc: PDFDocument, page: PDFPage): FullPageImage | null {
 }
 
 /** Bands of a colour space we take as it is: grey or RGB (ICC-based with 1 or 3 components). */
-function channelsOf(doc: PDFDocument, cs: PDFObject | undefined): 1 | 3 | null {
-  const resolved = cs instanceof PDFRef ? doc.context.lookup(cs) : cs;
+function channelsOf(context: PDFContext, cs: PDFObject | undefined): 1 | 3 | null {
+  const resolved = cs instanceof PDFRef ? context.lookup(cs) : cs;
   if (resolved instanceof PDFName) {
     const n = resolved.asString();
     if (n === '/DeviceGray' || n === '/CalGray' || n === '/G') return 1;

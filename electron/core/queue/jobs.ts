@@ -298,12 +298,36 @@ export function renewLease(db: Db, fence: Fence, expiresAt: number): boolean {
 }
 
 /**
+ * The holder begins decoding (calls the engine): from now on, losing it counts toward the crash
+ * quarantine. The mark names the allocation that set it, so a later claim (a new allocation id)
+ * never inherits it and nothing has to clear it. False when the lease was lost meanwhile.
+ */
+export function startDecode(db: Db, fence: Fence): boolean {
+  return (
+    stmt(db, `UPDATE jobs SET decode_started_by = allocation_id WHERE id = ? AND allocation_id = ? AND status = 'running'`).run(fence.id, fence.allocationId)
+      .changes === 1
+  );
+}
+
+/**
+ * Whether a lost lease counts toward the quarantine: only when its holder had begun decoding
+ * (startDecode). A holder that died while its page waited (for a worker thread, a twin's
+ * decode, a cached result) says nothing about the page. SQL over the row's old values.
+ */
+export const LOSS_COUNTS = `(decode_started_by IS NOT NULL AND decode_started_by = allocation_id)`;
+
+/**
  * A page whose holder vanished this many times while decoding it (the process crashed or was
  * killed each time, e.g. a file that crashes the decoder) is set aside: failed with its own
  * message instead of being tried again at every start. Retry failed gives it another chance.
  */
 export const MAX_LEASE_LOSSES = 3;
 export const QUARANTINE_MESSAGE = `Set aside: ScanDesk stopped ${MAX_LEASE_LOSSES} times while decoding this page (the file may crash the decoder). Retry failed tries it again.`;
+/** This loss is the last one allowed (SQL over the row's old values; `max` is MAX_LEASE_LOSSES). */
+const quarantined = (max: string) => `(${LOSS_COUNTS} AND lease_losses + 1 >= ${max})`;
+const QUARANTINED = quarantined('@max');
+/** The same test for PostgreSQL statements, with MAX_LEASE_LOSSES as parameter `max`. */
+export const quarantinedWhen = quarantined;
 
 /**
  * Jobs whose holder vanished (lease expired, or `owners` named as dead) go back to the queue
@@ -327,11 +351,12 @@ export function requeueLost(db: Db, now: number, deadOwners: string[] = []): num
         seen.add(j.id);
         stmt(
           db,
-          `UPDATE jobs SET status = CASE WHEN lease_losses + 1 >= @max THEN 'failed' ELSE 'pending' END,
-                  lease_losses = lease_losses + 1, allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL,
-                  finished_at = CASE WHEN lease_losses + 1 >= @max THEN @now ELSE finished_at END,
-                  error_code = CASE WHEN lease_losses + 1 >= @max THEN 'INTERNAL' ELSE error_code END,
-                  error_message = CASE WHEN lease_losses + 1 >= @max THEN @message ELSE error_message END
+          `UPDATE jobs SET status = CASE WHEN ${QUARANTINED} THEN 'failed' ELSE 'pending' END,
+                  lease_losses = lease_losses + CASE WHEN ${LOSS_COUNTS} THEN 1 ELSE 0 END,
+                  allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL, decode_started_by = NULL,
+                  finished_at = CASE WHEN ${QUARANTINED} THEN @now ELSE finished_at END,
+                  error_code = CASE WHEN ${QUARANTINED} THEN 'INTERNAL' ELSE error_code END,
+                  error_message = CASE WHEN ${QUARANTINED} THEN @message ELSE error_message END
            WHERE id = @id`,
         ).run({ max: MAX_LEASE_LOSSES, message: QUARANTINE_MESSAGE, now, id: j.id });
         deriveItemStatus(db, j.item_id);

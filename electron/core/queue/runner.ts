@@ -261,8 +261,11 @@ export class Runner {
         call = this.decoding.get(k); // started while we looked
       }
       const shared = call !== undefined;
-      const decode = (): Promise<RecognizeResult> =>
-        meterUsage(this.o.usage, job.batchId, () =>
+      const decode = async (): Promise<RecognizeResult> => {
+        // Marked before the engine starts: a holder that vanishes from here on counts toward
+        // the crash quarantine; one that vanished while the page waited does not.
+        if (!(await stored(store.startDecode(job)))) throw new ScanError('CANCELLED', `Job ${job.id} was taken over before it started decoding.`);
+        return meterUsage(this.o.usage, job.batchId, () =>
           withSharedLimits(this.o.sharedLimits, () =>
             engine.recognize({
               source: { path: this.o.sourceFor ? this.o.sourceFor(job) : job.path, page: job.page, format: job.format, sha256: job.sha256 },
@@ -270,8 +273,10 @@ export class Runner {
               ...(job.plan.options ? { options: job.plan.options } : {}),
               signal,
             }),
+            { batchId: job.batchId, engine: job.engine },
           ),
         );
+      };
       if (!call) {
         call = decode();
         call.catch(() => {}); // awaited below; waiters see the same rejection

@@ -313,6 +313,10 @@ export class PgStore implements Store {
     return jobs.renewLease(this.db, fence, leaseMs);
   }
 
+  startDecode(fence: Fence): Promise<boolean> {
+    return jobs.startDecode(this.db, fence);
+  }
+
   /**
    * One round trip for a page's first result (the function notifies the batch's desks, and
    * idle workers when it queued work); a page with other results, or a result with images,

@@ -18,6 +18,7 @@ import {
   pendingEngines,
   release,
   renewLease,
+  startDecode,
   requeueLost,
   scheduleRetry,
   type ClaimedJob,
@@ -276,6 +277,10 @@ export class SqliteStore implements Store {
 
   async renewLease(fence: Fence, leaseMs: number): Promise<boolean> {
     return renewLease(this.db, fence, this.now() + leaseMs);
+  }
+
+  async startDecode(fence: Fence): Promise<boolean> {
+    return startDecode(this.db, fence);
   }
 
   async finish(job: ClaimedJob, outcome: Outcome, key: CacheKey) {

@@ -107,6 +107,11 @@ export interface Store {
   claim(engine: EngineId, lease: { leaseMs: number; owner: string }): Promise<ClaimedJob | null>;
   /** False when the lease was lost meanwhile. */
   renewLease(fence: Fence, leaseMs: number): Promise<boolean>;
+  /**
+   * The holder begins decoding (calls the engine): only from here does losing it count toward
+   * the crash quarantine (queue/jobs.ts startDecode). False when the lease was lost meanwhile.
+   */
+  startDecode(fence: Fence): Promise<boolean>;
   finish(job: ClaimedJob, outcome: Outcome, key: CacheKey): Promise<FinishOutcome>;
   failFinal(job: Fence & { itemId: number }, error: AppError): Promise<boolean>;
   scheduleRetry(job: Fence & { itemId: number }, error: AppError, delayMs: number): Promise<boolean>;

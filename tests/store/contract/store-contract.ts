@@ -179,6 +179,7 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
     it('fences: a job given back after its holder died cannot be finished by that holder', async () => {
       const id = await newBatch(store, 1);
       const first = (await store.claim('local', lease('host:dead')))!;
+      expect(await store.startDecode(first)).toBe(true);
       expect(await store.leaseOwners()).toContain('host:dead');
       expect(await store.requeueLost(['host:dead'])).toBe(1);
       const second = (await store.claim('local', lease('host:alive')))!;
@@ -199,6 +200,7 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       const id = await newBatch(store, 1);
       let job = (await store.claim('local', lease('host:gone')))!;
       for (let loss = 1; loss <= 3; loss++) {
+        expect(await store.startDecode(job)).toBe(true);
         expect(await store.requeueLost(['host:gone'])).toBe(1);
         const next = await store.claim('local', lease('host:gone'));
         if (loss < 3) {
@@ -214,6 +216,31 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
       expect((await store.changeBatch(id, { action: 'retryFailed' })).count).toBe(1);
       expect(await store.claim('local', lease())).toMatchObject({ id: job.id, leaseLosses: 0 });
+    });
+
+    it('counts toward the quarantine only the holders that had started decoding', async () => {
+      const id = await newBatch(store, 1);
+      // Holders that die before their decode starts (waiting for a thread, a twin, a rate slot)
+      // never set the page aside, however often it happens.
+      for (let i = 0; i < 5; i++) {
+        const held = (await store.claim('local', lease('host:gone')))!;
+        expect(held.leaseLosses).toBe(0);
+        expect(await store.requeueLost(['host:gone'])).toBe(1);
+      }
+      // One that started decoding counts; the mark belongs to its allocation: the next holder
+      // does not inherit it, and a stale holder cannot mark the job again.
+      const first = (await store.claim('local', lease('host:gone')))!;
+      expect(await store.startDecode(first)).toBe(true);
+      expect(await store.requeueLost(['host:gone'])).toBe(1);
+      expect(await store.startDecode(first)).toBe(false);
+      const second = (await store.claim('local', lease('host:gone')))!;
+      expect(second.leaseLosses).toBe(1);
+      expect(await store.requeueLost(['host:gone'])).toBe(1);
+      const third = (await store.claim('local', lease('host:alive')))!;
+      expect(third).toMatchObject({ id: first.id, leaseLosses: 1 });
+      expect(await store.startDecode(third)).toBe(true);
+      expect((await store.finish(third, { fresh: result(third, ['ok']) }, keyOf(third))).ok).toBe(true);
+      expect((await store.changeBatch(id, { action: 'settle', holdOpen: false })).status).toBe('done');
     });
 
     it('cancel plus a retryable error leaves no page waiting in the cancelled batch', async () => {

@@ -2,7 +2,7 @@ import type { ReaderOptions } from 'zxing-wasm/reader';
 import type { Detection } from '../../../../shared/detection';
 import { boundingBox } from '../../../../shared/geometry';
 import { identityTransform } from './geometry-map';
-import { DEFAULT_LOCATE, locateBars, type LocateOptions } from './locate';
+import { decodeRegions, type RegionPlan } from './decode-regions';
 import { mergeDetections } from './merge';
 import { fromZBar, fromZXing } from './to-detection';
 import { makeVariant, toGray, type Variant, type VariantSpec } from './variants';
@@ -84,18 +84,10 @@ export interface DecodePlan {
    */
   addOn?: DecodeStep;
   /**
-   * Full pages: regions of bars located on a reduced copy (locate.ts) where nothing was read
-   * yet, each decoded at full resolution with `steps` in order until one reads. The expensive
-   * attempts then cost a few crops instead of another pass over the whole page.
+   * Full pages: regions that look like codes, located on a reduced copy (decode-regions.ts),
+   * where nothing was read yet, each decoded at full resolution with the steps for its kind.
    */
-  regions?: {
-    /** The copy searched (e.g. the half-size page the cheap pass decoded: made once, shared). */
-    search: VariantSpec;
-    locate?: LocateOptions;
-    /** Quiet zone added around a region, in cells of the search (the ends of a code are sparse). */
-    margin: number;
-    steps: DecodeStep[];
-  };
+  regions?: RegionPlan;
 }
 
 /** One step that ran on a page: for traceability and tuning (the quality test's per-step table). */
@@ -158,7 +150,7 @@ export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOu
       if (applies(step, width, height)) await run(step, true);
     }
   }
-  if (plan.regions) await decodeRegions(plan.regions, page, cache, () => found, run);
+  if (plan.regions) await decodeRegions(plan.regions, await variantOf(plan.regions.search, page, cache), () => found, run);
   // Add-on search, only around each retail code found without one (cheap even on a full page).
   const addOn = plan.addOn;
   const hosts = addOn
@@ -186,40 +178,4 @@ export async function decodeGray(page: Gray, plan: DecodePlan): Promise<DecodeOu
 function grown(b: { left: number; top: number; width: number; height: number }) {
   const m = 4 + 0.1 * Math.max(b.width, b.height);
   return { left: b.left - m, top: b.top - m, width: b.width + 2 * m, height: b.height + 2 * m };
-}
-
-/** The located regions not covered by a code already read, each tried at full resolution. */
-async function decodeRegions(
-  spec: NonNullable<DecodePlan['regions']>,
-  page: Gray,
-  cache: Map<string, Variant>,
-  found: () => Detection[],
-  run: (step: DecodeStep, tolerant: boolean) => Promise<void>,
-): Promise<void> {
-  const searched = await variantOf(spec.search, page, cache);
-  const locate = spec.locate ?? DEFAULT_LOCATE;
-  const pad = spec.margin * locate.cell;
-  const { sx, sy } = searched.transform;
-  for (const r of locateBars(searched.gray, locate)) {
-    // back to page pixels, with a quiet zone around
-    const crop = {
-      left: Math.max(0, (r.left - pad) / sx),
-      top: Math.max(0, (r.top - pad) / sy),
-      width: (r.width + 2 * pad) / sx,
-      height: (r.height + 2 * pad) / sy,
-    };
-    const covered = found().some((d) => {
-      const b = boundingBox(d.geometry);
-      if (!b) return false;
-      const cx = b.left + b.width / 2;
-      const cy = b.top + b.height / 2;
-      return cx >= crop.left && cx <= crop.left + crop.width && cy >= crop.top && cy <= crop.top + crop.height;
-    });
-    if (covered) continue;
-    for (const step of spec.steps) {
-      const before = found().length;
-      await run({ ...step, variant: { ...step.variant, crop } }, true);
-      if (found().length > before) break;
-    }
-  }
 }

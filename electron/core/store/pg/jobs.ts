@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../../../shared/errors';
 import type { EngineId, EnginePlan, Task } from '../../../../shared/engines';
 import type { ImageFormat } from '../../intake/types';
-import { MAX_LEASE_LOSSES, QUARANTINE_MESSAGE, type ClaimedJob, type Fence, type FinishOutcome, type JobRole } from '../../queue/jobs';
+import { LOSS_COUNTS, MAX_LEASE_LOSSES, QUARANTINE_MESSAGE, quarantinedWhen, type ClaimedJob, type Fence, type FinishOutcome, type JobRole } from '../../queue/jobs';
 import type { CacheKey, Outcome } from '../results';
 import { changes, preparedRow, row, rows, type Queryable } from './db';
 import { deriveItems } from './item-status';
@@ -271,6 +271,15 @@ export async function renewLease(db: Queryable, fence: Fence, leaseMs: number): 
   );
 }
 
+/** queue/jobs.ts startDecode: the holder begins decoding; its loss counts toward the quarantine from now on. */
+export async function startDecode(db: Queryable, fence: Fence): Promise<boolean> {
+  return (
+    (await changes(db, `UPDATE jobs SET decode_started_by = allocation_id WHERE id = $1 AND allocation_id = $2 AND status = 'running'`, [fence.id, fence.allocationId])) === 1
+  );
+}
+
+const QUARANTINED = quarantinedWhen('$2');
+
 /**
  * Jobs whose holder vanished (lease expired by the server's clock, or owner named dead) go back
  * to the queue; one that keeps losing its holder fails after MAX_LEASE_LOSSES. Rows another
@@ -282,11 +291,12 @@ export async function requeueLost(db: Queryable, deadOwners: string[]): Promise<
     `WITH lost AS (
        SELECT id FROM jobs WHERE status = 'running' AND (lease_expires_at < now() OR lease_owner = ANY($1::text[]))
        ORDER BY id FOR UPDATE SKIP LOCKED)
-     UPDATE jobs SET status = CASE WHEN lease_losses + 1 >= $2 THEN 'failed' ELSE 'pending' END,
-            lease_losses = lease_losses + 1, allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL,
-            finished_at = CASE WHEN lease_losses + 1 >= $2 THEN now() ELSE finished_at END,
-            error_code = CASE WHEN lease_losses + 1 >= $2 THEN 'INTERNAL' ELSE error_code END,
-            error_message = CASE WHEN lease_losses + 1 >= $2 THEN $3 ELSE error_message END
+     UPDATE jobs SET status = CASE WHEN ${QUARANTINED} THEN 'failed' ELSE 'pending' END,
+            lease_losses = lease_losses + CASE WHEN ${LOSS_COUNTS} THEN 1 ELSE 0 END,
+            allocation_id = NULL, lease_expires_at = NULL, lease_owner = NULL, decode_started_by = NULL,
+            finished_at = CASE WHEN ${QUARANTINED} THEN now() ELSE finished_at END,
+            error_code = CASE WHEN ${QUARANTINED} THEN 'INTERNAL' ELSE error_code END,
+            error_message = CASE WHEN ${QUARANTINED} THEN $3 ELSE error_message END
      FROM lost WHERE jobs.id = lost.id RETURNING jobs.item_id`,
     [deadOwners, MAX_LEASE_LOSSES, QUARANTINE_MESSAGE],
   );

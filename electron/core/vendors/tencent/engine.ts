@@ -110,7 +110,7 @@ export class TencentEngine implements Engine {
   }
 
   private async codes(req: RecognizeRequest, options: TencentOptions): Promise<RecognizeResult> {
-    const prepared = await this.prepare(req.source, qrcodeBudget(options));
+    const [prepared] = await Promise.all([this.prepare(req.source, qrcodeBudget(options)), this.transport.load()]);
     const b64 = prepared.data.toString('base64');
     const { response, requestId } = await this.caller.call(
       'QrcodeOCR',
@@ -126,7 +126,7 @@ export class TencentEngine implements Engine {
   }
 
   private async idCard(req: RecognizeRequest, options: TencentOptions): Promise<RecognizeResult> {
-    const prepared = await this.prepare(req.source, idCardBudget(options));
+    const [prepared] = await Promise.all([this.prepare(req.source, idCardBudget(options)), this.transport.load()]);
     const b64 = prepared.data.toString('base64');
     const { response, requestId } = await this.caller.call(
       'IDCardOCR',

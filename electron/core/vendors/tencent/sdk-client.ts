@@ -12,9 +12,17 @@ type OcrSdk = typeof OcrSdkModule;
  * CommonJS marked `__esModule`: Node's import() (the built app and CLI) puts it under `default`,
  * tsx's (the CLI run from sources) does not, so take whichever holds `ocr`.
  */
-const ocrClient = async () => {
-  const loaded = (await import('tencentcloud-sdk-nodejs-ocr')) as OcrSdk & { default?: OcrSdk };
-  return (loaded.default ?? loaded).ocr.v20181119.Client;
+let loading: Promise<OcrSdk['ocr']['v20181119']['Client']> | null = null;
+const ocrClient = () => {
+  if (!loading) {
+    loading = import('tencentcloud-sdk-nodejs-ocr').then((m) => {
+      const loaded = m as OcrSdk & { default?: OcrSdk };
+      return (loaded.default ?? loaded).ocr.v20181119.Client;
+    });
+    // A failed load is tried again by the next call.
+    loading.catch(() => (loading = null));
+  }
+  return loading;
 };
 export const TENCENT_OCR_HOST = 'ocr.tencentcloudapi.com';
 
@@ -72,6 +80,14 @@ export class TencentSdkTransport {
     this.agent = network.agentFor(url, { pinTo: endpoint.resolveTo });
     const via = network.describe(url);
     this.label = via ? `${TENCENT} (${via})` : TENCENT;
+  }
+
+  /**
+   * Loads the SDK, so that the first call does not load it after its rate slot came (that
+   * slot would go by unused; on a shared queue, every worker's).
+   */
+  async load(): Promise<void> {
+    await ocrClient();
   }
 
   secrets(): string[] {
