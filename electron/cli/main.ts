@@ -183,6 +183,9 @@ Examples:
     .option('--failed <dir>', 'move an image or PDF here when one of its pages failed (default: leave it); other files stay put')
     .option('-j, --jobs <n>', 'decoder workers (default: the number of CPU cores)', parseJobs)
     .option('--stability <ms>', 'a file joins once its size has not changed for this long (default 2000)')
+    .option('--queue <url>', 'keep the folder and its batch in a shared PostgreSQL queue (postgres://user@host/db, or $SCANDESK_QUEUE) instead of --db')
+    .option('--blobs <dir>', "with --queue: this machine's path to the queue's shared files (default: the folder given to queue init --blobs)")
+    .option('--submit-only', 'with --queue: add the files to the batch and leave the decoding to "scandesk worker" processes')
     .addHelpText(
       'after',
       `
@@ -192,7 +195,15 @@ and hidden files do not. Stop with Ctrl-C: the pages being decoded finish first.
 command again to resume: files already in the batch are not added twice, files that finished
 meanwhile move on. One process watches a folder at a time (the app or this command).
 
-Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed`,
+With --queue the folder and its batch are the shared queue's: every desk sees the batch, files
+are copied to the queue's blob store, and workers decode them (this process too, unless
+--submit-only). A second process on the same folder path (this machine or another) is refused
+while this one watches; once this one stops, or its heartbeat is 30 s old, the next one started
+takes over. Each file is claimed in the database, so no file joins the batch twice.
+
+Examples:
+  scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed
+  scandesk watch /mnt/scans/inbox --queue postgres://scandesk@dbhost/scandesk --done /mnt/scans/done --submit-only`,
     )
     .action(async (folder: string, opts: WatchOptions) => {
       const { runWatch } = await import('./watch');
