@@ -12,6 +12,7 @@ import type { UsageOptions } from './usage';
 import type { WatchOptions } from './watch';
 import type { WorkerOptions } from './worker';
 import type { QueueOptions } from './queue-cmd';
+import type { ExportOptions, StatusOptions } from './queue-batch';
 
 /**
  * `scandesk`: the offline batch command line. Same engine, queue, store and exports as the
@@ -20,6 +21,12 @@ import type { QueueOptions } from './queue-cmd';
 function parseJobs(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number from 1 to 64.');
+  return n;
+}
+
+function parseId(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a batch id (a whole number).');
   return n;
 }
 
@@ -50,7 +57,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, end
     .addHelpText(
       'after',
       `
-Every option of a command: scandesk scan --help, scandesk watch --help, scandesk worker --help, scandesk queue --help, scandesk credentials --help, scandesk settings --help
+Every option of a command: scandesk scan --help, scandesk watch --help, scandesk worker --help, scandesk queue --help, scandesk status --help, scandesk export --help, scandesk credentials --help, scandesk settings --help
 Example: scandesk scan ~/Scans/March --out march.xlsx`,
     );
 
@@ -176,6 +183,9 @@ Examples:
     .option('--failed <dir>', 'move an image or PDF here when one of its pages failed (default: leave it); other files stay put')
     .option('-j, --jobs <n>', 'decoder workers (default: the number of CPU cores)', parseJobs)
     .option('--stability <ms>', 'a file joins once its size has not changed for this long (default 2000)')
+    .option('--queue <url>', 'keep the folder and its batch in a shared PostgreSQL queue (postgres://user@host/db, or $SCANDESK_QUEUE) instead of --db')
+    .option('--blobs <dir>', "with --queue: this machine's path to the queue's shared files (default: the folder given to queue init --blobs)")
+    .option('--submit-only', 'with --queue: add the files to the batch and leave the decoding to "scandesk worker" processes')
     .addHelpText(
       'after',
       `
@@ -185,7 +195,15 @@ and hidden files do not. Stop with Ctrl-C: the pages being decoded finish first.
 command again to resume: files already in the batch are not added twice, files that finished
 meanwhile move on. One process watches a folder at a time (the app or this command).
 
-Example: scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed`,
+With --queue the folder and its batch are the shared queue's: every desk sees the batch, files
+are copied to the queue's blob store, and workers decode them (this process too, unless
+--submit-only). A second process on the same folder path (this machine or another) is refused
+while this one watches; once this one stops, or its heartbeat is 30 s old, the next one started
+takes over. Each file is claimed in the database, so no file joins the batch twice.
+
+Examples:
+  scandesk watch ~/Scans/inbox --db ~/scandesk.sqlite --done ~/Scans/done --failed ~/Scans/failed
+  scandesk watch /mnt/scans/inbox --queue postgres://scandesk@dbhost/scandesk --done /mnt/scans/done --submit-only`,
     )
     .action(async (folder: string, opts: WatchOptions) => {
       const { runWatch } = await import('./watch');
@@ -321,6 +339,45 @@ Set up the queue first with "scandesk queue init <url>"; submit batches with
       if (action !== 'init' && action !== 'status') throw new UsageError(`scandesk queue: unknown action "${action}" (init or status).`);
       const { runQueue } = await import('./queue-cmd');
       setExitCode(await runQueue(action, url, opts, io));
+    });
+
+  program
+    .command('status')
+    .description('Show a shared PostgreSQL queue: its batches, workers and waiting pages, or one batch (--batch).')
+    .option('--queue <url>', 'the shared queue, postgres://user@host:5432/db (default: $SCANDESK_QUEUE)')
+    .option('--batch <id>', 'one batch: its state, counts, stopped engines and failed pages', parseId)
+    .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  scandesk status --queue postgres://scandesk@dbhost/scandesk
+  scandesk status --queue postgres://scandesk@dbhost/scandesk --batch 12 --json`,
+    )
+    .action(async (opts: StatusOptions) => {
+      const { runStatus } = await import('./queue-batch');
+      setExitCode(await runStatus(opts, io));
+    });
+
+  program
+    .command('export')
+    .description('Write one batch of a shared PostgreSQL queue to a spreadsheet or JSON file (as scan --out does).')
+    .option('--queue <url>', 'the shared queue, postgres://user@host:5432/db (default: $SCANDESK_QUEUE)')
+    .option('--batch <id>', 'the batch to export (see scandesk status)', parseId)
+    .option('-o, --out <file>', 'output file: .xlsx, .csv or .json (its extension picks the format)')
+    .option('--accepted-only', 'only the codes a reviewer accepted')
+    .option('--reveal-personal-data', 'write ID-card numbers in full (default: masked)')
+    .addHelpText(
+      'after',
+      `
+The same columns as "scandesk scan --out" (see scandesk scan --help). A batch still running is
+written as it stands (the pages read so far), and the command says so.
+
+Example: scandesk export --queue postgres://scandesk@dbhost/scandesk --batch 12 --out march.xlsx`,
+    )
+    .action(async (opts: ExportOptions) => {
+      const { runExport } = await import('./queue-batch');
+      setExitCode(await runExport(opts, io));
     });
 
   return program;

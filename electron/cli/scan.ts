@@ -319,7 +319,7 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     // The separation rule and the expected list go with the batch (on a shared queue, every desk sees them).
     await applyExtras(service, batch.id, extras);
     if (options.submitOnly) {
-      io.stdout.write(`Batch ${batch.id} is in ${where}: ${batch.counts.total} pages. Workers ("scandesk worker") do them; follow with "scandesk queue status".\n`);
+      io.stdout.write(`Batch ${batch.id} is in ${where}: ${batch.counts.total} pages. Workers ("scandesk worker") do them; follow with "scandesk status --queue URL --batch ${batch.id}".\n`);
       return EXIT_OK;
     }
     // A resumed batch takes the rules given now (its read pages are judged again).

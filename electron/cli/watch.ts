@@ -8,6 +8,7 @@ import { openProfile } from '../core/profile';
 import { planEngines } from './engines';
 import { EXIT_OK, UsageError } from './errors';
 import { defaultDbPath } from './paths';
+import { queueUrl, redactUrl } from './queue-url';
 import type { CliIo } from './scan';
 
 export interface WatchOptions {
@@ -16,13 +17,21 @@ export interface WatchOptions {
   failed?: string;
   jobs?: number;
   stability?: string;
+  /** A shared queue (postgres://...) for the folder and its batch instead of --db. */
+  queue?: string;
+  /** With --queue: this machine's path to the queue's blob store. */
+  blobs?: string;
+  /** With --queue: only add the files; workers decode them. */
+  submitOnly?: boolean;
 }
 
 /**
  * `scandesk watch <folder>`: a hot folder on the command line. Files that appear in the folder
  * (once their size stops changing) join the folder's continuous batch in --db; processed files
  * move to --done (or --failed when a page failed). Runs until Ctrl-C; run it again to resume.
- * The same folder shows in the app's Settings and its batch in the batch list.
+ * The same folder shows in the app's Settings and its batch in the batch list. With --queue the
+ * folder and its batch live in the shared queue: every desk sees them, workers decode its pages
+ * (this process too unless --submit-only), and one process watches the folder at a time.
  */
 export async function runWatch(folderArg: string, o: WatchOptions, io: CliIo): Promise<number> {
   const folder = resolve(folderArg);
@@ -34,11 +43,17 @@ export async function runWatch(folderArg: string, o: WatchOptions, io: CliIo): P
   const done = o.done === undefined ? null : await ensureFolder(resolve(o.done), '--done', io);
   const failed = o.failed === undefined ? null : await ensureFolder(resolve(o.failed), '--failed', io);
   const plan: EnginePlan = { engine: 'local', task: 'codes' };
-  const profile = await openProfile({ dbPath, env: io.env, engines: { include: planEngines(plan), localJobs: o.jobs ?? availableParallelism() } }).catch(
-    (err: unknown) => {
-      throw new Error(`Cannot open the database ${dbPath}: ${toAppError(err).message}`, { cause: err });
-    },
-  );
+  const queue = o.queue === undefined && !o.submitOnly && o.blobs === undefined ? null : queueUrl(o.queue, io.env);
+  const where = queue ? `the shared queue ${redactUrl(queue)}` : dbPath;
+  const profile = await openProfile({
+    dbPath,
+    ...(queue ? { queue } : {}),
+    ...(queue && o.blobs ? { blobs: resolve(o.blobs) } : {}),
+    env: io.env,
+    engines: { include: o.submitOnly ? [] : planEngines(plan), localJobs: o.jobs ?? availableParallelism() },
+  }).catch((err: unknown) => {
+    throw new Error(queue ? toAppError(err).message : `Cannot open the database ${dbPath}: ${toAppError(err).message}`, { cause: err });
+  });
   const { service } = profile;
   const show = (p: string) => relative(folder, p) || p;
   const print = (e: WatchEvent) => {
@@ -63,7 +78,7 @@ export async function runWatch(folderArg: string, o: WatchOptions, io: CliIo): P
     });
     await watcher.start();
     io.stderr.write(
-      `Watching ${folder}${watcher.currentBatch ? ` (batch ${watcher.currentBatch})` : ''} in ${dbPath}. ` +
+      `Watching ${folder}${watcher.currentBatch ? ` (batch ${watcher.currentBatch})` : ''} in ${where}. ` +
         `Files join once their size has been steady for ${stabilityMs} ms. Ctrl-C to stop; run the same command to resume.\n`,
     );
     await stopped;
@@ -71,7 +86,8 @@ export async function runWatch(folderArg: string, o: WatchOptions, io: CliIo): P
     await watcher.stop();
     const batchId = watcher.currentBatch;
     if (batchId !== null) {
-      const b = await service.whenSettled(batchId);
+      // Submit only: the workers finish the pages; files move on with the next watch of the folder.
+      const b = o.submitOnly ? await service.getBatch(batchId) : await service.whenSettled(batchId);
       const f = (await service.hotFolders.get(saved.id)).files;
       io.stdout.write(
         `Batch ${b.id} "${b.name}": ${b.counts.total} pages, ${b.counts.done} done, ${b.counts.failed} failed, ${b.counts.codes} codes; ` +

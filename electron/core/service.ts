@@ -24,7 +24,6 @@ import { SqliteStore } from './store/sqlite-store';
 import type { BatchChange, BatchChangeResult, Store, UnreadItem } from './store/store';
 import type { BulkScope, ReviewBefore } from './store/bulk-review';
 import type { ManualCode } from './store/manual';
-import type { Db } from './store/db';
 import { documentsApi, type DocumentsApi } from './documents/service';
 import { exportExtras } from './export/extras';
 import type { ExportOutcome } from './export/types';
@@ -41,7 +40,7 @@ export interface ScanServiceOptions {
   /**
    * A store opened by the caller (a shared queue: PgStore), closed with the service. On a
    * shared queue the service looks for work every `pollMs`, leaves pages of engines it lacks to
-   * other workers, and has no hot folders (SQLite only, for now).
+   * other workers.
    */
   store?: Store;
   /**
@@ -93,8 +92,7 @@ export async function openScanService(options: ScanServiceOptions): Promise<Scan
   const owned = options.engines ? [] : await defaultEngines({ dbPath: options.dbPath });
   const engines = options.engines ?? owned;
   const store = options.store ?? SqliteStore.open(options.dbPath);
-  const localDb = store instanceof SqliteStore ? store.db : null;
-  const service = new StoreScanService(store, localDb, options, engines, owned);
+  const service = new StoreScanService(store, options, engines, owned);
   try {
     await service.resumeLost();
   } catch (err) {
@@ -141,8 +139,6 @@ class StoreScanService extends EventEmitter implements ScanService {
 
   constructor(
     private readonly store: Store,
-    /** The hot folders' tables (SQLite only, for now: null on a shared queue). */
-    localDb: Db | null,
     options: ScanServiceOptions,
     engines: Engine[],
     private readonly ownedEngines: Engine[],
@@ -173,10 +169,8 @@ class StoreScanService extends EventEmitter implements ScanService {
     // On a shared queue a page's file is the blob store's copy (the path is the submitting desk's).
     this.documents = documentsApi(store.batchData, blobs ? (row) => blobPath(blobs, row.sha256) : undefined);
     this.reconciliation = reconciliationApi(store.batchData);
-    this.hotFolders = localDb
-      ? hotFoldersApi(localDb, (plan) => validatePlan(plan, this.engineMap, { sharedQueue: this.shared }), (id) => this.check(id))
-      : notOnSharedQueue<HotFoldersApi>('Hot folders');
-    const shared = localDb === null;
+    this.hotFolders = hotFoldersApi(store.hotFolders, (plan) => validatePlan(plan, this.engineMap, { sharedQueue: this.shared }), (id) => this.check(id));
+    const shared = !(store instanceof SqliteStore);
     this.shared = shared;
     const pollMs = shared ? (options.pollMs ?? 5000) : undefined;
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, (id) => this.emitProgress(id));
@@ -734,13 +728,6 @@ function defaultName(paths: string[]): string {
 }
 
 /** Lease owners on this host whose process no longer exists (their jobs can return at once). */
-/** A feature the shared queue does not have yet: every call refuses, saying so. */
-function notOnSharedQueue<T extends object>(feature: string): T {
-  return new Proxy({} as T, {
-    get: () => () => Promise.reject(new ScanError('INVALID_INPUT', `${feature} are not available on a shared PostgreSQL queue yet: use a local profile for them.`)),
-  });
-}
-
 function deadLocalOwners(owners: string[]): string[] {
   const host = hostname();
   return owners.filter((o) => {

@@ -6,55 +6,36 @@
  * comes into view. Screenshots: test-results/screenshots/camera-live-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { CHROMIUM_PATH } from '../../bench/ui/chromium';
+import type { Page } from 'playwright-core';
 import { Z } from '../fixtures/samples';
 import { writeY4m } from './support/fake-camera';
 import { shotInEveryLook } from './support/looks';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const QR_TEXT = readFileSync(`${Z}qrcode-5/01.txt`, 'utf8');
 const EAN_TEXT = readFileSync(`${Z}ean13-1/1.txt`, 'utf8').trim();
-let dir: string;
-let host: RunningHost;
-let browser: Browser;
+let w: Workstation;
 let page: Page;
-const rendererErrors: string[] = [];
+let rendererErrors: string[];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-camera-live-'));
-  const video = join(dir, 'camera.y4m');
-  // Two seconds of each photo at 10 frames a second: several samples of each while it is in view.
-  await writeY4m(video, [`${Z}qrcode-5/01.png`, `${Z}ean13-1/1.png`], { width: 640, height: 480, fps: 10, framesEach: 20 });
-  host = await startHost({ dbPath: join(dir, 'profile', 'scandesk.db'), port: 0, log: () => undefined });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--disable-gpu',
-      '--no-first-run',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
+  w = await openWorkstation('e2e-camera-live', {
+    db: join('profile', 'scandesk.db'),
+    host: { log: () => undefined },
+    async prepare({ dir }) {
+      // Two seconds of each photo at 10 frames a second: several samples of each while it is in view.
+      await writeY4m(join(dir, 'camera.y4m'), [`${Z}qrcode-5/01.png`, `${Z}ean13-1/1.png`], { width: 640, height: 480, fps: 10, framesEach: 20 });
+    },
+    chromiumArgs: (dir) => ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${join(dir, 'camera.y4m')}`],
+    viewport: { width: 1280, height: 900 },
+    refusals: false,
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.on('pageerror', (e) => rendererErrors.push(e.message));
-  await page.goto(host.url);
+  ({ page, pageErrors: rendererErrors } = w);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 /** The outlines on screen now: value and the polygon's box in the page's pixels. */
 async function outlines(): Promise<Array<{ value: string; box: { x: number; y: number; width: number; height: number } }>> {

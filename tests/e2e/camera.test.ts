@@ -7,42 +7,31 @@
  * test-results/screenshots/camera-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { CHROMIUM_PATH } from '../../bench/ui/chromium';
+import type { Page } from 'playwright-core';
+import type { RunningHost } from '../../electron/host';
 import { shotInEveryLook } from './support/looks';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-let dir: string;
+let w: Workstation;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const rendererErrors: string[] = [];
+let rendererErrors: string[];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-camera-'));
-  host = await startHost({ dbPath: join(dir, 'profile', 'scandesk.db'), port: 0, log: () => undefined });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--disable-gpu', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  w = await openWorkstation('e2e-camera', {
+    db: join('profile', 'scandesk.db'),
+    host: { log: () => undefined },
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    viewport: { width: 1280, height: 900 },
+    refusals: false,
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.on('pageerror', (e) => rendererErrors.push(e.message));
-  await page.goto(host.url);
+  ({ host, page, pageErrors: rendererErrors } = w);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 describe('capture from a camera', () => {
   it('lists the camera, previews it, and a captured PNG becomes a page the engine decodes', async () => {

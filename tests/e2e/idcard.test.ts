@@ -9,81 +9,57 @@
  * screen in both languages and themes: test-results/screenshots/idcard-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { createEngineRegistry, type EngineRegistry } from '../../electron/core/engines/registry';
-import { CredentialStore } from '../../electron/core/credentials/store';
-import { openScanService } from '../../electron/core/service';
+import type { Page } from 'playwright-core';
 import type { ScanService } from '../../electron/core/service-types';
-import { VendorSettingsStore, vendorSettingsPath } from '../../electron/core/settings';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
-import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { startTencentEmulator, type TencentEmulator } from '../emulators/tencent/server';
 import { CARD, CREDS, SAMPLES, cardPage } from '../integration/support/vendors';
 import { shotInEveryLook } from './support/looks';
+import { useKeychain, vendorService } from './support/vendor-host';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-let keychain: PrivateKeychain;
 let emu: TencentEmulator;
+let w: Workstation;
 let dir: string;
-let registry: EngineRegistry;
 let service: ScanService;
-let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const rendererErrors: string[] = [];
+let rendererErrors: string[];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-idcard-'));
-  keychain = await startPrivateKeychain();
-  Object.assign(process.env, keychain.env);
-  delete process.env.DISPLAY;
-  const marker = readFileSync(join(SAMPLES, CARD.qr.replace(/\.png$/, '.txt')), 'utf8');
-  emu = await startTencentEmulator({
-    accounts: { [CREDS.tencent.secretId]: CREDS.tencent.secretKey },
-    cards: [
-      {
-        marker,
-        side: 'FRONT',
-        fields: CARD.fields,
-        warnings: [-9102, -9107],
-        quality: 58,
-        borderCodeValue: 12,
-        // cardPage draws the card over the whole 1000x630 photo; the crop keeps a margin off.
-        cardBox: { left: 0.02, top: 0.03, width: 0.96, height: 0.94 },
-        reflections: ['RecognitionField'],
-      },
-    ],
+  w = await openWorkstation('e2e-idcard', {
+    db: join('profile', 'scandesk.db'),
+    async prepare({ dbPath, defer }) {
+      await useKeychain(defer);
+      const marker = readFileSync(join(SAMPLES, CARD.qr.replace(/\.png$/, '.txt')), 'utf8');
+      emu = await startTencentEmulator({
+        accounts: { [CREDS.tencent.secretId]: CREDS.tencent.secretKey },
+        cards: [
+          {
+            marker,
+            side: 'FRONT',
+            fields: CARD.fields,
+            warnings: [-9102, -9107],
+            quality: 58,
+            borderCodeValue: 12,
+            // cardPage draws the card over the whole 1000x630 photo; the crop keeps a margin off.
+            cardBox: { left: 0.02, top: 0.03, width: 0.96, height: 0.94 },
+            reflections: ['RecognitionField'],
+          },
+        ],
+      });
+      defer(() => emu.close());
+      const opened = await vendorService(dbPath, defer, { tencent: { endpoint: `http://127.0.0.1:${emu.port}` } }, (r) => r.setCredentials('tencent', CREDS.tencent));
+      service = opened.service;
+      return opened;
+    },
+    viewport: { width: 1280, height: 900 },
+    refusals: false,
   });
-  const dbPath = join(dir, 'profile', 'scandesk.db');
-  mkdirSync(join(dir, 'profile'));
-  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath), {});
-  settings.update({ tencent: { endpoint: `http://127.0.0.1:${emu.port}` } });
-  registry = createEngineRegistry({ settings, credentials: new CredentialStore() });
-  await registry.setCredentials('tencent', CREDS.tencent);
-  service = await openScanService({ dbPath, engines: registry.engines });
-  host = await startHost({ dbPath, port: 0, service, vendors: { registry, settings } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.on('pageerror', (e) => rendererErrors.push(e.message));
-  await page.goto(host.url);
+  ({ dir, page, pageErrors: rendererErrors } = w);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await service?.close();
-  await registry?.close();
-  await emu?.close();
-  await keychain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 describe('ID cards in the interface', () => {
   it('the new-batch dialog offers every IDCardOCR output; what is ticked is what Tencent receives', async () => {

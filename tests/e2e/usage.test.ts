@@ -6,66 +6,45 @@
  * Usage shows today and this month per account. Screenshots in both languages and themes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { createEngineRegistry, type EngineRegistry } from '../../electron/core/engines/registry';
-import { CredentialStore } from '../../electron/core/credentials/store';
-import { openScanService } from '../../electron/core/service';
+import type { Page } from 'playwright-core';
 import type { ScanService } from '../../electron/core/service-types';
-import { VendorSettingsStore, vendorSettingsPath } from '../../electron/core/settings';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
-import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { CREDS, copySamples, startEmulators, type Emulators } from '../integration/support/vendors';
 import { shotInEveryLook } from './support/looks';
+import { useKeychain, vendorService } from './support/vendor-host';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-let keychain: PrivateKeychain;
 let emu: Emulators;
+let w: Workstation;
 let dir: string;
-let registry: EngineRegistry;
 let service: ScanService;
-let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const rendererErrors: string[] = [];
+let rendererErrors: string[];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-usage-'));
-  keychain = await startPrivateKeychain();
-  Object.assign(process.env, keychain.env);
-  delete process.env.DISPLAY;
-  emu = await startEmulators();
-  const dbPath = join(dir, 'profile', 'scandesk.db');
-  mkdirSync(join(dir, 'profile'));
-  const settings = new VendorSettingsStore(vendorSettingsPath(dbPath), {});
-  settings.update({ tencent: { endpoint: emu.env.SCANDESK_TENCENT_ENDPOINT }, wechat: { baseUrl: emu.env.SCANDESK_WECHAT_BASE_URL } });
-  registry = createEngineRegistry({ settings, credentials: new CredentialStore() });
-  await registry.setCredentials('tencent', CREDS.tencent);
-  await registry.setCredentials('wechat', CREDS.wechat);
-  service = await openScanService({ dbPath, engines: registry.engines });
-  host = await startHost({ dbPath, port: 0, service, vendors: { registry, settings } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
-  page.on('pageerror', (e) => rendererErrors.push(e.message));
-  await page.goto(host.url);
+  w = await openWorkstation('e2e-usage', {
+    db: join('profile', 'scandesk.db'),
+    async prepare({ dbPath, defer }) {
+      await useKeychain(defer);
+      emu = await startEmulators();
+      defer(() => emu.close());
+      const settings = { tencent: { endpoint: emu.env.SCANDESK_TENCENT_ENDPOINT }, wechat: { baseUrl: emu.env.SCANDESK_WECHAT_BASE_URL } };
+      const opened = await vendorService(dbPath, defer, settings, async (r) => {
+        await r.setCredentials('tencent', CREDS.tencent);
+        await r.setCredentials('wechat', CREDS.wechat);
+      });
+      service = opened.service;
+      return opened;
+    },
+    viewport: { width: 1280, height: 860 },
+    refusals: false,
+  });
+  ({ dir, page, pageErrors: rendererErrors } = w);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await service?.close();
-  await registry?.close();
-  await emu?.close();
-  await keychain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 async function openDialog(folder: string, engine: string, task = 'codes', name?: string): Promise<void> {
   await page.click('[data-testid=new-batch]');

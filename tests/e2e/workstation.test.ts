@@ -33,8 +33,13 @@ const PICKS = [
   'datamatrix-1/GUID.png',
   'datamatrix-1/C40.png',
 ];
-/** Pages in the batch that is paused and resumed. */
-const MORE = 80;
+/**
+ * Pages in the batch that is paused and resumed: on a quiet machine they take about 2 s to
+ * decode, twice what the rate line needs before it shows (Throughput: 1 s of progress).
+ */
+const MORE = 100;
+/** Waits for UI and service states: patient under load, each still ends when its state is there. */
+const WAIT = { timeout: 60_000 };
 
 let w: Workstation;
 let dir: string;
@@ -381,7 +386,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
   it('pauses, resumes, shows a broken page and retries it', async () => {
     const more = join(dir, 'more');
     mkdirSync(more);
-    // Distinct real images (no result to reuse), so the batch runs long enough to pause it.
+    // Distinct real images (no result to reuse), so the batch runs long enough to watch it.
     const distinct = ['qrcode-2', 'qrcode-3', 'qrcode-5', 'qrcode-6', 'ean13-3', 'ean13-5', 'code128-1', 'pdf417-2']
       .flatMap((d) => readdirSync(join(SAMPLES, d)).filter((f) => /\.(png|jpe?g)$/i.test(f)).map((f) => join(SAMPLES, d, f)))
       .slice(0, MORE);
@@ -396,28 +401,66 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     await page.fill('[data-testid=path-input]', more);
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=path-row][data-state=ok]');
+    // The host holds the new batch as it is created, so its pages wait for this test however
+    // fast the machine decodes: on a quiet one the whole batch took about as long as the clicks
+    // below, and the test timed out waiting for a Pause button or a rate line that never came.
+    const known = new Set((await host.service.listBatches()).map((b) => b.id));
+    const held = new Promise<number>((resolve, reject) => {
+      let taken = false;
+      const hold = () => {
+        host.service
+          .listBatches()
+          .then(async (all) => {
+            const b = all.find((x) => !known.has(x.id));
+            if (!b || taken) return;
+            taken = true;
+            host.service.off('batches', hold);
+            await host.service.pause(b.id);
+            resolve(b.id);
+          })
+          .catch(reject);
+      };
+      host.service.on('batches', hold);
+    });
     await page.click('[data-testid=start-batch]');
-    await page.click('[data-testid=batch-view] >> text=Pause');
-    await expect.poll(() => page.textContent('[data-testid=batch-status]')).toBe('Paused');
-    const id = (await host.service.listBatches())[0]!.id;
+    const id = await held;
+    const view = `[data-testid=batch-view][data-batch-id="${id}"]`;
+    // Buttons by their whole text: "Pause" is also part of the status "Paused".
+    const button = (name: string) => `${view} button:text-is("${name}")`;
+    await expect.poll(() => page.textContent(`${view} [data-testid=batch-status]`), WAIT).toBe('Paused');
+
+    // Pause and Resume as the user has them: Resume, then Pause while most pages still wait.
+    await page.click(button('Resume'));
+    await page.click(button('Pause'));
+    await expect.poll(() => page.textContent(`${view} [data-testid=batch-status]`), WAIT).toBe('Paused');
+    // Paused, and the pages that were being decoded have finished (nothing of it in flight).
+    expect((await host.service.whenSettled(id)).status).toBe('paused');
     // Pages stream in while the folder is read (pausing stops decoding, not intake): wait for all.
-    await expect.poll(async () => (await host.service.getBatch(id)).counts.total, { timeout: 30_000 }).toBe(MORE + 1);
+    await expect.poll(async () => (await host.service.getBatch(id)).counts.total, WAIT).toBe(MORE + 1);
     const paused = await host.service.getBatch(id);
     expect(paused.status).toBe('paused');
     expect(paused.counts.pending).toBeGreaterThan(0);
     await shot('13-paused');
 
     // Record every value the sidebar's bar shows while the batch runs (batch.progress events).
+    // And every pace line the batch view shows (it shows one only while the batch runs).
     await page.evaluate(`(() => {
       const bar = document.querySelector('[data-testid=batch-row][data-batch-id="${id}"] [role=progressbar]');
       window.__seen = [Number(bar.getAttribute('aria-valuenow'))];
       new MutationObserver(() => window.__seen.push(Number(bar.getAttribute('aria-valuenow'))))
         .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+      window.__rates = [];
+      new MutationObserver(() => {
+        const rate = document.querySelector('${view} [data-testid=batch-rate]');
+        if (rate && rate.textContent !== window.__rates.at(-1)) window.__rates.push(rate.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`);
-    await page.click('[data-testid=batch-view] >> text=Resume');
-    // While it runs: its pace and the time left, from the progress it reports.
-    await expect.poll(() => page.textContent('[data-testid=batch-rate]'), { timeout: 60_000 }).toMatch(/^[\d.]+ pages\/s · about \d+ (s|min) left$/);
+    await page.click(button('Resume'));
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`, { timeout: 120_000 });
+    // While it ran: its pace and the time left, from the progress it reported.
+    const rates = (await page.evaluate('window.__rates')) as string[];
+    expect(rates.length, 'a pace line while the batch ran').toBeGreaterThan(0);
+    for (const r of rates) expect(r).toMatch(/^[\d.]+ pages\/s · about \d+ (s|min) left$/);
     const seen = (await page.evaluate('window.__seen')) as number[];
     expect(seen.at(-1)).toBe(MORE + 1);
     expect(seen.filter((v) => v > seen[0]! && v < MORE + 1).length, `live steps: ${seen.join(',')}`).toBeGreaterThanOrEqual(2);
@@ -427,7 +470,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     expect(done.counts.done).toBe(MORE);
 
     await page.click('[data-testid=filter-errors]');
-    await expect.poll(() => page.textContent('[data-testid=grid-count]')).toBe('1 page');
+    await expect.poll(() => page.textContent('[data-testid=grid-count]'), WAIT).toBe('1 page');
     const broken = (await host.service.listItems(id, { filter: 'errors' })).items[0]!;
     expect(broken.error?.message).toBeTruthy();
     const card = `[data-testid=card][data-item-id="${broken.id}"]`;
@@ -435,7 +478,7 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     expect(await page.getAttribute(card, 'title')).toContain(broken.error!.message);
     await page.click(card);
     await page.waitForSelector(`[data-testid=review][data-item-id="${broken.id}"]`);
-    await expect.poll(() => page.textContent('[data-testid=stage]')).toContain(broken.error!.message);
+    await expect.poll(() => page.textContent('[data-testid=stage]'), WAIT).toContain(broken.error!.message);
     await shot('14-review-error');
     await page.keyboard.press('Escape');
 
@@ -443,8 +486,11 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     let events = 0;
     const count = (p: { batchId: number }) => void (p.batchId === id && events++);
     host.service.on('progress', count);
-    await page.click('[data-testid=batch-view] >> text=Retry failed');
-    await expect.poll(() => events).toBeGreaterThan(0);
+    await page.click(button('Retry failed'));
+    await expect.poll(() => events, WAIT).toBeGreaterThan(0);
+    // The retry has started (a progress event): wait for it to end in the service, then in the UI
+    // (the row said done before the retry too).
+    expect((await host.service.whenSettled(id)).status).toBe('done');
     await page.waitForSelector(`[data-testid=batch-row][data-batch-id="${id}"][data-status=done]`);
     host.service.off('progress', count);
     expect((await host.service.getBatch(id)).counts.failed).toBe(1);
@@ -454,21 +500,22 @@ describe('desktop workstation in a browser', { timeout: 180_000 }, () => {
     expect(multi, 'a sample page with two or more codes').toBeTruthy();
     await page.click('[data-testid=filter-all]');
     await page.fill('[data-testid=search]', multi!.path.split('/').pop()!);
-    await expect.poll(() => page.locator('[data-testid=card]').count()).toBe(1);
-    await page.click('[data-testid=card]');
+    // That page's card alone (not a card left from the errors filter while the search loads).
+    await expect.poll(() => page.locator('[data-testid=card]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-item-id'))), WAIT).toEqual([String(multi!.id)]);
+    await page.click(`[data-testid=card][data-item-id="${multi!.id}"]`);
     expect(await checkOutlines(multi!.id)).toBe(multi!.detectionCount);
     const dets = (await host.service.getItem(multi!.id)).detections;
     const selected = () => page.getAttribute('[data-testid=detection][aria-selected=true]', 'data-detection-id');
-    await expect.poll(selected).toBe(String(dets[0]!.id));
+    await expect.poll(selected, WAIT).toBe(String(dets[0]!.id));
     await page.keyboard.press('Tab');
-    await expect.poll(selected).toBe(String(dets[1]!.id));
-    await expect.poll(() => page.locator(`g.current [data-detection-id="${dets[1]!.id}"]`).count()).toBe(1);
+    await expect.poll(selected, WAIT).toBe(String(dets[1]!.id));
+    await expect.poll(() => page.locator(`g.current [data-detection-id="${dets[1]!.id}"]`).count(), WAIT).toBe(1);
     await shot('15-review-several-codes');
     await page.keyboard.press('Shift+Tab');
-    await expect.poll(selected).toBe(String(dets[0]!.id));
+    await expect.poll(selected, WAIT).toBe(String(dets[0]!.id));
     // Hovering a row highlights its outline.
     await page.hover(`[data-testid=detection][data-detection-id="${dets[1]!.id}"]`);
-    await expect.poll(() => page.locator(`g.hover [data-detection-id="${dets[1]!.id}"]`).count()).toBe(1);
+    await expect.poll(() => page.locator(`g.hover [data-detection-id="${dets[1]!.id}"]`).count(), WAIT).toBe(1);
     await page.keyboard.press('Escape');
     await page.fill('[data-testid=search]', '');
   });

@@ -1,25 +1,30 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument, PDFName, concatTransformationMatrix, degrees, drawObject, popGraphicsState, pushGraphicsState } from 'pdf-lib';
+import { PDFDocument, PDFName, StandardFonts, concatTransformationMatrix, degrees, drawObject, popGraphicsState, pushGraphicsState, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePages, type PageLayout } from '../../bench/pages/layout';
 import { vectorPdf } from '../../bench/pages/formats';
 import { decodeGray } from '../../electron/core/engines/local/decode';
 import { FULL_PAGE_PLAN } from '../../electron/core/engines/local/page-plan';
-import { loadGray, type GrayPixels } from '../../electron/core/imaging/load';
+import { loadGray, loadOriented, type GrayPixels } from '../../electron/core/imaging/load';
+import { prepare } from '../../electron/core/imaging/prepare';
+import { makePreview } from '../../electron/core/imaging/preview';
 import { lumaOf } from '../../electron/core/imaging/luma';
 import { loadPdfPage } from '../../electron/core/imaging/pdf';
-import { renderPdfPageGray } from '../../electron/core/imaging/pdfium';
+import { renderPdfPageGray, renderPdfPageRgba } from '../../electron/core/imaging/pdfium';
 import { readSourceFile } from '../../electron/core/imaging/source-file';
 import { failure } from '../support/scan-error';
+import { readEncoded } from './zxing-helper';
 
 /**
  * Vector PDF pages (text and codes drawn, as invoices are printed) are rendered by PDFium in
  * wasm, straight to grey; pdf.js stays for what PDFium declines. Real PDFs: the bench's A4
  * pages written by pdf-lib as vectors (a QR code; a DataMatrix and a Code 128 on a sideways
- * page), the same with /Rotate, and the awkward cases.
+ * page), the same with /Rotate, an invoice-like page in colour, the fixture two-qr.pdf (images
+ * placed on a page, not a scan), and the awkward cases. Previews, thumbnails, vendor uploads and
+ * documents draw vector pages with PDFium too (in colour), pdf.js where PDFium declines.
  */
 const FIX = new URL('../fixtures/', import.meta.url).pathname;
 let tmp: string;
@@ -137,5 +142,91 @@ describe('PDFium renders vector pages to grey', () => {
     expect(out.detections.map((d) => d.text)).toEqual(layouts[0]!.truth.map((t) => t.text));
     // the next vector page still goes through PDFium
     expect(await renderPdfPageGray(f, 2, path)).not.toBeNull();
+    // previews of that page: pdf.js too, at the full page's size
+    const preview = await makePreview({ path, page: 1, format: 'pdf' }, { maxSide: 600, format: 'jpeg' });
+    expect([preview.pageWidth, preview.pageHeight]).toEqual([g.width, g.height]);
+    expect(await renderPdfPageRgba(f, 1, path)).toBeNull();
   });
 });
+
+describe('previews, thumbnails and vendor uploads draw vector pages with PDFium, in colour', () => {
+  /** The bench's QR page with a blue box and red words on it, as an invoice in colour. */
+  async function colourPage(): Promise<string> {
+    const doc = await PDFDocument.load(readFileSync(vector));
+    const page = doc.getPage(0);
+    page.drawRectangle({ x: 60, y: 60, width: 120, height: 60, color: rgb(0.1, 0.2, 0.85) });
+    page.drawText('PAID', { x: 220, y: 70, size: 40, font: await doc.embedFont(StandardFonts.HelveticaBold), color: rgb(0.85, 0.1, 0.1) });
+    const path = join(tmp, 'colour.pdf');
+    writeFileSync(path, await doc.save());
+    return path;
+  }
+
+  it('loadOriented and previews are PDFium\'s colour rendering; the picture is what pdf.js draws', async () => {
+    const path = await colourPage();
+    const f = await file(path);
+    const px = await loadOriented({ path, page: 1, format: 'pdf' }, f);
+    const direct = (await renderPdfPageRgba(f, 1, path))!;
+    expect(direct).not.toBeNull();
+    expect([px.width, px.height]).toEqual([direct.width, direct.height]);
+    expect(Buffer.compare(px.data, direct.data)).toBe(0);
+    const ref = await loadPdfPage(f, 1, path);
+    expect([px.width, px.height]).toEqual([ref.width, ref.height]);
+    // the same page as pdf.js draws it (anti-aliasing differs), in colour: the box is blue
+    const lumaPx = { data: Buffer.from(lumaOf(px.data, px.width, px.height, 4).buffer), width: px.width, height: px.height };
+    const lumaRef = { data: Buffer.from(lumaOf(ref.data, ref.width, ref.height, 4).buffer), width: ref.width, height: ref.height };
+    expect(meanDiff(await small(lumaPx), await small(lumaRef))).toBeLessThan(4);
+    const at = (x: number, y: number) => (y * px.width + x) * 4;
+    const k = px.width / ((210 * 72) / 25.4); // pixels per point
+    const box = at(Math.round(120 * k), px.height - Math.round(90 * k));
+    expect(px.data[box + 2]!).toBeGreaterThan(150);
+    expect(px.data[box]!).toBeLessThan(80);
+    expect(px.data[box + 3]!).toBe(255);
+    expect((await readEncoded(await sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 } }).png().toBuffer())).map((r) => r.text)).toEqual(
+      layouts[0]!.truth.map((t) => t.text),
+    );
+  });
+
+  it('a thumbnail is drawn at its own size: positions still map to the full page', async () => {
+    const path = await colourPage();
+    const f = await file(path);
+    const thumb = await makePreview({ path, page: 1, format: 'pdf' }, { maxSide: 400, format: 'jpeg' });
+    const full = (await renderPdfPageRgba(f, 1, path))!;
+    expect(Math.max(thumb.width, thumb.height)).toBe(400);
+    expect([thumb.pageWidth, thumb.pageHeight]).toEqual([full.width, full.height]);
+    // drawn small by PDFium (not the 300-dpi page shrunk): the same as asking PDFium for 400 px
+    const small400 = (await renderPdfPageRgba(f, 1, path, { maxSide: 400 }))!;
+    expect([small400.width, small400.height]).toEqual([thumb.width, thumb.height]);
+    expect([small400.pageWidth, small400.pageHeight]).toEqual([full.width, full.height]);
+    const decoded = await sharp(thumb.data).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const fromFull = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: 4 } })
+      .removeAlpha()
+      .resize(thumb.width, thumb.height, { fit: 'fill' })
+      .raw()
+      .toBuffer();
+    let d = 0;
+    for (let i = 0; i < fromFull.length; i++) d += Math.abs(decoded.data[i]! - fromFull[i]!);
+    expect(d / fromFull.length).toBeLessThan(8);
+  });
+
+  it('a vendor upload of a vector page carries the code; a real PDF with placed images too', async () => {
+    const path = await colourPage();
+    const budget = { maxBytes: 3 * 1024 * 1024, countAs: 'base64' as const, formats: ['jpeg' as const, 'png' as const], maxSide: 4096 };
+    const prep = await prepare({ path, page: 1, format: 'pdf' }, budget);
+    expect((await readEncoded(prep.data)).map((r) => r.text)).toEqual(layouts[0]!.truth.map((t) => t.text));
+    const two = FIX + 'two-qr.pdf';
+    const f = await file(two);
+    for (const page of [1, 2]) {
+      const px = await loadOriented({ path: two, page, format: 'pdf' }, f);
+      expect(Buffer.compare(px.data, (await renderPdfPageRgba(f, page, two))!.data)).toBe(0);
+      expect((await readEncoded(await sharp(px.data, { raw: { width: px.width, height: px.height, channels: 4 } }).png().toBuffer())).length).toBe(1);
+    }
+  });
+
+  it('pdf.js still answers what PDFium declines: a password is reported as before', async () => {
+    const locked = FIX + 'two-qr-encrypted.pdf';
+    expect(await renderPdfPageRgba(await file(locked), 1, locked)).toBeNull();
+    expect((await failure(makePreview({ path: locked, page: 1, format: 'pdf' }, { maxSide: 300, format: 'jpeg' }))).code).toBe('PDF_PASSWORD');
+    expect((await failure(loadOriented({ path: locked, page: 1, format: 'pdf' }))).code).toBe('PDF_PASSWORD');
+  });
+});
+

@@ -15,6 +15,21 @@ import { stepTable } from './step-table';
  * give exactly the same detections (decoding is a pure function of the bytes and the plan;
  * the sha256 result cache relies on it).
  */
+/*
+ * Labels that disagree with their images (checked 2026-12-06; scored as they are, never edited:
+ * a label is changed upstream or not at all). Each symbol carries checksums that a misread would
+ * have to pass, and several re-renderings of the photo read the same payload:
+ * - zxing/rss14-2/1-4.png, labelled 04412345678909 (a GTIN, as DataBar Stacked carries): the photos show a
+ *   two-row DataBar Expanded Stacked symbol (about 22 bars a row; rss14-2/20.png shows what a
+ *   Stacked one looks like). 1 and 3 read, on more than ten re-renderings each (2-3x, sharpened
+ *   or deblurred), the GS1 example payload (01)98898765432106(3202)012345(15)991231 (GTIN check
+ *   digit valid); 2 and 4 show the same symbol, more blurred, and are not read.
+ * - zxing/rss14-2/16-19.png, labelled 02001234567893: a DataBar with a composite component whose
+ *   printed text is (01)0123456789012x (all four); 16 reads 0101234567890128 (check digit valid)
+ *   in ZXing and in ZBar, on the photo and on many re-renderings (scaled, sharpened, rotated).
+ * - zxing/qrcode-2/13.png: the QR code says "... aerial photography of ...", the label "...
+ *   aerial photograph of ..." (a QR read is Reed-Solomon checked).
+ */
 const OVERALL_BAR = 0.95;
 const TIMEOUT = 15 * 60_000;
 

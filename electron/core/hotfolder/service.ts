@@ -2,10 +2,8 @@ import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { EnginePlan } from '../../../shared/engines';
 import type { HotFolder } from '../../../shared/hot-folders';
-import type { Db } from '../store/db';
+import type { HotFolderStore } from '../store/hot-folder-store';
 import { ScanError } from '../errors';
-import * as store from '../store/hot-folders';
-import type { FileRow, FileState } from '../store/hot-folders';
 
 export interface HotFolderInput {
   path: string;
@@ -30,25 +28,18 @@ export interface HotFoldersApi {
   runtime: HotFolderRuntime;
 }
 
-/** What a watcher records as it goes (one call, one transaction). */
-export interface HotFolderRuntime {
-  claim(id: number, owner: string): Promise<{ ok: true } | { ok: false; owner: string }>;
-  heartbeat(id: number, owner: string): Promise<boolean>;
-  release(id: number, owner: string): Promise<void>;
-  attachBatch(id: number, batchId: number): Promise<void>;
-  file(id: number, path: string): Promise<FileRow | null>;
-  fileSeen(id: number, f: { path: string; size: number; mtimeMs: number }): Promise<void>;
-  queued(id: number): Promise<FileRow[]>;
-  fileSettled(id: number, path: string, state: Exclude<FileState, 'queued'>, movedTo: string | null): Promise<void>;
-  filePages(batchId: number, path: string): Promise<{ pages: number; open: number; failed: number }>;
-  relocate(batchId: number, from: string, to: string, name: string): Promise<void>;
+/** What a watcher records as it goes (one call, one statement): the folder store, and a way to let its batch settle. */
+export interface HotFolderRuntime extends Pick<
+  HotFolderStore,
+  'get' | 'claim' | 'heartbeat' | 'release' | 'attachBatch' | 'file' | 'claimFile' | 'retakeFile' | 'queued' | 'settleFile' | 'filePages' | 'relocate'
+> {
   /** Lets the service settle the batch now that the hold may have ended. */
   recheck(batchId: number): void;
 }
 
-export function hotFoldersApi(db: Db, checkPlan: (plan: EnginePlan) => EnginePlan, recheck: (batchId: number) => void): HotFoldersApi {
-  const found = (id: number): HotFolder => {
-    const f = store.getHotFolder(db, id);
+export function hotFoldersApi(folders: HotFolderStore, checkPlan: (plan: EnginePlan) => EnginePlan, recheck: (batchId: number) => void): HotFoldersApi {
+  const found = async (id: number): Promise<HotFolder> => {
+    const f = await folders.get(id);
     if (!f) throw new ScanError('NOT_FOUND', `Hot folder ${id} does not exist.`);
     return f;
   };
@@ -56,12 +47,8 @@ export function hotFoldersApi(db: Db, checkPlan: (plan: EnginePlan) => EnginePla
     if (f.batchId !== null) recheck(f.batchId);
   };
   return {
-    async list() {
-      return store.listHotFolders(db);
-    },
-    async get(id) {
-      return found(id);
-    },
+    list: () => folders.list(),
+    get: found,
     async save(input) {
       const path = await existingFolder(input.path, 'hot folder');
       const doneDir = input.doneDir ? await existingFolder(input.doneDir, 'done folder') : null;
@@ -69,57 +56,39 @@ export function hotFoldersApi(db: Db, checkPlan: (plan: EnginePlan) => EnginePla
       for (const d of [doneDir, failedDir]) {
         if (d === path) throw new ScanError('INVALID_INPUT', `The done and failed folders must not be the watched folder itself (${path}).`);
       }
-      for (const other of store.listHotFolders(db)) {
+      for (const other of await folders.list()) {
         if (other.path !== path && (inside(path, other.path) || inside(other.path, path))) {
           throw new ScanError('INVALID_INPUT', `${path} overlaps the hot folder ${other.path}: a file would join two batches.`);
         }
       }
-      const id = store.upsertHotFolder(db, { path, plan: checkPlan(input.plan), doneDir, failedDir });
+      const id = await folders.upsert({ path, plan: checkPlan(input.plan), doneDir, failedDir });
       return found(id);
     },
     async setEnabled(id, enabled) {
-      found(id);
-      store.setHotFolderEnabled(db, id, enabled);
-      const f = found(id);
+      await found(id);
+      await folders.setEnabled(id, enabled);
+      const f = await found(id);
       settleBatch(f);
       return f;
     },
     async remove(id) {
-      const f = found(id);
-      store.deleteHotFolder(db, id);
+      const f = await found(id);
+      await folders.remove(id);
       settleBatch(f);
     },
     runtime: {
-      async claim(id, owner) {
-        return store.claimHotFolder(db, id, owner);
-      },
-      async heartbeat(id, owner) {
-        return store.heartbeatHotFolder(db, id, owner);
-      },
-      async release(id, owner) {
-        store.releaseHotFolder(db, id, owner);
-      },
-      async attachBatch(id, batchId) {
-        store.setHotFolderBatch(db, id, batchId);
-      },
-      async file(id, path) {
-        return store.hotFile(db, id, path);
-      },
-      async fileSeen(id, f) {
-        store.recordHotFile(db, id, f);
-      },
-      async queued(id) {
-        return store.queuedHotFiles(db, id);
-      },
-      async fileSettled(id, path, state, movedTo) {
-        store.settleHotFile(db, id, path, state, movedTo);
-      },
-      async filePages(batchId, path) {
-        return store.filePagesState(db, batchId, path);
-      },
-      async relocate(batchId, from, to, name) {
-        store.relocateFilePages(db, batchId, from, to, name);
-      },
+      get: (id) => folders.get(id),
+      claim: (id, owner) => folders.claim(id, owner),
+      heartbeat: (id, owner) => folders.heartbeat(id, owner),
+      release: (id, owner) => folders.release(id, owner),
+      attachBatch: (id, batchId) => folders.attachBatch(id, batchId),
+      file: (id, path) => folders.file(id, path),
+      claimFile: (id, f, owner) => folders.claimFile(id, f, owner),
+      retakeFile: (id, path, owner) => folders.retakeFile(id, path, owner),
+      queued: (id) => folders.queued(id),
+      settleFile: (id, path, state, movedTo) => folders.settleFile(id, path, state, movedTo),
+      filePages: (batchId, path) => folders.filePages(batchId, path),
+      relocate: (batchId, from, to, name) => folders.relocate(batchId, from, to, name),
       recheck,
     },
   };

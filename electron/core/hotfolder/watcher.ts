@@ -64,7 +64,7 @@ export class HotFolderWatcher {
   async start(): Promise<void> {
     const claim = await this.runtime.claim(this.folder.id, this.owner);
     if (!claim.ok) throw new Error(`${this.folder.path} is already being watched by ${claim.owner}.`);
-    this.heartbeat = setInterval(() => void this.runtime.heartbeat(this.folder.id, this.owner), this.options.heartbeatMs ?? 10_000);
+    this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs ?? 10_000);
     this.heartbeat.unref();
     if (this.batchId !== null) await this.reopen();
     this.service.on('progress', this.onProgress);
@@ -101,6 +101,23 @@ export class HotFolderWatcher {
     if (this.batchId !== null) this.runtime.recheck(this.batchId);
   }
 
+  /**
+   * Renews the watch (and the claims on files being added). Lost: another process took the
+   * folder over after this one's heartbeat went stale (a pause, a lost connection): this watcher
+   * stops adding files and says so; the other watches from now on. A store that cannot be
+   * reached is tried again at the next beat.
+   */
+  private async beat(): Promise<boolean> {
+    const held = await this.runtime.heartbeat(this.folder.id, this.owner).catch(() => true);
+    if (held || this.stopped) return held;
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.service.off('progress', this.onProgress);
+    await this.watcher?.close();
+    this.emit({ type: 'error', path: null, message: `${this.folder.path} is now watched by another process: this one stopped watching it.` });
+    return false;
+  }
+
   /** Resolves once every event seen so far has been handled (for tests and the CLI). */
   idle(): Promise<void> {
     return this.chain;
@@ -128,15 +145,17 @@ export class HotFolderWatcher {
     if (this.stopped) return;
     const st = size === undefined || mtimeMs === undefined ? await stat(path).catch(() => null) : { size, mtimeMs };
     if (!st) return; // gone again before we looked
-    const known = await this.runtime.file(this.folder.id, path);
-    if (known && (known.state === 'queued' || (known.size === st.size && Math.trunc(known.mtime_ms) === Math.trunc(st.mtimeMs)))) return;
-    await this.runtime.fileSeen(this.folder.id, { path, size: st.size, mtimeMs: st.mtimeMs });
+    // Claimed in the store: of two watchers seeing the file (a folder taken over while its old
+    // watcher still runs), one adds it. A file already queued, or settled and unchanged, is not added again.
+    if (!(await this.runtime.claimFile(this.folder.id, { path, size: st.size, mtimeMs: st.mtimeMs }, this.owner))) return;
     await this.addToBatch(path);
     await this.settleFiles();
   }
 
   private async addToBatch(path: string): Promise<void> {
     let added: { items: number; skipped: unknown[] };
+    // Another watcher of the folder (before a takeover) may have started its batch meanwhile: join it.
+    if (this.batchId === null) this.batchId = (await this.runtime.get(this.folder.id))?.batchId ?? null;
     if (this.batchId !== null) {
       try {
         added = await this.service.addPaths(this.batchId, [path]);
@@ -159,10 +178,14 @@ export class HotFolderWatcher {
   /** Files whose pages are all settled move on; a recorded file the batch lacks (a crash between) is added. */
   private async settleFiles(): Promise<void> {
     if (this.batchId === null) return;
+    // Only the folder's holder moves files on (two moving one file would record it gone): a
+    // watcher that lost the folder to another process stops here.
+    if (!(await this.beat())) return;
     for (const f of await this.runtime.queued(this.folder.id)) {
       const s = await this.runtime.filePages(this.batchId, f.path);
       if (s.pages === 0) {
-        if (!this.stopped && (await stat(f.path).catch(() => null))) await this.addToBatch(f.path);
+        // Claimed but never added (its watcher stopped in between): taken over once the claim is stale.
+        if (!this.stopped && (await stat(f.path).catch(() => null)) && (await this.runtime.retakeFile(this.folder.id, f.path, this.owner))) await this.addToBatch(f.path);
         continue;
       }
       if (s.open > 0) continue;
@@ -177,19 +200,18 @@ export class HotFolderWatcher {
     // browser host) put "evil.bat" in a Startup folder or "authorized_keys" in ~/.ssh. A file of
     // another kind is left where it is, failed in the batch with its reason.
     if (dir === null || !looksLikeImageName(basename(path))) {
-      await this.runtime.fileSettled(this.folder.id, path, state, null);
-      this.emit({ type: 'moved', path, to: null, state });
+      if (await this.runtime.settleFile(this.folder.id, path, state, null)) this.emit({ type: 'moved', path, to: null, state });
       return;
     }
     try {
       const to = await moveInto(path, dir);
       await this.runtime.relocate(this.batchId!, path, to, basename(to));
-      await this.runtime.fileSettled(this.folder.id, path, state, to);
+      await this.runtime.settleFile(this.folder.id, path, state, to);
       this.emit({ type: 'moved', path, to, state });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        await this.runtime.fileSettled(this.folder.id, path, 'gone', null);
-        this.emit({ type: 'moved', path, to: null, state: 'gone' });
+        // Gone, or moved on by another watcher a moment ago (its record stands).
+        if (await this.runtime.settleFile(this.folder.id, path, 'gone', null)) this.emit({ type: 'moved', path, to: null, state: 'gone' });
         return;
       }
       this.emit({ type: 'error', path, message: `Cannot move ${path} to ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });

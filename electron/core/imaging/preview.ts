@@ -18,7 +18,7 @@ export async function makePreview(source: ExpectedSource, opts: PreviewOptions):
   if (source.sha256 && file.sha256 !== source.sha256) {
     throw new ScanError('FILE_UNREADABLE', `${label} does not hold the bytes that were submitted (it was damaged or replaced): it is not shown.`);
   }
-  const page = await openOriented(source, file);
+  const page = await openOriented(source, file, { maxSide: opts.maxSide });
   const quality = opts.quality ?? 80;
   const pipeline = page.image.resize({ width: opts.maxSide, height: opts.maxSide, fit: 'inside', withoutEnlargement: true });
   try {

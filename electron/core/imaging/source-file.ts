@@ -57,14 +57,23 @@ async function readWhole(path: string, label: string): Promise<{ file: SourceFil
         `${label}: the file is ${(st.size / 2 ** 30).toFixed(1)} GiB; files above ${MAX_SOURCE_BYTES / 2 ** 30} GiB are not read.`,
       );
     }
-    // Read to the end rather than trusting st.size: a file still being written grows.
-    const chunks: Buffer[] = [];
+    // Into one buffer of the size stat gives, and one byte more to notice a file still being
+    // written (it grows): then read on to the end in chunks. A 78 MB multi-page TIFF is read
+    // without a second 78 MB copy at the end (each decode worker reads it).
+    const first = Buffer.allocUnsafeSlow(st.size + 1);
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(st.size - total + 1, 16 * 1024 * 1024)));
+      const { bytesRead } = await fh.read(first, total, first.length - total, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total === first.length) break;
+    }
+    const chunks: Buffer[] = [first.subarray(0, total)];
+    while (total === first.length || chunks.length > 1) {
+      const buf = Buffer.allocUnsafe(16 * 1024 * 1024);
       const { bytesRead } = await fh.read(buf, 0, buf.length, total);
       if (bytesRead === 0) break;
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      chunks.push(buf.subarray(0, bytesRead));
       total += bytesRead;
       if (total > MAX_SOURCE_BYTES) break;
     }

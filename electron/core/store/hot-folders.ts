@@ -102,7 +102,9 @@ export function claimHotFolder(db: Db, id: number, owner: string, now = Date.now
   return { ok: false, owner: cur?.owner ?? '?' };
 }
 
+/** Renews the folder's watch and the claims on the files this watcher is adding; false when it no longer holds the folder. */
 export function heartbeatHotFolder(db: Db, id: number, owner: string, now = Date.now()): boolean {
+  stmt(db, `UPDATE hot_folder_files SET claimed_at = ? WHERE folder_id = ? AND claimed_by = ? AND state = 'queued'`).run(now, id, owner);
   return stmt(db, `UPDATE hot_folders SET heartbeat_at = ? WHERE id = ? AND owner = ?`).run(now, id, owner).changes === 1;
 }
 
@@ -122,20 +124,47 @@ export function hotFile(db: Db, folderId: number, path: string): FileRow | null 
   return (stmt(db, `SELECT path, size, mtime_ms, state, moved_to FROM hot_folder_files WHERE folder_id = ? AND path = ?`).get(folderId, path) as FileRow | undefined) ?? null;
 }
 
-export function recordHotFile(db: Db, folderId: number, f: { path: string; size: number; mtimeMs: number }): void {
-  stmt(
-    db,
-    `INSERT INTO hot_folder_files (folder_id, path, size, mtime_ms, state) VALUES (?, ?, ?, ?, 'queued')
-     ON CONFLICT (folder_id, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, state = 'queued', moved_to = NULL`,
-  ).run(folderId, f.path, f.size, Math.trunc(f.mtimeMs));
+/**
+ * Claims a file seen in the folder for `owner` to submit: recorded as queued when it is new, or
+ * changed (size or time) since it settled. True only for the one caller that recorded it: a
+ * file already queued, or settled and unchanged, is nobody's to add again.
+ */
+export function claimHotFile(db: Db, folderId: number, f: { path: string; size: number; mtimeMs: number }, owner: string, now = Date.now()): boolean {
+  return (
+    stmt(
+      db,
+      `INSERT INTO hot_folder_files (folder_id, path, size, mtime_ms, state, claimed_by, claimed_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)
+       ON CONFLICT (folder_id, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, state = 'queued', moved_to = NULL,
+         claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
+       WHERE hot_folder_files.state <> 'queued' AND (hot_folder_files.size <> excluded.size OR hot_folder_files.mtime_ms <> excluded.mtime_ms)`,
+    ).run(folderId, f.path, f.size, Math.trunc(f.mtimeMs), owner, now).changes === 1
+  );
+}
+
+/**
+ * A queued file whose pages never reached the batch (its watcher stopped between claiming and
+ * adding it) is taken over by `owner` once its claim is stale: its claimant's heartbeat renews
+ * the claim while it adds the file, so a slow add (a long PDF) by a live watcher is never
+ * repeated. True when `owner` may add it now.
+ */
+export function retakeHotFile(db: Db, folderId: number, path: string, owner: string, now = Date.now()): boolean {
+  return (
+    stmt(
+      db,
+      `UPDATE hot_folder_files SET claimed_by = ?, claimed_at = ?
+       WHERE folder_id = ? AND path = ? AND state = 'queued'
+         AND (claimed_by IS NULL OR claimed_by = ? OR claimed_at IS NULL OR claimed_at < ?)`,
+    ).run(owner, now, folderId, path, owner, now - HEARTBEAT_STALE_MS).changes === 1
+  );
 }
 
 export function queuedHotFiles(db: Db, folderId: number): FileRow[] {
   return stmt(db, `SELECT path, size, mtime_ms, state, moved_to FROM hot_folder_files WHERE folder_id = ? AND state = 'queued' ORDER BY path`).all(folderId) as FileRow[];
 }
 
-export function settleHotFile(db: Db, folderId: number, path: string, state: Exclude<FileState, 'queued'>, movedTo: string | null): void {
-  stmt(db, `UPDATE hot_folder_files SET state = ?, moved_to = ? WHERE folder_id = ? AND path = ?`).run(state, movedTo, folderId, path);
+/** A queued file moved on (or stayed); false when another watcher settled it first. */
+export function settleHotFile(db: Db, folderId: number, path: string, state: Exclude<FileState, 'queued'>, movedTo: string | null): boolean {
+  return stmt(db, `UPDATE hot_folder_files SET state = ?, moved_to = ? WHERE folder_id = ? AND path = ? AND state = 'queued'`).run(state, movedTo, folderId, path).changes === 1;
 }
 
 /** Pages of one file in a batch: how many still wait, how many failed. */

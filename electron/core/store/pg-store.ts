@@ -19,6 +19,8 @@ import { nothingToRerun } from './batch-jobs';
 import * as batchJobs from './pg/batch-jobs';
 import * as batches from './pg/batches';
 import { pgBatchData } from './pg/batch-data';
+import { batchHeldOpen, pgHotFolders } from './pg/hot-folders';
+import type { HotFolderStore } from './hot-folder-store';
 import type { BatchData } from './batch-data';
 import { connectionError, openPool, transaction, type Queryable } from './pg/db';
 import * as intake from './pg/intake-state';
@@ -53,12 +55,15 @@ import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from
 export class PgStore implements Store {
   /** Documents' and reconciliation's per-batch data (store/pg/batch-data.ts). */
   readonly batchData: BatchData;
+  /** Hot folders and their files (store/pg/hot-folders.ts), heartbeats on the server's clock. */
+  readonly hotFolders: HotFolderStore;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly url: string,
   ) {
     this.batchData = pgBatchData(pool);
+    this.hotFolders = pgHotFolders(pool);
   }
 
   /** Connects and creates or upgrades the schema (numbered migrations, store/pg/migrations). */
@@ -283,8 +288,9 @@ export class PgStore implements Store {
         return { effect: { count: (await batchJobs.requeueFailed(db, batchId)) + unread.length }, unread };
       }
       case 'settle':
-        // Held while intake still adds the batch's pages (store/intake-state.ts), whichever process reads them.
-        if (change.holdOpen || (await intake.intakeOpen(db, batchId))) return { effect: { count: 0 }, unread: [] };
+        // Held while intake still adds the batch's pages (store/intake-state.ts), whichever process
+        // reads them, and while a live watcher's hot folder feeds it (store/pg/hot-folders.ts).
+        if (change.holdOpen || (await intake.intakeOpen(db, batchId)) || (await batchHeldOpen(db, batchId))) return { effect: { count: 0 }, unread: [] };
         return { effect: { count: 0, activity: await batchJobs.jobActivity(db, batchId) }, unread: [] };
       default:
         throw new ScanError('INTERNAL', `Unknown batch action on batch ${batchId}.`);

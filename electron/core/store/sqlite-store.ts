@@ -64,6 +64,7 @@ import { setRules, type RulesChange } from './rules-set';
 import type { BatchRules } from '../../../shared/rules/types';
 import type { BatchChange, BatchChangeResult, NewBatch, Store, UnreadItem } from './store';
 import { sqliteBatchData, type BatchData } from './batch-data';
+import { sqliteHotFolders, type HotFolderStore } from './hot-folder-store';
 import { batchUsage, billableOnDay, recordVendorCall, usageSummary } from './usage';
 import type { VendorCall } from '../usage/meter';
 import type { ResultImage } from '../engines/engine';
@@ -95,6 +96,14 @@ export class SqliteStore implements Store {
   }
 
   private data: BatchData | undefined;
+
+  /** Hot folders and their files (store/hot-folder-store.ts), heartbeats on this process's clock. */
+  get hotFolders(): HotFolderStore {
+    this.folders ??= sqliteHotFolders(this.db, this.now);
+    return this.folders;
+  }
+
+  private folders: HotFolderStore | undefined;
 
   async createBatch(input: NewBatch): Promise<number> {
     const db = this.db;

@@ -18,6 +18,7 @@ import type { CodeFacets, CodeQuery, CodeRow } from '../../../shared/code-table'
 import type { BatchRules } from '../../../shared/rules/types';
 import type { RulesChange } from './rules-set';
 import type { BatchData } from './batch-data';
+import type { HotFolderStore } from './hot-folder-store';
 import type { ItemFile } from './items';
 
 /**
@@ -33,6 +34,8 @@ import type { ItemFile } from './items';
 export interface Store {
   /** Documents' and reconciliation's per-batch data: separation rule, expected list, page values (store/batch-data.ts). */
   readonly batchData: BatchData;
+  /** Hot folders and the files seen in them (store/hot-folder-store.ts). */
+  readonly hotFolders: HotFolderStore;
 
   // ---- batches and their items (what the desks read and change)
   /** Batch, items and their first jobs in one transaction: from its commit on, the batch survives a crash. */

@@ -75,9 +75,13 @@ export async function openBrowser(url: string, o: BrowserOptions = {}): Promise<
   }
 }
 
-export interface WorkstationOptions extends BrowserOptions {
+export interface WorkstationOptions extends Omit<BrowserOptions, 'chromiumArgs'> {
   /** The profile's database file, inside the fresh folder (default profile.db). */
   db?: string;
+  /** More for startHost (e.g. a quiet log); prepare's answer is added to it. */
+  host?: Partial<HostOptions>;
+  /** Chromium flags beyond launchChromium's own; a function gets the fresh folder. */
+  chromiumArgs?: readonly string[] | ((dir: string) => readonly string[]);
   /**
    * Runs before the host starts, with the fresh folder and the database path: files to scan,
    * emulators, a keychain, a service the host should use. What it answers is passed on to
@@ -106,10 +110,11 @@ export async function openWorkstation(prefix: string, o: WorkstationOptions = {}
   try {
     const dbPath = join(dir, o.db ?? 'profile.db');
     const extra = (await o.prepare?.({ dir, dbPath, defer: (c) => void closers.push(c) })) ?? {};
-    const host = await startHost({ dbPath, port: 0, ...extra });
+    const host = await startHost({ dbPath, port: 0, ...o.host, ...extra });
     closers.push(() => host.close());
     await o.seed?.(host, dir);
-    const session = await openBrowser(host.url, o);
+    const chromiumArgs = typeof o.chromiumArgs === 'function' ? o.chromiumArgs(dir) : o.chromiumArgs;
+    const session = await openBrowser(host.url, { ...o, chromiumArgs });
     closers.push(() => session.browser.close());
     return { ...session, dir, host, close };
   } catch (e) {

@@ -608,6 +608,88 @@ export function storeContract(name: string, sut: StoreUnderTest): void {
       await store.changeBatch(big, { action: 'cancel' });
     });
 
+    it('keeps hot folders and their files; one watcher per folder, each file claimed by one watcher, the batch held while watched', async () => {
+      const folders = store.hotFolders;
+      const plan = LOCAL;
+      const id = await folders.upsert({ path: '/scans/in', plan, doneDir: '/scans/done', failedDir: null });
+      expect(await folders.upsert({ path: '/scans/in', plan, doneDir: null, failedDir: '/scans/failed' })).toBe(id);
+      const other = await folders.upsert({ path: '/scans/other', plan, doneDir: null, failedDir: null });
+      expect((await folders.list()).map((f) => f.id)).toEqual([id, other]);
+      expect(await folders.get(id)).toEqual({
+        id,
+        path: '/scans/in',
+        batchId: null,
+        plan,
+        doneDir: null,
+        failedDir: '/scans/failed',
+        enabled: true,
+        live: false,
+        files: { queued: 0, done: 0, failed: 0, gone: 0 },
+      });
+      expect(await folders.get(999_999)).toBeNull();
+
+      // One watcher at a time; the holder's heartbeat renews, another's says it lost the folder.
+      expect(await folders.claim(id, 'desk-a:1')).toEqual({ ok: true });
+      expect(await folders.claim(id, 'desk-b:2')).toEqual({ ok: false, owner: 'desk-a:1' });
+      expect(await folders.heartbeat(id, 'desk-a:1')).toBe(true);
+      expect(await folders.heartbeat(id, 'desk-b:2')).toBe(false);
+      expect((await folders.get(id))!.live).toBe(true);
+
+      // The folder's batch: held open while its folder is watched, settles once it is not.
+      const batchId = await newBatch(store, 1);
+      await folders.attachBatch(id, batchId);
+      await drain(store);
+      expect(await store.changeBatch(batchId, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'running', changed: false });
+
+      // Each file seen is claimed by one of two watchers racing for it (their own connections).
+      const w2 = (await another()).hotFolders;
+      const files = [...Array(8)].map((_, i) => ({ path: `/scans/in/p${i}.png`, size: 100 + i, mtimeMs: 1_700_000_000_000 + i }));
+      const wins = await Promise.all(files.flatMap((f) => [folders.claimFile(id, f, 'desk-a:1'), w2.claimFile(id, f, 'desk-b:2')]));
+      for (let i = 0; i < files.length; i++) expect([wins[2 * i], wins[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+      expect((await folders.queued(id)).map((f) => f.path)).toEqual(files.map((f) => f.path));
+      expect(await folders.file(id, files[0]!.path)).toEqual({ path: files[0]!.path, size: 100, mtime_ms: 1_700_000_000_000, state: 'queued', moved_to: null });
+      // A claim still fresh is its claimant's; its own claimant may take it up again.
+      const aClaims = files.filter((_, i) => wins[2 * i]);
+      const bClaims = files.filter((_, i) => wins[2 * i + 1]);
+      if (bClaims[0]) expect(await folders.retakeFile(id, bClaims[0].path, 'desk-a:1')).toBe(false);
+      if (aClaims[0]) expect(await folders.retakeFile(id, aClaims[0].path, 'desk-a:1')).toBe(true);
+
+      // A file's pages, followed when it moves; its settling counted once.
+      const page = real[0]!;
+      const { itemIds } = await store.addItems(batchId, [{ ...page, path: files[0]!.path }]);
+      expect(await folders.filePages(batchId, files[0]!.path)).toEqual({ pages: 1, open: 1, failed: 0 });
+      await drain(store);
+      expect(await folders.filePages(batchId, files[0]!.path)).toEqual({ pages: 1, open: 0, failed: 0 });
+      await folders.relocate(batchId, files[0]!.path, '/scans/done/p0.png', 'p0.png');
+      expect(await store.getItem(itemIds[0]!)).toMatchObject({ path: '/scans/done/p0.png' });
+      expect(await folders.settleFile(id, files[0]!.path, 'done', '/scans/done/p0.png')).toBe(true);
+      expect(await w2.settleFile(id, files[0]!.path, 'gone', null)).toBe(false);
+      expect(await folders.file(id, files[0]!.path)).toMatchObject({ state: 'done', moved_to: '/scans/done/p0.png' });
+      // The same file again, unchanged, is not added twice; a new file under its name is.
+      expect(await folders.claimFile(id, files[0]!, 'desk-a:1')).toBe(false);
+      expect(await folders.claimFile(id, { ...files[0]!, size: 999 }, 'desk-a:1')).toBe(true);
+      expect((await folders.get(id))!.files).toEqual({ queued: 8, done: 0, failed: 0, gone: 0 });
+      expect(await folders.settleFile(id, files[1]!.path, 'failed', null)).toBe(true);
+      expect((await folders.get(id))!.files).toEqual({ queued: 7, done: 0, failed: 1, gone: 0 });
+
+      // Released (or disabled), the folder no longer holds its batch.
+      await folders.release(id, 'desk-b:2'); // not the holder: nothing
+      expect((await folders.get(id))!.live).toBe(true);
+      await folders.release(id, 'desk-a:1');
+      expect((await folders.get(id))!.live).toBe(false);
+      expect(await store.changeBatch(batchId, { action: 'settle', holdOpen: false })).toMatchObject({ status: 'done', changed: true });
+      await folders.setEnabled(id, false);
+      expect((await folders.get(id))!.enabled).toBe(false);
+
+      // A deleted batch leaves the folder without one; a removed folder takes its files along.
+      await store.deleteBatch(batchId);
+      expect((await folders.get(id))!.batchId).toBeNull();
+      await folders.remove(id);
+      expect(await folders.get(id)).toBeNull();
+      expect(await folders.file(id, files[2]!.path)).toBeNull();
+      expect((await folders.list()).map((f) => f.id)).toEqual([other]);
+    });
+
     it('counts vendor usage per account, day and batch', async () => {
       const id = await newBatch(store, 1);
       const call = { vendor: 'tencent', account: 'fp1', accountLabel: 'AKID…3f9a', operation: 'QrcodeOCR', ok: true, bytesSent: 1000, billedAs: ['QrcodeOCR'], at: Date.now() };

@@ -18,6 +18,7 @@ describe('migration 005 (hot folders)', () => {
     db.exec(`INSERT INTO batches (id, name, created_at, status, plan_json) VALUES (1, 'b', '2026-01-01T00:00:00Z', 'running', '{"engine":"local","task":"codes"}')`);
     migrate(db, 5);
     expect(schemaVersion(db)).toBe(5);
+    migrate(db); // today's queries read later columns too (012: claimed_by)
     const id = hf.upsertHotFolder(db, { path: '/in', plan: { engine: 'local', task: 'codes' }, doneDir: '/done', failedDir: null });
     expect(hf.upsertHotFolder(db, { path: '/in', plan: { engine: 'local', task: 'codes' }, doneDir: null, failedDir: null })).toBe(id);
     hf.setHotFolderBatch(db, id, 1);
@@ -29,9 +30,9 @@ describe('migration 005 (hot folders)', () => {
     expect(hf.getHotFolder(db, id, 1000 + hf.HEARTBEAT_STALE_MS + 2)).toMatchObject({ live: true, doneDir: null, batchId: 1 });
     hf.setHotFolderEnabled(db, id, false);
     expect(hf.batchHeldOpen(db, 1)).toBe(false);
-    hf.recordHotFile(db, id, { path: '/in/a.png', size: 10, mtimeMs: 5.7 });
+    expect(hf.claimHotFile(db, id, { path: '/in/a.png', size: 10, mtimeMs: 5.7 }, 'b:2')).toBe(true);
     expect(hf.queuedHotFiles(db, id)).toEqual([{ path: '/in/a.png', size: 10, mtime_ms: 5, state: 'queued', moved_to: null }]);
-    hf.settleHotFile(db, id, '/in/a.png', 'done', '/done/a.png');
+    expect(hf.settleHotFile(db, id, '/in/a.png', 'done', '/done/a.png')).toBe(true);
     expect(hf.getHotFolder(db, id)!.files).toEqual({ queued: 0, done: 1, failed: 0, gone: 0 });
     db.exec(`DELETE FROM batches WHERE id = 1`);
     expect(hf.getHotFolder(db, id)!.batchId).toBeNull();

@@ -11,6 +11,7 @@ import { migration008 } from './008-merged-into';
 import { migration009 } from './009-review-rules';
 import { migration010 } from './010-batch-intake';
 import { migration011 } from './011-decode-started';
+import { migration012 } from './012-hot-file-claims';
 
 /**
  * Numbered schema migrations, tracked in PRAGMA user_version. Each runs in its own transaction
@@ -23,7 +24,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

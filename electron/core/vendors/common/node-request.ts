@@ -1,5 +1,5 @@
-import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
+import { nodeHttp, nodeHttps } from './node-modules';
 
 export interface NodeResponse {
   status: number;
@@ -21,7 +21,7 @@ export function nodeRequest(
   init: { method: string; headers?: Record<string, string>; body?: Buffer; agent?: Agent; signal: AbortSignal },
 ): Promise<NodeResponse> {
   const u = new URL(url);
-  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  const send = u.protocol === 'https:' ? nodeHttps().request : nodeHttp().request;
   return new Promise((resolve, reject) => {
     const req = send(
       u,

@@ -1,6 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { nodeHttp, nodeHttps } from './node-modules';
 
 /**
  * An agent whose DNS answers one fixed address for every name. It lets an unmodified vendor SDK
@@ -14,5 +15,5 @@ export function pinnedAgent(address: string, protocol: 'http:' | 'https:' = 'htt
       (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
     } else callback(null, address, family);
   };
-  return protocol === 'https:' ? new HttpsAgent({ keepAlive: true, lookup }) : new HttpAgent({ keepAlive: true, lookup });
+  return protocol === 'https:' ? new (nodeHttps().Agent)({ keepAlive: true, lookup }) : new (nodeHttp().Agent)({ keepAlive: true, lookup });
 }

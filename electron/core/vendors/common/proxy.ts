@@ -1,7 +1,8 @@
-import { Agent as HttpAgent, type Agent, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent, ClientRequest } from 'node:http';
 import { isIP } from 'node:net';
-import { HttpsProxyAgent, type HttpsProxyAgentOptions } from 'https-proxy-agent';
+import type * as ProxyAgentModule from 'https-proxy-agent';
+import type { HttpsProxyAgent, HttpsProxyAgentOptions } from 'https-proxy-agent';
+import { nodeHttp, nodeHttps, nodeRequire } from './node-modules';
 import type { ProxyAuth, ProxyAuthLookup } from '../../credentials/proxy-auth';
 import { ScanError } from '../../errors';
 import { pinnedAgent } from './pinned-agent';
@@ -92,9 +93,9 @@ export function createNetwork(setting: ProxySetting, env: NodeJS.ProcessEnv = pr
       const key = `${proxy?.href ?? 'direct'} ${url.protocol} ${options.pinTo ?? ''}`;
       let agent = agents.get(key);
       if (!agent) {
-        if (proxy) agent = new VendorProxyAgent(proxy, options.pinTo, proxy.username ? undefined : auth) as unknown as Agent;
+        if (proxy) agent = new (vendorProxyAgent())(proxy, options.pinTo, proxy.username ? undefined : auth) as unknown as Agent;
         else if (options.pinTo) agent = pinnedAgent(options.pinTo, url.protocol === 'https:' ? 'https:' : 'http:') as Agent;
-        else agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+        else agent = url.protocol === 'https:' ? new (nodeHttps().Agent)({ keepAlive: true }) : new (nodeHttp().Agent)({ keepAlive: true });
         agents.set(key, agent);
       }
       return agent;
@@ -118,51 +119,62 @@ export const PROXY_REFUSED = 'EPROXYREFUSED';
  * address (TLS and Host keep the vendor's name); a proxy that asks for a sign-in (407) gets the
  * one the keychain holds for that proxy, read once per agent and sent only after the challenge;
  * and a CONNECT the proxy refuses fails the request with PROXY_REFUSED and the proxy's status,
- * instead of replaying the proxy's answer as if the vendor had sent it.
+ * instead of replaying the proxy's answer as if the vendor had sent it. Made on the first proxied
+ * request: https-proxy-agent loads node:http as an ES module, which costs every command start
+ * about 0.1 CPU-s (Node then loads undici for http's fetch-era exports) when no vendor is used.
  */
-class VendorProxyAgent extends HttpsProxyAgent<string> {
-  private signIn: Promise<ProxyAuth | null> | null = null;
+function makeVendorProxyAgent(Base: typeof HttpsProxyAgent<string>) {
+  return class VendorProxyAgent extends Base {
+    private signIn: Promise<ProxyAuth | null> | null = null;
 
-  constructor(
-    proxy: URL,
-    private readonly pinTo?: string,
-    auth?: ProxyAuthLookup,
-  ) {
-    super(proxy.href, {
-      keepAlive: true,
-      ...(auth
-        ? {
-            onProxyAuth: async () => {
-              this.signIn ??= auth(proxy.origin);
-              const found = await this.signIn;
-              if (!found) throw refusedError(407);
-              return { headers: { 'Proxy-Authorization': `Basic ${Buffer.from(`${found.username}:${found.password}`).toString('base64')}` } };
-            },
-          }
-        : {}),
-    } as HttpsProxyAgentOptions<string>);
-  }
+    constructor(
+      proxy: URL,
+      private readonly pinTo?: string,
+      auth?: ProxyAuthLookup,
+    ) {
+      super(proxy.href, {
+        keepAlive: true,
+        ...(auth
+          ? {
+              onProxyAuth: async () => {
+                this.signIn ??= auth(proxy.origin);
+                const found = await this.signIn;
+                if (!found) throw refusedError(407);
+                return { headers: { 'Proxy-Authorization': `Basic ${Buffer.from(`${found.username}:${found.password}`).toString('base64')}` } };
+              },
+            }
+          : {}),
+      } as HttpsProxyAgentOptions<string>);
+    }
 
-  override async connect(req: ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
-    let status = 200;
-    req.on('proxyConnect', (res: { statusCode: number }) => (status = res.statusCode));
-    const given = opts as typeof opts & { servername?: string };
-    const target = this.pinTo ? { ...opts, host: this.pinTo, servername: given.servername ?? (isIP(opts.host ?? '') ? undefined : opts.host) } : opts;
-    let socket;
-    try {
-      socket = await super.connect(req, target);
-    } catch (err) {
-      // The sign-in was sent and refused again ("Proxy authentication failed with status 407 after retry").
-      const again = /failed with status (\d{3}) after retry/.exec(String((err as Error)?.message ?? ''));
-      if (again) throw refusedError(Number(again[1]));
-      throw err;
+    override async connect(req: ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+      let status = 200;
+      req.on('proxyConnect', (res: { statusCode: number }) => (status = res.statusCode));
+      const given = opts as typeof opts & { servername?: string };
+      const target = this.pinTo ? { ...opts, host: this.pinTo, servername: given.servername ?? (isIP(opts.host ?? '') ? undefined : opts.host) } : opts;
+      let socket;
+      try {
+        socket = await super.connect(req, target);
+      } catch (err) {
+        // The sign-in was sent and refused again ("Proxy authentication failed with status 407 after retry").
+        const again = /failed with status (\d{3}) after retry/.exec(String((err as Error)?.message ?? ''));
+        if (again) throw refusedError(Number(again[1]));
+        throw err;
+      }
+      if (status !== 200) {
+        socket.destroy();
+        throw refusedError(status);
+      }
+      return socket;
     }
-    if (status !== 200) {
-      socket.destroy();
-      throw refusedError(status);
-    }
-    return socket;
-  }
+  };
+}
+
+let VendorProxyAgent: ReturnType<typeof makeVendorProxyAgent> | null = null;
+
+function vendorProxyAgent(): ReturnType<typeof makeVendorProxyAgent> {
+  VendorProxyAgent ??= makeVendorProxyAgent((nodeRequire('https-proxy-agent') as typeof ProxyAgentModule).HttpsProxyAgent);
+  return VendorProxyAgent;
 }
 
 function refusedError(status: number): Error {

@@ -14,6 +14,7 @@ import { migration010 } from './010-batch-intake';
 import { migration011 } from './011-batch-documents-expected';
 import { migration012 } from './012-decode-started';
 import { migration013 } from './013-rate-holds';
+import { migration014 } from './014-hot-folders';
 
 /**
  * Numbered schema migrations of the shared queue, tracked in table schema_migrations. Each runs
@@ -27,7 +28,7 @@ export interface PgMigration {
   sql: string;
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013];
+export const PG_MIGRATIONS: readonly PgMigration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
 
 /** Any fixed number: the lock every ScanDesk migrating this database takes. */
