@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobPath } from '../../electron/core/queue/blobs';
 import { findSecrets } from '../integration/support/find-secrets';
-import { CREDS, startEmulators, type Emulators } from '../integration/support/vendors';
+import { BUCKET, CREDS, OSS_REGION, startEmulators, type Emulators } from '../integration/support/vendors';
 import { postgresBinDir, startPostgres, type PgCluster } from '../support/postgres';
 import { sampleImages } from '../queue/support/samples';
 import { copySamples, runCli, startCli } from './helpers';
@@ -16,9 +16,10 @@ import { copySamples, runCli, startCli } from './helpers';
  * Issue 7's command line on a real PostgreSQL, each command as the issue words it:
  * - `queue init <url> --blobs <dir>` records the blob root; `scan --queue --submit-only` copies
  *   the files there;
- * - a headless `worker --queue --engines tencent` takes the vendor's credentials from the
- *   environment (TENCENTCLOUD_SECRET_ID/KEY; no keychain, no D-Bus) against the Tencent
- *   emulator, and no secret reaches the database (a pg_dump of it) or any output;
+ * - a headless `worker --queue --engines tencent,wechat,alioss` takes each vendor's credentials
+ *   from the environment (TENCENTCLOUD_SECRET_ID/KEY, SCANDESK_WECHAT_APPID/SECRET,
+ *   OSS_ACCESS_KEY_ID/SECRET; no keychain, no D-Bus) against the vendors' emulators, and no
+ *   secret reaches the database (a pg_dump of it), the profiles or any output;
  * - `status --queue [--batch ID] [--json]` and `export --queue --batch ID --out FILE`;
  * - SIGTERM finishes the pages a worker has in hand (they end done by it, not lost), then
  *   `scan --queue --out` with the same paths resumes that same batch, works on it with this
@@ -39,7 +40,14 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-const CREDENTIAL_ENV = { TENCENTCLOUD_SECRET_ID: CREDS.tencent.secretId, TENCENTCLOUD_SECRET_KEY: CREDS.tencent.secretKey };
+const CREDENTIAL_ENV = {
+  TENCENTCLOUD_SECRET_ID: CREDS.tencent.secretId,
+  TENCENTCLOUD_SECRET_KEY: CREDS.tencent.secretKey,
+  SCANDESK_WECHAT_APPID: CREDS.wechat.appId,
+  SCANDESK_WECHAT_SECRET: CREDS.wechat.appSecret,
+  OSS_ACCESS_KEY_ID: CREDS.alioss.accessKeyId,
+  OSS_ACCESS_KEY_SECRET: CREDS.alioss.accessKeySecret,
+};
 
 async function waitForBatch(db: pg.Client, batchId: number, done: (status: string) => boolean, what: string): Promise<string> {
   const until = Date.now() + 180_000;
@@ -56,7 +64,7 @@ function jsonItems(file: string): Array<{ path: string; status: string; detectio
 }
 
 describe('the shared queue from the command line', () => {
-  it('init --blobs, submit, a vendor worker with credentials from the environment, status and export', async () => {
+  it('init --blobs, submit, a worker for three vendors with credentials from the environment, status and export', async () => {
     const url = await cluster.createDatabase();
     const blobs = join(tmp, 'blobs');
     const init = await runCli(['queue', 'init', url, '--blobs', blobs]);
@@ -69,12 +77,23 @@ describe('the shared queue from the command line', () => {
       { from: 'zxing/qrcode-2/10.png', to: 'qr.png' },
       { from: 'zxing/qrcode-2/2.png', to: 'qr2.png' },
     ]);
-    // The submitting desk has no credentials: it only submits.
-    const sub = await runCli(['scan', pages, '--queue', url, '--submit-only', '--engine', 'tencent', '--yes', '--db', join(tmp, 'desk', 'p.sqlite')], emu.env);
+    // The submitting desk has no credentials: it only submits (one batch per vendor).
+    for (const dir of ['desk', 'worker']) {
+      mkdirSync(join(tmp, dir), { recursive: true });
+      writeFileSync(join(tmp, dir, 'vendor-settings.json'), JSON.stringify({ alioss: { bucket: BUCKET, region: OSS_REGION } }));
+    }
+    const submit = (engine: string) => runCli(['scan', pages, '--queue', url, '--submit-only', '--engine', engine, '--yes', '--db', join(tmp, 'desk', 'p.sqlite')], emu.env);
+    const sub = await submit('tencent');
     expect(sub.code, sub.stderr).toBe(0);
     const batchId = Number(/Batch (\d+) is in/.exec(sub.stdout)?.[1]);
     expect(batchId).toBeGreaterThan(0);
     for (const f of expected.keys()) expect(existsSync(blobPath(blobs, sha256(f)))).toBe(true);
+    const others = new Map<string, number>();
+    for (const engine of ['wechat', 'alioss']) {
+      const r = await submit(engine);
+      expect(r.code, r.stderr).toBe(0);
+      others.set(engine, Number(/Batch (\d+) is in/.exec(r.stdout)?.[1]));
+    }
 
     const empty = await runCli(['status', '--queue', url, '--batch', String(batchId), '--json']);
     expect(empty.code, empty.stderr).toBe(0);
@@ -82,11 +101,11 @@ describe('the shared queue from the command line', () => {
 
     // A headless worker: no session bus, so no keychain; Tencent's keys from the environment.
     const workerEnv = { ...emu.env, ...CREDENTIAL_ENV, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(tmp, 'no-such-bus')}`, HOME: tmp };
-    const worker = startCli(['worker', '--queue', url, '--engines', 'tencent', '--jobs', '1', '--db', join(tmp, 'worker', 'p.sqlite')], workerEnv);
+    const worker = startCli(['worker', '--queue', url, '--engines', 'tencent,wechat,alioss', '--jobs', '1', '--db', join(tmp, 'worker', 'p.sqlite')], workerEnv);
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
-      expect(await waitForBatch(db, batchId, (s) => s !== 'running', 'the vendor worker')).toBe('done');
+      for (const id of [batchId, ...others.values()]) expect(await waitForBatch(db, id, (s) => s !== 'running', 'the vendor worker')).toBe('done');
     } finally {
       await db.end();
       worker.child.kill('SIGTERM');
@@ -94,14 +113,16 @@ describe('the shared queue from the command line', () => {
     const w = await worker.done;
     expect(w.code, w.stderr).toBe(0);
     expect(w.stderr).toContain('tencent');
-    expect(w.stderr).toContain('Stopped. 2 pages decoded here.');
+    expect(w.stderr).toContain('Stopped. 6 pages decoded here.');
 
     const status = await runCli(['status', '--queue', url, '--batch', String(batchId)]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain(`Batch ${batchId} in the shared queue`);
     expect(status.stdout).toMatch(/2 done, 0 to do, 0 failed/);
     const all = await runCli(['status', '--queue', url, '--json']);
-    expect(JSON.parse(all.stdout)).toMatchObject({ batches: [{ id: batchId, status: 'done' }], workers: [] });
+    const listed = JSON.parse(all.stdout) as { batches: Array<{ id: number; status: string }>; workers: unknown[] };
+    expect(listed.batches.map((b) => [b.id, b.status]).sort()).toEqual([batchId, ...others.values()].map((id) => [id, 'done']).sort());
+    expect(listed.workers).toEqual([]);
     const missing = await runCli(['status', '--queue', url, '--batch', '999']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('has no batch 999');
@@ -114,6 +135,14 @@ describe('the shared queue from the command line', () => {
     for (const [path, text] of expected) {
       expect(items.find((i) => i.path === path)?.detections).toEqual([expect.objectContaining({ text, engine: 'tencent' })]);
     }
+    for (const [engine, id] of others) {
+      const file = join(tmp, `${engine}.json`);
+      const r = await runCli(['export', '--queue', url, '--batch', String(id), '--out', file]);
+      expect(r.code, r.stderr).toBe(0);
+      for (const [path, text] of expected) {
+        expect(jsonItems(file).find((i) => i.path === path)?.detections, `${engine} ${path}`).toEqual([expect.objectContaining({ text, engine })]);
+      }
+    }
     const bad = await runCli(['export', '--queue', url, '--batch', String(batchId), '--out', join(tmp, 'x.txt')]);
     expect(bad.code).toBe(2);
 
@@ -122,7 +151,14 @@ describe('the shared queue from the command line', () => {
     expect(dump.status, dump.stderr).toBe(0);
     expect(dump.stdout).toContain('tencent');
     const texts = { dump: dump.stdout, worker: w.stdout + w.stderr, submit: sub.stdout + sub.stderr, status: status.stdout + all.stdout, export: exported.stdout };
-    expect(findSecrets({ secrets: { secretKey: CREDS.tencent.secretKey, secretId: CREDS.tencent.secretId }, texts, files: [out], dirs: [join(tmp, 'worker'), blobs] })).toEqual([]);
+    const secrets = {
+      tencentId: CREDS.tencent.secretId,
+      tencentKey: CREDS.tencent.secretKey,
+      wechatSecret: CREDS.wechat.appSecret,
+      ossId: CREDS.alioss.accessKeyId,
+      ossSecret: CREDS.alioss.accessKeySecret,
+    };
+    expect(findSecrets({ secrets, texts, files: [out, join(tmp, 'wechat.json'), join(tmp, 'alioss.json')], dirs: [join(tmp, 'worker'), join(tmp, 'desk'), blobs] })).toEqual([]);
   }, 300_000);
 
   it('SIGTERM finishes the pages in hand; scan --queue --out resumes the same batch and exports it', async () => {

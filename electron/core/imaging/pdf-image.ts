@@ -12,7 +12,7 @@ import {
   type PDFContext,
   type PDFObject,
   type PDFPageLeaf,
-} from 'pdf-lib';
+} from './pdf-lib';
 import sharp, { type Sharp } from 'sharp';
 import { assertDimensions } from './limits';
 import { LazyPdf } from './pdf-lazy';

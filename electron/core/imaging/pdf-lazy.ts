@@ -11,7 +11,7 @@ import {
   PDFRef,
   decodePDFRawStream,
   type PDFObject,
-} from 'pdf-lib';
+} from './pdf-lib';
 
 /**
  * One page of a PDF read without parsing the whole file. pdf-lib's PDFDocument.load parses
