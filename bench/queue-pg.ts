@@ -8,6 +8,8 @@
  * 2. Claim throughput: jobs claimed and finished per second by 8 connections at once on empty
  *    work (SKIP LOCKED claims, fenced finishes, items derived), printed as a figure, beside the
  *    design prototype's bare two-statement loop on the same cluster (what the product adds).
+ * 3. Vendor throughput of 1, 2 and 4 worker processes sharing one rate limit
+ *    (queue-pg-workers.ts; run `npm run build` first: the workers are the built CLI).
  *
  * Run alone: node --import tsx bench/queue-pg.ts
  */
@@ -21,6 +23,7 @@ import type { IntakeItem } from '../electron/core/intake/types';
 import { PgStore } from '../electron/core/store/pg-store';
 import { startPostgres } from '../tests/support/postgres';
 import { images } from './queue';
+import { vendorWorkerRows } from './queue-pg-workers';
 import type { Bench } from './types';
 
 const JOBS = 2000;
@@ -139,6 +142,7 @@ export const run: Bench = async () => {
     const bare = await bareClaims(await cluster.createDatabase());
 
     const ratio = queueMs / decodeMs;
+    const vendorRows = await vendorWorkerRows(cluster);
     return [
       {
         name: 'queue-pg: cost per job / local decode per image',
@@ -160,6 +164,7 @@ export const run: Bench = async () => {
         unit: 'x',
         detail: `bare: ${bare.toFixed(0)} jobs/s (one table, two statements per job, ${CONNECTIONS} connections, same cluster); ${load()}`,
       },
+      ...vendorRows,
     ];
   } finally {
     await engine.close();

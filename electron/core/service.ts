@@ -684,7 +684,9 @@ class StoreScanService extends EventEmitter implements ScanService {
   }
 
   private async emitProgress(batchId: number): Promise<void> {
-    if (this.closed) return;
+    // Nobody shows progress (a headless worker): no read. On a shared queue every worker hears
+    // every batch change of every other worker, and would count the batch 10 times a second.
+    if (this.closed || this.listenerCount('progress') === 0) return;
     // Reads may answer out of order: an older read is dropped once a newer one was sent.
     const seq = (this.progressSeq.get(batchId)?.asked ?? 0) + 1;
     this.progressSeq.set(batchId, { asked: seq, sent: this.progressSeq.get(batchId)?.sent ?? 0 });

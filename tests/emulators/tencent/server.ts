@@ -51,10 +51,17 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
     m[k] = (m[k] ?? 0) + 1;
   };
 
+  /** When each request's answer may leave (options.latencyMs after it arrived). */
+  const due = new WeakMap<ServerResponse, number>();
   const send = (res: ServerResponse, body: Record<string, unknown>): void => {
     const text = JSON.stringify({ Response: { ...body, RequestId: randomUUID() } });
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(text);
+    const write = () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(text);
+    };
+    const wait = (due.get(res) ?? 0) - performance.now();
+    if (wait > 0) setTimeout(write, wait);
+    else write();
   };
   const sendError = (res: ServerResponse, code: string, message: string): void => {
     bump(stats.errors, code);
@@ -90,6 +97,7 @@ export async function startTencentEmulator(initial: EmulatorOptions): Promise<Te
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
     stats.arrivals.push(performance.now());
+    if (options.latencyMs) due.set(res, performance.now() + options.latencyMs);
     const action = String(req.headers['x-tc-action'] ?? '');
     bump(stats.requests, action || '(none)');
     if (req.method !== 'POST') return sendError(res, 'UnsupportedProtocol', 'Only POST is emulated.');

@@ -65,6 +65,11 @@ export interface EmulatorOptions {
   temporary?: Record<string, { secretKey: string; token: string; expiresAt: number }>;
   /** Requests per second per action and SecretId (token bucket, burst = rate). */
   rateLimits?: Partial<Record<string, number>>;
+  /**
+   * Every answer (errors included) leaves this long after its request arrived, as over a real
+   * service's round trip; the emulator's own work counts within it. Default 0.
+   */
+  latencyMs?: number;
   /** Base64 text limits per action, in bytes. Defaults: QrcodeOCR 3 MiB, IDCardOCR 10 MiB. */
   maxBase64?: Partial<Record<string, number>>;
   /** Longest image side accepted before FailedOperation.ImageSizeTooLarge. Default 10000. */
