@@ -319,6 +319,10 @@ export async function runScan(rawPaths: string[], options: ScanOptions, io: CliI
     // The separation rule and the expected list go with the batch (on a shared queue, every desk sees them).
     await applyExtras(service, batch.id, extras);
     if (options.submitOnly) {
+      // Every page goes in before this process exits: workers only see what intake added.
+      if (batch.expanding) io.stderr.write('Adding the pages as intake reads the files...\n');
+      await service.whenIntakeDone(batch.id);
+      batch = await service.getBatch(batch.id);
       io.stdout.write(`Batch ${batch.id} is in ${where}: ${batch.counts.total} pages. Workers ("scandesk worker") do them; follow with "scandesk status --queue URL --batch ${batch.id}".\n`);
       return EXIT_OK;
     }

@@ -146,6 +146,8 @@ export interface ScanService {
   metered<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when the batch has nothing left to run (done, paused or cancelled). */
   whenSettled(batchId: number): Promise<BatchSummary>;
+  /** Resolves once intake has added every page it will add to the batch (submit, then exit). */
+  whenIntakeDone(batchId: number): Promise<void>;
   /** A batch split into documents (rule, documents, one PDF per document). */
   readonly documents: DocumentsApi;
   /** A batch checked against an expected list. */

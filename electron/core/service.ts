@@ -356,6 +356,15 @@ class StoreScanService extends EventEmitter implements ScanService {
     return this.store.listBatches();
   }
 
+  /**
+   * Resolves once intake has added every page it will add to the batch (at once when nothing is
+   * being read). A process that submits and exits waits for this: close() stops an intake where
+   * it is, and only a later process on the same host would take it over.
+   */
+  async whenIntakeDone(batchId: number): Promise<void> {
+    await this.expanding.get(batchId);
+  }
+
   getBatch(batchId: number): Promise<BatchSummary> {
     return this.store.getBatch(batchId);
   }
