@@ -1,4 +1,5 @@
 import { WorkerPool } from '../workers/pool';
+import { countTiffPages } from './tiff-pages';
 import type { SuccessReply } from '../workers/protocol';
 
 /** The file name the bundled inspect worker gets next to the main bundle (electron.vite.config.ts). */
@@ -27,6 +28,11 @@ let pool: WorkerPool<InspectJob, SuccessReply & { pages: number }> | null = null
  * A PDF may answer with more than `maxPages` without being parsed (the count its tree declares).
  */
 export async function countPagesInWorker(path: string, format: 'pdf' | 'tiff', label: string, maxPages: number): Promise<number> {
+  // A plain TIFF's directories are counted here, without starting the worker (tiff-pages.ts).
+  if (format === 'tiff') {
+    const pages = await countTiffPages(path, maxPages).catch(() => null);
+    if (pages !== null) return pages;
+  }
   return (await inspectPool().run({ path, format, label, maxPages })).pages;
 }
 
