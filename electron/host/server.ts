@@ -1,4 +1,4 @@
-import { HotFolderRunner } from '../core/hotfolder/runner';
+import { DeskHotFolders } from '../core/hotfolder/desk-runners';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -98,19 +98,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const ownsService = !options.service;
   const opened = options.service ? null : await openDefaultService(options.dbPath);
   const local = options.service ?? opened!.service;
+  // Hot folders configured in Settings are watched while the host runs (a restart resumes
+  // them): this desk's, and while a shared queue is open, the queue's.
+  const hotFolders = new DeskHotFolders(local, { onError: (m) => log(`hot folder: ${m}`) });
   // Settings → Shared queue: the handler table talks to the batches shown now (this desk's, or
-  // a shared queue's); hot folders stay on this desk's profile.
+  // a shared queue's).
   const queues = new DeskQueues({
     local,
     dbPath: resolve(options.dbPath),
     config: new SharedQueueConfig(dataDir, keytarBackend()),
     log: (m) => log(`shared queue: ${m}`),
+    onShared: (shared) => hotFolders.attach(shared),
   });
   queues.start();
   const service = queues.service;
   const vendors = options.vendors ?? opened?.vendors;
-  // Hot folders configured in Settings are watched while the host runs (a restart resumes them).
-  const hotFolders = new HotFolderRunner(local, { onError: (m) => log(`hot folder: ${m}`) });
   await hotFolders.sync();
 
   const downloads = new DownloadSpool(join(dataDir, 'cache', 'downloads'));

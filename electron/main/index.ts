@@ -24,7 +24,7 @@ import { openProfile, type Profile } from '../core/profile';
 import { keytarBackend } from '../core/credentials/keychain';
 import { SharedQueueConfig } from '../core/shared-queue/config';
 import { DeskQueues } from '../core/shared-queue/desk';
-import { HotFolderRunner } from '../core/hotfolder/runner';
+import { DeskHotFolders } from '../core/hotfolder/desk-runners';
 import { ScanError } from '../core/errors';
 import { ExportHandles } from '../core/export/handles';
 import { EXPORT_FOLDER_FILE, RememberedFolder } from '../core/export/remembered-folder';
@@ -43,7 +43,7 @@ const log = stderrLogger;
 
 let mainWindow: BrowserWindow | null = null;
 let profile: Profile | null = null;
-let hotFolders: HotFolderRunner | null = null;
+let hotFolders: DeskHotFolders | null = null;
 let mediaCache: MediaCache | null = null;
 let queues: DeskQueues | null = null;
 let rendererReady = false;
@@ -108,9 +108,18 @@ async function start(): Promise<void> {
   // Settings changes credentials and vendor settings at run time through the profile's registry.
   profile = await openProfile({ dbPath });
   const { service: local, registry, settings: vendorSettings } = profile;
-  // Settings → Shared queue: requests go to the batches shown now (this desk's, or a shared
-  // queue's); hot folders stay on this desk's profile.
-  const deskQueues = new DeskQueues({ local, dbPath, config: new SharedQueueConfig(dataDir, keytarBackend()), log: (m) => log(`shared queue: ${m}`) });
+  // Hot folders configured in Settings are watched while the app runs (a restart resumes them):
+  // this desk's, and while a shared queue is open, the queue's.
+  const desktopFolders = new DeskHotFolders(local, { onError: (m) => log(`hot folder: ${m}`) });
+  hotFolders = desktopFolders;
+  // Settings → Shared queue: requests go to the batches shown now (this desk's, or a shared queue's).
+  const deskQueues = new DeskQueues({
+    local,
+    dbPath,
+    config: new SharedQueueConfig(dataDir, keytarBackend()),
+    log: (m) => log(`shared queue: ${m}`),
+    onShared: (shared) => desktopFolders.attach(shared),
+  });
   queues = deskQueues;
   deskQueues.start();
   const svc = deskQueues.service;
@@ -122,9 +131,7 @@ async function start(): Promise<void> {
     lookup: (itemId) => svc.pageFile(itemId),
   });
   mediaCache = media;
-  // Hot folders configured in Settings are watched while the app runs (a restart resumes them).
-  hotFolders = new HotFolderRunner(local, { onError: (m) => log(`hot folder: ${m}`) });
-  await hotFolders.sync();
+  await desktopFolders.sync();
   // OSS pages a run that died left in the bucket are deleted now (not only at the next OSS
   // page); what cannot be is said once, to the window now or when it opens.
   const startupNotices = new StartupNotices((engine, message) => send('notice', { batchId: 0, engine, message }));

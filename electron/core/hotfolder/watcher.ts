@@ -62,6 +62,8 @@ export class HotFolderWatcher {
   }
 
   async start(): Promise<void> {
+    // A shared queue's folder may be on another machine only: never hold a folder this one cannot see.
+    if (!(await stat(this.folder.path).catch(() => null))?.isDirectory()) throw new Error(`${this.folder.path} is not a folder on this machine: not watched here.`);
     const claim = await this.runtime.claim(this.folder.id, this.owner);
     if (!claim.ok) throw new Error(`${this.folder.path} is already being watched by ${claim.owner}.`);
     this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs ?? 10_000);

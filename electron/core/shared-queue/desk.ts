@@ -25,6 +25,8 @@ export interface DeskQueuesOptions {
   /** How often the open queue is checked (default 5 s). */
   healthMs?: number;
   log?: (message: string) => void;
+  /** Told the shared queue's service once it is open, and null before it closes (the desk's hot folders watch the queue's). */
+  onShared?: (service: ScanService | null) => Promise<void>;
 }
 
 type Source = 'local' | 'shared';
@@ -60,8 +62,9 @@ export class DeskQueues {
       get: (_target, prop) => {
         if (prop === 'on') return (e: string, l: (...a: unknown[]) => void) => (this.events.on(e, l), this.service);
         if (prop === 'off') return (e: string, l: (...a: unknown[]) => void) => (this.events.off(e, l), this.service);
-        // Hot folders are this desk's (its watchers run here), whichever batches are shown.
-        const s = prop === 'hotFolders' ? options.local : current();
+        // Hot folders too follow the batches shown: a shared queue's are watched from here as well
+        // (hotfolder/desk-runners.ts, told through onShared), where this machine sees the folder.
+        const s = current();
         const v = Reflect.get(s, prop, s) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(s) : v;
       },
@@ -188,6 +191,7 @@ export class DeskQueues {
         this.shared = { address, blobs, service, ping: async () => void (await store.pool.query('SELECT 1')), close: () => service.close() };
         this.forward(service, 'shared');
         this.setState('connected', null);
+        await this.options.onShared?.(service).catch((err: unknown) => this.options.log?.(`shared queue: ${String(err)}`));
       } catch (err) {
         this.lose(unreachable(address, err).message);
       }
@@ -204,6 +208,7 @@ export class DeskQueues {
       this.showing = 'local';
       this.events.emit('batches');
     }
+    if (open) await this.options.onShared?.(null).catch((err: unknown) => this.options.log?.(`shared queue: ${String(err)}`));
     await open?.close().catch((err: unknown) => this.options.log?.(`shared queue: closing: ${String(err)}`));
   }
 
