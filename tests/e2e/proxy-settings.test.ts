@@ -6,60 +6,48 @@
  * password never comes back: not in a WebSocket frame, the DOM, or a file of the profile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
-import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
+import type { Page } from 'playwright-core';
 import { findSecrets } from '../integration/support/find-secrets';
 import { CREDS, startEmulators, type Emulators } from '../integration/support/vendors';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy';
 import { shotInEveryLook } from './support/looks';
+import { useKeychain } from './support/vendor-host';
+import { SHOTS, openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const PROXY_PASSWORD = 'proxyPassE2Ecanary77';
 const SECRETS = { proxyPassword: PROXY_PASSWORD, 'wechat.appSecret': CREDS.wechat.appSecret };
 
-let keychain: PrivateKeychain;
 let emu: Emulators;
 let proxy: ConnectProxy;
+let w: Workstation;
 let dir: string;
-let host: RunningHost;
-let browser: Browser;
 let page: Page;
 const frames: string[] = [];
-const rendererErrors: string[] = [];
+let rendererErrors: string[];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-proxy-'));
-  keychain = await startPrivateKeychain();
-  Object.assign(process.env, keychain.env);
-  delete process.env.DISPLAY;
-  emu = await startEmulators();
-  proxy = await startConnectProxy({ user: 'scan.desk', password: PROXY_PASSWORD });
-  host = await startHost({ dbPath: join(dir, 'profile', 'scandesk.db'), port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.on('pageerror', (e) => rendererErrors.push(e.message));
-  page.on('websocket', (ws) => {
-    ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')));
+  w = await openWorkstation('e2e-proxy', {
+    db: join('profile', 'scandesk.db'),
+    async prepare({ defer }) {
+      await useKeychain(defer);
+      emu = await startEmulators();
+      defer(() => emu.close());
+      proxy = await startConnectProxy({ user: 'scan.desk', password: PROXY_PASSWORD });
+      defer(() => proxy.close());
+    },
+    viewport: { width: 1280, height: 900 },
+    refusals: false,
+    onPage: (p) =>
+      p.on('websocket', (ws) => {
+        ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')));
+      }),
   });
-  await page.goto(host.url);
+  ({ dir, page, pageErrors: rendererErrors } = w);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await emu?.close();
-  await proxy?.close();
-  await keychain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 const wechat = '[data-testid=vendor-wechat]';
 const network = '[data-testid=network-options]';

@@ -4,66 +4,52 @@
  * keys again when its endpoint moves (and nothing reaches the new endpoint before that).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startHost, type RunningHost } from '../../electron/host';
-import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
-import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
+import type { Page } from 'playwright-core';
 import { findSecrets } from '../integration/support/find-secrets';
 import { CREDS, startEmulators, type Emulators } from '../integration/support/vendors';
+import { useKeychain } from './support/vendor-host';
+import { openWorkstation, type Workstation } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-
-let keychain: PrivateKeychain;
 let emu: Emulators;
+let w: Workstation;
 let dir: string;
-let host: RunningHost;
-let browser: Browser;
 let page: Page;
-let recorder: Server;
 let elsewhere: string;
 const received: string[] = [];
 const frames: string[] = [];
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const shot = (name: string) => w.shot(name);
 const card = (vendor: string) => `[data-testid=vendor-${vendor}]`;
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-security-'));
-  keychain = await startPrivateKeychain();
-  Object.assign(process.env, keychain.env);
-  delete process.env.DISPLAY;
-  emu = await startEmulators();
-  // "Another server on this machine": records the first line of every request it gets.
-  recorder = createServer((req, res) => {
-    received.push(`${req.method} ${req.url}`);
-    req.resume();
-    res.writeHead(404).end();
+  w = await openWorkstation('e2e-security', {
+    db: join('profile', 'scandesk.db'),
+    async prepare({ defer }) {
+      await useKeychain(defer);
+      emu = await startEmulators();
+      defer(() => emu.close());
+      // "Another server on this machine": records the first line of every request it gets.
+      const recorder = createServer((req, res) => {
+        received.push(`${req.method} ${req.url}`);
+        req.resume();
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
+      defer(() => new Promise<void>((r) => recorder.close(() => r())));
+      elsewhere = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+    },
+    viewport: { width: 1280, height: 860 },
+    refusals: false,
+    onPage: (p) => p.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')))),
   });
-  await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
-  elsewhere = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
-  host = await startHost({ dbPath: join(dir, 'profile', 'scandesk.db'), port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1'))));
-  await page.goto(host.url);
+  ({ dir, page } = w);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await emu?.close();
-  await new Promise<void>((r) => (recorder ? recorder.close(() => r()) : r()));
-  await keychain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 async function saveEndpoint(vendor: string, url: string): Promise<void> {
   const open = await page.getAttribute(`${card(vendor)} [data-testid=vendor-options]`, 'open');
