@@ -31,6 +31,14 @@ export async function runWorker(o: WorkerOptions, io: CliIo): Promise<number> {
   const engines = parseEngines(o.engines ?? 'local');
   const dbPath = resolve(o.db ?? defaultDbPath(io.env));
   const decoded: DecodeCounter = { count: 0 };
+  // Listen for SIGTERM/Ctrl-C before anything is printed: a supervisor that stops the worker as
+  // soon as it sees the banner must reach this handler, not Node's default, which ends the
+  // process at once. (Writing the banner wakes the reader; on a loaded machine it could signal
+  // before a listener installed after the write existed.) io.onInterrupt hears SIGINT and
+  // SIGTERM; a second one forces the exit.
+  let stop!: () => void;
+  const stopped = new Promise<void>((done) => (stop = done));
+  io.onInterrupt(() => stop());
   const profile = await openProfile({
     dbPath,
     queue: url,
@@ -48,10 +56,7 @@ export async function runWorker(o: WorkerOptions, io: CliIo): Promise<number> {
   io.stderr.write(
     `Worker ${hostname()}:${process.pid} on ${redactUrl(url)}: ${engines.join(', ')}. Stop with Ctrl-C or SIGTERM (pages in hand finish first).\n`,
   );
-  await new Promise<void>((done) => {
-    // io.onInterrupt hears SIGINT and SIGTERM; a second one forces the exit.
-    io.onInterrupt(() => done());
-  });
+  await stopped;
   io.stderr.write('Stopping: finishing the pages in hand...\n');
   await profile.close({ finishInFlight: true });
   io.stderr.write(`Stopped. ${decoded.count} ${decoded.count === 1 ? 'page' : 'pages'} decoded here.\n`);
