@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureRendererBuilt, ROOT } from '../../bench/ui/build-renderer';
-import { launchChromium } from '../../bench/ui/chromium';
 import { copySamples } from '../integration/support/vendors';
+import { SHOTS, openBrowser } from './support/workstation';
 
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 let dir: string;
 let child: ChildProcess | null = null;
 let browser: Browser;
@@ -23,7 +22,6 @@ let stderr = '';
 
 beforeAll(async () => {
   await ensureRendererBuilt();
-  mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'scandesk-e2e-nokeychain-'));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(dir, 'home'), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`, XDG_RUNTIME_DIR: join(dir, 'run') };
   delete env.DISPLAY;
@@ -49,9 +47,7 @@ beforeAll(async () => {
     });
     child!.on('exit', (code) => reject(new Error(`host exited ${code}: ${stderr}`)));
   });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  await page.goto(url);
+  ({ browser, page } = await openBrowser(url, { refusals: false }));
 }, 120_000);
 
 afterAll(async () => {
