@@ -133,4 +133,26 @@ describe('hot folder on a shared queue', { timeout: 180_000 }, () => {
     expect(eventsA.filter((e) => e.type === 'added')).toEqual([]);
     expect(await deskA.hotFolders.get(folder!.id)).toMatchObject({ live: true, files: { done: 8 } });
   });
+
+  it("adds a file whose claimant died before adding it, once that claim is stale, without other activity", async () => {
+    const [deskA] = services as [ScanService, ScanService];
+    const [folder] = await deskA.hotFolders.list();
+    for (const w of watchers.splice(0)) await w.stop();
+    // A watcher on another machine claimed orphan.png and died before adding it; its claim is
+    // still fresh when the next watcher starts, and goes stale a few seconds later.
+    copyFileSync(EAN[1]!, join(IN, 'orphan.png'));
+    const { rowCount } = await sql.query(
+      `INSERT INTO hot_folder_files (folder_id, path, size, mtime_ms, state, claimed_by, claimed_at)
+       VALUES ($1, $2, 1, 1, 'queued', 'gone-host:1', now() - interval '27 seconds')`,
+      [folder!.id, join(IN, 'orphan.png')],
+    );
+    expect(rowCount).toBe(1);
+    const events: WatchEvent[] = [];
+    const c = new HotFolderWatcher(deskA, deskA.hotFolders.runtime, (await deskA.hotFolders.get(folder!.id))!, { owner: 'desk-a:5', stabilityMs: 300, heartbeatMs: 300, onEvent: (e) => events.push(e) });
+    watchers.push(c);
+    await c.start();
+    await until('orphan.png moved on', () => events.find((e) => e.type === 'moved' && e.path === join(IN, 'orphan.png')));
+    expect(events.filter((e) => e.type === 'added').map((e) => (e as { path: string }).path)).toEqual([join(IN, 'orphan.png')]);
+    expect((await deskA.listItems(folder!.batchId!)).items.filter((i) => i.path.endsWith('orphan.png'))).toHaveLength(1);
+  });
 });

@@ -66,7 +66,10 @@ export class HotFolderWatcher {
     if (!(await stat(this.folder.path).catch(() => null))?.isDirectory()) throw new Error(`${this.folder.path} is not a folder on this machine: not watched here.`);
     const claim = await this.runtime.claim(this.folder.id, this.owner);
     if (!claim.ok) throw new Error(`${this.folder.path} is already being watched by ${claim.owner}.`);
-    this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs ?? 10_000);
+    // Each beat also looks at the queued files again (settleFiles beats first): a file whose
+    // watcher died between claiming and adding it is added once that claim is stale, even when
+    // nothing else happens in the batch.
+    this.heartbeat = setInterval(() => (this.batchId === null ? void this.beat() : this.enqueue(() => this.settleFiles())), this.options.heartbeatMs ?? 10_000);
     this.heartbeat.unref();
     if (this.batchId !== null) await this.reopen();
     this.service.on('progress', this.onProgress);
