@@ -149,12 +149,15 @@ describe('vendor calls from two workers on a shared queue', () => {
   }, 180_000);
 
   it('a 429 seen by one worker holds both: no request for the Retry-After that follows it', async () => {
-    // A slot every 800 ms: the worker that did not hear the 429 has one reserved inside the
-    // 1 s hold, and the one that heard it has 800 ms to record the hold before that slot comes.
-    const RATE = 1.25;
+    // A slot every 625 ms: the worker that did not hear the 429 has one reserved inside the
+    // 1 s hold (early enough that, sent, it would arrive within it whatever the jitter), and the
+    // one that heard it has 625 ms to record the hold before that slot comes.
+    const RATE = 1.6;
     const run = await twoWorkers('429', 12, RATE);
     try {
       await bothHoldPages(run);
+      // Both workers have calls waiting for their slots once a few went out.
+      while (emu.stats.arrivals.length < 3) await new Promise((res) => setTimeout(res, 10));
       // The next request to arrive is answered RequestLimitExceeded (Tencent: retry after 1 s).
       emu.injectNext({ kind: 'error', code: 'RequestLimitExceeded' });
       const before = emu.stats.arrivals.length;
