@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
-import { endStream, openOutput, writeWithBackpressure } from './flow';
+import { discardStream, endStream, openOutput, writeWithBackpressure } from './flow';
 import { codeRuleLabel, codeRuleReason, pageRuleLabel, pageRuleReason } from './rule-values';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, idCardCropFiles, idCardWarningsLabel, productLabel } from './values';
 
@@ -93,7 +93,7 @@ export async function writeCsv(path: string, source: ExportSource, options: Expo
     await endStream(out);
     return { rows };
   } catch (err) {
-    out.destroy();
+    await discardStream(out);
     throw err;
   }
 }

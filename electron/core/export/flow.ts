@@ -59,6 +59,18 @@ export async function writeWithBackpressure(out: Writable, chunk: string): Promi
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
+/**
+ * Abandons a file stream and waits until its file is closed. A stream opens its file
+ * asynchronously: destroyed without waiting, one still opening creates its file after the
+ * caller's clean-up has removed it, and a ".partial" or spool file is left in the user's folder.
+ */
+export async function discardStream(out: Writable): Promise<void> {
+  if (out.closed) return;
+  const closed = once(out, 'close').catch(() => undefined);
+  out.destroy();
+  await closed;
+}
+
 /** Ends a stream and waits until everything reached the file. */
 export async function endStream(out: Writable): Promise<void> {
   if (out.errored) throw out.errored;

@@ -1,6 +1,6 @@
 import { idCardFieldLabel } from '../../../shared/idcard';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
-import { endStream, openOutput, writeWithBackpressure } from './flow';
+import { discardStream, endStream, openOutput, writeWithBackpressure } from './flow';
 import { codeRuleJson, pageRuleJson } from './rule-values';
 import { effectiveText, exportedDetections, idCardCropFiles, masksValue } from './values';
 
@@ -39,7 +39,7 @@ export async function writeJson(path: string, source: ExportSource, options: Exp
     await endStream(out);
     return { rows };
   } catch (err) {
-    out.destroy();
+    await discardStream(out);
     throw err;
   }
 }

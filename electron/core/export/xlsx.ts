@@ -1,10 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import ExcelJS from 'exceljs';
 import type { ExportDetection, ExportItem, ExportOptions, ExportSource } from './types';
 import { describePlan } from './describe';
-import { FlowControl, endStream, openOutput, worksheetDownstream, writeWithBackpressure } from './flow';
+import { FlowControl, discardStream, endStream, openOutput, worksheetDownstream, writeWithBackpressure } from './flow';
 import { codeRuleLabel, codeRuleReason, pageRuleLabel, pageRuleReason } from './rule-values';
 import { NO_POSITION, cornerNumbers, effectiveText, exportedDetections, fitCell, httpUrl, idCardCropFiles, idCardWarningsLabel, productLabel, xmlSafe } from './values';
 import { DOCUMENT_SHEET_COLUMNS, RECONCILIATION_SHEET_COLUMNS, extrasSummary, writeDocumentsSheet, writeReconciliationSheet } from './xlsx-extras';
@@ -97,6 +97,7 @@ export async function writeXlsx(
     out.once('error', reject);
   });
   closed.catch(() => undefined); // awaited below; a failure before that is raised by the write that meets it
+  let spool: WriteStream | undefined;
   try {
     const batchName = xmlSafe(source.batch.name);
     const docs = source.extras?.documents;
@@ -104,7 +105,7 @@ export async function writeXlsx(
     const detectionColumns = [...DETECTION_COLUMNS, ...(docs ? [DOCUMENT_COLUMN] : []), ...(recon ? [RECONCILIATION_COLUMN] : [])];
     const pageColumns = [...PAGE_COLUMNS, ...(docs ? [DOCUMENT_COLUMN] : [])];
     const detections = addTableSheet(workbook, 'Detections', detectionColumns);
-    const spool = openOutput(spoolPath);
+    spool = openOutput(spoolPath);
     const flow = new FlowControl(() => worksheetDownstream(detections));
     let rows = 0;
     let links = 0;
@@ -166,9 +167,10 @@ export async function writeXlsx(
     await closed;
     return { rows };
   } catch (err) {
-    out.destroy();
+    await discardStream(out);
     throw err;
   } finally {
+    if (spool) await discardStream(spool);
     await rm(spoolPath, { force: true });
   }
 }
