@@ -101,3 +101,10 @@ export class WsClient {
     }
   }
 }
+
+/** The value of a typed request result (shared/contract), or a throw naming its error. */
+export async function okValue<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as T;
+}

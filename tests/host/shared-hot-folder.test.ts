@@ -7,7 +7,7 @@ import { openProfile, type Profile } from '../../electron/core/profile';
 import { startHost, type RunningHost } from '../../electron/host';
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { Z } from '../fixtures/samples';
-import { openWs, sessionCookie, WsClient } from './helpers';
+import { okValue as ok, openWs, sessionCookie, WsClient } from './helpers';
 
 /**
  * Issue 7, hot folders from a desk on a shared queue: the browser host opens the queue through
@@ -34,12 +34,6 @@ afterAll(async () => {
   await pgc?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value as T;
-}
 
 describe('a desk on a shared queue', () => {
   it('watches a hot folder saved in the queue; a worker decodes its files and the desk moves them on', async () => {

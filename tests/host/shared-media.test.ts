@@ -9,7 +9,7 @@ import { blobPath } from '../../electron/core/queue/blobs';
 import { startHost, type RunningHost } from '../../electron/host';
 import { startPostgres, type PgCluster } from '../support/postgres';
 import { Z } from '../fixtures/samples';
-import { getBytes, openWs, sessionCookie, WsClient } from './helpers';
+import { getBytes, okValue as ok, openWs, sessionCookie, WsClient } from './helpers';
 
 /**
  * Issue 7, "Files every worker can read": a desk showing a shared queue's batch draws its
@@ -37,12 +37,6 @@ afterAll(async () => {
   await pgc?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function ok<T>(p: Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value as T;
-}
 
 describe('a desk showing a shared queue', () => {
   it('draws previews and thumbnails from the blob store after the originals moved, and refuses a damaged copy', async () => {
