@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobPath } from '../../electron/core/queue/blobs';
 import { findSecrets } from '../integration/support/find-secrets';
-import { BUCKET, CREDS, OSS_REGION, startEmulators, type Emulators } from '../integration/support/vendors';
+import { BUCKET, CREDENTIAL_ENV, CREDS, OSS_REGION, startEmulators, type Emulators } from '../integration/support/vendors';
 import { postgresBinDir, startPostgres, type PgCluster } from '../support/postgres';
 import { sampleImages } from '../queue/support/samples';
 import { copySamples, runCli, startCli } from './helpers';
@@ -39,15 +39,6 @@ afterAll(async () => {
   await cluster?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
-
-const CREDENTIAL_ENV = {
-  TENCENTCLOUD_SECRET_ID: CREDS.tencent.secretId,
-  TENCENTCLOUD_SECRET_KEY: CREDS.tencent.secretKey,
-  SCANDESK_WECHAT_APPID: CREDS.wechat.appId,
-  SCANDESK_WECHAT_SECRET: CREDS.wechat.appSecret,
-  OSS_ACCESS_KEY_ID: CREDS.alioss.accessKeyId,
-  OSS_ACCESS_KEY_SECRET: CREDS.alioss.accessKeySecret,
-};
 
 async function waitForBatch(db: pg.Client, batchId: number, done: (status: string) => boolean, what: string): Promise<string> {
   const until = Date.now() + 180_000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSecrets } from './support/find-secrets';
-import { BUCKET, CREDS, OSS_REGION, byName, cli, copySamples, readJson, startEmulators, type CliRun, type Emulators } from './support/vendors';
+import { BUCKET, CREDENTIAL_ENV, OSS_REGION, byName, cli, copySamples, readJson, startEmulators, type CliRun, type Emulators } from './support/vendors';
 
 /**
  * A headless machine (a server, a `scandesk worker` host) has no keychain: no D-Bus session at
@@ -16,15 +16,6 @@ let tmp: string;
 let db: string;
 let env: Record<string, string | undefined>;
 const runs: CliRun[] = [];
-
-const CREDENTIAL_ENV = {
-  TENCENTCLOUD_SECRET_ID: CREDS.tencent.secretId,
-  TENCENTCLOUD_SECRET_KEY: CREDS.tencent.secretKey,
-  SCANDESK_WECHAT_APPID: CREDS.wechat.appId,
-  SCANDESK_WECHAT_SECRET: CREDS.wechat.appSecret,
-  OSS_ACCESS_KEY_ID: CREDS.alioss.accessKeyId,
-  OSS_ACCESS_KEY_SECRET: CREDS.alioss.accessKeySecret,
-};
 
 async function run(args: string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> {
   const r = await cli(args, { ...env, ...extra });

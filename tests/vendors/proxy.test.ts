@@ -7,7 +7,7 @@ import { startPrivateKeychain, type PrivateKeychain } from '../setup/keychain';
 import { defaultVendorSettings, mergePatch, type VendorSettings } from '../../electron/core/settings';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy';
 import { failure as caught } from '../support/scan-error';
-import { BUCKET, CREDS, OSS_REGION, startEmulators, type Emulators } from '../integration/support/vendors';
+import { BUCKET, CREDENTIAL_ENV, OSS_REGION, startEmulators, type Emulators } from '../integration/support/vendors';
 import { SAMPLES } from './wechat/helpers';
 import { PageFactory } from './wechat/pages';
 
@@ -34,14 +34,7 @@ function registry(proxySetting: string, env: NodeJS.ProcessEnv = {}): EngineRegi
     wechat: { baseUrl: emu.env.SCANDESK_WECHAT_BASE_URL },
     alioss: { endpoint: emu.env.SCANDESK_ALIOSS_ENDPOINT, bucket: BUCKET, region: OSS_REGION },
   });
-  const creds = {
-    TENCENTCLOUD_SECRET_ID: CREDS.tencent.secretId,
-    TENCENTCLOUD_SECRET_KEY: CREDS.tencent.secretKey,
-    SCANDESK_WECHAT_APPID: CREDS.wechat.appId,
-    SCANDESK_WECHAT_SECRET: CREDS.wechat.appSecret,
-    OSS_ACCESS_KEY_ID: CREDS.alioss.accessKeyId,
-    OSS_ACCESS_KEY_SECRET: CREDS.alioss.accessKeySecret,
-  };
+  const creds = CREDENTIAL_ENV;
   return createEngineRegistry({
     settings: () => settings,
     include: ['tencent', 'wechat', 'alioss'],

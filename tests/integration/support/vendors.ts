@@ -21,6 +21,16 @@ export const CREDS = {
   alioss: { accessKeyId: 'LTAI5tLeakTestOssKeyId01', accessKeySecret: 'ossSecretLEAKcanaryQwErTy123456Zx' },
 } as const;
 
+/** CREDS as the environment variables a headless machine gives them in (the SDKs' own names). */
+export const CREDENTIAL_ENV = {
+  TENCENTCLOUD_SECRET_ID: CREDS.tencent.secretId,
+  TENCENTCLOUD_SECRET_KEY: CREDS.tencent.secretKey,
+  SCANDESK_WECHAT_APPID: CREDS.wechat.appId,
+  SCANDESK_WECHAT_SECRET: CREDS.wechat.appSecret,
+  OSS_ACCESS_KEY_ID: CREDS.alioss.accessKeyId,
+  OSS_ACCESS_KEY_SECRET: CREDS.alioss.accessKeySecret,
+};
+
 /** Wrong secrets a test stores on purpose (their failures must not leak them either). */
 export const WRONG = {
   tencent: 'tcWRONGkeyLEAKcanary000111222333',
