@@ -139,9 +139,10 @@ async function startBatch(name: string, folder: string, choice: string, task?: s
   await page.click('[data-testid=start-batch]');
   // A batch that sends pages to a vendor says how many first (usage tests cover the count).
   const confirm = page.locator('[data-testid=send-confirm]');
-  await expect.poll(async () => ((await batchNamed(name)) ? 'created' : (await confirm.count()) > 0 ? 'asked' : 'waiting')).not.toBe('waiting');
+  // Patient: the count before the question takes seconds on a loaded machine (poll's default is 1 s).
+  await expect.poll(async () => ((await batchNamed(name)) ? 'created' : (await confirm.count()) > 0 ? 'asked' : 'waiting'), { timeout: 60_000 }).not.toBe('waiting');
   if (!(await batchNamed(name))) await confirm.click();
-  await expect.poll(async () => (await batchNamed(name))?.id ?? 0).toBeGreaterThan(0);
+  await expect.poll(async () => (await batchNamed(name))?.id ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
   return (await batchNamed(name))!.id;
 }
 
